@@ -1,0 +1,227 @@
+"""`searchkit.Index`: the library's front door over the indexer and the searcher.
+
+An `Index` is an open index folder. It keeps one Whoosh searcher and refreshes it
+when another process commits, so a long-lived program (or the benchmarks) pays
+for opening only once. Close it, or use it as a context manager.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from whoosh import scoring
+from whoosh.query import Or
+
+from searchkit import indexer, query as query_mod, store
+from searchkit.articles import Article
+from searchkit.errors import ArticleNotFoundError, IndexCorruptError
+from searchkit.indexer import IndexReport, ProgressFn
+from searchkit.results import SearchResults
+from searchkit.schema import PARAGRAPH, Ranking
+from searchkit.searcher import SearchRequest, run
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """An article, or a window of its paragraphs, as stored in the index."""
+
+    article_id: str
+    headline: str
+    paragraphs: tuple[tuple[int, str], ...]  # (number, text), numbers from 1
+    total_paragraphs: int
+    source: str = ""
+    path: str = ""
+    date: datetime | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What an index holds."""
+
+    articles: int
+    paragraphs: int
+    files: int
+    quotes: int
+    speakers: int
+    top_speakers: tuple[tuple[str, int], ...]
+    size_bytes: int
+    last_update: datetime | None
+
+
+class Index:
+    """An open searchkit index. Make one with `open`, `build` or `from_articles`."""
+
+    def __init__(self, path: PathLike, *, ranking: Ranking | None = None) -> None:
+        self.path = Path(path)
+        self.ranking = ranking or Ranking()
+        self.report: IndexReport | None = None
+        self._ix = store.open_index(self.path)
+        self._searcher: Any = None
+
+    # -- making one ---------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: PathLike = "index", *, ranking: Ranking | None = None) -> Index:
+        """Open an existing index (IndexNotFoundError if there is none)."""
+        return cls(path, ranking=ranking)
+
+    @classmethod
+    def build(
+        cls,
+        paths: Sequence[PathLike] = ("corpus",),
+        path: PathLike = "index",
+        *,
+        rebuild: bool = False,
+        wait: float = 5.0,
+        progress: ProgressFn | None = None,
+        ranking: Ranking | None = None,
+    ) -> Index:
+        """Build or incrementally update the index at `path` from `paths`; return it open.
+
+        What the update did is in `.report` (counts, seconds, warnings).
+        """
+        report = indexer.update(path, list(paths), rebuild=rebuild, wait=wait, progress=progress)
+        ix = cls(path, ranking=ranking)
+        ix.report = report
+        return ix
+
+    @classmethod
+    def from_articles(
+        cls,
+        articles: Iterable[Article],
+        path: PathLike,
+        *,
+        progress: ProgressFn | None = None,
+        ranking: Ranking | None = None,
+    ) -> Index:
+        """Replace whatever index is at `path` with exactly these articles."""
+        report = indexer.write_articles(path, articles, progress=progress)
+        ix = cls(path, ranking=ranking)
+        ix.report = report
+        return ix
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._ix.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading ------------------------------------------------------------
+
+    def _current(self) -> Any:
+        """The shared searcher, refreshed if another writer has committed since."""
+        try:
+            if self._searcher is None:
+                weighting = scoring.BM25F(B=self.ranking.b, K1=self.ranking.k1)
+                self._searcher = self._ix.searcher(weighting=weighting)
+            elif not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+        except OSError as exc:
+            raise IndexCorruptError(
+                f"the index in {self.path} cannot be read ({exc}); rebuild it with `searchkit index --rebuild`"
+            ) from exc
+        return self._searcher
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        per_article: bool = True,
+        fragments: int = 1,
+        width: int = 240,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        source: str | None = None,
+        sort: str = "relevance",
+        fuzzy: bool = True,
+        snippets: bool = True,
+    ) -> SearchResults:
+        """Ranked hits for `text`, best first (raises QueryError on a bad query)."""
+        req = SearchRequest(
+            text=text, limit=limit, page=page, per_article=per_article, fragments=fragments,
+            width=width, since=since, until=until, source=source, sort=sort, fuzzy=fuzzy,
+            snippets=snippets,
+        )
+        return run(self._current(), req, self.ranking)
+
+    def show(self, article_id: str, paragraph: int | None = None, context: int = 0) -> ArticleView:
+        """An article, or paragraph `paragraph` with `context` paragraphs either side."""
+        docs = sorted(self._current().documents(article_id=article_id), key=lambda d: d["n"])
+        if not docs:
+            raise ArticleNotFoundError(f"no article {article_id!r} in the index; search for it first")
+        total = len(docs)
+        if paragraph is not None:
+            if not any(d["n"] == paragraph for d in docs):
+                raise ArticleNotFoundError(
+                    f"article {article_id!r} has no paragraph {paragraph}; it has paragraphs 1-{docs[-1]['n']}"
+                )
+            docs = [d for d in docs if abs(d["n"] - paragraph) <= context]
+        first = docs[0]
+        return ArticleView(
+            article_id=article_id,
+            headline=first.get("headline", ""),
+            paragraphs=tuple((d["n"], d.get("body", "")) for d in docs),
+            total_paragraphs=total,
+            source=first.get("source", ""),
+            path=first.get("path", ""),
+            date=first.get("date"),
+            url=first.get("url", ""),
+        )
+
+    def similar(self, article_id: str, paragraph: int, *, limit: int = 10) -> SearchResults:
+        """Paragraphs of other articles most like the given one (more like this)."""
+        s = self._current()
+        docnum = next(s.document_numbers(pid=f"{article_id}#{paragraph}"), None)
+        if docnum is None:
+            raise ArticleNotFoundError(f"no paragraph {article_id}#{paragraph} in the index")
+        words = [w for w, _ in s.key_terms([docnum], "body", numterms=15)]
+        if not words:
+            return SearchResults(hits=(), query="", total=0, limit=limit)
+        text = " ".join(words)
+        q = Or([query_mod.combined(w, self.ranking) for w in words])
+        req = SearchRequest(text=text, limit=limit + 1, fuzzy=False)
+        res = run(s, req, self.ranking, parsed=q)
+        hits = tuple(h for h in res.hits if h.article_id != article_id)[:limit]
+        return SearchResults(hits=hits, query=text, total=max(0, res.total - 1), limit=limit, seconds=res.seconds)
+
+    def stats(self) -> IndexStats:
+        """Counts over the whole index (reads every stored paragraph)."""
+        s = self._current()
+        articles: set[str] = set()
+        speakers: Counter[str] = Counter()
+        paragraphs = quotes = 0
+        for d in s.documents(kind=PARAGRAPH):
+            paragraphs += 1
+            articles.add(d["article_id"])
+            quotes += sum(1 for x in d.get("quotes", "").split("\n") if x)
+            speakers.update(x for x in d.get("speakers", "").split("; ") if x)
+        files = sum(1 for _ in s.document_numbers(kind="f"))
+        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        modified = self._ix.last_modified()
+        return IndexStats(
+            articles=len(articles),
+            paragraphs=paragraphs,
+            files=files,
+            quotes=quotes,
+            speakers=len(speakers),
+            top_speakers=tuple(speakers.most_common(10)),
+            size_bytes=size,
+            last_update=datetime.fromtimestamp(modified, tz=timezone.utc) if modified > 0 else None,
+        )

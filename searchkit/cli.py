@@ -1,0 +1,245 @@
+"""The `searchkit` command: parse options, call the library, render, map errors to exit codes.
+
+Exit codes follow grep and ripgrep: 0 when something was found (or done), 1 when
+a search found nothing, 2 on any error. Errors are one line on stderr saying
+what to do; progress and warnings go to stderr; results go to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, TypeVar
+
+import click
+
+from searchkit.errors import SearchkitError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_NOT_FOUND = 1
+EXIT_ERROR = 2
+
+
+class CliError(click.ClickException):
+    exit_code = EXIT_ERROR
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn library errors into one-line messages and exit code 2."""
+    try:
+        yield
+    except SearchkitError as exc:
+        raise CliError(str(exc)) from None
+    except ValueError as exc:  # bad option values the library rejects (e.g. ranking knobs)
+        raise CliError(str(exc)) from None
+
+
+def index_option(f: F) -> F:
+    return click.option(
+        "--index", "index_dir", envvar="SEARCHKIT_INDEX", default="index", show_default=True,
+        type=click.Path(file_okay=False), help="Index folder (or set SEARCHKIT_INDEX).",
+    )(f)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON Lines (one object per line).")(f)
+
+
+def _use_colour(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or "NO_COLOR" in os.environ:
+        return False
+    return sys.stdout.isatty()
+
+
+def _emit_json(obj: Any) -> None:
+    line = json.dumps(obj, ensure_ascii=False) + "\n"
+    stream = click.get_binary_stream("stdout")
+    stream.write(line.encode("utf-8", "replace"))
+    stream.flush()
+
+
+def _date(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _ranking(options: tuple[str, ...]) -> Any:
+    from searchkit.schema import Ranking
+
+    kw: dict[str, Any] = {}
+    for item in options:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r}: use KEY=VALUE, e.g. headline_boost=3")
+        kw[key.strip()] = value.strip() if key.strip() == "model" else float(value)
+    return Ranking().with_options(**kw)
+
+
+ranking_option = click.option(
+    "--rank", "rank_opts", multiple=True, metavar="KEY=VALUE",
+    help="Override a ranking knob: k1, b, headline_boost, quotes_boost, speakers_boost, model.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="searchkit")
+def main() -> None:
+    """Search news articles paragraph by paragraph, with highlighted snippets."""
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, type=click.Path())
+@index_option
+@click.option("--rebuild", is_flag=True, help="Throw the index away and build it anew.")
+@click.option("--wait", default=5.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another process that is updating the index.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or warnings, only errors.")
+def index_cmd(paths: tuple[str, ...], index_dir: str, rebuild: bool, wait: float, quiet: bool) -> None:
+    """Index the articles under PATHS (default ./corpus); the index mirrors them."""
+    from searchkit import indexer
+    from searchkit.render import progress_printer
+
+    progress = None if quiet or not sys.stderr.isatty() else progress_printer()
+    with _errors():
+        report = indexer.update(index_dir, list(paths) or ["corpus"], rebuild=rebuild, wait=wait, progress=progress)
+    if progress:
+        click.echo("", err=True)
+    if not quiet:
+        for w in report.warnings:
+            click.echo(f"warning: {w}", err=True)
+    click.echo(
+        f"{report.added} added, {report.updated} updated, {report.removed} removed, "
+        f"{report.unchanged} unchanged articles; {report.paragraphs:,} paragraphs written "
+        f"in {report.seconds:.1f}s ({report.paragraphs_per_second:,.0f}/s)"
+        + ("" if report.changed or report.paragraphs else "; nothing to do")
+    )
+
+
+@main.command("search")
+@click.argument("query")
+@index_option
+@click.option("-n", "--limit", default=10, show_default=True, help="Hits per page.")
+@click.option("--page", default=1, show_default=True, help="Page of results.")
+@click.option("--all-paragraphs", is_flag=True, help="Every matching paragraph, not the best one per article.")
+@click.option("--fragments", default=1, show_default=True, help="Snippet fragments per hit.")
+@click.option("--width", default=240, show_default=True, help="Snippet width in characters.")
+@click.option("--since", help="Only articles dated on or after (YYYY-MM-DD).")
+@click.option("--until", help="Only articles dated on or before (YYYY-MM-DD).")
+@click.option("--source", help="Only articles from this source.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--no-fuzzy", is_flag=True, help="Don't retry unknown words with typo tolerance.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@ranking_option
+@json_option
+def search_cmd(query: str, index_dir: str, limit: int, page: int, all_paragraphs: bool, fragments: int,
+               width: int, since: str | None, until: str | None, source: str | None, sort: str,
+               no_fuzzy: bool, color: str, rank_opts: tuple[str, ...], as_json: bool) -> None:
+    """Search the index for QUERY; exit 0 with hits, 1 without.
+
+    QUERY is free text, or uses "phrases", AND/OR/NOT, (groups), word*, word~,
+    and the fields headline:, body:, quote:, speaker:, source:.
+    """
+    from searchkit.api import Index
+    from searchkit.render import render_results
+
+    with _errors():
+        with Index.open(index_dir, ranking=_ranking(rank_opts)) as ix:
+            res = ix.search(
+                query, limit=limit, page=page, per_article=not all_paragraphs, fragments=fragments,
+                width=width, since=_date(since), until=_date(until), source=source, sort=sort,
+                fuzzy=not no_fuzzy,
+            )
+    if as_json:
+        for hit in res:
+            _emit_json(hit.to_dict())
+    else:
+        click.echo(render_results(res, colour=_use_colour(color)), nl=False)
+    for word, used in res.fuzzy:
+        click.echo(f"note: no match for {word!r}; searched {', '.join(used)} instead", err=True)
+    if not res.hits:
+        sys.exit(EXIT_NOT_FOUND)
+
+
+@main.command("show")
+@click.argument("ref", metavar="ARTICLE[#N]")
+@index_option
+@click.option("--context", "-C", default=0, show_default=True, help="Paragraphs to show around #N.")
+@json_option
+def show_cmd(ref: str, index_dir: str, context: int, as_json: bool) -> None:
+    """Print an article, or its paragraph N with --context paragraphs around it."""
+    from searchkit.api import Index
+    from searchkit.render import render_article
+
+    article_id, _, n = ref.rpartition("#") if "#" in ref else (ref, "", "")
+    if n and not n.isdigit():
+        raise CliError(f"{ref!r}: the part after # must be a paragraph number")
+    with _errors(), Index.open(index_dir) as ix:
+        view = ix.show(article_id, int(n) if n else None, context)
+    if as_json:
+        _emit_json({
+            "article_id": view.article_id, "headline": view.headline,
+            "paragraphs": [{"paragraph": k, "text": t} for k, t in view.paragraphs],
+            "total_paragraphs": view.total_paragraphs, "source": view.source, "path": view.path,
+            "date": view.date.isoformat() if view.date else None, "url": view.url,
+        })
+    else:
+        click.echo(render_article(view, focus=int(n) if n else None), nl=False)
+
+
+@main.command("similar")
+@click.argument("ref", metavar="ARTICLE#N")
+@index_option
+@click.option("-n", "--limit", default=10, show_default=True)
+@json_option
+def similar_cmd(ref: str, index_dir: str, limit: int, as_json: bool) -> None:
+    """Paragraphs of other articles most like paragraph N of ARTICLE."""
+    from searchkit.api import Index
+    from searchkit.render import render_results
+
+    article_id, sep, n = ref.rpartition("#")
+    if not sep or not n.isdigit():
+        raise CliError(f"{ref!r}: name a paragraph as ARTICLE#N, e.g. business/001#2")
+    with _errors(), Index.open(index_dir) as ix:
+        res = ix.similar(article_id, int(n), limit=limit)
+    if as_json:
+        for hit in res:
+            _emit_json(hit.to_dict())
+    else:
+        click.echo(render_results(res, colour=_use_colour("auto")), nl=False)
+    if not res.hits:
+        sys.exit(EXIT_NOT_FOUND)
+
+
+@main.command("stats")
+@index_option
+@json_option
+def stats_cmd(index_dir: str, as_json: bool) -> None:
+    """What the index holds: articles, paragraphs, quotes, speakers, size."""
+    from searchkit.api import Index
+    from searchkit.render import render_stats
+
+    with _errors(), Index.open(index_dir) as ix:
+        st = ix.stats()
+    if as_json:
+        _emit_json({
+            "articles": st.articles, "paragraphs": st.paragraphs, "files": st.files, "quotes": st.quotes,
+            "speakers": st.speakers, "top_speakers": [list(x) for x in st.top_speakers],
+            "size_bytes": st.size_bytes, "last_update": st.last_update.isoformat() if st.last_update else None,
+        })
+    else:
+        click.echo(render_stats(st), nl=False)

@@ -1,0 +1,48 @@
+"""The errors searchkit raises, all under one base class.
+
+Every message says what happened and what to do about it, so the CLI can print
+it as one line and exit 2 without a traceback::
+
+    SearchkitError
+     ├── CorpusError            a path to index is missing or holds nothing readable
+     ├── IndexNotFoundError     no index at the given folder (run `searchkit index`)
+     ├── IndexLockedError       another process is writing to the index
+     ├── IndexCorruptError      the index files are damaged or truncated (rebuild)
+     ├── SchemaMismatchError    the index was built by another schema version (rebuild)
+     ├── ArticleNotFoundError   `show`/`similar` named an article or paragraph that is not indexed
+     └── QueryError             the query cannot be understood (empty, too long, bad field)
+"""
+
+from __future__ import annotations
+
+
+class SearchkitError(Exception):
+    """Base class of every error searchkit raises on purpose."""
+
+
+class CorpusError(SearchkitError):
+    """A path to index does not exist or cannot be read."""
+
+
+class IndexNotFoundError(SearchkitError):
+    """There is no searchkit index in the given folder."""
+
+
+class IndexLockedError(SearchkitError):
+    """Another process holds the index's write lock."""
+
+
+class IndexCorruptError(SearchkitError):
+    """The index exists but cannot be read."""
+
+
+class SchemaMismatchError(SearchkitError):
+    """The index was written with a different schema version."""
+
+
+class ArticleNotFoundError(SearchkitError):
+    """An article id or paragraph number is not in the index."""
+
+
+class QueryError(SearchkitError):
+    """The query string cannot be turned into a search."""

@@ -1,0 +1,359 @@
+"""Indexing: source files -> articles -> one document per paragraph, in one transaction.
+
+An update makes the index mirror the paths it is given. Each source file has a
+"file" document recording its size, mtime, content hash and the articles it
+produced; a file whose size and mtime (or, failing that, hash) match is not read
+again, a changed one has its articles replaced, a vanished one has them deleted.
+All of it, file documents included, is committed by one Whoosh writer, so a crash
+leaves the index exactly as the last commit left it.
+
+Trailing paragraphs repeated at the end of many articles (site furniture the
+reader's rules did not catch) are held back while writing and dropped once the
+whole corpus has been seen; the set found is stored so that a later update that
+changes it re-reads the files it affects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import writing
+
+from searchkit import quotes as quotes_mod
+from searchkit import store
+from searchkit.articles import Article, CorpusWarning, SourceFile, find_sources, parse_file
+from searchkit.errors import CorpusError, IndexCorruptError, SchemaMismatchError
+from searchkit.schema import FILE, PARAGRAPH
+
+#: A trailing paragraph this short, ending this many articles (distinct headlines), is furniture.
+BOILERPLATE_MAX_CHARS = 200
+BOILERPLATE_MIN_ARTICLES = 3
+#: How many trailing paragraphs of each article are candidates.
+TAIL = 2
+#: The document that stores the boilerplate set found by the last update.
+BOILERPLATE_PID = "meta:boilerplate"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a running update is, for progress displays."""
+
+    files_done: int
+    files_total: int
+    paragraphs: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What an update did."""
+
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    paragraphs: int  # paragraphs written by this update
+    seconds: float
+    warnings: tuple[CorpusWarning, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    @property
+    def paragraphs_per_second(self) -> float:
+        return self.paragraphs / self.seconds if self.seconds > 0 else 0.0
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def wire_key(text: str) -> str:
+    """A fingerprint of a paragraph's words, equal for syndicated copies of it."""
+    words = re.findall(r"\w+", text.lower())
+    if len(words) < 8:  # short lines repeat by chance; only real copy counts
+        return ""
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=10).hexdigest()
+
+
+def paragraph_docs(article: Article) -> Iterator[dict[str, Any]]:
+    """The index documents of one article, one per paragraph, numbered from 1."""
+    for n, (text, found) in enumerate(
+        zip(article.paragraphs, quotes_mod.extract(article.paragraphs)), start=1
+    ):
+        speakers = list(dict.fromkeys(q.speaker for q in found if q.speaker))
+        doc: dict[str, Any] = {
+            "pid": f"{article.id}#{n}",
+            "kind": PARAGRAPH,
+            "article_id": article.id,
+            "n": n,
+            "headline": article.headline,
+            "body": text,
+            "quotes": "\n".join(q.text for q in found),
+            "speakers": "; ".join(speakers),
+            "source": article.source,
+            "url": article.url,
+            "path": article.path,
+            "wire": wire_key(text),
+        }
+        if article.date is not None:
+            doc["date"] = article.date
+        yield doc
+
+
+def _tail_count(paragraphs: Sequence[str]) -> int:
+    """How many trailing paragraphs are short enough to be furniture candidates."""
+    k = 0
+    while k < min(TAIL, len(paragraphs)) and len(paragraphs[-1 - k]) <= BOILERPLATE_MAX_CHARS:
+        k += 1
+    return k
+
+
+def _tails(article: Article) -> list[str]:
+    return list(article.paragraphs[len(article.paragraphs) - _tail_count(article.paragraphs) :])
+
+
+def _repeated(tails_by_headline: Iterable[Sequence[Any]]) -> frozenset[str]:
+    seen: dict[str, set[str]] = {}
+    for headline, tails in tails_by_headline:
+        for text in set(tails):
+            seen.setdefault(text, set()).add(headline)
+    return frozenset(t for t, heads in seen.items() if len(heads) >= BOILERPLATE_MIN_ARTICLES)
+
+
+@dataclass
+class _Run:
+    """Mutable state of one update while its writer is open."""
+
+    writer: Any
+    existing: dict[str, dict[str, Any]]  # file key -> stored meta
+    warnings: list[CorpusWarning] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    paragraphs: int = 0
+    ids: set[str] = field(default_factory=set)
+    # Each article's candidate tail documents wait for the boilerplate set; they are short.
+    held: list[list[dict[str, Any]]] = field(default_factory=list)
+
+    def write(self, article: Article) -> None:
+        docs = list(paragraph_docs(article))
+        k = _tail_count(article.paragraphs)
+        for doc in docs[: len(docs) - k]:
+            self.writer.add_document(**doc)
+        self.paragraphs += len(docs) - k
+        if k:
+            self.held.append(docs[len(docs) - k :])
+
+    def write_held(self, boilerplate: frozenset[str]) -> None:
+        for docs in self.held:
+            while docs and docs[-1]["body"] in boilerplate:
+                docs.pop()
+            for doc in docs:
+                self.writer.add_document(**doc)
+            self.paragraphs += len(docs)
+        self.held.clear()
+
+
+def _stored_files(searcher: Any) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
+    files: dict[str, dict[str, Any]] = {}
+    boilerplate: frozenset[str] = frozenset()
+    for fields_ in searcher.documents(kind=FILE):
+        files[fields_["path"]] = fields_["meta"]
+    for fields_ in searcher.documents(pid=BOILERPLATE_PID):
+        boilerplate = frozenset(fields_["meta"])
+    return files, boilerplate
+
+
+def _read(src: SourceFile, run: _Run) -> tuple[bytes | None, str]:
+    try:
+        data = src.path.read_bytes()
+    except OSError as exc:
+        run.warnings.append(
+            CorpusWarning(src.rel, f"cannot be read ({exc.strerror or exc}); fix its permissions")
+        )
+        return None, ""
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def update(
+    index_dir: str | Path,
+    paths: Sequence[str | Path],
+    *,
+    rebuild: bool = False,
+    wait: float = 5.0,
+    progress: ProgressFn | None = None,
+) -> IndexReport:
+    """Make the index in `index_dir` mirror the articles under `paths`."""
+    started = time.monotonic()
+    index_dir = Path(index_dir)
+    sources, warnings = find_sources(paths)
+    ix = _open_for_writing(index_dir, rebuild)
+    try:
+        run = _Run(writer=store.acquire_writer(ix, index_dir, wait), existing={})
+        run.warnings.extend(warnings)
+        with run.writer.searcher() as searcher:
+            stored, old_boiler = ({}, frozenset()) if rebuild else _stored_files(searcher)
+        run.existing = stored
+        try:
+            _apply(run, sources, old_boiler, progress, started)
+        except BaseException:
+            run.writer.cancel()
+            raise
+        run.writer.commit(mergetype=writing.CLEAR if rebuild else writing.MERGE_SMALL)
+    finally:
+        ix.close()
+    c = run.counts
+    return IndexReport(
+        added=c["added"],
+        updated=c["updated"],
+        removed=c["removed"],
+        unchanged=c["unchanged"],
+        paragraphs=run.paragraphs,
+        seconds=time.monotonic() - started,
+        warnings=tuple(run.warnings),
+    )
+
+
+def _open_for_writing(index_dir: Path, rebuild: bool) -> Any:
+    if not store.has_index(index_dir):
+        if index_dir.exists() and any(index_dir.iterdir()) and not _only_placeholders(index_dir):
+            raise CorpusError(
+                f"{index_dir} exists and is not a searchkit index; "
+                "choose an empty folder with --index"
+            )
+        return store.create_index(index_dir)
+    try:
+        return store.open_index(index_dir)
+    except (SchemaMismatchError, IndexCorruptError):
+        if not rebuild:
+            raise
+        return store.create_index(index_dir)
+
+
+def _only_placeholders(index_dir: Path) -> bool:
+    return all(p.name.startswith(".") for p in index_dir.iterdir())
+
+
+def _apply(
+    run: _Run,
+    sources: list[SourceFile],
+    old_boiler: frozenset[str],
+    progress: ProgressFn | None,
+    started: float,
+) -> None:
+    tails: dict[str, list[Any]] = {}  # file key -> [headline, tail paragraphs] per article
+    by_key: dict[str, SourceFile] = {}
+    pending: list[SourceFile] = []
+    for src in sources:
+        if src.rel in by_key:
+            run.warnings.append(CorpusWarning(src.rel, "is named twice (two roots hold this path); the second was skipped"))
+            continue
+        by_key[src.rel] = src
+        old = run.existing.get(src.rel)
+        if old and old["size"] == src.size and old["mtime_ns"] == src.mtime_ns:
+            _keep(run, src.rel, old, tails)
+        else:
+            pending.append(src)
+
+    for key, old in run.existing.items():
+        if key not in by_key:
+            run.delete_articles(old["ids"])
+            run.writer.delete_by_term("pid", f"file:{key}")
+            run.counts["removed"] += len(old["ids"])
+
+    done = len(by_key) - len(pending)
+    for src in pending:
+        _index_file(run, src, tails)
+        done += 1
+        if progress:
+            progress(Progress(done, len(by_key), run.paragraphs, time.monotonic() - started))
+
+    boiler = _repeated(t for per_file in tails.values() for t in per_file)
+    flipped = boiler ^ old_boiler
+    if flipped:  # unchanged files whose tails changed status are rewritten
+        for key, per_file in list(tails.items()):
+            if key in run.existing and any(set(t) & flipped for _, t in per_file):
+                _index_file(run, by_key[key], tails, force=True)
+    run.write_held(boiler)
+    run.writer.update_document(pid=BOILERPLATE_PID, kind="m", meta=sorted(boiler))
+
+
+def _keep(run: _Run, key: str, old: dict[str, Any], tails: dict[str, list[Any]]) -> None:
+    run.counts["unchanged"] += len(old["ids"])
+    run.ids.update(old["ids"])
+    tails[key] = old["tails"]
+
+
+def _index_file(run: _Run, src: SourceFile, tails: dict[str, list[Any]], force: bool = False) -> None:
+    """(Re)index one file's articles, unless its content is what the index already has."""
+    key = src.rel
+    old = run.existing.get(key)
+    data, digest = _read(src, run)
+    if data is None:
+        if old and not force:  # keep what was indexed rather than lose it to a read error
+            _keep(run, key, old, tails)
+        return
+    if old and old["sha256"] == digest and not force:
+        _keep(run, key, old, tails)
+        run.writer.update_document(pid=f"file:{key}", kind=FILE, path=key, meta={**old, "mtime_ns": src.mtime_ns})
+        return
+    articles, warnings = parse_file(src.rel, data)
+    run.warnings.extend(warnings)
+    old_ids = set(old["ids"]) if old else set()
+    if old:
+        run.delete_articles(old_ids)
+        run.ids.difference_update(old_ids)
+    ids: list[str] = []
+    for article in articles:
+        if article.id in run.ids:
+            run.warnings.append(CorpusWarning(key, f"article id {article.id!r} is already used by another file; skipped"))
+            continue
+        run.ids.add(article.id)
+        ids.append(article.id)
+        run.write(article)
+    if not force:
+        run.counts["updated"] += len(old_ids & set(ids))
+        run.counts["added"] += len(set(ids) - old_ids)
+        run.counts["removed"] += len(old_ids - set(ids))
+    tails[key] = [[a.headline, _tails(a)] for a in articles if a.id in set(ids)]
+    meta = {"size": src.size, "mtime_ns": src.mtime_ns, "sha256": digest, "ids": ids, "tails": tails[key]}
+    run.writer.update_document(pid=f"file:{key}", kind=FILE, path=key, meta=meta)
+
+
+def write_articles(
+    index_dir: str | Path,
+    articles: Iterable[Article],
+    *,
+    progress: ProgressFn | None = None,
+) -> IndexReport:
+    """Replace the index in `index_dir` with exactly these articles (no manifest, no boilerplate pass)."""
+    started = time.monotonic()
+    index_dir = Path(index_dir)
+    ix = _open_for_writing(index_dir, rebuild=True)
+    try:
+        w = store.acquire_writer(ix, index_dir, wait=5.0)
+        count = paragraphs = 0
+        try:
+            for article in articles:
+                for doc in paragraph_docs(article):
+                    w.add_document(**doc)
+                    paragraphs += 1
+                count += 1
+                if progress and count % 500 == 0:
+                    progress(Progress(count, 0, paragraphs, time.monotonic() - started))
+        except BaseException:
+            w.cancel()
+            raise
+        w.commit(mergetype=writing.CLEAR)
+    finally:
+        ix.close()
+    return IndexReport(
+        added=count, updated=0, removed=0, unchanged=0, paragraphs=paragraphs,
+        seconds=time.monotonic() - started,
+    )

@@ -1,0 +1,121 @@
+"""Query text -> a Whoosh query over headline, body and quotes.
+
+Two kinds of input. Free text (words only, as people type into a search box)
+is analysed like the documents and becomes an OR of its terms, each term one
+BM25F field across headline, body and quotes. Text with syntax (`"phrases"`,
+AND/OR/NOT, parentheses, `field:word`, `word*`, `word~`) goes through Whoosh's
+parser, and its plain multi-field words are turned into the same BM25F terms,
+so the two kinds rank alike.
+
+Every failure (empty, too long, unknown field) is a `QueryError` whose message
+says what to type instead.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from whoosh import qparser
+from whoosh.query import NullQuery, Or, Query, Term
+
+from searchkit.analysis import TOKEN_PATTERN, text_analyzer
+from searchkit.bm25f import CombinedTerm
+from searchkit.errors import QueryError
+from searchkit.schema import DEFAULT_FIELDS, QUERY_FIELDS, Ranking
+
+MAX_QUERY_CHARS = 10_000
+MAX_TERMS = 1_000
+
+_FIELD_REF = re.compile(r"(?<![\w.])([A-Za-z_]\w*):(?=[^\s/])")
+_SYNTAX = re.compile(r'["()*?~^]|(?:^|\s)[-+]\w|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|' + _FIELD_REF.pattern)
+_analyze = text_analyzer()
+
+
+def is_free_text(text: str) -> bool:
+    """True when the query holds no query syntax at all."""
+    return _SYNTAX.search(text) is None
+
+
+def terms_of(text: str) -> list[str]:
+    """The index terms (stems) of free text, in order, without repeats."""
+    return list(dict.fromkeys(t.text for t in _analyze(text)))
+
+
+def _check(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise QueryError("the query is empty; give some words to search for")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}, shorten it"
+        )
+    for name in _FIELD_REF.findall(_outside_quotes(text)):
+        if name.lower() not in QUERY_FIELDS:
+            known = ", ".join(f"{f}:" for f in ("headline", "body", "quote", "speaker", "source"))
+            raise QueryError(f"unknown field {name}:; the fields are {known}")
+    return text
+
+
+def _outside_quotes(text: str) -> str:
+    return re.sub(r'"[^"]*"', " ", text)
+
+
+def combined(stem: str, ranking: Ranking) -> Query:
+    """One term across the default fields, scored as the ranking model says."""
+    boosts = ranking.boosts
+    if ranking.model == "bm25f":
+        return CombinedTerm(stem, [(f, boosts[f]) for f in DEFAULT_FIELDS], ranking.k1, ranking.b)
+    return Or([Term(f, stem, boost=boosts[f]) for f in DEFAULT_FIELDS])
+
+
+def parse(text: str, schema: Any, ranking: Ranking) -> Query:
+    """The Whoosh query for `text` (raises QueryError)."""
+    text = _check(text)
+    if is_free_text(text):
+        stems = terms_of(text)
+        if len(stems) > MAX_TERMS:
+            raise QueryError(f"the query has {len(stems):,} distinct words; the limit is {MAX_TERMS:,}")
+        if not stems:
+            return NullQuery
+        return Or([combined(s, ranking) for s in stems])
+    parser = qparser.MultifieldParser(
+        list(DEFAULT_FIELDS), schema, fieldboosts=ranking.boosts, group=qparser.OrGroup
+    )
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(
+        qparser.FieldAliasPlugin({real: [a for a, r in QUERY_FIELDS.items() if r == real and a != real]
+                                  for real in set(QUERY_FIELDS.values())})
+    )
+    try:
+        q = parser.parse(_lower_fields(text))
+    except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
+        raise QueryError(f"cannot parse the query ({exc}); check its quotes and parentheses") from exc
+    if sum(1 for _ in q.iter_all_terms()) > MAX_TERMS * len(DEFAULT_FIELDS):
+        raise QueryError(f"the query has too many words; the limit is {MAX_TERMS:,}")
+    return _to_bm25f(q, ranking)
+
+
+def _lower_fields(text: str) -> str:
+    return _FIELD_REF.sub(lambda m: m.group(1).lower() + ":", text)
+
+
+def _to_bm25f(q: Query, ranking: Ranking) -> Query:
+    """Replace each parser-made "word in every default field" Or with one combined term."""
+    if ranking.model != "bm25f":
+        return q
+    if isinstance(q, Or) and _is_multifield_word(q):
+        return combined(q.subqueries[0].text, ranking)
+    if q.is_leaf():
+        return q
+    return q.apply(lambda sub: _to_bm25f(sub, ranking))
+
+
+def _is_multifield_word(q: Or) -> bool:
+    subs = q.subqueries
+    return (
+        len(subs) == len(DEFAULT_FIELDS)
+        and all(type(s) is Term for s in subs)
+        and {s.fieldname for s in subs} == set(DEFAULT_FIELDS)
+        and len({s.text for s in subs}) == 1
+    )

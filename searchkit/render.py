@@ -1,0 +1,94 @@
+"""Human-readable rendering of results, articles and stats for the terminal.
+
+Highlights are bold yellow when colour is on (a TTY without NO_COLOR, or
+--color always) and unmarked otherwise, as ripgrep does; --json carries the
+exact spans for programs.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+
+import click
+
+from searchkit.api import ArticleView, IndexStats
+from searchkit.indexer import Progress
+from searchkit.results import Hit, SearchResults
+
+
+def _mark(colour: bool) -> tuple[str, str]:
+    return (click.style("", fg="yellow", bold=True, reset=False), "\x1b[0m") if colour else ("", "")
+
+
+def render_hit(hit: Hit, colour: bool) -> str:
+    on, off = _mark(colour)
+    title = click.style(hit.headline, bold=True) if colour else hit.headline
+    where = " ".join(x for x in (f"¶{hit.paragraph}", hit.source, hit.date.date().isoformat() if hit.date else "", hit.path or hit.article_id) if x)
+    lines = [f"{hit.rank}. {title}  {where}  ({hit.score:.2f})"]
+    for frag in hit.fragments or ():
+        lines.append("   " + frag.marked(on, off))
+    if hit.speakers:
+        lines.append("   quoted: " + ", ".join(hit.speakers))
+    if hit.more_in_article:
+        s = "s" if hit.more_in_article > 1 else ""
+        lines.append(f"   + {hit.more_in_article} more paragraph{s} in this article ({hit.article_id})")
+    if hit.also_in:
+        lines.append("   also in: " + ", ".join(hit.also_in[:5]) + (" …" if len(hit.also_in) > 5 else ""))
+    return "\n".join(lines) + "\n"
+
+
+def render_results(res: SearchResults, colour: bool) -> str:
+    if not res.hits:
+        return ""
+    body = "\n".join(render_hit(h, colour) for h in res.hits)
+    unit = "paragraph" if res.per_article is False else "article"
+    verb = f"{unit} matches" if res.total == 1 else f"{unit}s match"
+    foot = f"\n{res.total:,} {verb}; page {res.page} of {res.pages} ({res.seconds * 1000:.0f} ms)\n"
+    return body + foot
+
+
+def render_article(view: ArticleView, focus: int | None = None) -> str:
+    lines = [view.headline, ""]
+    meta = "  ".join(x for x in (view.source, view.date.date().isoformat() if view.date else "", view.url, view.path) if x)
+    if meta:
+        lines += [meta, ""]
+    for n, text in view.paragraphs:
+        marker = ">" if n == focus else " "
+        lines += [f"{marker}¶{n}  {text}", ""]
+    lines.append(f"({view.article_id}: {view.total_paragraphs} paragraphs)")
+    return "\n".join(lines) + "\n"
+
+
+def render_stats(st: IndexStats) -> str:
+    rows = [
+        ("articles", f"{st.articles:,}"),
+        ("paragraphs", f"{st.paragraphs:,}"),
+        ("source files", f"{st.files:,}"),
+        ("quotes", f"{st.quotes:,}"),
+        ("speakers", f"{st.speakers:,}"),
+        ("index size", f"{st.size_bytes / 1e6:.1f} MB"),
+        ("last update", st.last_update.strftime("%Y-%m-%d %H:%M:%S UTC") if st.last_update else "never"),
+    ]
+    out = [f"{k:<13} {v}" for k, v in rows]
+    if st.top_speakers:
+        out.append("top speakers  " + "; ".join(f"{name} ({n})" for name, n in st.top_speakers))
+    return "\n".join(out) + "\n"
+
+
+def progress_printer() -> Callable[[Progress], None]:
+    """A progress callback that rewrites one stderr line at most 10 times a second."""
+    last = [0.0]
+
+    def show(p: Progress) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.1 and p.files_done < p.files_total:
+            return
+        last[0] = now
+        rate = p.paragraphs / p.seconds if p.seconds > 0 else 0
+        total = f"/{p.files_total:,}" if p.files_total else ""
+        sys.stderr.write(f"\rindexing: {p.files_done:,}{total} files, {p.paragraphs:,} paragraphs ({rate:,.0f}/s)  ")
+        sys.stderr.flush()
+
+    return show

@@ -1,0 +1,104 @@
+"""What a search returns: frozen, typed values that any front end can render."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, overload
+
+from searchkit.snippets import Snippet
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching paragraph and where it sits in its article.
+
+    `snippet` and `highlights` are the first fragment (spans are `(start, end)`
+    offsets into `snippet`); `fragments` holds all the fragments asked for.
+    """
+
+    rank: int
+    score: float
+    article_id: str
+    paragraph: int
+    headline: str
+    text: str
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    fragments: tuple[Snippet, ...] = ()
+    quotes: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    source: str = ""
+    path: str = ""
+    date: datetime | None = None
+    url: str = ""
+    #: Other matching paragraphs of the same article (when results are per article).
+    more_in_article: int = 0
+    #: Other articles carrying the same paragraph word for word (wire copy).
+    also_in: tuple[str, ...] = ()
+
+    @property
+    def pid(self) -> str:
+        return f"{self.article_id}#{self.paragraph}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ISO 8601 strings)."""
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 6),
+            "article_id": self.article_id,
+            "paragraph": self.paragraph,
+            "headline": self.headline,
+            "snippet": self.snippet,
+            "highlights": [list(h) for h in self.highlights],
+            "fragments": [
+                {"text": f.text, "highlights": [list(h) for h in f.highlights], "start": f.start, "end": f.end}
+                for f in self.fragments
+            ],
+            "text": self.text,
+            "quotes": list(self.quotes),
+            "speakers": list(self.speakers),
+            "source": self.source,
+            "path": self.path,
+            "date": self.date.isoformat() if self.date else None,
+            "url": self.url,
+            "more_in_article": self.more_in_article,
+            "also_in": list(self.also_in),
+        }
+
+
+@dataclass(frozen=True)
+class SearchResults(Sequence[Hit]):
+    """The hits of one page, best first, with what the search did to get them."""
+
+    hits: tuple[Hit, ...]
+    query: str
+    #: Matching paragraphs, or articles when results are grouped per article.
+    total: int
+    page: int = 1
+    limit: int = 10
+    per_article: bool = True
+    #: Query words that matched nothing and were retried fuzzily: word -> words used.
+    fuzzy: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: A respelled query that finds more, for "Did you mean".
+    suggestion: str | None = None
+    seconds: float = 0.0
+    notes: tuple[str, ...] = field(default=())
+
+    @overload
+    def __getitem__(self, i: int) -> Hit: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Hit]: ...
+    def __getitem__(self, i: int | slice) -> Hit | Sequence[Hit]:
+        return self.hits[i]
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __iter__(self) -> Iterator[Hit]:
+        return iter(self.hits)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit)) if self.limit else 1

@@ -1,0 +1,233 @@
+"""Searching: a parsed query -> ranked, grouped, paged hits with snippets.
+
+Whoosh scores paragraphs. By default results are per article: each article is
+represented by its best paragraph, and the hit says how many more of its
+paragraphs match. Paragraphs that are the same text word for word in several
+articles (wire copy) collapse into the first, which lists the others. Equal
+scores are ordered by article id and paragraph number, so output is stable.
+
+A free-text word that matches nothing is retried as a fuzzy word (edit distance
+1 from 5 letters, 2 from 9, as Meilisearch does), and the results say so.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from whoosh.query import And, DateRange, FuzzyTerm, NullQuery, Or, Phrase, Query, Term
+
+from searchkit import query as query_mod
+from searchkit.bm25f import CombinedTerm
+from searchkit.results import Hit, SearchResults
+from searchkit.schema import DEFAULT_FIELDS, Ranking
+from searchkit.snippets import DEFAULT_WIDTH, make_snippets
+
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """Everything a search can be asked, with the defaults users get."""
+
+    text: str
+    limit: int = 10
+    page: int = 1
+    per_article: bool = True
+    fragments: int = 1
+    width: int = DEFAULT_WIDTH
+    since: datetime | None = None
+    until: datetime | None = None
+    source: str | None = None
+    sort: str = "relevance"
+    fuzzy: bool = True
+    snippets: bool = True
+
+
+def fuzzy_distance(word: str) -> int:
+    """Edit distance allowed for a mistyped word of this length (0 = exact only)."""
+    return 2 if len(word) >= 9 else 1 if len(word) >= 5 else 0
+
+
+def _known(reader: Any, stem: str) -> bool:
+    return any((f, stem) in reader for f in DEFAULT_FIELDS)
+
+
+def _fuzzy_query(text: str, reader: Any, ranking: Ranking) -> tuple[Query, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """The free-text query, with each unknown word replaced by the indexed words near it."""
+    parts: list[Query] = []
+    retried: list[tuple[str, tuple[str, ...]]] = []
+    for word in dict.fromkeys(w.lower() for w in query_mod.TOKEN_PATTERN.findall(text)):
+        stems = query_mod.terms_of(word)
+        if not stems:
+            continue
+        stem = stems[0]
+        if _known(reader, stem) or not fuzzy_distance(word):
+            parts.append(query_mod.combined(stem, ranking))
+            continue
+        near: set[str] = set()
+        for f in DEFAULT_FIELDS:
+            fq = FuzzyTerm(f, stem, maxdist=fuzzy_distance(word), prefixlength=1)
+            near.update(t.decode("utf-8") if isinstance(t, bytes) else t for _, t in fq.expanded_terms(reader))
+        if near:
+            retried.append((word, tuple(sorted(near))))
+            parts.extend(query_mod.combined(s, ranking) for s in sorted(near))
+    return (Or(parts) if parts else NullQuery), tuple(retried)
+
+
+def _filter(req: SearchRequest) -> Query | None:
+    parts: list[Query] = []
+    if req.since or req.until:
+        parts.append(DateRange("date", req.since, req.until))
+    if req.source:
+        parts.append(Term("source", req.source.lower()))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+def highlight_terms(q: Query, reader: Any) -> frozenset[str]:
+    """The indexed words (stems) a query looks for in body or quotes, for highlighting.
+
+    Walks the tree itself: Whoosh's `existing_terms` skips custom leaves and phrases.
+    """
+    out: set[str] = set()
+
+    def walk(node: Query) -> None:
+        if isinstance(node, CombinedTerm):
+            out.add(node.text)
+        elif isinstance(node, Phrase):
+            if node.fieldname in ("body", "quotes"):
+                out.update(node.words)
+        elif node.is_leaf():
+            if getattr(node, "fieldname", None) in ("body", "quotes"):
+                for _, text in node.expanded_terms(reader):
+                    out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        else:
+            for child in node.children():
+                walk(child)
+
+    walk(q)
+    return frozenset(out)
+
+
+def run(searcher: Any, req: SearchRequest, ranking: Ranking, parsed: Query | None = None) -> SearchResults:
+    """Execute one search request on an open Whoosh searcher (`parsed`: a ready-made query)."""
+    started = time.perf_counter()
+    if req.limit < 1 or req.page < 1:
+        raise query_mod.QueryError("--limit and --page must be 1 or more")
+    if req.sort not in SORTS:
+        raise query_mod.QueryError(f"unknown sort {req.sort!r}; use relevance or date")
+    reader = searcher.reader()
+    q = parsed if parsed is not None else query_mod.parse(req.text, searcher.schema, ranking)
+    retried: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    if parsed is None and req.fuzzy and query_mod.is_free_text(req.text):
+        words = query_mod.terms_of(req.text)
+        if any(not _known(reader, s) for s in words):
+            q, retried = _fuzzy_query(req.text, reader, ranking)
+    flt = _filter(req)
+
+    need = req.page * req.limit
+    ranked, per_article_counts = _ranked(searcher, q, flt, req, need)
+    total = len(per_article_counts) if req.per_article else sum(per_article_counts.values())
+    page = ranked[(req.page - 1) * req.limit : need]
+    terms = highlight_terms(q, reader) if req.snippets else frozenset()
+    hits = tuple(
+        _hit((req.page - 1) * req.limit + i + 1, score, fields_, also, per_article_counts, terms, req)
+        for i, (score, fields_, also) in enumerate(page)
+    )
+    return SearchResults(
+        hits=hits,
+        query=req.text,
+        total=total,
+        page=req.page,
+        limit=req.limit,
+        per_article=req.per_article,
+        fuzzy=retried,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _ranked(
+    searcher: Any, q: Query, flt: Query | None, req: SearchRequest, need: int
+) -> tuple[list[tuple[float, dict[str, Any], list[str]]], Counter[str]]:
+    """The first `need` results in order (paragraphs, or best paragraph per article)."""
+    if q is NullQuery:
+        return [], Counter()
+    # Every match's article, once: exact totals and "N more in this article".
+    articles = searcher.reader().column_reader("article_id")
+    docs = searcher.docs_for_query(q if flt is None else And([q, flt]))
+    counts: Counter[str] = Counter(articles[d] for d in docs)
+    sort_kw: dict[str, Any] = {"sortedby": "date", "reverse": True} if req.sort == "date" else {}
+    fetch = need * (3 if req.per_article else 1) + 10
+    while True:
+        results = searcher.search(q, limit=fetch, filter=flt, **sort_kw)
+        rows = [(hit.score or 0.0, hit.fields()) for hit in results]
+        if req.sort == "relevance":
+            rows.sort(key=lambda r: (-round(r[0], 9), r[1]["article_id"], r[1]["n"]))
+        out = _collapse(rows, req.per_article)
+        if len(out) >= need or len(rows) < fetch:
+            return out, counts
+        fetch *= 4
+
+
+def _collapse(
+    rows: Iterable[tuple[float, dict[str, Any]]], per_article: bool
+) -> list[tuple[float, dict[str, Any], list[str]]]:
+    """Keep each article's best paragraph (if asked) and fold wire copies into their first hit."""
+    out: list[tuple[float, dict[str, Any], list[str]]] = []
+    seen_articles: set[str] = set()
+    by_wire: dict[str, list[str]] = {}
+    for score, fields_ in rows:
+        aid = fields_["article_id"]
+        if per_article and aid in seen_articles:
+            continue
+        wire = fields_.get("wire") or ""
+        if wire and wire in by_wire:
+            if aid not in by_wire[wire]:
+                by_wire[wire].append(aid)
+            seen_articles.add(aid)
+            continue
+        seen_articles.add(aid)
+        also: list[str] = []
+        if wire:
+            by_wire[wire] = also
+        out.append((score, fields_, also))
+    return out
+
+
+def _hit(
+    rank: int,
+    score: float,
+    f: dict[str, Any],
+    also: list[str],
+    counts: Counter[str],
+    terms: frozenset[str],
+    req: SearchRequest,
+) -> Hit:
+    text = f.get("body", "")
+    frags = make_snippets(text, terms, width=req.width, fragments=req.fragments) if req.snippets else ()
+    first = frags[0] if frags else None
+    return Hit(
+        rank=rank,
+        score=score,
+        article_id=f["article_id"],
+        paragraph=f["n"],
+        headline=f.get("headline", ""),
+        text=text,
+        snippet=first.text if first else "",
+        highlights=first.highlights if first else (),
+        fragments=frags,
+        quotes=tuple(x for x in f.get("quotes", "").split("\n") if x),
+        speakers=tuple(x for x in f.get("speakers", "").split("; ") if x),
+        source=f.get("source", ""),
+        path=f.get("path", ""),
+        date=f.get("date"),
+        url=f.get("url", ""),
+        more_in_article=max(0, counts.get(f["article_id"], 1) - 1) if req.per_article else 0,
+        also_in=tuple(a for a in also if a != f["article_id"]),
+    )
