@@ -64,9 +64,10 @@ def _use_colour(choice: str) -> bool:
 
 def _emit_json(obj: Any) -> None:
     line = json.dumps(obj, ensure_ascii=False) + "\n"
-    stream = click.get_binary_stream("stdout")
-    stream.write(line.encode("utf-8", "replace"))
-    stream.flush()
+    # Bytes, so the output is UTF-8 whatever the locale says.
+    sys.stdout.flush()
+    sys.stdout.buffer.write(line.encode("utf-8", "replace"))
+    sys.stdout.buffer.flush()
 
 
 def _date(value: str | None) -> datetime | None:
@@ -168,7 +169,8 @@ def search_cmd(query: str, index_dir: str, limit: int, page: int, all_paragraphs
         for hit in res:
             _emit_json(hit.to_dict())
     else:
-        click.echo(render_results(res, colour=_use_colour(color)), nl=False)
+        colour = _use_colour(color)
+        click.echo(render_results(res, colour=colour), nl=False, color=colour)
     for word, used in res.fuzzy:
         click.echo(f"note: no match for {word!r}; searched {', '.join(used)} instead", err=True)
     if not res.hits:

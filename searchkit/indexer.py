@@ -141,6 +141,10 @@ class _Run:
     # Each article's candidate tail documents wait for the boilerplate set; they are short.
     held: list[list[dict[str, Any]]] = field(default_factory=list)
 
+    def delete_articles(self, ids: Iterable[str]) -> None:
+        for aid in ids:
+            self.writer.delete_by_term("article_id", aid)
+
     def write(self, article: Article) -> None:
         docs = list(paragraph_docs(article))
         k = _tail_count(article.paragraphs)

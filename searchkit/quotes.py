@@ -262,6 +262,10 @@ _SUBJECT_ONLY = frozenset({"tell", "tells", "told"})  # "told X": X is the liste
 # farther, wrong name; "posts"/"notes" are too often nouns.
 _ANON_OK = frozenset({"say", "says", "said", "told", "added", "according to"})
 _ROLE_RE = re.compile(r",\s*([a-z0-9][^,\"“”«»]{0,120}),\s*$")  # X, chief officer of Y, said
+# A name in apposition to a role: "the manager, Alex Ferguson, said" / "said the manager, Alex Ferguson".
+_NAME = r"((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)"
+_APPOS_BEFORE_RE = re.compile(r"\b(?:the|a|an|its|their|his|her)\s+[a-z][a-z\s-]{0,60},\s*" + _NAME + r",\s*$")
+_APPOS_AFTER_RE = re.compile(r"\s*(?:the|a|an|its|their|his|her)\s+[a-z][a-z\s-]{0,60},\s*" + _NAME)
 
 
 @dataclass
@@ -292,6 +296,21 @@ def _subject(p: str, vstart: int) -> tuple[int, str, str] | None:
     return None
 
 
+def _apposition(p: str, vs: int, ve: int, verb: str) -> _Event | None:
+    m = _APPOS_BEFORE_RE.search(p[max(0, vs - 160) : vs])
+    if m and _valid_name(m.group(1).split()):
+        return _Event(max(0, vs - 160) + m.start(1), ve, m.group(1), "name")
+    if verb in _SUBJECT_ONLY:
+        return None
+    m = _APPOS_AFTER_RE.match(p, ve)
+    if m and _valid_name(m.group(1).split()):
+        name = m.group(1)
+        if name.endswith(".") and not re.search(r"\b[A-Z]\.$", name):
+            name = name[:-1]  # the sentence's full stop, not an initial
+        return _Event(vs, m.start(1) + len(name), name, "name")
+    return None
+
+
 def _events(p: str, spans: list[_Span]) -> list[_Event]:
     out: list[_Event] = []
     for m in _VERB_RE.finditer(p):
@@ -301,12 +320,12 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
         before = _toks_before(p, vs)
         if before and before[-1][1].lower() in _DETERMINERS:
             continue  # "the said account", "his claims"
-        ev: _Event | None = None
+        ev = _apposition(p, vs, ve, verb)
         according = verb.lower() == "according to"
-        subj = None if according else _subject(p, vs)
+        subj = None if according or ev else _subject(p, vs)
         if subj:
             ev = _Event(subj[0], ve, subj[1], subj[2])
-        elif not according and not before:
+        elif ev is None and not according and not before:
             role = _ROLE_RE.search(p[max(0, vs - 250) : vs])
             if role:
                 cut = max(0, vs - 250) + role.start()

@@ -242,3 +242,12 @@ def test_arbitrary_text_never_raises(paras: list[str]) -> None:
 @given(st.lists(_QUOTEY, max_size=6))
 def test_quote_heavy_text_spans_match(paras: list[str]) -> None:
     check_core(paras)
+
+
+def test_name_in_apposition_to_a_role() -> None:
+    from searchkit.quotes import extract
+
+    before = extract(['"The players were running all afternoon," the manager, Alex Ferguson, said after the match.'])
+    after = extract(['"The players were running all afternoon," said the manager, Alex Ferguson.'])
+    assert before[0][0].speaker == "Alex Ferguson"
+    assert after[0][0].speaker == "Alex Ferguson"

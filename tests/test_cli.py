@@ -1,0 +1,116 @@
+"""The command line: exit codes, output formats, errors as one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from searchkit.cli import main
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def built(runner: CliRunner, sample_corpus: Path, tmp_path: Path) -> str:
+    ix = str(tmp_path / "ix")
+    res = runner.invoke(main, ["index", str(sample_corpus), "--index", ix])
+    assert res.exit_code == 0, res.output
+    return ix
+
+
+def test_index_summary_and_noop(runner: CliRunner, sample_corpus: Path, built: str) -> None:
+    res = runner.invoke(main, ["index", str(sample_corpus), "--index", built])
+    assert res.exit_code == 0
+    assert "0 added, 0 updated, 0 removed, 1 unchanged" in res.output
+    assert "nothing to do" in res.output
+
+
+def test_three_minutes_json(runner: CliRunner, built: str) -> None:
+    res = runner.invoke(main, ["search", "three minutes", "--json", "--index", built])
+    assert res.exit_code == 0
+    lines = [json.loads(line) for line in res.output.splitlines()]
+    first = lines[0]
+    assert first["paragraph"] == 5 and "Walid" in first["snippet"]
+    covered = "".join(first["snippet"][s:e] for s, e in first["highlights"])
+    assert "three" in covered and "minutes" in covered
+    for key in ("rank", "score", "article_id", "paragraph", "headline", "snippet", "highlights",
+                "quotes", "speakers", "source"):
+        assert key in first
+
+
+def test_furniture_is_not_indexed(runner: CliRunner, built: str) -> None:
+    res = runner.invoke(main, ["search", "Join the Discussion", "--index", built, "--no-fuzzy"])
+    assert res.exit_code == 1 and res.output == ""
+
+
+def test_speaker_field(runner: CliRunner, built: str) -> None:
+    res = runner.invoke(main, ["search", "speaker:smith", "--index", built, "--json"])
+    assert res.exit_code == 0
+    hit = json.loads(res.output.splitlines()[0])
+    assert "Kronos" in hit["snippet"] or "Kronos" in hit["text"]
+    assert hit["speakers"] == ["Michael S Smith II"]
+
+
+def test_human_output_without_colour(runner: CliRunner, built: str) -> None:
+    res = runner.invoke(main, ["search", "three minutes", "--index", built])
+    assert res.exit_code == 0
+    assert res.output.startswith("1. Twitter Trying To Keep ISIS Accounts Offline")
+    assert "¶5" in res.output and "\x1b[" not in res.output
+
+
+def test_colour_when_forced_and_no_color_wins(runner: CliRunner, built: str) -> None:
+    res = runner.invoke(main, ["search", "three minutes", "--index", built, "--color", "always"])
+    assert "\x1b[" in res.output
+    res = runner.invoke(main, ["search", "three minutes", "--index", built], env={"NO_COLOR": "1"})
+    assert "\x1b[" not in res.output
+
+
+def test_missing_index_is_one_line_exit_2(runner: CliRunner, tmp_path: Path) -> None:
+    res = runner.invoke(main, ["search", "x", "--index", str(tmp_path / "none")])
+    assert res.exit_code == 2
+    assert res.output.strip().count("\n") == 0
+    assert "Error:" in res.output and "searchkit index" in res.output
+
+
+def test_env_var_sets_the_index(runner: CliRunner, built: str) -> None:
+    res = runner.invoke(main, ["search", "three minutes"], env={"SEARCHKIT_INDEX": built})
+    assert res.exit_code == 0
+
+
+@pytest.mark.parametrize("query", ["", "bogus:field"])
+def test_bad_query_exit_2(runner: CliRunner, built: str, query: str) -> None:
+    res = runner.invoke(main, ["search", query, "--index", built])
+    assert res.exit_code == 2 and res.output.startswith("Error:")
+
+
+def test_show_and_stats_and_similar(runner: CliRunner, built: str) -> None:
+    res = runner.invoke(main, ["show", "twitter-isis-accounts-offline#5", "-C", "1", "--index", built])
+    assert res.exit_code == 0
+    assert ">¶5" in res.output and "¶4" in res.output and "¶6" in res.output and "¶7" not in res.output
+    res = runner.invoke(main, ["stats", "--index", built, "--json"])
+    st = json.loads(res.output)
+    assert (st["articles"], st["paragraphs"], st["quotes"]) == (1, 7, 2)
+    res = runner.invoke(main, ["similar", "nope#1", "--index", built])
+    assert res.exit_code == 2
+    res = runner.invoke(main, ["show", "x#y", "--index", built])
+    assert res.exit_code == 2
+
+
+def test_rank_option(runner: CliRunner, built: str) -> None:
+    res = runner.invoke(main, ["search", "twitter", "--index", built, "--rank", "headline_boost=0", "--json"])
+    assert res.exit_code == 0
+    res = runner.invoke(main, ["search", "twitter", "--index", built, "--rank", "nonsense=1"])
+    assert res.exit_code == 2 and "unknown ranking option" in res.output
+
+
+def test_typo_note_on_stderr(built: str) -> None:
+    runner = CliRunner()
+    res = runner.invoke(main, ["search", "terorist", "--index", built])
+    assert res.exit_code == 0
+    assert "searched" in res.stderr and "terorist" in res.stderr

@@ -1,0 +1,124 @@
+"""Indexer: documents per paragraph, incremental updates, boilerplate, wire keys."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import searchkit
+from searchkit import indexer
+from searchkit.errors import CorpusError, IndexNotFoundError
+from tests.conftest import write
+
+
+def paragraphs(index_dir: Path) -> set[tuple[str, int, str]]:
+    with searchkit.Index.open(index_dir) as ix:
+        s = ix._current()
+        return {(d["article_id"], d["n"], d["body"]) for d in s.documents(kind="p")}
+
+
+def test_one_document_per_paragraph_with_fields(news: Path, tmp_path: Path) -> None:
+    report = indexer.update(tmp_path / "ix", [news])
+    assert (report.added, report.paragraphs) == (3, 7)
+    with searchkit.Index.open(tmp_path / "ix") as ix:
+        docs = {d["pid"]: d for d in ix._current().documents(kind="p")}
+    doc = docs["politics/election#2"]
+    assert doc["headline"] == "Prime minister calls early election"
+    assert doc["quotes"].startswith("We need a fresh mandate")
+    assert doc["speakers"] == "Theresa May"
+    assert doc["path"] == "politics/election.txt"
+
+
+def test_unchanged_corpus_does_no_work(news: Path, tmp_path: Path) -> None:
+    indexer.update(tmp_path / "ix", [news])
+    again = indexer.update(tmp_path / "ix", [news])
+    assert (again.added, again.updated, again.removed, again.unchanged, again.paragraphs) == (0, 0, 0, 3, 0)
+    assert not again.changed
+
+
+def test_touch_without_change_is_unchanged(news: Path, tmp_path: Path) -> None:
+    indexer.update(tmp_path / "ix", [news])
+    path = news / "weather/storm.txt"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10_000_000))
+    again = indexer.update(tmp_path / "ix", [news])
+    assert (again.updated, again.unchanged, again.paragraphs) == (0, 3, 0)
+
+
+def test_add_change_remove(news: Path, tmp_path: Path) -> None:
+    ix_dir = tmp_path / "ix"
+    indexer.update(ix_dir, [news])
+    write(news, "weather/storm.txt", "Storm batters the coast\n\nThe storm has passed.\n")
+    (news / "sport/match.txt").unlink()
+    write(news, "tech/phone.txt", "New phone\n\nA new phone went on sale.\n")
+    report = indexer.update(ix_dir, [news])
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 1)
+    got = paragraphs(ix_dir)
+    assert ("weather/storm", 1, "The storm has passed.") in got
+    assert not any(a == "sport/match" for a, _, _ in got)
+    assert not any(a == "weather/storm" and n == 2 for a, n, _ in got)
+    assert ("tech/phone", 1, "A new phone went on sale.") in got
+
+
+def test_incremental_equals_clean_build(news: Path, tmp_path: Path) -> None:
+    indexer.update(tmp_path / "inc", [news])
+    write(news, "politics/election.txt", "Election called\n\nA short article now.\n\nWith two paragraphs.\n")
+    indexer.update(tmp_path / "inc", [news])
+    indexer.update(tmp_path / "clean", [news])
+    assert paragraphs(tmp_path / "inc") == paragraphs(tmp_path / "clean")
+
+
+def test_rebuild_replaces_everything(news: Path, tmp_path: Path) -> None:
+    indexer.update(tmp_path / "ix", [news])
+    report = indexer.update(tmp_path / "ix", [news / "sport"], rebuild=True)
+    assert report.added == 1
+    assert {a for a, _, _ in paragraphs(tmp_path / "ix")} == {"match"}
+
+
+def test_repeated_closing_lines_are_boilerplate(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    for i in range(4):
+        write(folder, f"a{i}.txt", f"Headline {i}\n\nStory number {i} about things.\n\nThe Daily Planet, your town paper since 1901\n")
+    indexer.update(tmp_path / "ix", [folder])
+    got = paragraphs(tmp_path / "ix")
+    assert len(got) == 4
+    assert not any(body == "The Daily Planet, your town paper since 1901" for _, _, body in got)
+    # Fewer than three articles: the line is content again, and the incremental update restores it.
+    for i in range(2, 4):
+        (folder / f"a{i}.txt").unlink()
+    indexer.update(tmp_path / "ix", [folder])
+    assert sum(body == "The Daily Planet, your town paper since 1901" for _, _, body in paragraphs(tmp_path / "ix")) == 2
+
+
+def test_missing_path_is_a_corpus_error(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="does not exist"):
+        indexer.update(tmp_path / "ix", [tmp_path / "nope"])
+
+
+def test_refuses_a_folder_that_is_not_an_index(tmp_path: Path, news: Path) -> None:
+    other = tmp_path / "stuff"
+    write(other, "notes.txt", "mine")
+    with pytest.raises(CorpusError, match="not a searchkit index"):
+        indexer.update(other, [news])
+
+
+def test_open_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError, match="searchkit index"):
+        searchkit.Index.open(tmp_path / "none")
+
+
+def test_duplicate_article_ids_warn(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    write(folder, "a.txt", "One\n\nFirst body.\n")
+    write(folder, "a.md", "# Two\n\nSecond body.\n")
+    report = indexer.update(tmp_path / "ix", [folder])
+    assert report.added == 1
+    assert any("already used" in w.message for w in report.warnings)
+
+
+def test_wire_key_ignores_case_and_punctuation() -> None:
+    a = indexer.wire_key("The minister said the plan would cost £3bn over five years.")
+    b = indexer.wire_key("the minister said, the plan would cost £3bn over five years")
+    assert a and a == b
+    assert indexer.wire_key("Too short to count.") == ""

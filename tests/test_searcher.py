@@ -1,0 +1,179 @@
+"""Searching through the library: ranking order, grouping, paging, fields, typos, filters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+import searchkit
+from searchkit import Article, Index
+from searchkit.errors import QueryError
+
+
+@pytest.fixture
+def ix(news: Path, tmp_path: Path):
+    with Index.build([news], tmp_path / "ix") as index:
+        yield index
+
+
+def test_free_text_finds_the_paragraph(ix: Index) -> None:
+    hits = ix.search("fresh mandate")
+    assert hits[0].pid == "politics/election#2"
+    assert hits[0].speakers == ("Theresa May",)
+    assert hits[0].quotes[0].startswith("We need a fresh mandate")
+
+
+def test_per_article_by_default_with_more_count(ix: Index) -> None:
+    res = ix.search("election")
+    assert [h.article_id for h in res] == ["politics/election", "weather/storm"]
+    # The headline matches on every paragraph of the election article: 3 paragraphs, 1 shown.
+    assert res[0].more_in_article == 2
+    assert res.total == 2
+
+
+def test_all_paragraphs(ix: Index) -> None:
+    res = ix.search("election", per_article=False)
+    assert len(res) == 4 and res.total == 4
+    assert {h.pid for h in res} >= {"politics/election#1", "weather/storm#2"}
+
+
+def test_paging_is_stable_and_disjoint(ix: Index) -> None:
+    first = ix.search("the election storm derby", limit=2, page=1, per_article=False)
+    second = ix.search("the election storm derby", limit=2, page=2, per_article=False)
+    assert [h.rank for h in first] == [1, 2] and [h.rank for h in second] == [3, 4]
+    assert not {h.pid for h in first} & {h.pid for h in second}
+    again = ix.search("the election storm derby", limit=2, page=1, per_article=False)
+    assert [h.pid for h in again] == [h.pid for h in first]
+
+
+def test_headline_match_ranks_above_body_only(ix: Index) -> None:
+    res = ix.search("storm")
+    assert res[0].article_id == "weather/storm"
+
+
+def test_fields(ix: Index) -> None:
+    assert [h.pid for h in ix.search("speaker:ferguson")] == ["sport/match#2"]
+    assert [h.pid for h in ix.search("quote:mandate")] == ["politics/election#2"]
+    assert [h.article_id for h in ix.search("headline:derby")] == ["sport/match"]
+    assert ix.search("body:mandate AND NOT speaker:ferguson")[0].pid == "politics/election#2"
+
+
+def test_phrase_and_prefix(ix: Index) -> None:
+    res = ix.search('"high winds"')
+    assert res[0].pid == "weather/storm#1"
+    s, e = res[0].highlights[0]
+    assert res[0].snippet[s:e] == "high winds"
+    assert ix.search("railw*")[0].pid == "weather/storm#1"
+
+
+def test_stemmed_match_highlights_surface_word(ix: Index) -> None:
+    hit = ix.search("player")[0]
+    assert hit.pid == "sport/match#2"
+    assert [hit.snippet[s:e] for s, e in hit.highlights] == ["players"]
+
+
+def test_headline_only_match_falls_back_to_paragraph_start(ix: Index) -> None:
+    hit = ix.search("headline:batters")[0]
+    assert hit.snippet.startswith("Heavy rain")
+    assert hit.highlights == ()
+
+
+def test_typo_is_retried_fuzzily(ix: Index) -> None:
+    res = ix.search("forcasters")
+    assert res[0].pid == "weather/storm#2"
+    assert res.fuzzy and res.fuzzy[0][0] == "forcasters"
+    assert not ix.search("forcasters", fuzzy=False).hits
+
+
+def test_no_hits_and_stop_words_only(ix: Index) -> None:
+    assert ix.search("zebra").total == 0
+    assert len(ix.search("the and of")) == 0
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "nosuchfield:x", "x" * 20_000])
+def test_bad_queries_raise_query_error(ix: Index, bad: str) -> None:
+    with pytest.raises(QueryError):
+        ix.search(bad)
+
+
+def test_odd_syntax_does_not_crash(ix: Index) -> None:
+    for q in ['"unbalanced', "(open", "close)", "AND", "NOT", "a:b:c", "***", "~", "^2"]:
+        try:
+            ix.search(q)
+        except QueryError:
+            pass
+
+
+def test_date_source_filters_and_sort(tmp_path: Path) -> None:
+    arts = [
+        Article(id="a", headline="Budget day", paragraphs=("The budget was announced.",),
+                source="Herald", date=datetime(2024, 3, 1)),
+        Article(id="b", headline="Budget again", paragraphs=("Another budget, another row.",),
+                source="Courier", date=datetime(2025, 3, 1)),
+    ]
+    with Index.from_articles(arts, tmp_path / "ix") as ix:
+        assert [h.article_id for h in ix.search("budget", since=datetime(2025, 1, 1))] == ["b"]
+        assert [h.article_id for h in ix.search("budget", until=datetime(2024, 12, 31))] == ["a"]
+        assert [h.article_id for h in ix.search("budget", source="herald")] == ["a"]
+        assert [h.article_id for h in ix.search("budget", sort="date")] == ["b", "a"]
+
+
+def test_wire_copy_collapses(tmp_path: Path) -> None:
+    wire = "The central bank raised interest rates by a quarter point on Thursday, its third rise this year."
+    arts = [
+        Article(id=f"paper{i}", headline=f"Rates up {i}", paragraphs=(wire, f"Local angle {i}."))
+        for i in range(3)
+    ]
+    with Index.from_articles(arts, tmp_path / "ix") as ix:
+        res = ix.search("interest rates")
+        assert len(res) == 1
+        assert set(res[0].also_in) == {"paper0", "paper1", "paper2"} - {res[0].article_id}
+
+
+def test_show_and_context(ix: Index) -> None:
+    view = ix.show("politics/election", 2, context=1)
+    assert [n for n, _ in view.paragraphs] == [1, 2, 3]
+    assert view.total_paragraphs == 3
+    with pytest.raises(searchkit.ArticleNotFoundError):
+        ix.show("nope")
+    with pytest.raises(searchkit.ArticleNotFoundError, match="paragraphs 1-3"):
+        ix.show("politics/election", 9)
+
+
+def test_similar_finds_other_articles(tmp_path: Path) -> None:
+    arts = [
+        Article(id="a", headline="Flood", paragraphs=("River flood water rose through the town centre overnight.",)),
+        Article(id="b", headline="Floods", paragraphs=("Flood water from the river reached the town centre.",)),
+        Article(id="c", headline="Cricket", paragraphs=("England won the test match by six wickets.",)),
+    ]
+    with Index.from_articles(arts, tmp_path / "ix") as ix:
+        res = ix.similar("a", 1)
+        assert [h.article_id for h in res][:1] == ["b"]
+        assert "a" not in {h.article_id for h in res}
+
+
+def test_stats(ix: Index) -> None:
+    st = ix.stats()
+    assert (st.articles, st.paragraphs, st.files) == (3, 7, 3)
+    assert st.quotes == 2
+    assert dict(st.top_speakers) == {"Theresa May": 1, "Alex Ferguson": 1}
+    assert st.size_bytes > 0 and st.last_update is not None
+
+
+def test_searcher_sees_later_commits(news: Path, tmp_path: Path) -> None:
+    with Index.build([news], tmp_path / "ix") as ix:
+        assert not ix.search("volcano").hits
+        (news / "geo.txt").write_text("Volcano erupts\n\nThe volcano erupted at dawn.\n", encoding="utf-8")
+        Index.build([news], tmp_path / "ix").close()
+        assert ix.search("volcano")[0].article_id == "geo"
+
+
+def test_hit_to_dict_is_json_ready(ix: Index) -> None:
+    import json
+
+    d = ix.search("fresh mandate")[0].to_dict()
+    assert json.loads(json.dumps(d))["paragraph"] == 2
+    for s, e in d["highlights"]:
+        assert 0 <= s < e <= len(d["snippet"])

@@ -1,0 +1,79 @@
+"""Snippets: sentence-bounded fragments, spans on surface words, phrases, crops, fallbacks."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from searchkit.analysis import stem
+from searchkit.snippets import make_snippets, match_spans, sentences
+
+PARA = (
+    "Twitter has launched an all-out war against accounts that promote violence. "
+    "Mr. Smith said the company closed 125,000 accounts since mid-2015. "
+    "Sympathisers keep coming back, within three minutes of a ban. "
+    "The company declined to comment further on the matter."
+)
+
+
+def terms(*words: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words)
+
+
+def test_short_paragraph_is_whole() -> None:
+    (snip,) = make_snippets("Rain stopped play.", terms("rain"))
+    assert snip.text == "Rain stopped play." and snip.highlights == ((0, 4),)
+    assert not snip.cut_before and not snip.cut_after
+
+
+def test_best_sentence_window_is_chosen() -> None:
+    (snip,) = make_snippets(PARA, terms("three", "minutes"), width=80)
+    assert snip.text == "Sympathisers keep coming back, within three minutes of a ban."
+    assert [snip.text[s:e] for s, e in snip.highlights] == ["three minutes"]
+    assert snip.cut_before and snip.cut_after
+    assert PARA[snip.start : snip.end] == snip.text
+
+
+def test_abbreviation_does_not_end_a_sentence() -> None:
+    starts = [PARA[s:e][:9] for s, e in sentences(PARA)]
+    assert "Mr. Smith" in starts
+
+
+def test_surface_words_highlighted_for_stems() -> None:
+    spans = match_spans("Accounts were closed; an account remains.", terms("account"))
+    assert len(spans) == 2
+
+
+def test_several_fragments_in_paragraph_order() -> None:
+    frags = make_snippets(PARA, terms("twitter", "comment"), width=80, fragments=2)
+    assert len(frags) == 2
+    assert frags[0].start < frags[1].start
+    assert frags[0].text.startswith("Twitter") and "comment" in frags[1].text
+
+
+def test_no_match_falls_back_to_the_opening() -> None:
+    (snip,) = make_snippets(PARA, frozenset(), width=100)
+    assert snip.start == 0 and snip.highlights == ()
+
+
+def test_long_sentence_is_cropped_at_word_boundaries() -> None:
+    words = " ".join(f"word{i}" for i in range(200)) + " target " + " ".join(f"w{i}" for i in range(200))
+    (snip,) = make_snippets(words, terms("target"), width=100)
+    assert len(snip.text) <= 100
+    assert "target" in snip.text
+    assert words[snip.start - 1] == " " and (snip.end == len(words) or words[snip.end] == " ")
+
+
+def test_marked_and_html() -> None:
+    (snip,) = make_snippets('Fish & <chips> "rule"', terms("chips"))
+    assert snip.marked("[", "]") == 'Fish & <[chips]> "rule"'
+    assert snip.to_html() == 'Fish &amp; &lt;<mark>chips</mark>&gt; &quot;rule&quot;'
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=600), st.lists(st.text(min_size=1, max_size=8), max_size=4), st.integers(20, 400),
+       st.integers(1, 3))
+def test_spans_always_inside_the_fragment(text: str, words: list[str], width: int, k: int) -> None:
+    for snip in make_snippets(text, terms(*words), width=width, fragments=k):
+        assert text[snip.start : snip.end] == snip.text
+        for s, e in snip.highlights:
+            assert 0 <= s < e <= len(snip.text)
