@@ -136,6 +136,14 @@ class CombinedMatcher(matching.Matcher):
     def supports_block_quality(self) -> bool:
         return False
 
+    def max_quality(self) -> float:
+        # Whoosh's union matchers ask for this even without block quality; tf~/(k1+tf~) < 1
+        # makes idf * (k1 + 1) a true upper bound of any score.
+        return self._idf * (self._k1 + 1.0)
+
+    def block_quality(self) -> float:
+        return self.max_quality()
+
     def supports(self, astype: str) -> bool:
         return False
 

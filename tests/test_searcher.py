@@ -177,3 +177,16 @@ def test_hit_to_dict_is_json_ready(ix: Index) -> None:
     assert json.loads(json.dumps(d))["paragraph"] == 2
     for s, e in d["highlights"]:
         assert 0 <= s < e <= len(d["snippet"])
+
+
+def test_many_matches_with_a_full_top_k(tmp_path: Path) -> None:
+    """Once the top-k heap is full Whoosh asks matchers for max quality; BM25F terms must answer."""
+    arts = [
+        Article(id=f"a{i}", headline=f"Report {i}", paragraphs=(("oil " * (i % 4 + 1)) + "prices rose " + "x " * i,))
+        for i in range(40)
+    ]
+    with Index.from_articles(arts, tmp_path / "ix") as ix:
+        res = ix.search("oil prices", limit=3, per_article=False)
+        assert len(res) == 3 and res.total == 40
+        scores = [h.score for h in res]
+        assert scores == sorted(scores, reverse=True)
