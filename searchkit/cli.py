@@ -171,6 +171,8 @@ def search_cmd(query: str, index_dir: str, limit: int, page: int, all_paragraphs
     else:
         colour = _use_colour(color)
         click.echo(render_results(res, colour=colour), nl=False, color=colour)
+    if res.suggestion:
+        click.echo(f"Did you mean: {res.suggestion}", err=True)
     for word, used in res.fuzzy:
         click.echo(f"note: no match for {word!r}; searched {', '.join(used)} instead", err=True)
     if not res.hits:

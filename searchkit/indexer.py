@@ -102,6 +102,8 @@ def paragraph_docs(article: Article) -> Iterator[dict[str, Any]]:
             "url": article.url,
             "path": article.path,
             "wire": wire_key(text),
+            # Who said each quote, for snippets that show a quote but not its attribution.
+            "meta": [[q.text, q.speaker or ""] for q in found],
         }
         if article.date is not None:
             doc["date"] = article.date

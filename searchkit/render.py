@@ -28,7 +28,8 @@ def render_hit(hit: Hit, colour: bool) -> str:
     where = " ".join(x for x in (f"¶{hit.paragraph}", hit.source, hit.date.date().isoformat() if hit.date else "", hit.path or hit.article_id) if x)
     lines = [f"{hit.rank}. {title}  {where}  ({hit.score:.2f})"]
     for frag in hit.fragments or ():
-        lines.append("   " + frag.marked(on, off))
+        said = f" — {frag.attribution}" if frag.attribution else ""
+        lines.append("   " + frag.marked(on, off) + said)
     if hit.speakers:
         lines.append("   quoted: " + ", ".join(hit.speakers))
     if hit.more_in_article:

@@ -53,7 +53,8 @@ class Hit:
             "snippet": self.snippet,
             "highlights": [list(h) for h in self.highlights],
             "fragments": [
-                {"text": f.text, "highlights": [list(h) for h in f.highlights], "start": f.start, "end": f.end}
+                {"text": f.text, "highlights": [list(h) for h in f.highlights], "start": f.start, "end": f.end,
+                 "attribution": f.attribution}
                 for f in self.fragments
             ],
             "text": self.text,

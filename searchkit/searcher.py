@@ -6,8 +6,9 @@ paragraphs match. Paragraphs that are the same text word for word in several
 articles (wire copy) collapse into the first, which lists the others. Equal
 scores are ordered by article id and paragraph number, so output is stable.
 
-A free-text word that matches nothing is retried as a fuzzy word (edit distance
-1 from 5 letters, 2 from 9, as Meilisearch does), and the results say so.
+A free-text word that matches nothing is retried with the indexed words near it
+(see `typos`), and the results say so; when the results don't fill a page, a
+respelled query that finds more is offered as a suggestion.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from whoosh.query import And, DateRange, FuzzyTerm, NullQuery, Or, Phrase, Query, Term
+from whoosh.query import And, DateRange, NullQuery, Or, Phrase, Query, Term
 
-from searchkit import query as query_mod
+from searchkit import query as query_mod, typos
 from searchkit.bm25f import CombinedTerm
 from searchkit.results import Hit, SearchResults
 from searchkit.schema import DEFAULT_FIELDS, Ranking
@@ -48,34 +49,24 @@ class SearchRequest:
     snippets: bool = True
 
 
-def fuzzy_distance(word: str) -> int:
-    """Edit distance allowed for a mistyped word of this length (0 = exact only)."""
-    return 2 if len(word) >= 9 else 1 if len(word) >= 5 else 0
-
-
-def _known(reader: Any, stem: str) -> bool:
-    return any((f, stem) in reader for f in DEFAULT_FIELDS)
-
-
-def _fuzzy_query(text: str, reader: Any, ranking: Ranking) -> tuple[Query, tuple[tuple[str, tuple[str, ...]], ...]]:
+def _fuzzy_query(
+    searcher: Any, text: str, ranking: Ranking
+) -> tuple[Query, tuple[tuple[str, tuple[str, ...]], ...]]:
     """The free-text query, with each unknown word replaced by the indexed words near it."""
+    reader = searcher.reader()
     parts: list[Query] = []
     retried: list[tuple[str, tuple[str, ...]]] = []
     for word in dict.fromkeys(w.lower() for w in query_mod.TOKEN_PATTERN.findall(text)):
         stems = query_mod.terms_of(word)
         if not stems:
             continue
-        stem = stems[0]
-        if _known(reader, stem) or not fuzzy_distance(word):
-            parts.append(query_mod.combined(stem, ranking))
+        if typos.known(reader, stems[0]) or not typos.fuzzy_distance(word):
+            parts.append(query_mod.combined(stems[0], ranking))
             continue
-        near: set[str] = set()
-        for f in DEFAULT_FIELDS:
-            fq = FuzzyTerm(f, stem, maxdist=fuzzy_distance(word), prefixlength=1)
-            near.update(t.decode("utf-8") if isinstance(t, bytes) else t for _, t in fq.expanded_terms(reader))
+        near = typos.near(reader, word)
         if near:
-            retried.append((word, tuple(sorted(near))))
-            parts.extend(query_mod.combined(s, ranking) for s in sorted(near))
+            retried.append((word, tuple(typos.surface(searcher, s) for s in near)))
+            parts.extend(query_mod.combined(s, ranking) for s in near)
     return (Or(parts) if parts else NullQuery), tuple(retried)
 
 
@@ -127,8 +118,8 @@ def run(searcher: Any, req: SearchRequest, ranking: Ranking, parsed: Query | Non
     retried: tuple[tuple[str, tuple[str, ...]], ...] = ()
     if parsed is None and req.fuzzy and query_mod.is_free_text(req.text):
         words = query_mod.terms_of(req.text)
-        if any(not _known(reader, s) for s in words):
-            q, retried = _fuzzy_query(req.text, reader, ranking)
+        if any(not typos.known(reader, s) for s in words):
+            q, retried = _fuzzy_query(searcher, req.text, ranking)
     flt = _filter(req)
 
     need = req.page * req.limit
@@ -136,14 +127,20 @@ def run(searcher: Any, req: SearchRequest, ranking: Ranking, parsed: Query | Non
     total = len(per_article_counts) if req.per_article else sum(per_article_counts.values())
     page = ranked[(req.page - 1) * req.limit : need]
     terms = highlight_terms(q, reader) if req.snippets else frozenset()
+    phrase = any(isinstance(node, Phrase) for node in q.leaves()) if req.snippets else False
     hits = tuple(
-        _hit((req.page - 1) * req.limit + i + 1, score, fields_, also, per_article_counts, terms, req)
+        _hit((req.page - 1) * req.limit + i + 1, score, fields_, also, per_article_counts, terms, phrase, req)
         for i, (score, fields_, also) in enumerate(page)
     )
+    suggestion = None
+    if parsed is None and req.fuzzy and query_mod.is_free_text(req.text) and total < req.limit:
+        # Only worth the extra lookups when the results don't fill a page.
+        suggestion = typos.suggest(searcher, req.text, ranking, sum(per_article_counts.values()))
     return SearchResults(
         hits=hits,
         query=req.text,
         total=total,
+        suggestion=suggestion,
         page=req.page,
         limit=req.limit,
         per_article=req.per_article,
@@ -207,10 +204,16 @@ def _hit(
     also: list[str],
     counts: Counter[str],
     terms: frozenset[str],
+    phrase: bool,
     req: SearchRequest,
 ) -> Hit:
     text = f.get("body", "")
-    frags = make_snippets(text, terms, width=req.width, fragments=req.fragments) if req.snippets else ()
+    quoted = [(q, who) for q, who in f.get("meta") or ()]
+    frags = (
+        make_snippets(text, terms, width=req.width, fragments=req.fragments, phrase=phrase, quotes=quoted)
+        if req.snippets
+        else ()
+    )
     first = frags[0] if frags else None
     return Hit(
         rank=rank,

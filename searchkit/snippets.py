@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from searchkit.analysis import TOKEN_PATTERN, stem
+from searchkit.analysis import TOKEN_PATTERN, stem, text_analyzer
 
 DEFAULT_WIDTH = 240
 
@@ -38,6 +38,8 @@ class Snippet:
     start: int  # where `text` starts in the paragraph
     end: int
     paragraph_length: int
+    #: Who is quoted, when the fragment shows part of a quotation but not its attribution.
+    attribution: str = ""
 
     @property
     def cut_before(self) -> bool:
@@ -73,15 +75,28 @@ def _stem_of(word: str) -> str:
     return stem(word.lower())
 
 
-def match_spans(text: str, terms: Collection[str]) -> list[tuple[int, int]]:
-    """Character spans of the words of `text` whose stem is in `terms`, phrases merged."""
+_analyze = text_analyzer()
+
+
+def _only_stop_words(gap: str) -> bool:
+    """True when a gap between two matches is short and holds nothing the index keeps."""
+    return len(gap) <= 24 and not any(c in gap for c in ".!?;:\"“”") and not any(True for _ in _analyze(gap))
+
+
+def match_spans(text: str, terms: Collection[str], phrase: bool = False) -> list[tuple[int, int]]:
+    """Character spans of the words of `text` whose stem is in `terms`.
+
+    Neighbouring matches separated only by spaces become one span; with `phrase`,
+    also those separated only by stop words ("account is deleted").
+    """
     spans: list[tuple[int, int]] = []
     if not terms:
         return spans
     for m in TOKEN_PATTERN.finditer(text):
         word = m.group()
         if word.lower() in terms or _stem_of(word) in terms:
-            if spans and not text[spans[-1][1] : m.start()].strip(" -"):
+            gap = text[spans[-1][1] : m.start()] if spans else ""
+            if spans and (not gap.strip(" -") or (phrase and _only_stop_words(gap))):
                 spans[-1] = (spans[-1][0], m.end())
             else:
                 spans.append((m.start(), m.end()))
@@ -103,11 +118,21 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def make_snippets(
-    text: str, terms: Collection[str], *, width: int = DEFAULT_WIDTH, fragments: int = 1
+    text: str,
+    terms: Collection[str],
+    *,
+    width: int = DEFAULT_WIDTH,
+    fragments: int = 1,
+    phrase: bool = False,
+    quotes: Collection[tuple[str, str]] = (),
 ) -> tuple[Snippet, ...]:
-    """Up to `fragments` best non-overlapping fragments of `text`, in paragraph order."""
+    """Up to `fragments` best non-overlapping fragments of `text`, in paragraph order.
+
+    `quotes` are (quoted text, speaker) pairs of the paragraph: a fragment that
+    shows part of a quotation but not its speaker's name carries the name.
+    """
     width = max(width, 20)
-    spans = match_spans(text, terms)
+    spans = match_spans(text, terms, phrase)
     if len(text) <= width and fragments >= 1:
         return (_snippet(text, 0, len(text), spans),)
     sents = sentences(text) or [(0, len(text))]
@@ -120,7 +145,17 @@ def make_snippets(
             chosen.append((s, e))
         if not spans:  # nothing matched here: the opening is the one fallback
             break
-    return tuple(_snippet(text, s, e, spans) for s, e in sorted(chosen))
+    return tuple(_attributed(_snippet(text, s, e, spans), text, quotes) for s, e in sorted(chosen))
+
+
+def _attributed(snip: Snippet, text: str, quotes: Collection[tuple[str, str]]) -> Snippet:
+    for quoted, speaker in quotes:
+        at = text.find(quoted) if quoted and speaker else -1
+        if at < 0 or at >= snip.end or at + len(quoted) <= snip.start:
+            continue  # this quotation is not in the fragment
+        if speaker not in snip.text and speaker.split()[-1] not in snip.text:
+            return replace(snip, attribution=speaker)
+    return snip
 
 
 def _windows(

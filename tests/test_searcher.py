@@ -190,3 +190,23 @@ def test_many_matches_with_a_full_top_k(tmp_path: Path) -> None:
         assert len(res) == 3 and res.total == 40
         scores = [h.score for h in res]
         assert scores == sorted(scores, reverse=True)
+
+
+def test_did_you_mean_when_a_respelling_finds_more(tmp_path: Path) -> None:
+    arts = [Article(id=f"g{i}", headline=f"Story {i}", paragraphs=(f"The government announced plan {i}.",))
+            for i in range(12)]
+    arts.append(Article(id="typo", headline="Typo", paragraphs=("The goverment (sic) said nothing.",)))
+    with Index.from_articles(arts, tmp_path / "ix") as ix:
+        res = ix.search("goverment")
+        assert [h.article_id for h in res] == ["typo"]
+        assert res.suggestion == "government"
+        assert ix.search("government").suggestion is None
+
+
+def test_typo_neighbour_keeps_the_first_letter(tmp_path: Path) -> None:
+    arts = [Article(id="m", headline="PM", paragraphs=("The prime minister spoke.",)),
+            Article(id="o", headline="Over", paragraphs=("It is over, over and over again.",))]
+    with Index.from_articles(arts, tmp_path / "ix") as ix:
+        res = ix.search("prime minster")
+        assert res[0].article_id == "m"
+        assert res.fuzzy == (("minster", ("minister",)),)

@@ -77,3 +77,19 @@ def test_spans_always_inside_the_fragment(text: str, words: list[str], width: in
         assert text[snip.start : snip.end] == snip.text
         for s, e in snip.highlights:
             assert 0 <= s < e <= len(snip.text)
+
+
+def test_phrase_spans_cross_stop_words_only_for_phrases() -> None:
+    text = "If the account is deleted or hacked, I will be back."
+    t = terms("account", "deleted")
+    assert match_spans(text, t, phrase=True) == [(7, 25)]
+    assert len(match_spans(text, t)) == 2
+
+
+def test_cut_quote_keeps_its_attribution() -> None:
+    quote = "We will not stop. The fight goes on in every town and every city until the work is done"
+    text = f'"{quote}," said Jane Doe, the party leader, at a rally in the north of the country on Friday evening.'
+    (snip,) = make_snippets(text, terms("stop"), width=40, quotes=[(quote, "Jane Doe")])
+    assert "Jane Doe" not in snip.text and snip.attribution == "Jane Doe"
+    (whole,) = make_snippets(text, terms("stop"), width=400, quotes=[(quote, "Jane Doe")])
+    assert whole.attribution == ""
