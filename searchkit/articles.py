@@ -397,6 +397,8 @@ def _parse_html(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning]
     headline = _clean(str(doc.get("title") or "")) or (_clean(blocks.pop(0)[0]) if blocks else "")
     if not headline:
         return [], [CorpusWarning(rel, "no headline or text found in the HTML page; skipped")]
+    if blocks and _clean(blocks[0][0]) == headline:
+        blocks.pop(0)  # the page's <h1> repeats the title
     date = parse_date(doc["date"]) if isinstance(doc.get("date"), str) else None
     meta = {"date": date, "url": str(doc.get("url") or ""), "source": str(doc.get("sitename") or "")}
     return _make(rel, headline, _paragraphs(blocks), meta, warns), warns

@@ -253,6 +253,25 @@ def test_html_with_trafilatura(monkeypatch: pytest.MonkeyPatch) -> None:
     assert art.id == "page" and art.date == datetime(2024, 3, 1)
 
 
+PAGE = """<!doctype html><html><head><title>Floods close the valley road | Daily Planet</title>
+<meta property="og:title" content="Floods close the valley road">
+<meta property="article:published_time" content="2024-02-03T08:00:00Z"></head>
+<body><nav>Home | News | Sport</nav><article><h1>Floods close the valley road</h1>
+<p>Heavy rain overnight flooded the valley road, and police closed it at dawn while crews pumped water.</p>
+<p>"We have never seen the river this high," said Mary Jones, who has farmed beside it for forty years.</p>
+<p>The council said the road would reopen on Monday if the rain eased, but more storms are due.</p>
+</article><footer>Copyright 2024 Daily Planet. All rights reserved.</footer></body></html>"""
+
+
+def test_html_with_real_trafilatura() -> None:
+    pytest.importorskip("trafilatura", reason="the html extra is not installed")
+    art, _ = one("news/page.html", PAGE)
+    assert art.headline == "Floods close the valley road"
+    assert art.paragraphs[0].startswith("Heavy rain overnight")  # the <h1> is not a paragraph too
+    assert len(art.paragraphs) == 3 and not any("Home | News" in p or "Copyright" in p for p in art.paragraphs)
+    assert art.date == datetime(2024, 2, 3)
+
+
 def test_unsupported_suffix_in_parse_file() -> None:
     assert "unsupported" in none("x.pdf", b"H\n\nB")[0].message
 
