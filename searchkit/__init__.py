@@ -6,50 +6,60 @@
         print(hit.rank, hit.headline, hit.paragraph, hit.snippet, hit.highlights)
 
 Everything public is re-exported here; the modules behind it are one pipeline
-stage each (articles -> quotes -> indexer -> searcher -> snippets).
+stage each (articles -> quotes -> indexer -> searcher -> snippets). Names load
+on first use, so `searchkit --help` doesn't pay for importing Whoosh.
 """
 
-from searchkit.api import ArticleView, Index, IndexStats
-from searchkit.articles import Article, CorpusWarning, read_corpus
-from searchkit.errors import (
-    ArticleNotFoundError,
-    CorpusError,
-    IndexCorruptError,
-    IndexLockedError,
-    IndexNotFoundError,
-    QueryError,
-    SchemaMismatchError,
-    SearchkitError,
-)
-from searchkit.indexer import IndexReport, Progress
-from searchkit.quotes import Quote
-from searchkit.results import Hit, SearchResults
-from searchkit.schema import Ranking
-from searchkit.snippets import Snippet
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Article",
-    "ArticleNotFoundError",
-    "ArticleView",
-    "CorpusError",
-    "CorpusWarning",
-    "Hit",
-    "Index",
-    "IndexCorruptError",
-    "IndexLockedError",
-    "IndexNotFoundError",
-    "IndexReport",
-    "IndexStats",
-    "Progress",
-    "QueryError",
-    "Quote",
-    "Ranking",
-    "SchemaMismatchError",
-    "SearchResults",
-    "SearchkitError",
-    "Snippet",
-    "read_corpus",
-    "__version__",
-]
+_EXPORTS = {
+    "ArticleView": "api", "Index": "api", "IndexStats": "api",
+    "Article": "articles", "CorpusWarning": "articles", "read_corpus": "articles",
+    "ArticleNotFoundError": "errors", "CorpusError": "errors", "IndexCorruptError": "errors",
+    "IndexLockedError": "errors", "IndexNotFoundError": "errors", "QueryError": "errors",
+    "SchemaMismatchError": "errors", "SearchkitError": "errors",
+    "IndexReport": "indexer", "Progress": "indexer",
+    "Quote": "quotes",
+    "Hit": "results", "SearchResults": "results",
+    "Ranking": "schema",
+    "Snippet": "snippets",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+if TYPE_CHECKING:
+    from searchkit.api import ArticleView, Index, IndexStats
+    from searchkit.articles import Article, CorpusWarning, read_corpus
+    from searchkit.errors import (
+        ArticleNotFoundError,
+        CorpusError,
+        IndexCorruptError,
+        IndexLockedError,
+        IndexNotFoundError,
+        QueryError,
+        SchemaMismatchError,
+        SearchkitError,
+    )
+    from searchkit.indexer import IndexReport, Progress
+    from searchkit.quotes import Quote
+    from searchkit.results import Hit, SearchResults
+    from searchkit.schema import Ranking
+    from searchkit.snippets import Snippet
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'searchkit' has no attribute {name!r}")
+    value = getattr(import_module(f"searchkit.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -114,3 +114,22 @@ def test_typo_note_on_stderr(built: str) -> None:
     res = runner.invoke(main, ["search", "terorist", "--index", built])
     assert res.exit_code == 0
     assert "searched" in res.stderr and "terorist" in res.stderr
+
+
+def test_help_does_not_import_whoosh() -> None:
+    """`searchkit --help` and completion stay fast: Whoosh loads only when a command needs it."""
+    import subprocess
+    import sys
+
+    code = "import sys, searchkit.cli; print('whoosh' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_every_public_name_resolves() -> None:
+    import searchkit
+
+    for name in searchkit.__all__:
+        assert getattr(searchkit, name) is not None
+    with pytest.raises(AttributeError):
+        searchkit.nothing_here  # noqa: B018
