@@ -449,6 +449,14 @@ class _Registry:
         return None
 
 
+_TOKCH = r"[^\s,;:!?()\[\]{}\"“”«»—–]"
+# A token (as _TOK_RE) that does not start with an ASCII lower-case letter or digit, or
+# that holds a hyphen (al-Walid), or is a name particle (von der).
+_NAME_CAND_RE = re.compile(
+    rf"(?<!{_TOKCH})(?:(?![a-z0-9]){_TOKCH}+|{_TOKCH}*-{_TOKCH}*|(?:{'|'.join(sorted(_PARTICLES))})(?!{_TOKCH}))"
+)
+
+
 def _mentions(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
     """Capitalised multi-word names outside quotes: (offset, name, person-like)."""
     masked = list(p)
@@ -461,6 +469,9 @@ def _mentions(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
     edge = 0
 
     def flush() -> None:
+        if len(run) < 2:  # a name needs two key words; most runs are one capitalised word
+            run.clear()
+            return
         words = [t for _, t in run]
         idx = _collect(words, backward=False) if words else []
         names = [_bare(words[i]) if i == idx[-1] else words[i] for i in idx] if idx else []
@@ -470,7 +481,9 @@ def _mentions(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
             out.append((run[idx[0]][0], " ".join(_core(" ".join(names))), person))
         run.clear()
 
-    for m in _TOK_RE.finditer(text):
+    # Only tokens that can be part of a name; any other token lies in a gap that is
+    # not pure white space, which ends the run exactly as visiting it would.
+    for m in _NAME_CAND_RE.finditer(text):
         t = m.group()
         if run and not text[edge : m.start()].isspace():
             flush()
