@@ -1,14 +1,27 @@
 """Analyzers: how text becomes index terms.
 
+Text is split into words (`TOKEN_PATTERN`), lower-cased, stripped of stop words
+and one-letter words, and each word is reduced to its stem by `stem`: accents
+folded (`café` -> `cafe`), then Whoosh's Porter stemmer. (`snowball_stem`, the
+Snowball English stemmer from PyStemmer, is kept for the relevance benchmark.)
+`terms` is the same chain as a plain function, for code that wants the stems
+without Whoosh's token objects; snippets stem the words they highlight with
+`stem`, so highlights always agree with the index.
+
 Whoosh pickles the schema, analyzers included, into the index, so everything
-here must stay importable at this module path for as long as indexes built with
-it exist. The tokenizer expression is set explicitly: Whoosh's default keeps
-`*` inside tokens.
+the analyzer refers to must stay importable at this module path for as long as
+indexes built with it exist: the stem functions are module-level functions,
+and PyStemmer's stemmer object (which cannot be pickled) is made on first use,
+so PyStemmer is only needed by an index built with `snowball_stem`.
+The tokenizer expression is set explicitly: Whoosh's default keeps `*` inside
+tokens. The choices here were measured; see benchmarks/README.md.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from typing import Any
 
 from whoosh.analysis import (
     Analyzer,
@@ -19,14 +32,81 @@ from whoosh.analysis import (
 )
 from whoosh.lang.porter import stem as porter_stem
 
-#: Words: letters/digits, with inner dots kept ("U.S", "3.5"). An apostrophe
-#: splits, so a possessive ("Twitter's") indexes as its word plus a dropped "s".
+#: Words: letters/digits, with inner dots kept ("U.S", "3.5"). An apostrophe,
+#: straight or curly, splits, so a possessive ("Twitter's", "Twitter’s") indexes
+#: as its word plus a one-letter "s" that is dropped.
 TOKEN_PATTERN = re.compile(r"\w+(?:\.\w+)*")
+
+#: Words dropped from text and queries: Lucene's English list (33 words).
+LUCENE_STOP_WORDS = frozenset(
+    "a an and are as at be but by for if in into is it no not of on or such that the their then there these "
+    "they this to was will with".split()
+)
+STOP = LUCENE_STOP_WORDS
+
+#: Shorter words are dropped too.
+MIN_LENGTH = 2
+
+_snowball: Any = None  # PyStemmer's Stemmer, made on first use (it cannot be pickled)
+
+
+def fold(word: str) -> str:
+    """`word` without accents or other combining marks (`café` -> `cafe`)."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def snowball_stem(word: str) -> str:
+    """Snowball English ("Porter 2") stem of a lowercased word, accents folded."""
+    global _snowball
+    if _snowball is None:
+        import Stemmer
+
+        _snowball = Stemmer.Stemmer("english")
+    return _snowball.stemWord(fold(word))
+
+
+def porter1_stem(word: str) -> str:
+    """Whoosh's Porter stem of a lowercased word, accents folded (searchkit 0.1's stemmer)."""
+    return porter_stem(fold(word))
+
+
+def no_stem(word: str) -> str:
+    """The lowercased word itself, accents folded (no stemming)."""
+    return fold(word)
+
+
+#: The stem function the index uses; `stem` calls it. Porter: Snowball ranked
+#: better on five test collections but much worse on LISA (benchmarks/README.md).
+_STEM = porter1_stem
 
 
 def stem(word: str) -> str:
     """The stem the index stores for a lowercased word."""
-    return porter_stem(word)
+    return _STEM(word)
+
+
+_cache: dict[str, str | None] = {}
+_CACHE_MAX = 200_000
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of `text` in order, repeats kept: exactly what the analyzer yields."""
+    cache = _cache
+    out: list[str] = []
+    for word in TOKEN_PATTERN.findall(text):
+        t = cache.get(word, "")
+        if t == "":
+            low = word.lower()
+            t = None if len(low) < MIN_LENGTH or low in STOP else _STEM(low)
+            if len(cache) >= _CACHE_MAX:
+                cache.clear()
+            cache[word] = t
+        if t is not None:
+            out.append(t)
+    return out
 
 
 def text_analyzer() -> Analyzer:
@@ -34,8 +114,8 @@ def text_analyzer() -> Analyzer:
     return (
         RegexTokenizer(TOKEN_PATTERN)
         | LowercaseFilter()
-        | StopFilter(minsize=2)
-        | StemFilter(stemfn=stem, cachesize=100_000)
+        | StopFilter(stoplist=STOP, minsize=MIN_LENGTH)
+        | StemFilter(stemfn=_STEM, cachesize=100_000)
     )
 
 

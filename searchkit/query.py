@@ -14,13 +14,15 @@ says what to type instead.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from whoosh import qparser
 from whoosh.query import NullQuery, Or, Query, Term
 
-from searchkit.analysis import TOKEN_PATTERN, text_analyzer
-from searchkit.bm25f import CombinedTerm
+from searchkit import analysis
+from searchkit.analysis import TOKEN_PATTERN
+from searchkit.bm25f import CombinedTerm, FreeText
 from searchkit.errors import QueryError
 from searchkit.schema import DEFAULT_FIELDS, QUERY_FIELDS, Ranking
 
@@ -29,7 +31,6 @@ MAX_TERMS = 1_000
 
 _FIELD_REF = re.compile(r"(?<![\w.])([A-Za-z_]\w*):(?=[^\s/])")
 _SYNTAX = re.compile(r'["()*?~^]|(?:^|\s)[-+]\w|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|' + _FIELD_REF.pattern)
-_analyze = text_analyzer()
 
 
 def is_free_text(text: str) -> bool:
@@ -39,7 +40,7 @@ def is_free_text(text: str) -> bool:
 
 def terms_of(text: str) -> list[str]:
     """The index terms (stems) of free text, in order, without repeats."""
-    return list(dict.fromkeys(t.text for t in _analyze(text)))
+    return list(dict.fromkeys(analysis.terms(text)))
 
 
 def _check(text: str) -> str:
@@ -61,24 +62,39 @@ def _outside_quotes(text: str) -> str:
     return re.sub(r'"[^"]*"', " ", text)
 
 
-def combined(stem: str, ranking: Ranking) -> Query:
+def combined(stem: str, ranking: Ranking, boost: float = 1.0) -> Query:
     """One term across the default fields, scored as the ranking model says."""
     boosts = ranking.boosts
     if ranking.model == "bm25f":
-        return CombinedTerm(stem, [(f, boosts[f]) for f in DEFAULT_FIELDS], ranking.k1, ranking.b)
-    return Or([Term(f, stem, boost=boosts[f]) for f in DEFAULT_FIELDS])
+        b = {"headline": ranking.headline_b}
+        fields_ = [(f, boosts[f], b.get(f, ranking.b)) for f in DEFAULT_FIELDS]
+        return CombinedTerm(stem, fields_, ranking.k1, boost=boost)
+    return Or([Term(f, stem, boost=boosts[f] * boost) for f in DEFAULT_FIELDS])
+
+
+def free_text(stems: list[str], ranking: Ranking) -> Query:
+    """The query for free-text words, given as their stems in query order, repeats kept.
+
+    Each distinct stem is one term; a repeated one weighs `repeats ** query_tf`.
+    """
+    counts = Counter(stems)
+    if not counts:
+        return NullQuery
+    parts = [combined(s, ranking, boost=float(n) ** ranking.query_tf) for s, n in counts.items()]
+    if ranking.coordination:
+        return FreeText(parts, coordination=ranking.coordination)
+    return parts[0] if len(parts) == 1 else Or(parts)
 
 
 def parse(text: str, schema: Any, ranking: Ranking) -> Query:
     """The Whoosh query for `text` (raises QueryError)."""
     text = _check(text)
     if is_free_text(text):
-        stems = terms_of(text)
-        if len(stems) > MAX_TERMS:
-            raise QueryError(f"the query has {len(stems):,} distinct words; the limit is {MAX_TERMS:,}")
-        if not stems:
-            return NullQuery
-        return Or([combined(s, ranking) for s in stems])
+        stems = analysis.terms(text)
+        distinct = len(set(stems))
+        if distinct > MAX_TERMS:
+            raise QueryError(f"the query has {distinct:,} distinct words; the limit is {MAX_TERMS:,}")
+        return free_text(stems, ranking)
     parser = qparser.MultifieldParser(
         list(DEFAULT_FIELDS), schema, fieldboosts=ranking.boosts, group=qparser.OrGroup
     )

@@ -24,7 +24,7 @@ from searchkit.analysis import name_analyzer, text_analyzer
 
 #: Bump whenever a field, analyzer or document layout changes: an index written
 #: with another version is refused with a "rebuild" message.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Marker file in every index folder (and what `articles.find_sources` skips).
 META_FILE = "searchkit.json"
@@ -79,24 +79,37 @@ class Ranking:
     `model` is "bm25f" (a true BM25F: each field's term frequency is weighted
     and length-normalised, then the sum is saturated once, as Elasticsearch's
     `combined_fields` does) or "fieldsum" (Whoosh's BM25F: a separate BM25 per
-    field, summed). The defaults were chosen on six test collections; see
+    field, summed). `k1` is the saturation, `b` the body's (and quotes') length
+    normalisation and `headline_b` the headline's. A word repeated in a
+    free-text query counts `repeats ** query_tf` times (0 = once, 1 = as often
+    as it is repeated). `coordination` adds that share of a paragraph's score
+    per extra distinct query word it contains beyond the first (0 = plain OR).
+    The defaults were chosen on six test collections; see
     benchmarks/README.md for the figures behind each one.
     """
 
     model: str = "bm25f"
-    k1: float = 1.2
+    k1: float = 1.5
     b: float = 0.75
+    headline_b: float = 0.75
     headline_boost: float = 2.0
     quotes_boost: float = 1.5
     speakers_boost: float = 1.0
-    #: Extra weight of a paragraph per distinct query term it matches (0 = plain OR).
+    query_tf: float = 0.5
     coordination: float = 0.0
 
     def __post_init__(self) -> None:
         if self.model not in ("bm25f", "fieldsum"):
             raise ValueError(f"unknown ranking model {self.model!r}; use 'bm25f' or 'fieldsum'")
-        if self.k1 < 0 or not 0 <= self.b <= 1:
-            raise ValueError("k1 must be >= 0 and b between 0 and 1")
+        for name in ("k1", "b", "headline_b", "headline_boost", "quotes_boost", "speakers_boost",
+                     "query_tf", "coordination"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+                raise ValueError(f"ranking option {name} must be a number, not {value!r}")
+            if value < 0:
+                raise ValueError(f"ranking option {name} must be 0 or more, not {value!r}")
+        if self.b > 1 or self.headline_b > 1:
+            raise ValueError("b and headline_b must be between 0 and 1")
 
     @property
     def boosts(self) -> dict[str, float]:
