@@ -26,6 +26,7 @@ from typing import Any
 
 from whoosh import writing
 
+from searchkit import fastwrite
 from searchkit import quotes as quotes_mod
 from searchkit import store
 from searchkit.articles import Article, CorpusWarning, SourceFile, find_sources, parse_file
@@ -136,10 +137,13 @@ class _Run:
 
     writer: Any
     existing: dict[str, dict[str, Any]]  # file key -> stored meta
+    # Paragraphs go through the bulk segment writer when the writer allows it (see fastwrite).
+    fast: fastwrite.FastWriter | None = None
     warnings: list[CorpusWarning] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     paragraphs: int = 0
     ids: set[str] = field(default_factory=set)
+    rewritten: set[str] = field(default_factory=set)  # file keys whose articles this run wrote
     # Each article's candidate tail documents wait for the boilerplate set; they are short.
     held: list[list[dict[str, Any]]] = field(default_factory=list)
 
@@ -147,11 +151,17 @@ class _Run:
         for aid in ids:
             self.writer.delete_by_term("article_id", aid)
 
+    def add(self, doc: dict[str, Any]) -> None:
+        if self.fast is not None:
+            self.fast.add(doc)
+        else:
+            self.writer.add_document(**doc)
+
     def write(self, article: Article) -> None:
         docs = list(paragraph_docs(article))
         k = _tail_count(article.paragraphs)
         for doc in docs[: len(docs) - k]:
-            self.writer.add_document(**doc)
+            self.add(doc)
         self.paragraphs += len(docs) - k
         if k:
             self.held.append(docs[len(docs) - k :])
@@ -161,7 +171,7 @@ class _Run:
             while docs and docs[-1]["body"] in boilerplate:
                 docs.pop()
             for doc in docs:
-                self.writer.add_document(**doc)
+                self.add(doc)
             self.paragraphs += len(docs)
         self.held.clear()
 
@@ -177,6 +187,9 @@ def _stored_files(searcher: Any) -> tuple[dict[str, dict[str, Any]], frozenset[s
 
 
 def _read(src: SourceFile, run: _Run) -> tuple[bytes | None, str]:
+    if not src.path.is_file():  # a FIFO or device named on the command line would block or never end
+        run.warnings.append(CorpusWarning(src.rel, "is not a regular file (a pipe or device?); skipped, pass a file"))
+        return None, ""
     try:
         data = src.path.read_bytes()
     except OSError as exc:
@@ -199,9 +212,10 @@ def update(
     started = time.monotonic()
     index_dir = Path(index_dir)
     sources, warnings = find_sources(paths)
-    ix = _open_for_writing(index_dir, rebuild)
+    ix = _open_for_writing(index_dir, rebuild, wait)
     try:
         run = _Run(writer=store.acquire_writer(ix, index_dir, wait), existing={})
+        run.fast = fastwrite.FastWriter.create(run.writer)
         run.warnings.extend(warnings)
         with run.writer.searcher() as searcher:
             stored, old_boiler = ({}, frozenset()) if rebuild else _stored_files(searcher)
@@ -209,9 +223,10 @@ def update(
         try:
             _apply(run, sources, old_boiler, progress, started)
         except BaseException:
-            run.writer.cancel()
+            (run.fast or run.writer).cancel()  # FastWriter.cancel also deletes its segment files
             raise
-        run.writer.commit(mergetype=writing.CLEAR if rebuild else writing.MERGE_SMALL)
+        # FastWriter.commit adds its segments to the segments this commit records.
+        (run.fast or run.writer).commit(mergetype=writing.CLEAR if rebuild else writing.MERGE_SMALL)
     finally:
         ix.close()
     c = run.counts
@@ -226,20 +241,21 @@ def update(
     )
 
 
-def _open_for_writing(index_dir: Path, rebuild: bool) -> Any:
+def _open_for_writing(index_dir: Path, rebuild: bool, wait: float = 5.0) -> Any:
     if not store.has_index(index_dir):
-        if index_dir.exists() and any(index_dir.iterdir()) and not _only_placeholders(index_dir):
+        if (index_dir.exists() and any(index_dir.iterdir()) and not _only_placeholders(index_dir)
+                and not store.interrupted_create(index_dir)):  # a crash mid-create left only Whoosh files
             raise CorpusError(
                 f"{index_dir} exists and is not a searchkit index; "
                 "choose an empty folder with --index"
             )
-        return store.create_index(index_dir)
+        return store.create_index(index_dir, wait)
     try:
-        return store.open_index(index_dir)
+        return store.open_index(index_dir, verify=True)  # damaged segments: the error, or --rebuild replaces them
     except (SchemaMismatchError, IndexCorruptError):
         if not rebuild:
             raise
-        return store.create_index(index_dir)
+        return store.create_index(index_dir, wait)
 
 
 def _only_placeholders(index_dir: Path) -> bool:
@@ -284,7 +300,8 @@ def _apply(
     flipped = boiler ^ old_boiler
     if flipped:  # unchanged files whose tails changed status are rewritten
         for key, per_file in list(tails.items()):
-            if key in run.existing and any(set(t) & flipped for _, t in per_file):
+            # (files rewritten by this run already wrote their tails; a second write would double them)
+            if key in run.existing and key not in run.rewritten and any(set(t) & flipped for _, t in per_file):
                 _index_file(run, by_key[key], tails, force=True)
     run.write_held(boiler)
     run.writer.update_document(pid=BOILERPLATE_PID, kind="m", meta=sorted(boiler))
@@ -311,6 +328,7 @@ def _index_file(run: _Run, src: SourceFile, tails: dict[str, list[Any]], force: 
         return
     articles, warnings = parse_file(src.rel, data)
     run.warnings.extend(warnings)
+    run.rewritten.add(key)
     old_ids = set(old["ids"]) if old else set()
     if old:
         run.delete_articles(old_ids)
@@ -344,19 +362,23 @@ def write_articles(
     ix = _open_for_writing(index_dir, rebuild=True)
     try:
         w = store.acquire_writer(ix, index_dir, wait=5.0)
+        fast = fastwrite.FastWriter.create(w)
         count = paragraphs = 0
         try:
             for article in articles:
                 for doc in paragraph_docs(article):
-                    w.add_document(**doc)
+                    if fast is not None:
+                        fast.add(doc)
+                    else:
+                        w.add_document(**doc)
                     paragraphs += 1
                 count += 1
                 if progress and count % 500 == 0:
                     progress(Progress(count, 0, paragraphs, time.monotonic() - started))
         except BaseException:
-            w.cancel()
+            (fast or w).cancel()
             raise
-        w.commit(mergetype=writing.CLEAR)
+        (fast or w).commit(mergetype=writing.CLEAR)
     finally:
         ix.close()
     return IndexReport(

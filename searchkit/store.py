@@ -4,12 +4,26 @@ A searchkit index is a Whoosh index plus `searchkit.json`, which records the
 schema version it was written with. Opening checks that file first, so an index
 from another version, a folder that holds no index, and a damaged index each get
 their own error with the fix, instead of a Whoosh traceback.
+
+Crash safety rests on three facts, each proved by tests/test_crash.py:
+
+- A commit becomes visible in one step, the rename of a complete table of
+  contents (`_MAIN_<generation>.toc`); everything a killed writer wrote before
+  that is unreferenced and invisible to readers.
+- The write lock is an fcntl lock on `MAIN_WRITELOCK`: the kernel drops it when
+  its holder dies, and a live holder's lock is never taken away.
+- What a killed writer leaves behind (segment files no table of contents names,
+  half-written tables of contents, posting runs in `MAIN.tmp/`) is deleted by the
+  next writer, under the lock, before it writes anything; so leftovers never
+  pile up over repeated crashes.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -59,32 +73,99 @@ def check_version(index_dir: Path, meta: dict[str, Any]) -> None:
         )
 
 
-def open_index(index_dir: Path) -> windex.Index:
-    """Open an existing index for reading or writing, checking its version."""
+class _Index(windex.FileIndex):
+    """Whoosh's FileIndex, but a refreshed reader never reuses the old one's segment readers.
+
+    whoosh3 3.54's `FileIndex._reader(reuse=...)` (what `Searcher.refresh()`
+    calls) keeps the old reader's segments that the new table of contents no
+    longer lists, and reuses segment readers whose deletions have changed since,
+    so a refreshed searcher sees deleted and merged-away paragraphs next to
+    their replacements. Opening every segment afresh costs a few milliseconds
+    per refresh and is always right (tests/test_concurrency.py).
+    """
+
+    def reader(self, reuse: Any = None) -> Any:
+        try:
+            fresh = super().reader()  # Whoosh retries the "a commit deleted it meanwhile" errors itself
+        except Exception as exc:  # a truncated or garbled segment raises EOFError, UnpicklingError, ...
+            raise _damaged(Path(self.storage.folder), exc) from exc
+        if reuse is not None:
+            reuse.close()
+        return fresh
+
+
+def _damaged(index_dir: Path, exc: BaseException) -> IndexCorruptError:
+    return IndexCorruptError(
+        f"the index in {index_dir} is damaged ({type(exc).__name__}: {exc}); "
+        "rebuild it with `searchkit index --rebuild`"
+    )
+
+
+#: How often opening is retried when a commit deletes the table of contents being opened.
+OPEN_RETRIES = 50
+
+
+def open_index(index_dir: Path, *, verify: bool = False) -> windex.Index:
+    """Open an existing index for reading or writing, checking its version.
+
+    With `verify`, every segment is opened too, so damage there raises
+    IndexCorruptError now rather than in the middle of an update.
+    """
+    ix = _open_index(index_dir)
+    if verify:
+        try:
+            ix.reader().close()
+        except BaseException:
+            ix.close()
+            raise
+    return ix
+
+
+def _open_index(index_dir: Path) -> windex.Index:
     meta = read_meta(index_dir)
     check_version(index_dir, meta)
+    from whoosh.filedb.filestore import FileStorage
+
     try:
-        return windex.open_dir(str(index_dir), indexname=INDEX_NAME)
+        for attempt in range(OPEN_RETRIES):
+            try:
+                return _Index(FileStorage(str(index_dir)), indexname=INDEX_NAME)
+            except FileNotFoundError:
+                # A writer's commit deleted the previous table of contents between
+                # listing and opening it; the next attempt finds the new one.
+                if attempt == OPEN_RETRIES - 1:
+                    raise
+                time.sleep(0.002 * (attempt + 1))
+        raise AssertionError("unreachable")
     except windex.EmptyIndexError as exc:
         raise IndexCorruptError(
             f"{index_dir} has searchkit.json but no index files; "
             "rebuild with `searchkit index --rebuild`"
         ) from exc
     except Exception as exc:  # Whoosh raises many kinds on damaged files
-        raise IndexCorruptError(
-            f"the index in {index_dir} is damaged ({type(exc).__name__}: {exc}); "
-            "rebuild it with `searchkit index --rebuild`"
-        ) from exc
+        raise _damaged(index_dir, exc) from exc
 
 
-def create_index(index_dir: Path) -> windex.Index:
-    """A new, empty index in `index_dir` (created if needed, old index files replaced)."""
+def create_index(index_dir: Path, wait: float = 5.0) -> windex.Index:
+    """A new, empty index in `index_dir` (created if needed, old index files replaced).
+
+    Replacing files is done under the write lock, so a live writer's index is
+    never wiped. The Whoosh files come first and `searchkit.json` last: a crash
+    in between leaves only Whoosh files, which `interrupted_create` recognises.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
-    ix = windex.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
-    meta = {"format": "searchkit", "schema_version": SCHEMA_VERSION, "created": time.time()}
-    tmp = _meta_path(index_dir).with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(meta), encoding="utf-8")
-    os.replace(tmp, _meta_path(index_dir))
+    from whoosh.filedb.filestore import FileStorage
+
+    lock = FileStorage(str(index_dir)).lock(f"{INDEX_NAME}_WRITELOCK")
+    _acquire(lock, index_dir, wait)
+    try:
+        ix = windex.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+        meta = {"format": "searchkit", "schema_version": SCHEMA_VERSION, "created": time.time()}
+        tmp = _meta_path(index_dir).with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(meta), encoding="utf-8")
+        os.replace(tmp, _meta_path(index_dir))
+    finally:
+        lock.release()
     return ix
 
 
@@ -92,20 +173,91 @@ def has_index(index_dir: Path) -> bool:
     return _meta_path(index_dir).exists()
 
 
+#: Names Whoosh gives the files of index INDEX_NAME (besides hidden files).
+_TOC = re.compile(rf"^_{INDEX_NAME}_([0-9]+)\.toc$")
+_TOC_TEMP = re.compile(rf"^_{INDEX_NAME}_[0-9]+\.toc\..+$")  # a table of contents being written
+_SEGMENT = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
+_TEMP_DIR = f"{INDEX_NAME}.tmp"
+_LOCK_FILE = f"{INDEX_NAME}_WRITELOCK"
+
+
+def interrupted_create(index_dir: Path) -> bool:
+    """True when `index_dir` holds only what an interrupted `create_index` leaves.
+
+    That is Whoosh files of this index and no `searchkit.json`: nothing was
+    ever committed there, so building over it loses nothing.
+    """
+    names = [p.name for p in index_dir.iterdir() if not p.name.startswith(".")]
+    return bool(names) and not has_index(index_dir) and all(
+        n in (_TEMP_DIR, _LOCK_FILE, META_FILE + ".tmp") or _TOC.match(n) or _TOC_TEMP.match(n) or _SEGMENT.match(n)
+        for n in names
+    )
+
+
+def _acquire(lock: Any, index_dir: Path, wait: float) -> None:
+    """Take the index's write lock, polling for up to `wait` seconds."""
+    deadline = time.monotonic() + max(wait, 0.0)
+    while not lock.acquire():
+        if time.monotonic() >= deadline:
+            raise IndexLockedError(
+                f"index is being updated by another process ({index_dir}); "
+                "try again when it finishes, or wait longer with --wait SECONDS"
+            )
+        time.sleep(0.05)
+
+
+def remove_leftovers(ix: windex.Index, index_dir: Path) -> list[str]:
+    """Delete what killed writers left in `index_dir`; call only while holding the write lock.
+
+    Removes segment files the latest table of contents does not name, tables of
+    contents that were never renamed into place, and the posting-run folder.
+    Files of older generations that readers may still be opening are left to
+    Whoosh, which deletes them at the next commit. Returns the names removed.
+    """
+    live = {seg.segment_id() for seg in ix._read_toc().segments}
+    removed: list[str] = []
+    for entry in os.scandir(index_dir):
+        name = entry.name
+        seg = _SEGMENT.match(name)
+        try:
+            if name == _TEMP_DIR and entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            elif _TOC_TEMP.match(name) or (seg and seg.group(1) not in live):
+                os.remove(entry.path)
+            else:
+                continue
+        except FileNotFoundError:
+            continue
+        removed.append(name)
+    return removed
+
+
 def acquire_writer(ix: windex.Index, index_dir: Path, wait: float) -> SegmentWriter:
     """A writer, waiting up to `wait` seconds for another process's to finish.
 
-    Whoosh's lock is an fcntl lock: the kernel drops it when its holder dies,
-    so a lock left by a killed process never needs removing by hand.
+    Whoosh's lock is an fcntl (flock) lock: the kernel drops it when its holder
+    dies, so a lock left by a killed process never needs removing by hand, and
+    a live holder's lock is never stolen (there is no "stale lock" heuristic to
+    get wrong). Once the lock is held, leftovers of killed writers are removed
+    before the new writer creates its own files.
     """
-    deadline = time.monotonic() + max(wait, 0.0)
-    while True:
-        try:
-            return ix.writer(limitmb=256)
-        except windex.LockError:
-            if time.monotonic() >= deadline:
-                raise IndexLockedError(
-                    f"the index in {index_dir} is being updated by another process; "
-                    "try again when it finishes, or wait longer with --wait SECONDS"
-                ) from None
-            time.sleep(0.05)
+    lock = ix.lock("WRITELOCK")
+    _acquire(lock, index_dir, wait)
+    try:
+        remove_leftovers(ix, index_dir)
+        writer = ix.writer(limitmb=256, _lk=False)
+    except BaseException:
+        lock.release()
+        raise
+    writer.writelock = lock  # released by the writer's commit or cancel
+    return writer
+
+
+def optimize(index_dir: Path, wait: float = 5.0) -> None:
+    """Merge every segment into one, dropping deleted documents for good."""
+    ix = open_index(index_dir)
+    try:
+        writer = acquire_writer(ix, index_dir, wait)
+        writer.commit(optimize=True)
+    finally:
+        ix.close()

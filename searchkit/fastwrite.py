@@ -1,0 +1,584 @@
+"""Bulk indexing: write ordinary Whoosh segments without `writer.add_document`.
+
+Whoosh's own write path costs two things per token and per posting: the
+analyzer chain runs a generator of Token objects through four filters, and at
+commit every posting goes through a sorting pool and one `add()` call on the
+postings writer. This module does the same work in bulk:
+
+- **Analysis**: one regex pass per field value and a dict from raw token to
+  index term (lowercased, stop-filtered, stemmed — or "" for a dropped token),
+  built from the field's own analyzer objects, so the terms and positions are
+  exactly the analyzer's. A value equal to the previous one in the same field
+  (the headline, repeated on each paragraph of an article) is analysed once.
+- **Postings** are kept in memory per term (arrays of docnums and weights, a
+  list of encoded values) and written through the codec's field writer a whole
+  block at a time. Stored fields, field lengths and columns go through the
+  codec's per-document writer as each document arrives.
+- **Memory** is bounded: after `max_postings` postings the batch is written out
+  as a finished segment and a new one is started.
+
+The result is a normal segment in the index's own codec: searching,
+highlighting, deleting and merging treat it like any other. The segments stay
+invisible until the enclosing SegmentWriter commits — `commit()` adds them to
+the segment list that the writer's TOC records — so an exception (or a crash)
+before that leaves the last committed index as it was; files of segments no
+TOC names are removed by the next commit (`whoosh.index.clean_files`).
+
+Anything the fast path does not recognise (another codec, an analyzer of
+another shape, term vectors, spelling fields, per-document boosts) goes through
+Whoosh's generic code for that field, or, if the writer itself is not a
+codec-based SegmentWriter, `FastWriter.create` returns None and the caller
+keeps using `add_document`.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
+
+from whoosh import formats
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+#: Set to False to make `FastWriter.create` decline (tests compare both paths).
+ENABLED = True
+
+#: Postings held in memory before the batch is written as a segment. About
+#: 30 bytes each (docnum, weight, a value that is usually a shared object),
+#: so the default keeps a batch near 300 MB.
+MAX_POSTINGS = 10_000_000
+
+#: Raw tokens whose analysis is remembered; cleared when it grows past this.
+TOKEN_CACHE_SIZE = 1_000_000
+#: Non-text field values whose postings are remembered (per field).
+GENERIC_CACHE_SIZE = 4096
+#: Posting blocks with fewer postings are written uncompressed: zlib costs more
+#: time on them than it saves bytes (the block header records the choice, and
+#: every reader honours it).
+COMPRESS_MIN_POSTINGS = 16
+
+Analyse = Callable[[str], "tuple[list[str], int]"]
+
+
+# ---------------------------------------------------------------- analysis
+
+
+def fast_analyser(analyzer: Any) -> Analyse | None:
+    """A function equivalent to `analyzer` for indexing, or None if its shape is unknown.
+
+    The function returns the kept terms in order and the position of the first
+    one: Whoosh's StopFilter (renumber=True) numbers the first kept token by
+    its place in the raw token stream and the rest consecutively after it.
+    """
+    items = list(getattr(analyzer, "items", [analyzer]))
+    if not items or type(items[0]) is not RegexTokenizer or items[0].gaps:
+        return None
+    pattern = items[0].expression
+    rest = items[1:]
+    lower = bool(rest) and type(rest[0]) is LowercaseFilter
+    if lower:
+        rest = rest[1:]
+    stop = rest.pop(0) if rest and type(rest[0]) is StopFilter else None
+    stem = rest.pop(0) if rest and type(rest[0]) is StemFilter else None
+    if rest or (stop is not None and not stop.renumber):
+        return None
+    stemfn = None
+    if stem is not None:
+        if stem.lang:
+            from whoosh.lang import stemmer_for_language
+
+            stemfn = stemmer_for_language(stem.lang)
+        else:
+            stemfn = stem.stemfn
+    return _make_analyser(pattern, lower, stop, stemfn, stem.ignore if stem else frozenset())
+
+
+def _make_analyser(
+    pattern: re.Pattern[str], lower: bool, stop: Any, stemfn: Any, ignore: frozenset[str]
+) -> Analyse:
+    stops = stop.stops if stop is not None else frozenset()
+    minsize = stop.min if stop is not None else 0
+    maxsize = stop.max if stop is not None else None
+
+    def term_of(token: str) -> str:
+        # The filter chain for one token; "" means the token is dropped.
+        text = token.lower() if lower else token
+        if stop is not None and (
+            len(text) < minsize or (maxsize is not None and len(text) > maxsize) or text in stops
+        ):
+            return ""
+        if stemfn is not None and text not in ignore:
+            text = stemfn(text)
+        return text
+
+    class _Cache(dict):  # type: ignore[type-arg]
+        # dict.__getitem__ runs in C on a hit; only a miss calls Python.
+        def __missing__(self, token: str) -> str:
+            if len(self) >= TOKEN_CACHE_SIZE:
+                self.clear()
+            term = self[token] = term_of(token)
+            return term
+
+    lookup = _Cache().__getitem__
+    # findall returns group(0) only when the pattern has no capturing groups.
+    if pattern.groups == 0:
+        tokenize: Callable[[str], list[str]] = pattern.findall
+    else:
+        def tokenize(text: str) -> list[str]:
+            return [m.group(0) for m in pattern.finditer(text)]
+
+    def analyse(text: str) -> tuple[list[str], int]:
+        mapped = list(map(lookup, tokenize(text)))
+        if stop is None:
+            return mapped, 0
+        first = 0
+        for first, term in enumerate(mapped):  # noqa: B007 - usually stops at 0 or 1
+            if term:
+                break
+        return [t for t in mapped if t], first
+
+    return analyse
+
+
+# --------------------------------------------------------- per-field indexing
+
+
+class _Postings(NamedTuple):
+    """One field value's postings, in the shape the batch stores them."""
+
+    terms: list[Any]  # str for analysed text (encoded when written), else bytes
+    values: list[bytes]  # encoded posting values, parallel to terms; [] if the format has none
+    weights: dict[int, float]  # index in terms -> weight, where it is not the field's default
+    length: int  # the field length the value adds (0 for unscored fields)
+
+
+class _SharedValues(dict):  # type: ignore[type-arg]
+    """Position (or count) -> its encoded posting value, made once and shared by every posting."""
+
+    def __init__(self, encode: Callable[[int], bytes]) -> None:
+        super().__init__()
+        self.encode = encode
+
+    def __missing__(self, key: int) -> bytes:
+        value = self[key] = self.encode(key)
+        return value
+
+
+class _FieldIndexer:
+    """Turns one field's values into postings, exactly as the field's own `index()` would."""
+
+    def __init__(self, name: str, field: Any) -> None:
+        self.name = name
+        self.field = field
+        self.scorable = bool(field.scorable)
+        fmt = field.format
+        self.analyse = None
+        self.kind = ""
+        if field.analyzer is not None and type(fmt) in (formats.Positions, formats.Frequency, formats.Existence):
+            self.analyse = fast_analyser(field.analyzer)
+            self.kind = type(fmt).__name__
+        # A one-occurrence posting weighs the field boost; others are listed as exceptions.
+        self.default_weight = float(fmt.field_boost)
+        if self.kind == "Positions":  # the format's own encoder, of a position list
+            self.encode_multi: Callable[[list[int]], bytes] = fmt.encode
+            self.single = _SharedValues(lambda pos: fmt.encode([pos]))
+        else:  # Frequency: the packed count its word_values yields
+            self.encode_multi = lambda ps: pack_uint(len(ps))
+            self.single = _SharedValues(lambda _pos: pack_uint(1))
+        self._last_value: Any = None
+        self._last = _Postings([], [], {}, 0)
+        # Non-text values (paragraph numbers, dates, sources) repeat across documents.
+        self._generic: dict[tuple[type, Any], _Postings] = {}
+
+    def postings(self, value: Any) -> _Postings:
+        """The postings of one value (the previous value's, if it is the same)."""
+        if value == self._last_value and type(value) is type(self._last_value):
+            return self._last
+        if self.analyse is not None and isinstance(value, str):
+            result = self._text_postings(value)
+        else:
+            key = (type(value), value)
+            result = self._generic.get(key) if value.__hash__ is not None else None
+            if result is None:
+                result = self._generic_postings(value)
+                if value.__hash__ is not None:
+                    if len(self._generic) >= GENERIC_CACHE_SIZE:
+                        self._generic.clear()
+                    self._generic[key] = result
+        self._last_value, self._last = value, result
+        return result
+
+    def _generic_postings(self, value: Any) -> _Postings:
+        # The field's own code, as add_document uses it: IDs, numbers, dates, keywords.
+        terms, values, weights, length = [], [], {}, 0
+        for tbytes, freq, weight, vbytes in self.field.index(value):
+            if weight != self.default_weight:
+                weights[len(terms)] = weight
+            terms.append(tbytes)
+            values.append(vbytes)
+            if self.scorable:
+                length += freq
+        return _Postings(terms, values, weights, length)
+
+    def _text_postings(self, value: str) -> _Postings:
+        assert self.analyse is not None
+        terms, first = self.analyse(value)
+        n = len(terms)
+        length = n if self.scorable else 0
+        if self.kind == "Existence":
+            return _Postings(list(dict.fromkeys(terms)), [], {}, length)
+        # Term -> its last position, built in C; when no term repeats (the
+        # common case for a paragraph's rarer words) that is all there is.
+        last = dict(zip(terms, range(first, first + n)))
+        single = self.single.__getitem__
+        if len(last) == n:
+            return _Postings(list(last), list(map(single, last.values())), {}, length)
+        repeated = {}
+        boost = self.default_weight
+        for term, count in Counter(terms).items():
+            if count > 1:
+                at = -1
+                poses = []
+                for _ in range(count):  # list.index scans in C
+                    at = terms.index(term, at + 1)
+                    poses.append(first + at)
+                repeated[term] = (self.encode_multi(poses), count * boost)
+        keys = list(last)
+        values = [repeated[t][0] if t in repeated else single(p) for t, p in last.items()]
+        weights = {i: repeated[t][1] for i, t in enumerate(keys) if t in repeated}
+        return _Postings(keys, values, weights, length)
+
+
+# ------------------------------------------------------------- the segment
+
+
+class _TermPostings(list):  # type: ignore[type-arg]
+    """[docnums, values, weights]: one term's postings in a batch.
+
+    Weights are stored only where they differ from the field's default (a
+    word that occurs once), which saves an append per posting.
+    """
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__((array("I"), [], {}))
+
+
+class _FieldPostings(dict):  # type: ignore[type-arg]
+    """term -> _TermPostings, created on first use without a Python-level branch per posting."""
+
+    def __missing__(self, term: Any) -> _TermPostings:
+        entry = self[term] = _TermPostings()
+        return entry
+
+
+class _SegmentBatch:
+    """One segment being built: per-document data streamed, postings held in memory."""
+
+    def __init__(self, owner: FastWriter) -> None:
+        w = owner.writer
+        self.owner = owner
+        self.segment = w.codec.new_segment(w.storage, w.indexname)
+        self.perdoc = w.codec.per_document_writer(w.storage, self.segment)
+        _ensure_columns(self.perdoc, owner.schema)
+        self.doccount = 0
+        self.npostings = 0
+        self.postings: dict[str, _FieldPostings] = {}
+        # field -> length byte per docnum, for the block statistics
+        self.lengths: dict[str, array[int]] = {}
+
+    def add(self, doc: dict[str, Any]) -> None:
+        docnum = self.doccount
+        perdoc = self.perdoc
+        schema = self.owner.schema
+        perdoc.start_doc(docnum)
+        for name in sorted(doc):  # add_document's order, so stored dicts come out the same
+            value = doc[name]
+            if value is None:
+                continue
+            field = schema[name]
+            length = 0
+            if field.indexed:
+                posts = self.owner.indexer(name).postings(value)
+                self._add_postings(name, docnum, posts)
+                length = posts.length
+                if length:
+                    lens = self.lengths.get(name)
+                    if lens is None:
+                        lens = self.lengths[name] = array("B")
+                    if len(lens) < docnum:
+                        lens.extend(bytes(docnum - len(lens)))
+                    lens.append(length_to_byte(length))
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            if field.column_type:
+                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        perdoc.finish_doc()
+        self.doccount += 1
+
+    def _add_postings(self, name: str, docnum: int, posts: _Postings) -> None:
+        table = self.postings.get(name)
+        if table is None:
+            table = self.postings[name] = _FieldPostings()
+        entries = list(map(table.__getitem__, posts.terms))
+        if posts.values and all(posts.values):
+            for entry, vbytes in zip(entries, posts.values):
+                entry[0].append(docnum)
+                entry[1].append(vbytes)
+        else:  # the postings writer keeps only non-empty values
+            for entry, vbytes in zip(entries, posts.values or [b""] * len(entries)):
+                entry[0].append(docnum)
+                if vbytes:
+                    entry[1].append(vbytes)
+        for i, weight in posts.weights.items():
+            entry = entries[i]
+            entry[2][len(entry[0]) - 1] = weight
+        self.npostings += len(entries)
+
+    def finish(self) -> Any:
+        """Write the postings, close the files and return the finished segment."""
+        w = self.owner.writer
+        self.perdoc.close()
+        self.segment.set_doc_count(self.doccount)
+        fieldwriter = w.codec.field_writer(w.storage, self.segment)
+        for name in sorted(self.postings):
+            default = self.owner.indexer(name).default_weight
+            _write_field(fieldwriter, name, self.owner.schema[name], self.postings[name], default, self._lengths_of(name))
+            self.postings[name] = _FieldPostings()  # free each field's postings once written
+        fieldwriter.close()
+        if self.segment.should_assemble():  # one compound file, as SegmentWriter makes
+            self.segment.create_compound_file(w.storage)
+        return self.segment
+
+    def _lengths_of(self, name: str) -> array[int] | None:
+        lens = self.lengths.get(name)
+        if lens is not None and len(lens) < self.doccount:
+            lens.extend(bytes(self.doccount - len(lens)))
+        return lens
+
+    def discard(self) -> None:
+        """Close and delete whatever this batch wrote."""
+        try:
+            if not self.perdoc.is_closed:
+                self.perdoc.close()
+        except Exception:  # noqa: BLE001 - best effort on the way out; the files go next
+            pass
+        _delete_segment_files(self.owner.writer.storage, self.segment)
+
+
+def _write_field(
+    fieldwriter: Any, name: str, field: Any, table: _FieldPostings, default_weight: float, lens: array[int] | None
+) -> None:
+    fieldwriter.start_field(name, field)
+    postwriter = getattr(fieldwriter, "_postwriter", None)
+    bulk = None  # decided at the first term, once the postings writer has its block buffer
+    # Terms in byte order, as the term table needs; str order is the same for UTF-8.
+    keyed = sorted((t if isinstance(t, bytes) else t.encode("utf-8"), t) for t in table)
+    one = array("f", [default_weight])
+    for tbytes, term in keyed:
+        ids, values, exceptions = table[term]
+        weights = one * len(ids)
+        for i, weight in exceptions.items():
+            weights[i] = weight
+        fieldwriter.start_term(tbytes)
+        if bulk is None:
+            bulk = _supports_blocks(postwriter)
+        if bulk:
+            compression = postwriter._compression
+            _write_blocks(postwriter, ids, weights, values, lens)
+        else:  # another codec or Whoosh version: the public one-posting-at-a-time call
+            for k, (docnum, weight) in enumerate(zip(ids, weights)):
+                length = byte_to_length(lens[docnum]) if lens is not None and lens[docnum] else 0
+                fieldwriter.add(docnum, weight, values[k] if values else b"", length)
+        fieldwriter.finish_term()
+        if bulk:
+            postwriter._compression = compression
+    fieldwriter.finish_field()
+
+
+_BLOCK_ATTRS = (
+    "_ids", "_weights", "_values", "_maxweight", "_minlength", "_maxlength", "_blocklimit", "_compression",
+    "_write_block",
+)
+
+
+def _supports_blocks(postwriter: Any) -> bool:
+    """Whether this is the whoosh3 codec's postings writer whose block buffer we fill directly."""
+    return (
+        postwriter is not None
+        and type(postwriter).__name__ == "W3PostingsWriter"
+        and all(hasattr(postwriter, a) for a in _BLOCK_ATTRS)
+    )
+
+
+def _write_blocks(pw: Any, ids: array[int], weights: array[float], values: list[bytes], lens: array[int] | None) -> None:
+    """Fill W3PostingsWriter's block buffer a block at a time, as add_posting would.
+
+    All blocks but the last are written here; `finish_term` writes the last one
+    (and the term info), exactly as after a run of add_posting calls.
+    """
+    limit = pw._blocklimit
+    compression = pw._compression
+    n = len(ids)
+    for start in range(0, n, limit):
+        end = min(start + limit, n)
+        if start == 0 and end == n:
+            bids, bweights, bvalues = ids, weights, values
+        else:
+            bids, bweights, bvalues = ids[start:end], weights[start:end], values[start:end]
+        pw._compression = compression if len(bids) >= COMPRESS_MIN_POSTINGS else 0
+        pw._ids = bids
+        pw._weights = bweights
+        pw._values = bvalues
+        pw._maxweight = max(bweights)
+        if lens is not None:
+            lbytes = bytes(map(lens.__getitem__, bids))
+            pw._minlength = byte_to_length(min(lbytes))
+            pw._maxlength = byte_to_length(max(lbytes))
+        else:  # unscored field: no lengths, as add_posting(length=0) leaves them
+            pw._minlength = None
+            pw._maxlength = 0
+        if end < n:
+            pw._write_block()
+
+
+def _ensure_columns(perdoc: Any, schema: Any) -> None:
+    """Give a segment every column of the schema, filled with defaults where no document has a value.
+
+    Whoosh's MultiReader.column_reader skips segments that lack a column and
+    then maps their documents to the wrong segment (IndexError). One segment
+    per build never shows it; paragraphs in our segments and the manifest in
+    the writer's own would, e.g. for a query that matches every document.
+    """
+    if not (hasattr(perdoc, "_has_column") and hasattr(perdoc, "_create_column")):
+        return
+    for name in schema.names():
+        column = schema[name].column_type
+        if column is not None and not perdoc._has_column(name):
+            perdoc._create_column(name, column)
+
+
+def _delete_segment_files(storage: Any, segment: Any) -> None:
+    prefix = segment.make_filename("")
+    for name in list(storage.list()):
+        if name.startswith(prefix):
+            try:
+                storage.delete_file(name)
+            except OSError:
+                pass
+
+
+# -------------------------------------------------------------- the writer
+
+
+class FastWriter:
+    """Adds documents as pre-built segments of an open SegmentWriter's transaction.
+
+    Use `add(doc)` instead of `writer.add_document(**doc)`, then
+    `commit(mergetype=...)` instead of `writer.commit(mergetype=...)`, or
+    `cancel()` instead of `writer.cancel()`. Deletes
+    and other documents keep going through the writer itself.
+    """
+
+    def __init__(self, writer: Any, max_postings: int | None = None) -> None:
+        self.writer = writer
+        self.schema = writer.schema
+        self.max_postings = MAX_POSTINGS if max_postings is None else max_postings
+        self.segments: list[Any] = []
+        self.documents = 0
+        self._batch: _SegmentBatch | None = None
+        self._indexers: dict[str, _FieldIndexer] = {}
+
+    @classmethod
+    def create(cls, writer: Any, max_postings: int | None = None) -> FastWriter | None:
+        """A FastWriter for `writer`, or None where only add_document is safe."""
+        if not ENABLED:
+            return None
+        needed = ("codec", "storage", "indexname", "schema", "commit")
+        if not all(hasattr(writer, a) for a in needed):
+            return None
+        codec = writer.codec
+        if not all(hasattr(codec, a) for a in ("new_segment", "per_document_writer", "field_writer")):
+            return None
+        for name in writer.schema.names():
+            field = writer.schema[name]
+            # Vectors and spelling words need extra per-document work we don't replicate.
+            if field.vector or field.separate_spelling():
+                return None
+        return cls(writer, max_postings)
+
+    def indexer(self, name: str) -> _FieldIndexer:
+        ix = self._indexers.get(name)
+        if ix is None:
+            ix = self._indexers[name] = _FieldIndexer(name, self.schema[name])
+        return ix
+
+    def add(self, doc: dict[str, Any]) -> None:
+        """Add one document (the keyword arguments add_document would get)."""
+        if any(k.startswith("_") for k in doc):
+            raise ValueError("boosts and custom stored values (_-prefixed keys) are not supported")
+        unknown = [k for k in doc if k not in self.schema]
+        if unknown:
+            from whoosh.fields import UnknownFieldError
+
+            raise UnknownFieldError(f"No field named {unknown[0]!r} in {self.schema}")
+        if self._batch is None:
+            self._batch = _SegmentBatch(self)
+        self._batch.add(doc)
+        self.documents += 1
+        if self._batch.npostings >= self.max_postings:
+            self.flush()
+
+    def add_many(self, docs: Iterable[dict[str, Any]]) -> None:
+        for doc in docs:
+            self.add(doc)
+
+    def flush(self) -> None:
+        """Write the current batch as a segment (not yet part of the index)."""
+        batch, self._batch = self._batch, None
+        if batch is None or batch.doccount == 0:
+            if batch is not None:
+                batch.discard()
+            return
+        try:
+            self.segments.append(batch.finish())
+        except BaseException:
+            batch.discard()
+            raise
+
+    def commit(self, mergetype: Callable[[Any, list[Any]], list[Any]]) -> None:
+        """Commit the writer with our segments added to the segment list it records.
+
+        `mergetype` is the merge policy the writer's commit would get (CLEAR,
+        MERGE_SMALL, ...); it still decides about the index's existing segments.
+        """
+        try:
+            self.flush()
+        except BaseException:
+            self.cancel()
+            raise
+        ours = list(self.segments)
+        if getattr(self.writer, "_added", False):  # its segment (the manifest) will be written
+            _ensure_columns(getattr(self.writer, "perdocwriter", None), self.schema)
+
+        def policy(writer: Any, segments: list[Any]) -> list[Any]:
+            # The writer's merge policy decides about the existing segments;
+            # ours are new and already the size we want.
+            return list(mergetype(writer, segments)) + ours
+
+        self.writer.commit(mergetype=policy)
+
+    def cancel(self) -> None:
+        """Cancel the writer and delete every segment file this object wrote."""
+        if self._batch is not None:
+            self._batch.discard()
+            self._batch = None
+        for segment in self.segments:
+            _delete_segment_files(self.writer.storage, segment)
+        self.segments.clear()
+        if not getattr(self.writer, "is_closed", False):
+            self.writer.cancel()
