@@ -2,7 +2,8 @@
 six classic test collections (Cranfield, CISI, MED, CACM, ADI, LISA).
 
     python benchmarks/relevance.py [--data DIR] [--collections cranfield,cisi]
-        [--systems searchkit,whoosh,fts5,bm25s] [--config KEY=VALUE ...] [--json OUT]
+        [--systems searchkit,whoosh,fts5,bm25s] [--config KEY=VALUE ...]
+        [--stemmer snowball|porter|none] [--stop whoosh|none|lucene|nltk] [--json OUT]
 
 Every system indexes each collection once (title + body) and runs every judged
 query as free text, the way a user would type it, keeping the top 1000
@@ -16,6 +17,11 @@ searchkit: ``mean nDCG@10 = X (MAP = Y)``.
 and passes it to ``Index.from_articles(..., ranking=...)``, so ranking
 alternatives can be compared on the same run.  Values are Python literals
 (``1.2``, ``True``, ``'x'``); anything else is taken as a string.
+
+``--stemmer`` and ``--stop`` index searchkit with another analyzer than the
+shipped one (Snowball English, Whoosh's stop words), to re-check that choice:
+they replace the stem function and stop list in ``searchkit.analysis`` for this
+process only.
 """
 
 from __future__ import annotations
@@ -98,6 +104,10 @@ def paragraphs(text: str) -> tuple[str, ...]:
     return tuple(p for p in (" ".join(b.split()) for b in re.split(r"\n[ \t]*\n", text)) if p)
 
 
+#: Typo retry for unknown query words, as users get it by default (--no-fuzzy turns it off).
+FUZZY = True
+
+
 def run_searchkit(docs: list[Doc], queries: dict[str, str], workdir: Path, config: dict[str, Any]) -> SystemResult:
     try:
         import searchkit
@@ -128,7 +138,7 @@ def run_searchkit(docs: list[Doc], queries: dict[str, str], workdir: Path, confi
     try:
         for qid, text in queries.items():
             try:
-                hits = ix.search(text, limit=DEPTH, per_article=True)
+                hits = ix.search(text, limit=DEPTH, per_article=True, fuzzy=FUZZY)
             except Exception as e:  # a query the library rejects scores 0, but is reported
                 failed += 1
                 print(f"  searchkit: query {qid} failed: {type(e).__name__}: {e}", file=sys.stderr)
@@ -234,6 +244,32 @@ def run_bm25s(docs: list[Doc], queries: dict[str, str], workdir: Path, config: d
     return SystemResult(ranked, t1 - t0, t2 - t1)
 
 
+#: Stop lists --stop can choose (None: the shipped one).
+def _stop_lists() -> dict[str, frozenset[str] | None]:
+    from whoosh.analysis.filters import STOP_WORDS
+    from whoosh.lang.stopwords import stoplists
+
+    from searchkit.analysis import LUCENE_STOP_WORDS
+
+    return {"whoosh": STOP_WORDS, "none": frozenset(), "lucene": LUCENE_STOP_WORDS, "nltk": frozenset(stoplists["en"])}
+
+
+STEMMERS = {"snowball": "snowball_stem", "porter": "porter1_stem", "none": "no_stem"}
+
+
+def set_analyzer(stemmer: str | None, stop: str | None) -> None:
+    """Index and search searchkit with another stemmer / stop list (this process only)."""
+    if not stemmer and not stop:
+        return
+    from searchkit import analysis
+
+    if stemmer:
+        analysis._STEM = getattr(analysis, STEMMERS[stemmer])
+    if stop:
+        analysis.STOP = _stop_lists()[stop]
+    analysis._cache.clear()
+
+
 RUNNERS: dict[str, Callable[[list[Doc], dict[str, str], Path, dict[str, Any]], SystemResult]] = {
     "searchkit": run_searchkit,
     "whoosh": run_whoosh,
@@ -310,7 +346,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--collections", default=",".join(NAMES), help=f"comma-separated subset of {','.join(NAMES)}")
     ap.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated subset of {','.join(SYSTEMS)}")
     ap.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="searchkit.Ranking field (repeatable)")
+    ap.add_argument("--stemmer", choices=sorted(STEMMERS), help="searchkit's stemmer (default: the shipped one)")
+    ap.add_argument("--stop", choices=("whoosh", "none", "lucene", "nltk"), help="searchkit's stop list (default: the shipped one)")
     ap.add_argument("--json", type=Path, metavar="OUT", help="also write all figures as JSON to OUT")
+    ap.add_argument("--no-fuzzy", action="store_true", help="searchkit without its typo retry of unknown words")
     args = ap.parse_args(argv)
 
     names = [n.strip() for n in args.collections.split(",") if n.strip()]
@@ -330,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
         print("Error: ir_measures is not installed; run pip install -e '.[bench]'", file=sys.stderr)
         return 2
     config = parse_config(args.config)
+    set_analyzer(args.stemmer, args.stop)
+    global FUZZY
+    FUZZY = not args.no_fuzzy
 
     report = Report()
     for name in names:
@@ -348,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped {system}: {reason}")
     if config:
         print(f"searchkit ranking config: {config}")
+    if args.stemmer or args.stop:
+        print(f"searchkit analyzer: stemmer={args.stemmer or 'shipped'}, stop={args.stop or 'shipped'}")
 
     if args.json:
         payload = {
@@ -355,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
             "summary": summary,
             "skipped": report.skipped,
             "config": config,
+            "analyzer": {"stemmer": args.stemmer, "stop": args.stop},
             "depth": DEPTH,
         }
         args.json.write_text(json.dumps(payload, indent=2) + "\n")

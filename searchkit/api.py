@@ -8,8 +8,12 @@ for opening only once. Close it, or use it as a context manager.
 from __future__ import annotations
 
 import os
+import pickle
+import struct
+import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -159,11 +163,24 @@ class Index:
             width=width, since=since, until=until, source=source, sort=sort, fuzzy=fuzzy,
             snippets=snippets,
         )
-        return run(self._current(), req, self.ranking)
+        with self._reading():
+            return run(self._current(), req, self.ranking)
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Damage found while reading (not at open) is an IndexCorruptError too."""
+        try:
+            yield
+        except (EOFError, OSError, struct.error, zlib.error, pickle.UnpicklingError) as exc:
+            raise IndexCorruptError(
+                f"the index in {self.path} is damaged ({type(exc).__name__}: {exc}); "
+                "rebuild it with `searchkit index --rebuild`"
+            ) from exc
 
     def show(self, article_id: str, paragraph: int | None = None, context: int = 0) -> ArticleView:
         """An article, or paragraph `paragraph` with `context` paragraphs either side."""
-        docs = sorted(self._current().documents(article_id=article_id), key=lambda d: d["n"])
+        with self._reading():
+            docs = sorted(self._current().documents(article_id=article_id), key=lambda d: d["n"])
         if not docs:
             raise ArticleNotFoundError(f"no article {article_id!r} in the index; search for it first")
         total = len(docs)
@@ -197,7 +214,8 @@ class Index:
         text = " ".join(words)
         q = Or([query_mod.combined(w, self.ranking) for w in words])
         req = SearchRequest(text=text, limit=limit + 1, fuzzy=False)
-        res = run(s, req, self.ranking, parsed=q)
+        with self._reading():
+            res = run(s, req, self.ranking, parsed=q)
         hits = tuple(h for h in res.hits if h.article_id != article_id)[:limit]
         return SearchResults(hits=hits, query=text, total=max(0, res.total - 1), limit=limit, seconds=res.seconds)
 
@@ -207,11 +225,12 @@ class Index:
         articles: set[str] = set()
         speakers: Counter[str] = Counter()
         paragraphs = quotes = 0
-        for d in s.documents(kind=PARAGRAPH):
-            paragraphs += 1
-            articles.add(d["article_id"])
-            quotes += sum(1 for x in d.get("quotes", "").split("\n") if x)
-            speakers.update(x for x in d.get("speakers", "").split("; ") if x)
+        with self._reading():
+            for d in s.documents(kind=PARAGRAPH):
+                paragraphs += 1
+                articles.add(d["article_id"])
+                quotes += sum(1 for x in d.get("quotes", "").split("\n") if x)
+                speakers.update(x for x in d.get("speakers", "").split("; ") if x)
         files = sum(1 for _ in s.document_numbers(kind="f"))
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
         modified = self._ix.last_modified()

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from whoosh.query import And, DateRange, NullQuery, Or, Phrase, Query, Term
+from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Query, Term
 
-from searchkit import query as query_mod, typos
+from searchkit import analysis, fastsearch, query as query_mod, typos
 from searchkit.bm25f import CombinedTerm
 from searchkit.results import Hit, SearchResults
-from searchkit.schema import DEFAULT_FIELDS, Ranking
+from searchkit.schema import DEFAULT_FIELDS, PARAGRAPH, Ranking
 from searchkit.snippets import DEFAULT_WIDTH, make_snippets
 
 SORTS = ("relevance", "date")
@@ -52,22 +52,26 @@ class SearchRequest:
 def _fuzzy_query(
     searcher: Any, text: str, ranking: Ranking
 ) -> tuple[Query, tuple[tuple[str, tuple[str, ...]], ...]]:
-    """The free-text query, with each unknown word replaced by the indexed words near it."""
+    """The free-text query, with each unknown word replaced by the indexed word nearest it.
+
+    Built through `query.free_text`, so repeated words and coordination weigh as
+    they do without typos.
+    """
     reader = searcher.reader()
-    parts: list[Query] = []
-    retried: list[tuple[str, tuple[str, ...]]] = []
-    for word in dict.fromkeys(w.lower() for w in query_mod.TOKEN_PATTERN.findall(text)):
-        stems = query_mod.terms_of(word)
-        if not stems:
+    stems: list[str] = []
+    retried: dict[str, tuple[str, ...]] = {}
+    for word in (w.lower() for w in query_mod.TOKEN_PATTERN.findall(text)):
+        found = analysis.terms(word)
+        if not found:
             continue
-        if typos.known(reader, stems[0]) or not typos.fuzzy_distance(word):
-            parts.append(query_mod.combined(stems[0], ranking))
+        if typos.known(reader, found[0]) or not typos.fuzzy_distance(word):
+            stems.append(found[0])
             continue
         near = typos.near(reader, word)
         if near:
-            retried.append((word, tuple(typos.surface(searcher, s) for s in near)))
-            parts.extend(query_mod.combined(s, ranking) for s in near)
-    return (Or(parts) if parts else NullQuery), tuple(retried)
+            retried.setdefault(word, tuple(typos.surface(searcher, s) for s in near))
+            stems.extend(near)
+    return query_mod.free_text(stems, ranking), tuple(retried.items())
 
 
 def _filter(req: SearchRequest) -> Query | None:
@@ -124,7 +128,7 @@ def run(searcher: Any, req: SearchRequest, ranking: Ranking, parsed: Query | Non
 
     need = req.page * req.limit
     ranked, per_article_counts = _ranked(searcher, q, flt, req, need)
-    total = len(per_article_counts) if req.per_article else sum(per_article_counts.values())
+    total = len(per_article_counts) if req.per_article else per_article_counts.total()
     page = ranked[(req.page - 1) * req.limit : need]
     terms = highlight_terms(q, reader) if req.snippets else frozenset()
     phrase = any(isinstance(node, Phrase) for node in q.leaves()) if req.snippets else False
@@ -135,7 +139,7 @@ def run(searcher: Any, req: SearchRequest, ranking: Ranking, parsed: Query | Non
     suggestion = None
     if parsed is None and req.fuzzy and query_mod.is_free_text(req.text) and total < req.limit:
         # Only worth the extra lookups when the results don't fill a page.
-        suggestion = typos.suggest(searcher, req.text, ranking, sum(per_article_counts.values()))
+        suggestion = typos.suggest(searcher, req.text, ranking, per_article_counts.total())
     return SearchResults(
         hits=hits,
         query=req.text,
@@ -149,12 +153,24 @@ def run(searcher: Any, req: SearchRequest, ranking: Ranking, parsed: Query | Non
     )
 
 
+def _reaches_other_docs(q: Query) -> bool:
+    """True if the query can match documents that lack its terms (a NOT, or every document)."""
+    if isinstance(q, (Not, Every)):
+        return True
+    return any(_reaches_other_docs(c) for c in q.children()) if not q.is_leaf() else False
+
+
 def _ranked(
     searcher: Any, q: Query, flt: Query | None, req: SearchRequest, need: int
-) -> tuple[list[tuple[float, dict[str, Any], list[str]]], Counter[str]]:
+) -> tuple[list[tuple[float, dict[str, Any], list[str]]], Counter[str] | fastsearch.ArticleCounts]:
     """The first `need` results in order (paragraphs, or best paragraph per article)."""
     if q is NullQuery:
         return [], Counter()
+    fast = fastsearch.execute(searcher, q, flt) if req.sort == "relevance" else None
+    if fast is not None:  # free text: every match scored in bulk, same scores, order and collapse
+        return fast.collapse(need, req.per_article), fast.counts
+    if _reaches_other_docs(q):  # NOT-only queries would match the index's file records too
+        flt = Term("kind", PARAGRAPH) if flt is None else And([flt, Term("kind", PARAGRAPH)])
     # Every match's article, once: exact totals and "N more in this article".
     articles = searcher.reader().column_reader("article_id")
     docs = searcher.docs_for_query(q if flt is None else And([q, flt]))

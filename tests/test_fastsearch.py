@@ -1,0 +1,282 @@
+"""The fast free-text path must answer exactly as the Whoosh path does.
+
+One index of a few hundred generated articles, written in three segments, with
+updated and deleted articles (so deletions and docnum offsets are exercised)
+and syndicated paragraphs (wire copies). Random free-text queries are run both
+ways: every match's score, the hits of a page, their order, totals, "more in
+this article" counts and `also_in` lists must agree. If the BM25F formula in
+`bm25f.py` changes and `fastsearch._bm25f` does not (or the other way round),
+these tests fail.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh.query import Term
+
+from searchkit import Article, Index, fastsearch, indexer
+from searchkit import query as query_mod
+from searchkit.schema import Ranking
+from searchkit.searcher import SearchRequest, _collapse, _filter, run
+
+WORDS = (
+    "market bank rate growth price oil minister election vote party court judge police match goal "
+    "season coach film award music album phone software network internet company share profit "
+    "strike union school hospital doctor health weather storm flood river bridge train airport "
+    "budget deficit tax council mayor protest border treaty summit energy carbon climate report"
+).split()
+FILLER = "the a of and to in that it was for on with as by at from said this".split()
+SOURCES = ("bbc", "reuters", "guardian")
+SPEAKERS = ("Jane Doe", "John Smith", "Ann Lee")
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    # Zipf-like: early words are common, late ones rare, so scores vary and ties are few.
+    words = [rng.choice(WORDS[: rng.randint(3, len(WORDS))]) if rng.random() < 0.45 else rng.choice(FILLER)
+             for _ in range(n)]
+    return " ".join(words).capitalize() + "."
+
+
+def _article(rng: random.Random, i: int, wire: list[str], version: int = 0) -> Article:
+    paragraphs = []
+    for _ in range(rng.randint(1, 6)):
+        if wire and rng.random() < 0.08:
+            paragraphs.append(rng.choice(wire))  # syndicated copy, word for word
+            continue
+        text = " ".join(_sentence(rng, rng.randint(5, 16)) for _ in range(rng.randint(1, 3)))
+        if rng.random() < 0.25:
+            text += f' "{_sentence(rng, rng.randint(4, 10))}" said {rng.choice(SPEAKERS)}.'
+        paragraphs.append(text)
+    return Article(
+        id=f"gen/{i:04d}",
+        headline=_sentence(rng, rng.randint(3, 7)).rstrip(".") + ("" if not version else f" v{version}"),
+        paragraphs=tuple(paragraphs),
+        source=rng.choice(SOURCES),
+        date=datetime(2015 + rng.randint(0, 5), rng.randint(1, 12), rng.randint(1, 28)),
+    )
+
+
+def _write_segment(path: Path, add: list[Article], delete: list[str]) -> None:
+    """One more segment: articles added (replacing same ids) and ids deleted, no merging."""
+    from whoosh import index as windex
+
+    ix = windex.open_dir(str(path), indexname="MAIN")
+    w = ix.writer()
+    for aid in delete + [a.id for a in add]:
+        w.delete_by_term("article_id", aid)
+    for a in add:
+        for doc in indexer.paragraph_docs(a):
+            w.add_document(**doc)
+    w.commit(merge=False)
+    ix.close()
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    if not hasattr(indexer, "paragraph_docs"):
+        pytest.skip("indexer.paragraph_docs is gone; update this fixture")
+    rng = random.Random(4)
+    wire = [" ".join(_sentence(rng, 12) for _ in range(2)) for _ in range(6)]
+    first = [_article(rng, i, wire) for i in range(220)]
+    path = tmp_path_factory.mktemp("fast") / "ix"
+    Index.from_articles(first, path).close()
+    updated = [_article(rng, i, wire, version=1) for i in rng.sample(range(220), 25)]
+    _write_segment(path, updated + [_article(rng, i, wire) for i in range(220, 280)], [])
+    deleted = [f"gen/{i:04d}" for i in rng.sample(range(280), 20)]
+    _write_segment(path, [_article(rng, i, wire) for i in range(280, 320)], deleted)
+    with Index.open(path) as ix:
+        s = ix._current()
+        assert len(s.leaf_searchers()) >= 2, "the test index should have several segments"
+        assert any(sub.reader().has_deletions() for sub, _ in s.leaf_searchers())
+        yield ix
+
+
+def _queries(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        words = rng.sample(WORDS, rng.randint(1, 4))
+        if rng.random() < 0.1:
+            words.append("zebra")  # matches nothing
+        out.append(" ".join(words))
+    return out
+
+
+def _both(s: Any, req: SearchRequest, ranking: Ranking) -> tuple[Any, Any]:
+    fastsearch.enabled = True
+    try:
+        fast = run(s, req, ranking)
+        fastsearch.enabled = False
+        slow = run(s, req, ranking)
+    finally:
+        fastsearch.enabled = True
+    return fast, slow
+
+
+def _rows(res: Any) -> list[tuple[Any, ...]]:
+    return [(h.article_id, h.paragraph, h.more_in_article, h.also_in) for h in res]
+
+
+RANKINGS = [
+    Ranking(),
+    Ranking().with_options(k1=0.6, b=0.3),
+    Ranking().with_options(k1=2.5, b=1.0, coordination=0.3),
+]
+FILTERS = [
+    {},
+    {"since": datetime(2016, 6, 1), "until": datetime(2019, 1, 1)},
+    {"source": "reuters"},
+]
+
+
+@pytest.mark.parametrize("ranking", RANKINGS, ids=["default", "low-k1-b", "high-k1-b-coordination"])
+@pytest.mark.parametrize("flt", FILTERS, ids=["no-filter", "dates", "source"])
+def test_every_match_scores_the_same(index: Index, ranking: Ranking, flt: dict[str, Any]) -> None:
+    s = index._current()
+    for text in _queries(25, seed=hash(str(flt)) % 1000):
+        q = query_mod.parse(text, s.schema, ranking)
+        if q is query_mod.NullQuery:
+            continue
+        f = _filter(SearchRequest(text=text, **flt))
+        fast = fastsearch.execute(s, q, f)
+        assert fast is not None, f"free text {text!r} should take the fast path"
+        got = dict(zip(fast.docs.tolist(), fast.scores.tolist()))
+        want = {hit.docnum: hit.score for hit in s.search(q, limit=None, filter=f)}
+        assert got.keys() == want.keys(), text
+        for doc, score in want.items():
+            assert got[doc] == pytest.approx(score, rel=1e-9, abs=1e-9), (text, doc)
+
+
+def _reference(s: Any, req: SearchRequest, ranking: Ranking) -> tuple[int, list[tuple[Any, ...]]]:
+    """Total and page rows of the Whoosh path, its window cut in the documented order.
+
+    (The Whoosh path asks Whoosh for its top `fetch` paragraphs, and Whoosh breaks
+    exact ties at that cut by docnum, so a tie straddling the cut could pick rows
+    the documented order — score, article id, paragraph number — would not.)
+    """
+    q = query_mod.parse(req.text, s.schema, ranking)
+    matches = [(h.score, h.fields()) for h in s.search(q, limit=None, filter=_filter(req))]
+    counts = Counter(f["article_id"] for _, f in matches)
+    rows = sorted(matches, key=lambda r: (-round(r[0], 9), r[1]["article_id"], r[1]["n"]))
+    need = req.page * req.limit
+    fetch = need * (3 if req.per_article else 1) + 10
+    while True:
+        out = _collapse(rows[:fetch], req.per_article)
+        if len(out) >= need or len(rows) <= fetch:
+            break
+        fetch *= 4
+    page = [
+        (f["article_id"], f["n"], counts[f["article_id"]] - 1 if req.per_article else 0,
+         tuple(a for a in also if a != f["article_id"]))
+        for _, f, also in out[(req.page - 1) * req.limit : need]
+    ]
+    return (len(counts) if req.per_article else len(matches)), page
+
+
+@pytest.mark.parametrize("per_article", [True, False], ids=["per-article", "all-paragraphs"])
+@pytest.mark.parametrize("flt", FILTERS, ids=["no-filter", "dates", "source"])
+def test_pages_totals_and_counts_are_the_same(index: Index, per_article: bool, flt: dict[str, Any]) -> None:
+    s = index._current()
+    ranking = Ranking()
+    for text in _queries(30, seed=7):
+        for limit, page in ((10, 1), (5, 3), (1000, 1)):
+            req = SearchRequest(text=text, limit=limit, page=page, per_article=per_article, snippets=False,
+                                fuzzy=False, **flt)
+            fast, slow = _both(s, req, ranking)
+            assert fast.total == slow.total, text
+            total, rows = _reference(s, req, ranking)
+            assert fast.total == total
+            assert _rows(fast) == rows, (text, limit, page)
+            if limit == 1000:  # the whole result fits the window: no cut, the Whoosh path agrees as is
+                assert _rows(fast) == _rows(slow)
+                assert [h.score for h in fast] == pytest.approx([h.score for h in slow], rel=1e-6, abs=1e-6)
+
+
+def test_typo_fallback_takes_the_fast_path_too(index: Index) -> None:
+    s = index._current()
+    for text in ("markt bank", "elecion", "budgett defisit"):
+        req = SearchRequest(text=text, limit=1000, snippets=False)
+        fast, slow = _both(s, req, Ranking())
+        assert fast.fuzzy == slow.fuzzy and fast.total == slow.total
+        assert _rows(fast) == _rows(slow)
+
+
+def test_ties_are_ordered_by_article_then_paragraph(index: Index) -> None:
+    s = index._current()
+    for text in _queries(30, seed=11):
+        res = run(s, SearchRequest(text=text, limit=1000, per_article=False, snippets=False), Ranking())
+        keys = [(-round(h.score, 9), h.article_id, h.paragraph) for h in res]
+        assert keys == sorted(keys)
+
+
+def test_wire_copies_fold_the_same_way(index: Index) -> None:
+    s = index._current()
+    folded = 0
+    for text in _queries(60, seed=3):
+        for per_article in (True, False):
+            req = SearchRequest(text=text, limit=10, per_article=per_article, snippets=False, fuzzy=False)
+            fast = run(s, req, Ranking())
+            assert _rows(fast) == _reference(s, req, Ranking())[1]
+            folded += sum(bool(h.also_in) for h in fast)
+    assert folded, "the generated corpus should produce some wire copies"
+
+
+def test_snippets_are_the_same(index: Index) -> None:
+    s = index._current()
+    for text in _queries(10, seed=5):
+        fast, slow = _both(s, SearchRequest(text=text, limit=10, fragments=2), Ranking())
+        assert [h.fragments for h in fast] == [h.fragments for h in slow]
+
+
+def test_other_query_shapes_fall_back(index: Index) -> None:
+    s = index._current()
+    ranking = Ranking()
+    for text in ('"market bank"', "headline:market", "mark*", "market AND bank", "speaker:smith"):
+        assert fastsearch.execute(s, query_mod.parse(text, s.schema, ranking)) is None, text
+    assert fastsearch.execute(s, Term("body", "market")) is None
+    fieldsum = Ranking().with_options(model="fieldsum")
+    assert fastsearch.execute(s, query_mod.parse("market bank", s.schema, fieldsum)) is None
+
+
+def test_sort_by_date_still_works(index: Index) -> None:
+    res = index.search("market bank", sort="date", limit=20)
+    dates = [h.date for h in res]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_counts_act_like_a_counter(index: Index) -> None:
+    s = index._current()
+    q = query_mod.parse("market", s.schema, Ranking())
+    fast = fastsearch.execute(s, q)
+    assert fast is not None
+    counts = fast.counts
+    want = {hit["article_id"] for hit in s.search(q, limit=None)}
+    assert set(counts) == want and len(counts) == len(want)
+    assert counts.total() == sum(counts.values()) == len(fast.docs)
+    assert counts.get("no/such-article", 1) == 1
+    assert all(counts[a] >= 1 for a in want)
+
+
+def test_refreshed_searcher_sees_new_segment(tmp_path: Path) -> None:
+    rng = random.Random(9)
+    path = tmp_path / "ix"
+    Index.from_articles([_article(rng, i, []) for i in range(30)], path).close()
+    with Index.open(path) as ix:
+        before = ix.search("market", limit=1000, per_article=False).total
+        _write_segment(path, [Article(id="new/1", headline="Market day", paragraphs=("Market market.",))],
+                       ["gen/0000", "gen/0001"])
+        res = ix.search("market", limit=1000, per_article=False)
+        assert res[0].article_id == "new/1"
+        fastsearch.enabled = False
+        try:
+            slow = ix.search("market", limit=1000, per_article=False)
+        finally:
+            fastsearch.enabled = True
+        assert _rows(res) == _rows(slow) and res.total == slow.total
+        assert res.total != before or before == 0
