@@ -156,12 +156,16 @@ class Index:
         sort: str = "relevance",
         fuzzy: bool = True,
         snippets: bool = True,
+        explain: bool = False,
     ) -> SearchResults:
-        """Ranked hits for `text`, best first (raises QueryError on a bad query)."""
+        """Ranked hits for `text`, best first (raises QueryError on a bad query).
+
+        With `explain`, each hit carries an `Explanation` of its score by word and field.
+        """
         req = SearchRequest(
             text=text, limit=limit, page=page, per_article=per_article, fragments=fragments,
             width=width, since=since, until=until, source=source, sort=sort, fuzzy=fuzzy,
-            snippets=snippets,
+            snippets=snippets, explain=explain,
         )
         with self._reading():
             return run(self._current(), req, self.ranking)

@@ -93,7 +93,8 @@ def _ranking(options: tuple[str, ...]) -> Any:
 
 ranking_option = click.option(
     "--rank", "rank_opts", multiple=True, metavar="KEY=VALUE",
-    help="Override a ranking knob: k1, b, headline_boost, quotes_boost, speakers_boost, model.",
+    help="Override a ranking knob (repeatable): k1, b, headline_b, headline_boost, quotes_boost, "
+    "speakers_boost, query_tf, coordination, model.",
 )
 
 
@@ -145,11 +146,12 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, rebuild: bool, wait: float
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--no-fuzzy", is_flag=True, help="Don't retry unknown words with typo tolerance.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("--explain", is_flag=True, help="Show how each hit's score breaks down by word and field.")
 @ranking_option
 @json_option
 def search_cmd(query: str, index_dir: str, limit: int, page: int, all_paragraphs: bool, fragments: int,
                width: int, since: str | None, until: str | None, source: str | None, sort: str,
-               no_fuzzy: bool, color: str, rank_opts: tuple[str, ...], as_json: bool) -> None:
+               no_fuzzy: bool, color: str, explain: bool, rank_opts: tuple[str, ...], as_json: bool) -> None:
     """Search the index for QUERY; exit 0 with hits, 1 without.
 
     QUERY is free text, or uses "phrases", AND/OR/NOT, (groups), word*, word~,
@@ -163,7 +165,7 @@ def search_cmd(query: str, index_dir: str, limit: int, page: int, all_paragraphs
             res = ix.search(
                 query, limit=limit, page=page, per_article=not all_paragraphs, fragments=fragments,
                 width=width, since=_date(since), until=_date(until), source=source, sort=sort,
-                fuzzy=not no_fuzzy,
+                fuzzy=not no_fuzzy, explain=explain,
             )
     if as_json:
         for hit in res:

@@ -35,6 +35,13 @@ def render_hit(hit: Hit, colour: bool) -> str:
     if hit.more_in_article:
         s = "s" if hit.more_in_article > 1 else ""
         lines.append(f"   + {hit.more_in_article} more paragraph{s} in this article ({hit.article_id})")
+    if hit.explanation:
+        ex = hit.explanation
+        for w in ex.words:
+            parts = ", ".join(f"{f.field} {f.share:.2f} (tf {f.frequency:g}, {f.length} words)" for f in w.fields)
+            lines.append(f"   {w.word:>12} {w.score:6.2f} = {parts}")
+        if abs(ex.other) > 0.005:
+            lines.append(f"   {'other':>12} {ex.other:6.2f} (coordination bonus or non-BM25F query parts)")
     if hit.also_in:
         lines.append("   also in: " + ", ".join(hit.also_in[:5]) + (" …" if len(hit.also_in) > 5 else ""))
     return "\n".join(lines) + "\n"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, overload
 
+from searchkit.explain import Explanation
 from searchkit.snippets import Snippet
 
 
@@ -37,6 +38,8 @@ class Hit:
     more_in_article: int = 0
     #: Other articles carrying the same paragraph word for word (wire copy).
     also_in: tuple[str, ...] = ()
+    #: How the score breaks down by word and field (when asked for with explain=True).
+    explanation: Explanation | None = None
 
     @property
     def pid(self) -> str:
@@ -66,6 +69,7 @@ class Hit:
             "url": self.url,
             "more_in_article": self.more_in_article,
             "also_in": list(self.also_in),
+            **({"explanation": asdict(self.explanation)} if self.explanation else {}),
         }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Quer
 
 from searchkit import analysis, fastsearch, query as query_mod, typos
 from searchkit.bm25f import CombinedTerm
+from searchkit.explain import Explanation, explain
 from searchkit.results import Hit, SearchResults
 from searchkit.schema import DEFAULT_FIELDS, PARAGRAPH, Ranking
 from searchkit.snippets import DEFAULT_WIDTH, make_snippets
@@ -47,6 +48,7 @@ class SearchRequest:
     sort: str = "relevance"
     fuzzy: bool = True
     snippets: bool = True
+    explain: bool = False
 
 
 def _fuzzy_query(
@@ -140,6 +142,8 @@ def run(searcher: Any, req: SearchRequest, ranking: Ranking, parsed: Query | Non
     if parsed is None and req.fuzzy and query_mod.is_free_text(req.text) and total < req.limit:
         # Only worth the extra lookups when the results don't fill a page.
         suggestion = typos.suggest(searcher, req.text, ranking, per_article_counts.total())
+    if req.explain:
+        hits = tuple(replace(h, explanation=_explain(searcher, q, h)) for h in hits)
     return SearchResults(
         hits=hits,
         query=req.text,
@@ -151,6 +155,11 @@ def run(searcher: Any, req: SearchRequest, ranking: Ranking, parsed: Query | Non
         fuzzy=retried,
         seconds=time.perf_counter() - started,
     )
+
+
+def _explain(searcher: Any, q: Query, hit: Hit) -> Explanation | None:
+    docnum = searcher.document_number(pid=hit.pid)
+    return None if docnum is None else explain(searcher, q, docnum, hit.score)
 
 
 def _reaches_other_docs(q: Query) -> bool:

@@ -133,3 +133,12 @@ def test_every_public_name_resolves() -> None:
         assert getattr(searchkit, name) is not None
     with pytest.raises(AttributeError):
         searchkit.nothing_here  # noqa: B018
+
+
+def test_explain_option(runner: CliRunner, built: str) -> None:
+    res = runner.invoke(main, ["search", "three minutes", "--index", built, "--explain"])
+    assert res.exit_code == 0
+    assert "three" in res.output and "body" in res.output and "(tf 1" in res.output
+    res = runner.invoke(main, ["search", "three minutes", "--index", built, "--explain", "--json"])
+    ex = json.loads(res.output.splitlines()[0])["explanation"]
+    assert {w["word"] for w in ex["words"]} == {"three", "minut"}

@@ -210,3 +210,17 @@ def test_typo_neighbour_keeps_the_first_letter(tmp_path: Path) -> None:
         res = ix.search("prime minster")
         assert res[0].article_id == "m"
         assert res.fuzzy == (("minster", ("minister",)),)
+
+
+def test_explain_adds_up_by_word_and_field(ix: Index) -> None:
+    res = ix.search("election campaign mandate", explain=True, per_article=False)
+    assert res.hits
+    for hit in res:
+        ex = hit.explanation
+        assert ex is not None and ex.words
+        assert sum(w.score for w in ex.words) == pytest.approx(hit.score, rel=1e-6)
+        for w in ex.words:
+            assert sum(f.share for f in w.fields) == pytest.approx(w.score, rel=1e-6)
+    top = res[0]
+    assert {f.field for w in top.explanation.words for f in w.fields} >= {"headline"}
+    assert ix.search("election").hits[0].explanation is None

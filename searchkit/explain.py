@@ -1,0 +1,86 @@
+"""Why a paragraph scored what it did: each query word's BM25F score, split by field.
+
+A BM25F word score is `weight * tf~ * (k1 + 1) / (k1 + tf~)` where `tf~` sums the
+fields' weighted, length-normalised term frequencies (see `bm25f`). Each field's
+share of the word's score is its part of `tf~`, so the shares add up to the
+word's score and the words add up to the paragraph's (plus any coordination
+bonus, reported separately). Words matched through syntax the BM25F model does
+not cover (phrases, prefixes, fields) are reported as one total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.query import Query
+
+from searchkit.bm25f import CombinedMatcher, CombinedTerm
+
+
+@dataclass(frozen=True)
+class FieldShare:
+    """One field's part in a word's score."""
+
+    field: str
+    frequency: float  # times the word occurs in the field
+    length: int  # the field's length in this paragraph (words)
+    share: float  # points of the score this field contributes
+
+
+@dataclass(frozen=True)
+class WordScore:
+    """One query word's contribution to a paragraph's score."""
+
+    word: str
+    score: float
+    fields: tuple[FieldShare, ...]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A paragraph's score and the words it came from."""
+
+    score: float
+    words: tuple[WordScore, ...]
+    other: float  # score not explained word by word (coordination bonus, other query syntax)
+
+
+def _segment(searcher: Any, docnum: int) -> tuple[Any, int]:
+    subs = searcher.subsearchers if hasattr(searcher, "subsearchers") else [(searcher, 0)]
+    for sub, offset in reversed(subs):
+        if docnum >= offset:
+            return sub, docnum - offset
+    return searcher, docnum
+
+
+def _word(term: CombinedTerm, sub: Any, local: int) -> WordScore | None:
+    m = term.matcher(sub)
+    if not isinstance(m, CombinedMatcher):
+        return None
+    m.skip_to(local)
+    if not m.is_active() or m.id() != local:
+        return None
+    # The matcher's children follow the term's fields that exist in this segment.
+    names = [f for f, w, _ in term.fields if w > 0 and (f, term.text) in sub.reader()]
+    parts: list[tuple[str, float, int, float]] = []
+    for name, (fm, lengths, c0, c1) in zip(names, m._children):
+        if fm.is_active() and fm.id() == local:
+            parts.append((name, fm.weight(), int(lengths[local]), fm.weight() / (c0 + c1 * lengths[local])))
+    score = m.score()
+    total = sum(p for *_, p in parts) or 1.0
+    fields = tuple(FieldShare(n, tf, length, score * p / total) for n, tf, length, p in parts)
+    return WordScore(term.text, score, fields)
+
+
+def explain(searcher: Any, q: Query, docnum: int, score: float) -> Explanation:
+    """Break `score` (the paragraph `docnum`'s score for `q`) down by word and field."""
+    sub, local = _segment(searcher, docnum)
+    words = []
+    for leaf in q.leaves() if not isinstance(q, CombinedTerm) else [q]:
+        if isinstance(leaf, CombinedTerm):
+            w = _word(leaf, sub, local)
+            if w is not None:
+                words.append(w)
+    explained = sum(w.score for w in words)
+    return Explanation(score=score, words=tuple(words), other=score - explained)
