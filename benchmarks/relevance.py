@@ -138,7 +138,7 @@ def run_searchkit(docs: list[Doc], queries: dict[str, str], workdir: Path, confi
     try:
         for qid, text in queries.items():
             try:
-                hits = ix.search(text, limit=DEPTH, per_article=True, fuzzy=FUZZY)
+                hits = ix.search(text, limit=DEPTH, per_article=True, fuzzy=FUZZY, snippets=False)
             except Exception as e:  # a query the library rejects scores 0, but is reported
                 failed += 1
                 print(f"  searchkit: query {qid} failed: {type(e).__name__}: {e}", file=sys.stderr)
