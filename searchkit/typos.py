@@ -11,6 +11,7 @@ none below 5 letters, 1 from 5, 2 from 9.
 from __future__ import annotations
 
 import string
+import weakref
 from typing import Any
 
 from whoosh.query import FuzzyTerm
@@ -30,8 +31,27 @@ def fuzzy_distance(word: str) -> int:
     return 2 if len(word) >= 9 else 1 if len(word) >= 5 else 0
 
 
+_lexicons: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def _lexicon(reader: Any) -> frozenset[str]:
+    """Every stem of the searched fields, once per reader: candidate checks become set lookups."""
+    try:
+        return _lexicons[reader]
+    except (KeyError, TypeError):
+        pass
+    words = frozenset(
+        t.decode("utf-8") if isinstance(t, bytes) else t for f in DEFAULT_FIELDS for t in reader.lexicon(f)
+    )
+    try:
+        _lexicons[reader] = words
+    except TypeError:  # a reader that cannot be weakly referenced: no cache
+        pass
+    return words
+
+
 def known(reader: Any, stem: str) -> bool:
-    return any((f, stem) in reader for f in DEFAULT_FIELDS)
+    return stem in _lexicon(reader)
 
 
 def _frequency(reader: Any, stem: str) -> int:
@@ -49,8 +69,12 @@ def _edits1(word: str) -> set[str]:
     )
 
 
-def near(reader: Any, word: str) -> list[str]:
-    """Indexed stems within the typo distance of `word`, most frequent first."""
+def near(reader: Any, word: str, thorough: bool = True) -> list[str]:
+    """Indexed stems within the typo distance of `word`, most frequent first.
+
+    Without `thorough`, only one-edit spellings are tried (no fuzzy walk of the
+    term list, which costs up to ~150 ms for a long word): enough for a suggestion.
+    """
     word = word.lower()
     dist = fuzzy_distance(word)
     stems = query_mod.terms_of(word)
@@ -63,7 +87,7 @@ def near(reader: Any, word: str) -> list[str]:
         for s in query_mod.terms_of(candidate)[:1]:
             if known(reader, s):
                 found.add(s)
-    for f in DEFAULT_FIELDS:
+    for f in DEFAULT_FIELDS if thorough else ():
         fq = FuzzyTerm(f, stems[0], maxdist=dist, prefixlength=1)
         found.update(t.decode("utf-8") if isinstance(t, bytes) else t for _, t in fq.expanded_terms(reader))
     found.discard(stems[0])
@@ -89,7 +113,7 @@ def suggest(searcher: Any, text: str, ranking: Ranking, found: int) -> str | Non
     out: list[str] = []
     for word in words:
         stems = query_mod.terms_of(word)
-        candidates = near(reader, word) if stems else []
+        candidates = near(reader, word, thorough=False) if stems else []
         typed = _frequency(reader, stems[0]) if stems else 0
         if candidates and _frequency(reader, candidates[0]) > max(SUGGEST_RATIO * typed, 2):
             out.append(surface(searcher, candidates[0]))
