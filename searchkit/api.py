@@ -14,7 +14,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -220,7 +220,8 @@ class Index:
         req = SearchRequest(text=text, limit=limit + 1, fuzzy=False)
         with self._reading():
             res = run(s, req, self.ranking, parsed=q)
-        hits = tuple(h for h in res.hits if h.article_id != article_id)[:limit]
+        others = [h for h in res.hits if h.article_id != article_id][:limit]
+        hits = tuple(replace(h, rank=i) for i, h in enumerate(others, start=1))
         return SearchResults(hits=hits, query=text, total=max(0, res.total - 1), limit=limit, seconds=res.seconds)
 
     def stats(self) -> IndexStats:

@@ -151,6 +151,7 @@ def test_similar_finds_other_articles(tmp_path: Path) -> None:
     with Index.from_articles(arts, tmp_path / "ix") as ix:
         res = ix.similar("a", 1)
         assert [h.article_id for h in res][:1] == ["b"]
+        assert [h.rank for h in res] == list(range(1, len(res) + 1))
         assert "a" not in {h.article_id for h in res}
 
 
