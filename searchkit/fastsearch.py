@@ -33,13 +33,10 @@ model) returns None, and the caller uses Whoosh.
 
 from __future__ import annotations
 
-import pickle
 import threading
 import weakref
-import zlib
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
-from itertools import accumulate
 from typing import Any
 
 try:
@@ -51,7 +48,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import Or, Query, Term
 from whoosh.util.numeric import byte_to_length
 
-from searchkit import bm25f
+from searchkit import bm25f, postings
 from searchkit.bm25f import CombinedMatcher, CombinedTerm
 
 #: Set to False to send every query through Whoosh (tests, benchmarks).
@@ -93,7 +90,7 @@ def _bm25f(plan: _Plan, seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
     """
     ids_l, tf_l = [], []
     for child, fieldname, c0, c1 in plan.fields:
-        ids, freq = _postings(child)
+        ids, freq = postings.read_postings(child)
         length = seg.lengths(plan.reader, fieldname, ids)
         if plan.legacy:  # c0 = field weight, c1 = average length
             tf_l.append(c0 * freq / (1.0 - plan.b + plan.b * length / c1))
@@ -157,88 +154,6 @@ def _fieldname(m: Any) -> str:
     return leaf.term()[0]
 
 
-# --------------------------------------------------------------------------- postings
-
-
-_W3_ATTRS = ("_postfile", "_dataoffset", "_nextoffset", "_compression", "_goto", "_lastblock", "_blocklength",
-             "_maxid")
-
-
-def _postings(m: Any) -> tuple[np.ndarray, np.ndarray]:
-    """All (docnum, weight) pairs of a leaf matcher, deletions *not* removed."""
-    if type(m) is FilterMatcher:  # the deletion filter; deletions are a mask here
-        m = m.child
-    if type(m).__name__ == "W3LeafMatcher" and all(
-        hasattr(m, a) for a in _W3_ATTRS
-    ):
-        try:
-            return _w3_postings(m)
-        except (AttributeError, TypeError, ValueError, IndexError, pickle.UnpicklingError, zlib.error):
-            pass  # another layout than the one this was written for: step through it
-    ids: list[int] = []
-    weights: list[float] = []
-    m.reset()
-    while m.is_active():
-        ids.append(m.id())
-        weights.append(m.weight())
-        m.next()
-    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
-
-
-#: Where a W3 posting block's pickled values (positions) start: the tuple of
-#: `_codecs.encode(...)` calls protocol 2 writes for bytes. Only ids and weights
-#: are needed, so the block is unpickled up to there (and decompressed no
-#: further), which is most of the cost of reading a block.
-_VALUES_START = b"(c_codecs\nencode\n"
-_NO_VALUES = b"N\x87."  # push None, make the (ids, weights, values) 3-tuple, stop
-
-
-def _w3_block(m: Any) -> tuple[Any, Any]:
-    """(delta-coded ids, weights) of the W3 block the matcher is on."""
-    data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
-    if m._compression:
-        unzip = zlib.decompressobj()
-        raw = unzip.decompress(data, 4096)
-        cut = raw.find(_VALUES_START)
-        while cut < 0 and unzip.unconsumed_tail:
-            raw += unzip.decompress(unzip.unconsumed_tail, 4096)
-            cut = raw.find(_VALUES_START)
-        if cut < 0:
-            raw += unzip.flush()
-    else:
-        raw = data
-        cut = raw.find(_VALUES_START)
-    block = pickle.loads(raw[:cut] + _NO_VALUES if cut >= 0 else raw)
-    return block[0], block[1]
-
-
-def _w3_postings(m: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Block by block: never step through single postings, never decode positions."""
-    m.reset()
-    deltas: list[int] = []
-    weights: list[float] = []
-    last = 0
-    while True:
-        ids, ws = _w3_block(m)
-        count = m._blocklength
-        if len(ids) != count:
-            raise ValueError("unexpected posting block")
-        start = len(deltas)
-        deltas.extend(ids)
-        deltas[start] -= last  # a block's first id is absolute; make it a delta
-        last = m._maxid
-        if ws is None:
-            weights.extend([1.0] * count)
-        elif isinstance(ws, float):
-            weights.extend([ws] * count)
-        else:
-            weights.extend(ws)
-        if m._lastblock:
-            break
-        m._goto(m._nextoffset)
-    return np.cumsum(np.array(deltas, dtype=np.int64)), np.array(weights, dtype=np.float64)
-
-
 # --------------------------------------------------------------------------- per-segment arrays
 
 
@@ -259,39 +174,11 @@ class _Segment:
     def lengths(self, reader: Any, fieldname: str, ids: np.ndarray) -> np.ndarray:
         """The lengths in `fieldname` of paragraphs `ids`, as Whoosh's doc_field_length says."""
         if fieldname not in self.length_bytes:
-            self.length_bytes[fieldname] = _length_bytes(reader, fieldname, self.size)
+            self.length_bytes[fieldname] = postings.length_bytes(reader, fieldname, self.size)
         col = self.length_bytes[fieldname]
         if col is None:  # no length column: Whoosh's doc_field_length default (1)
             return np.ones(len(ids))
         return _LENGTH_OF_BYTE[col[ids]]
-
-
-def _length_bytes(reader: Any, fieldname: str, size: int) -> np.ndarray | None:
-    """The one-byte length column of a field, read in one piece when the codec allows."""
-    perdoc = getattr(reader, "_perdoc", None)
-    try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-        col = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if col is None:
-            return None
-        raw = col._dbfile.get(col._basepos, col._count * col._fixedlen)
-        out = np.zeros(size, dtype=np.uint8)
-        out[: col._count] = np.frombuffer(raw, dtype=np.uint8)
-        return out
-    except (AttributeError, ImportError, TypeError):
-        pass
-    values = [0] * size
-    for d in range(size):  # portable, slow: one call per paragraph
-        length = reader.doc_field_length(d, fieldname, None)
-        values[d] = 0 if length is None else _byte_of_length(length)
-    return np.array(values, dtype=np.uint8)
-
-
-def _byte_of_length(length: int) -> int:
-    from whoosh.util.numeric import length_to_byte
-
-    return length_to_byte(length)
 
 
 def _article_runs(reader: Any) -> tuple[np.ndarray, list[Any]]:

@@ -21,7 +21,7 @@ from whoosh import qparser
 from whoosh.query import NullQuery, Or, Query, Term
 
 from searchkit import analysis
-from searchkit.analysis import TOKEN_PATTERN
+from searchkit.analysis import TOKEN_PATTERN  # noqa: F401 - re-exported for searcher and typos
 from searchkit.bm25f import CombinedTerm, FreeText
 from searchkit.errors import QueryError
 from searchkit.schema import DEFAULT_FIELDS, QUERY_FIELDS, Ranking

@@ -20,13 +20,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Query, Term
+from whoosh.query import And, DateRange, Every, Not, NullQuery, Phrase, Query, Term
 
 from searchkit import analysis, fastsearch, query as query_mod, typos
 from searchkit.bm25f import CombinedTerm
 from searchkit.explain import Explanation, explain
 from searchkit.results import Hit, SearchResults
-from searchkit.schema import DEFAULT_FIELDS, PARAGRAPH, Ranking
+from searchkit.schema import PARAGRAPH, Ranking
 from searchkit.snippets import DEFAULT_WIDTH, make_snippets
 
 SORTS = ("relevance", "date")
