@@ -24,7 +24,7 @@ from searchkit.analysis import name_analyzer, text_analyzer
 
 #: Bump whenever a field, analyzer or document layout changes: an index written
 #: with another version is refused with a "rebuild" message.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Marker file in every index folder (and what `articles.find_sources` skips).
 META_FILE = "searchkit.json"
@@ -89,13 +89,13 @@ class Ranking:
     """
 
     model: str = "bm25f"
-    k1: float = 1.5
+    k1: float = 2.0
     b: float = 0.75
     headline_b: float = 0.75
     headline_boost: float = 2.0
     quotes_boost: float = 1.5
     speakers_boost: float = 1.0
-    query_tf: float = 0.5
+    query_tf: float = 0.75
     coordination: float = 0.0
 
     def __post_init__(self) -> None:
