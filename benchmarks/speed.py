@@ -28,7 +28,6 @@ import argparse
 import cProfile
 import inspect
 import json
-import os
 import pstats
 import re
 import resource

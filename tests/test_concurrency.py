@@ -92,7 +92,7 @@ def check_once(ix: searchkit.Index, last: int) -> int:
     gen = gens.pop()
     assert gen >= last, f"went back from generation {last} to {gen}"
     view = ix.show("live-2")
-    assert view.total_paragraphs == PARAGRAPHS and all(f"gen" in t for _, t in view.paragraphs)
+    assert view.total_paragraphs == PARAGRAPHS and all("gen" in t for _, t in view.paragraphs)
     return gen
 
 
