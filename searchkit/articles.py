@@ -109,7 +109,8 @@ def _lines(text: str) -> list[str]:
 
 
 def _clean(text: str) -> str:
-    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+    # str.split() splits on exactly the characters re's \s matches, and in C.
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def _blocks(lines: Iterable[str]) -> list[list[str]]:
@@ -335,6 +336,7 @@ def _parse_jsonl(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning
     articles: list[Article] = []
     warns: list[CorpusWarning] = []
     seen: set[str] = set()
+    stem = _article_id(rel)
     for n, line in enumerate(_lines(text), 1):
         if not line.strip():
             continue
@@ -354,7 +356,7 @@ def _parse_jsonl(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning
         if not headline:
             warns.append(CorpusWarning(rel, 'no "headline" or "title" string; line skipped', n))
             continue
-        fallback = f"{_article_id(rel)}:{n}"
+        fallback = f"{stem}:{n}"
         raw_id = rec.get("id")
         art_id = fallback
         if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and _clean(str(raw_id)):

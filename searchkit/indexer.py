@@ -345,7 +345,8 @@ def _index_file(run: _Run, src: SourceFile, tails: dict[str, list[Any]], force: 
         run.counts["updated"] += len(old_ids & set(ids))
         run.counts["added"] += len(set(ids) - old_ids)
         run.counts["removed"] += len(old_ids - set(ids))
-    tails[key] = [[a.headline, _tails(a)] for a in articles if a.id in set(ids)]
+    kept = set(ids)
+    tails[key] = [[a.headline, _tails(a)] for a in articles if a.id in kept]
     meta = {"size": src.size, "mtime_ns": src.mtime_ns, "sha256": digest, "ids": ids, "tails": tails[key]}
     run.writer.update_document(pid=f"file:{key}", kind=FILE, path=key, meta=meta)
 
