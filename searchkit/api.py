@@ -88,12 +88,15 @@ class Index:
         wait: float = 5.0,
         progress: ProgressFn | None = None,
         ranking: Ranking | None = None,
+        jobs: int | None = None,
     ) -> Index:
         """Build or incrementally update the index at `path` from `paths`; return it open.
 
-        What the update did is in `.report` (counts, seconds, warnings).
+        `jobs` worker processes share a large build (default: one per CPU; 1 =
+        this process only). What the update did is in `.report` (counts,
+        seconds, warnings).
         """
-        report = indexer.update(path, list(paths), rebuild=rebuild, wait=wait, progress=progress)
+        report = indexer.update(path, list(paths), rebuild=rebuild, wait=wait, progress=progress, jobs=jobs)
         ix = cls(path, ranking=ranking)
         ix.report = report
         return ix

@@ -110,15 +110,19 @@ def main() -> None:
 @click.option("--rebuild", is_flag=True, help="Throw the index away and build it anew.")
 @click.option("--wait", default=5.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another process that is updating the index.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for a large build  [default: one per CPU]")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or warnings, only errors.")
-def index_cmd(paths: tuple[str, ...], index_dir: str, rebuild: bool, wait: float, quiet: bool) -> None:
+def index_cmd(paths: tuple[str, ...], index_dir: str, rebuild: bool, wait: float, jobs: int | None,
+              quiet: bool) -> None:
     """Index the articles under PATHS (default ./corpus); the index mirrors them."""
     from searchkit import indexer
     from searchkit.render import progress_printer
 
     progress = None if quiet or not sys.stderr.isatty() else progress_printer()
     with _errors():
-        report = indexer.update(index_dir, list(paths) or ["corpus"], rebuild=rebuild, wait=wait, progress=progress)
+        report = indexer.update(index_dir, list(paths) or ["corpus"], rebuild=rebuild, wait=wait,
+                                progress=progress, jobs=jobs)
     if progress:
         click.echo("", err=True)
     if not quiet:

@@ -9,6 +9,7 @@ it as one line and exit 2 without a traceback::
      ├── IndexLockedError       another process is writing to the index
      ├── IndexCorruptError      the index files are damaged or truncated (rebuild)
      ├── SchemaMismatchError    the index was built by another schema version (rebuild)
+     ├── IndexingError          indexing could not finish (a worker failed); nothing was committed
      ├── ArticleNotFoundError   `show`/`similar` named an article or paragraph that is not indexed
      └── QueryError             the query cannot be understood (empty, too long, bad field)
 """
@@ -46,3 +47,7 @@ class ArticleNotFoundError(SearchkitError):
 
 class QueryError(SearchkitError):
     """The query string cannot be turned into a search."""
+
+
+class IndexingError(SearchkitError):
+    """Indexing could not finish (a worker process failed); nothing was committed."""

@@ -550,6 +550,10 @@ class FastWriter:
             batch.discard()
             raise
 
+    def adopt(self, segments: Iterable[Any]) -> None:
+        """Commit (or cancel) these finished segments, written by other processes, with ours."""
+        self.segments.extend(segments)
+
     def commit(self, mergetype: Callable[[Any, list[Any]], list[Any]]) -> None:
         """Commit the writer with our segments added to the segment list it records.
 

@@ -26,20 +26,17 @@ from typing import Any
 
 from whoosh import writing
 
-from searchkit import fastwrite
-from searchkit import quotes as quotes_mod
-from searchkit import store
+from searchkit import fastwrite, parallel, store
 from searchkit.articles import Article, CorpusWarning, SourceFile, find_sources, parse_file
+from searchkit.documents import BOILERPLATE_MIN_ARTICLES, ArticleWriter, paragraph_docs, tails, wire_key
 from searchkit.errors import CorpusError, IndexCorruptError, SchemaMismatchError
-from searchkit.schema import FILE, PARAGRAPH
+from searchkit.schema import FILE
 
-#: A trailing paragraph this short, ending this many articles (distinct headlines), is furniture.
-BOILERPLATE_MAX_CHARS = 200
-BOILERPLATE_MIN_ARTICLES = 3
-#: How many trailing paragraphs of each article are candidates.
-TAIL = 2
+__all__ = ["IndexReport", "Progress", "paragraph_docs", "update", "wire_key", "write_articles"]
+
 #: The document that stores the boilerplate set found by the last update.
 BOILERPLATE_PID = "meta:boilerplate"
+
 
 
 @dataclass(frozen=True)
@@ -76,57 +73,10 @@ class IndexReport:
 ProgressFn = Callable[[Progress], None]
 
 
-def wire_key(text: str) -> str:
-    """A fingerprint of a paragraph's words, equal for syndicated copies of it."""
-    words = re.findall(r"\w+", text.lower())
-    if len(words) < 8:  # short lines repeat by chance; only real copy counts
-        return ""
-    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=10).hexdigest()
-
-
-def paragraph_docs(article: Article) -> Iterator[dict[str, Any]]:
-    """The index documents of one article, one per paragraph, numbered from 1."""
-    for n, (text, found) in enumerate(
-        zip(article.paragraphs, quotes_mod.extract(article.paragraphs)), start=1
-    ):
-        speakers = list(dict.fromkeys(q.speaker for q in found if q.speaker))
-        doc: dict[str, Any] = {
-            "pid": f"{article.id}#{n}",
-            "kind": PARAGRAPH,
-            "article_id": article.id,
-            "n": n,
-            "headline": article.headline,
-            "body": text,
-            "quotes": "\n".join(q.text for q in found),
-            "speakers": "; ".join(speakers),
-            "source": article.source,
-            "url": article.url,
-            "path": article.path,
-            "wire": wire_key(text),
-            # Who said each quote, for snippets that show a quote but not its attribution.
-            "meta": [[q.text, q.speaker or ""] for q in found],
-        }
-        if article.date is not None:
-            doc["date"] = article.date
-        yield doc
-
-
-def _tail_count(paragraphs: Sequence[str]) -> int:
-    """How many trailing paragraphs are short enough to be furniture candidates."""
-    k = 0
-    while k < min(TAIL, len(paragraphs)) and len(paragraphs[-1 - k]) <= BOILERPLATE_MAX_CHARS:
-        k += 1
-    return k
-
-
-def _tails(article: Article) -> list[str]:
-    return list(article.paragraphs[len(article.paragraphs) - _tail_count(article.paragraphs) :])
-
-
 def _repeated(tails_by_headline: Iterable[Sequence[Any]]) -> frozenset[str]:
     seen: dict[str, set[str]] = {}
-    for headline, tails in tails_by_headline:
-        for text in set(tails):
+    for headline, texts in tails_by_headline:
+        for text in set(texts):
             seen.setdefault(text, set()).add(headline)
     return frozenset(t for t, heads in seen.items() if len(heads) >= BOILERPLATE_MIN_ARTICLES)
 
@@ -139,41 +89,47 @@ class _Run:
     existing: dict[str, dict[str, Any]]  # file key -> stored meta
     # Paragraphs go through the bulk segment writer when the writer allows it (see fastwrite).
     fast: fastwrite.FastWriter | None = None
+    # Who turns articles into documents: this process, or worker processes (see parallel).
+    out: ArticleWriter | parallel.ParallelWriter | None = None
     warnings: list[CorpusWarning] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
-    paragraphs: int = 0
     ids: set[str] = field(default_factory=set)
     rewritten: set[str] = field(default_factory=set)  # file keys whose articles this run wrote
-    # Each article's candidate tail documents wait for the boilerplate set; they are short.
-    held: list[list[dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> int:
+        return self.out.paragraphs if self.out is not None else 0
+
+    def start(self, jobs: int) -> None:
+        """Choose who writes the paragraphs: `jobs` workers, or this process."""
+        if jobs > 1 and self.fast is not None:
+            self.out = parallel.ParallelWriter(self.writer, jobs)
+        else:
+            self.out = ArticleWriter(self.fast.add if self.fast is not None else self._add_document)
+
+    def _add_document(self, doc: dict[str, Any]) -> None:
+        self.writer.add_document(**doc)
 
     def delete_articles(self, ids: Iterable[str]) -> None:
         for aid in ids:
             self.writer.delete_by_term("article_id", aid)
 
-    def add(self, doc: dict[str, Any]) -> None:
-        if self.fast is not None:
-            self.fast.add(doc)
-        else:
-            self.writer.add_document(**doc)
-
     def write(self, article: Article) -> None:
-        docs = list(paragraph_docs(article))
-        k = _tail_count(article.paragraphs)
-        for doc in docs[: len(docs) - k]:
-            self.add(doc)
-        self.paragraphs += len(docs) - k
-        if k:
-            self.held.append(docs[len(docs) - k :])
+        assert self.out is not None
+        self.out.write(article)
 
     def write_held(self, boilerplate: frozenset[str]) -> None:
-        for docs in self.held:
-            while docs and docs[-1]["body"] in boilerplate:
-                docs.pop()
-            for doc in docs:
-                self.add(doc)
-            self.paragraphs += len(docs)
-        self.held.clear()
+        if isinstance(self.out, parallel.ParallelWriter):
+            assert self.fast is not None
+            self.fast.adopt(self.out.write_held(boilerplate))
+        elif self.out is not None:
+            self.out.write_held(boilerplate)
+
+    def cancel(self) -> None:
+        """Throw away everything this run wrote; the index stays as last committed."""
+        if isinstance(self.out, parallel.ParallelWriter):
+            self.out.cancel()
+        (self.fast or self.writer).cancel()  # FastWriter.cancel also deletes its segment files
 
 
 def _stored_files(searcher: Any) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
@@ -207,8 +163,13 @@ def update(
     rebuild: bool = False,
     wait: float = 5.0,
     progress: ProgressFn | None = None,
+    jobs: int | None = None,
 ) -> IndexReport:
-    """Make the index in `index_dir` mirror the articles under `paths`."""
+    """Make the index in `index_dir` mirror the articles under `paths`.
+
+    `jobs` worker processes write the paragraphs when there is enough to do
+    (default: one per CPU; 1 = all in this process).
+    """
     started = time.monotonic()
     index_dir = Path(index_dir)
     sources, warnings = find_sources(paths)
@@ -221,9 +182,9 @@ def update(
             stored, old_boiler = ({}, frozenset()) if rebuild else _stored_files(searcher)
         run.existing = stored
         try:
-            _apply(run, sources, old_boiler, progress, started)
+            _apply(run, sources, old_boiler, progress, started, parallel.default_jobs() if jobs is None else jobs)
         except BaseException:
-            (run.fast or run.writer).cancel()  # FastWriter.cancel also deletes its segment files
+            run.cancel()
             raise
         # FastWriter.commit adds its segments to the segments this commit records.
         (run.fast or run.writer).commit(mergetype=writing.CLEAR if rebuild else writing.MERGE_SMALL)
@@ -268,8 +229,9 @@ def _apply(
     old_boiler: frozenset[str],
     progress: ProgressFn | None,
     started: float,
+    jobs: int,
 ) -> None:
-    tails: dict[str, list[Any]] = {}  # file key -> [headline, tail paragraphs] per article
+    tails_of: dict[str, list[Any]] = {}  # file key -> [headline, tail paragraphs] per article
     by_key: dict[str, SourceFile] = {}
     pending: list[SourceFile] = []
     for src in sources:
@@ -279,7 +241,7 @@ def _apply(
         by_key[src.rel] = src
         old = run.existing.get(src.rel)
         if old and old["size"] == src.size and old["mtime_ns"] == src.mtime_ns:
-            _keep(run, src.rel, old, tails)
+            _keep(run, src.rel, old, tails_of)
         else:
             pending.append(src)
 
@@ -289,41 +251,43 @@ def _apply(
             run.writer.delete_by_term("pid", f"file:{key}")
             run.counts["removed"] += len(old["ids"])
 
+    # Workers pay off only with enough to read; their start-up is ~0.1 s.
+    run.start(jobs if sum(src.size for src in pending) >= parallel.MIN_BYTES else 1)
     done = len(by_key) - len(pending)
     for src in pending:
-        _index_file(run, src, tails)
+        _index_file(run, src, tails_of)
         done += 1
         if progress:
             progress(Progress(done, len(by_key), run.paragraphs, time.monotonic() - started))
 
-    boiler = _repeated(t for per_file in tails.values() for t in per_file)
+    boiler = _repeated(t for per_file in tails_of.values() for t in per_file)
     flipped = boiler ^ old_boiler
     if flipped:  # unchanged files whose tails changed status are rewritten
-        for key, per_file in list(tails.items()):
+        for key, per_file in list(tails_of.items()):
             # (files rewritten by this run already wrote their tails; a second write would double them)
             if key in run.existing and key not in run.rewritten and any(set(t) & flipped for _, t in per_file):
-                _index_file(run, by_key[key], tails, force=True)
+                _index_file(run, by_key[key], tails_of, force=True)
     run.write_held(boiler)
     run.writer.update_document(pid=BOILERPLATE_PID, kind="m", meta=sorted(boiler))
 
 
-def _keep(run: _Run, key: str, old: dict[str, Any], tails: dict[str, list[Any]]) -> None:
+def _keep(run: _Run, key: str, old: dict[str, Any], tails_of: dict[str, list[Any]]) -> None:
     run.counts["unchanged"] += len(old["ids"])
     run.ids.update(old["ids"])
-    tails[key] = old["tails"]
+    tails_of[key] = old["tails"]
 
 
-def _index_file(run: _Run, src: SourceFile, tails: dict[str, list[Any]], force: bool = False) -> None:
+def _index_file(run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], force: bool = False) -> None:
     """(Re)index one file's articles, unless its content is what the index already has."""
     key = src.rel
     old = run.existing.get(key)
     data, digest = _read(src, run)
     if data is None:
         if old and not force:  # keep what was indexed rather than lose it to a read error
-            _keep(run, key, old, tails)
+            _keep(run, key, old, tails_of)
         return
     if old and old["sha256"] == digest and not force:
-        _keep(run, key, old, tails)
+        _keep(run, key, old, tails_of)
         run.writer.update_document(pid=f"file:{key}", kind=FILE, path=key, meta={**old, "mtime_ns": src.mtime_ns})
         return
     articles, warnings = parse_file(src.rel, data)
@@ -346,8 +310,8 @@ def _index_file(run: _Run, src: SourceFile, tails: dict[str, list[Any]], force: 
         run.counts["added"] += len(set(ids) - old_ids)
         run.counts["removed"] += len(old_ids - set(ids))
     kept = set(ids)
-    tails[key] = [[a.headline, _tails(a)] for a in articles if a.id in kept]
-    meta = {"size": src.size, "mtime_ns": src.mtime_ns, "sha256": digest, "ids": ids, "tails": tails[key]}
+    tails_of[key] = [[a.headline, tails(a)] for a in articles if a.id in kept]
+    meta = {"size": src.size, "mtime_ns": src.mtime_ns, "sha256": digest, "ids": ids, "tails": tails_of[key]}
     run.writer.update_document(pid=f"file:{key}", kind=FILE, path=key, meta=meta)
 
 

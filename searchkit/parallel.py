@@ -1,0 +1,206 @@
+"""Indexing on several cores: articles are dealt to worker processes that write segments.
+
+Turning an article into postings (quotation extraction, analysis, the posting
+lists) needs nothing but the article, so it parallelises by article. The
+indexing process still finds, reads and parses the files and keeps the
+manifest; it deals the articles, in chunks and round-robin (so the same input
+always gives the same segments), to `jobs` worker processes. Each worker runs an
+`ArticleWriter` over its own `FastWriter`, which writes ordinary Whoosh segments
+into the index folder. When the corpus has been read, the parent sends every
+worker the boilerplate set; the workers write their held-back tail paragraphs,
+finish their segments and send them back, and the parent's writer commits them
+together with its own documents, in one TOC: the commit stays one atomic step.
+
+A failure anywhere (a worker's exception, a worker killed, the parent
+interrupted) cancels all of it: segment files no commit names are removed
+(`cancel`, or the next writer's leftover cleanup), and the index stays as the
+last commit left it. A worker whose parent has died exits on its own, so it
+cannot hold the index's write lock after its parent is gone.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import sys
+import traceback
+from typing import Any
+
+from searchkit import fastwrite
+from searchkit.articles import Article
+from searchkit.documents import ArticleWriter, tail_count
+from searchkit.errors import IndexingError
+
+#: Paragraphs per chunk sent to a worker: large enough that the queue's
+#: pickling is noise, small enough that the workers start early and stay even.
+CHUNK_PARAGRAPHS = 2000
+#: Chunks waiting per worker; bounds the parent's memory when it reads faster.
+QUEUE_CHUNKS = 2
+#: Below this much input (bytes of source files) the start-up of the workers
+#: costs more than it saves; one process does it all.
+MIN_BYTES = 4_000_000
+#: Seconds between checks that the other side is still alive.
+_POLL = 1.0
+
+
+def default_jobs() -> int:
+    """Worker processes to use: one per CPU this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _context() -> Any:
+    # fork starts a worker in milliseconds with everything imported; elsewhere
+    # (macOS, Windows) only spawn is safe.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+class _Target:
+    """What FastWriter needs of a writer, in a worker: where and how to write segments."""
+
+    is_closed = True  # nothing to cancel but our own files
+
+    def __init__(self, index_dir: str, indexname: str, schema: Any, codec: Any) -> None:
+        from whoosh.filedb.filestore import FileStorage
+
+        self.storage = FileStorage(index_dir)
+        self.indexname = indexname
+        self.schema = schema
+        self.codec = codec
+
+    def commit(self, **_: Any) -> None:  # a worker never commits: the parent does
+        raise AssertionError("worker segments are committed by the indexing process")
+
+
+def _work(worker: int, jobs_in: Any, results: Any, stop: Any, index_dir: str, indexname: str, schema: Any, codec: Any,
+          max_postings: int | None) -> None:
+    """A worker's life: write the articles it is sent, then its held paragraphs, then report."""
+    parent = os.getppid()
+    fast = fastwrite.FastWriter(_Target(index_dir, indexname, schema, codec), max_postings)
+    out = ArticleWriter(fast.add)
+    try:
+        while True:
+            try:
+                kind, payload = jobs_in.get(timeout=_POLL)
+            except queue.Empty:
+                kind, payload = "", None
+            # Cancelled, or orphaned (nobody will commit our segments): delete them and go.
+            if stop.is_set() or os.getppid() != parent:
+                fast.cancel()
+                return
+            if kind == "articles":
+                for article in payload:
+                    out.write(article)
+            elif kind == "finish":
+                out.write_held(payload)
+                fast.flush()
+                results.put(("segments", worker, fast.segments, out.paragraphs))
+                return
+    except BaseException:
+        fast.cancel()
+        results.put(("error", worker, traceback.format_exc(), 0))
+
+
+class ParallelWriter:
+    """ArticleWriter's interface, with the work done by `jobs` worker processes.
+
+    `write(article)` queues the article; `write_held(boilerplate)` ends the
+    workers and returns their segments for `FastWriter.adopt`. `paragraphs`
+    counts what was sent; after `write_held` it is exactly what was written.
+    """
+
+    def __init__(self, writer: Any, jobs: int, max_postings: int | None = None) -> None:
+        ctx = _context()
+        self.results = ctx.Queue()
+        self.queues = [ctx.Queue(QUEUE_CHUNKS) for _ in range(jobs)]
+        self.stop = ctx.Event()
+        args = (str(writer.storage.folder), writer.indexname, writer.schema, writer.codec, max_postings)
+        self.procs = [
+            ctx.Process(target=_work, args=(i, q, self.results, self.stop, *args), daemon=True, name=f"searchkit-index-{i}")
+            for i, q in enumerate(self.queues)
+        ]
+        for p in self.procs:
+            p.start()
+        self.paragraphs = 0
+        self._chunk: list[Article] = []
+        self._chunk_paragraphs = 0
+        self._next = 0
+        self._held = 0
+
+    def write(self, article: Article) -> None:
+        self._chunk.append(article)
+        self._chunk_paragraphs += len(article.paragraphs)
+        k = tail_count(article.paragraphs)
+        self.paragraphs += len(article.paragraphs) - k
+        if self._chunk_paragraphs >= CHUNK_PARAGRAPHS:
+            self._send()
+
+    def _send(self) -> None:
+        if not self._chunk:
+            return
+        self._put(self._next, ("articles", self._chunk))
+        self._next = (self._next + 1) % len(self.queues)
+        self._chunk, self._chunk_paragraphs = [], 0
+
+    def _put(self, i: int, message: tuple[str, Any]) -> None:
+        while True:
+            try:
+                self.queues[i].put(message, timeout=_POLL)
+                return
+            except queue.Full:
+                self._check_alive()
+
+    def _check_alive(self) -> None:
+        # A worker that reported an error is waiting to be read; one that died silently is not.
+        try:
+            kind, _, detail, _ = self.results.get_nowait()
+        except queue.Empty:
+            pass
+        else:
+            if kind == "error":
+                raise IndexingError(f"an indexing worker failed; nothing was committed:\n{detail}")
+        for p in self.procs:
+            if not p.is_alive() and p.exitcode not in (0, None):
+                raise IndexingError(
+                    f"an indexing worker process died (exit code {p.exitcode}; out of memory?); "
+                    "nothing was committed. Run again, with --jobs 1 to index in one process"
+                )
+
+    def write_held(self, boilerplate: frozenset[str]) -> list[Any]:
+        """Finish every worker; their segments, in a fixed order, to be committed."""
+        self._send()
+        for i in range(len(self.queues)):
+            self._put(i, ("finish", boilerplate))
+        by_worker: dict[int, list[Any]] = {}
+        written = 0
+        while len(by_worker) < len(self.procs):
+            try:
+                kind, worker, detail, count = self.results.get(timeout=_POLL)
+            except queue.Empty:
+                self._check_alive()
+                if all(not p.is_alive() for p in self.procs) and self.results.empty():
+                    raise IndexingError("the indexing workers ended without reporting; nothing was committed") from None
+                continue
+            if kind == "error":
+                raise IndexingError(f"an indexing worker failed; nothing was committed:\n{detail}")
+            # Keyed by worker: the segments' order must not depend on who finished first.
+            by_worker[worker] = detail
+            written += count
+        for p in self.procs:
+            p.join()
+        self.paragraphs = written
+        return [s for i in sorted(by_worker) for s in by_worker[i]]
+
+    def cancel(self) -> None:
+        """Stop every worker; each deletes the segment files it wrote."""
+        self.stop.set()
+        for p in self.procs:
+            p.join(timeout=10)
+            if p.is_alive():  # stuck: its files go with the next writer's leftover cleanup
+                p.terminate()
+                p.join()
