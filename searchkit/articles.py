@@ -27,6 +27,7 @@ any ``#`` in a path or JSONL id is replaced by ``_``.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import re
@@ -85,7 +86,6 @@ class SourceFile:
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufeff]")
-_SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*\s+")
 _COPYRIGHT = re.compile(
     r"[\u00a9\u24d2]|\(c\)\s*(?:19|20)\d\d|\ball rights reserved\b|^copyright\s*(?:[\u00a9\u24d2]|\(c\)|(?:19|20)\d\d)",
@@ -332,41 +332,47 @@ def _parse_md(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning]]:
     return _make(rel, headline, _paragraphs(_blocks(body)), meta, warns), warns
 
 
-def _parse_jsonl(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning]]:
-    articles: list[Article] = []
-    warns: list[CorpusWarning] = []
-    seen: set[str] = set()
-    stem = _article_id(rel)
-    for n, line in enumerate(_lines(text), 1):
+class _JsonlReader:
+    """JSON Lines, one record at a time: the state a file's records share."""
+
+    def __init__(self, rel: str) -> None:
+        self.rel = rel
+        self.stem = _article_id(rel)
+        self.seen: set[str] = set()
+        self.warns: list[CorpusWarning] = []
+
+    def record(self, n: int, line: str) -> list[Article]:
+        """The article on line `n` ([] for a blank or bad line, with a warning for a bad one)."""
+        rel, warns = self.rel, self.warns
         if not line.strip():
-            continue
+            return []
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as e:
             warns.append(CorpusWarning(rel, f"malformed JSON ({e.msg}, column {e.colno}); line skipped", n))
-            continue
+            return []
         except (ValueError, RecursionError):  # e.g. nesting too deep, integer too long
             warns.append(CorpusWarning(rel, "malformed JSON; line skipped", n))
-            continue
+            return []
         if not isinstance(rec, dict):
             warns.append(CorpusWarning(rel, "not a JSON object; line skipped", n))
-            continue
+            return []
         title = rec.get("headline") or rec.get("title")
         headline = _clean(title) if isinstance(title, str) else ""
         if not headline:
             warns.append(CorpusWarning(rel, 'no "headline" or "title" string; line skipped', n))
-            continue
-        fallback = f"{stem}:{n}"
+            return []
+        fallback = f"{self.stem}:{n}"
         raw_id = rec.get("id")
         art_id = fallback
         if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and _clean(str(raw_id)):
             art_id = _clean(str(raw_id)).replace("#", "_")
         elif raw_id is not None:
             warns.append(CorpusWarning(rel, f'"id" must be a non-empty string or integer; using {fallback}', n))
-        if art_id in seen:
+        if art_id in self.seen:
             warns.append(CorpusWarning(rel, f"duplicate id {art_id!r}; using {fallback}", n))
             art_id = fallback
-        seen.add(art_id)
+        self.seen.add(art_id)
         paras = rec.get("paragraphs")
         body = rec.get("body") or rec.get("text")
         if isinstance(paras, list):
@@ -376,8 +382,85 @@ def _parse_jsonl(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning
         meta: dict[str, Any] = {k: rec[k] for k in ("source", "url") if isinstance(rec.get(k), str)}
         if rec.get("date") is not None:
             _set_date(meta, rec["date"], rel, warns, n)
-        articles += _make(rel, headline, _paragraphs(blocks), meta, warns, n, art_id)
-    return articles, warns
+        return _make(rel, headline, _paragraphs(blocks), meta, warns, n, art_id)
+
+
+def _parse_jsonl(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning]]:
+    reader = _JsonlReader(rel)
+    articles: list[Article] = []
+    for n, line in enumerate(_lines(text), 1):
+        articles += reader.record(n, line)
+    return articles, reader.warns
+
+
+#: JSON Lines files at least this big are read a line at a time (`StreamedJsonl`).
+STREAM_BYTES = 32 * 1024 * 1024
+
+
+def streamable(src: SourceFile) -> bool:
+    """Whether a file is read with `StreamedJsonl` rather than whole: a big JSONL file, not UTF-16."""
+    if src.size < STREAM_BYTES or PurePosixPath(src.rel).suffix.lower() != ".jsonl" or not src.path.is_file():
+        return False
+    try:
+        with open(src.path, "rb") as f:
+            head = f.read(2)
+    except OSError:
+        return False  # reading it whole reports why
+    return head not in (b"\xff\xfe", b"\xfe\xff")  # UTF-16 lines cannot be split as bytes
+
+
+class StreamedJsonl:
+    """A large JSON Lines file, read a line at a time so memory does not grow with the file.
+
+    Iterating gives its articles; once done, `warnings` says what was wrong and
+    `sha256` is the hash of the file's bytes. The articles are those
+    `parse_file` gives, with one difference: each line is decoded on its own,
+    so a file with a few non-UTF-8 lines has just those read as cp1252 (one
+    warning names the first), not the whole file.
+    """
+
+    def __init__(self, rel: str, path: str | os.PathLike[str]) -> None:
+        self.rel = rel
+        self.path = path
+        self.warnings: list[CorpusWarning] = []
+        self.sha256 = ""
+
+    def __iter__(self) -> Iterator[Article]:
+        rel = self.rel
+        reader = _JsonlReader(rel)
+        digest = hashlib.sha256()
+        n = 0
+        blank = True
+        recoded = False
+        with open(self.path, "rb") as f:
+            head = f.read(8192)
+            f.seek(0)
+            skip = _looks_binary(head.decode("utf-8", "replace"))
+            if skip:
+                self.warnings.append(CorpusWarning(rel, "binary file, skipped"))
+            for number, raw in enumerate(f):
+                digest.update(raw)
+                if skip:
+                    continue
+                if number == 0 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    line = raw.decode("cp1252", "replace")
+                    if not recoded:
+                        recoded = True
+                        self.warnings.append(CorpusWarning(rel, "not valid UTF-8; such lines read as cp1252", n + 1))
+                # The line's own end goes; a bare \r inside it still splits, as in a whole file.
+                for piece in _lines(line[:-2] if line.endswith("\r\n") else line[:-1] if line.endswith("\n") else line):
+                    n += 1
+                    if blank and piece.strip():
+                        blank = False
+                    yield from reader.record(n, piece)
+        if blank and not skip:
+            self.warnings.append(CorpusWarning(rel, "empty file, skipped"))
+        self.warnings.extend(reader.warns)
+        self.sha256 = digest.hexdigest()
 
 
 def _parse_html(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning]]:

@@ -27,7 +27,15 @@ from typing import Any
 from whoosh import writing
 
 from searchkit import fastwrite, parallel, store
-from searchkit.articles import Article, CorpusWarning, SourceFile, find_sources, parse_file
+from searchkit.articles import (
+    Article,
+    CorpusWarning,
+    SourceFile,
+    StreamedJsonl,
+    find_sources,
+    parse_file,
+    streamable,
+)
 from searchkit.documents import BOILERPLATE_MIN_ARTICLES, ArticleWriter, paragraph_docs, tails, wire_key
 from searchkit.errors import CorpusError, IndexCorruptError, SchemaMismatchError
 from searchkit.schema import FILE
@@ -149,11 +157,13 @@ def _read(src: SourceFile, run: _Run) -> tuple[bytes | None, str]:
     try:
         data = src.path.read_bytes()
     except OSError as exc:
-        run.warnings.append(
-            CorpusWarning(src.rel, f"cannot be read ({exc.strerror or exc}); fix its permissions")
-        )
+        run.warnings.append(_unreadable(src, exc))
         return None, ""
     return data, hashlib.sha256(data).hexdigest()
+
+
+def _unreadable(src: SourceFile, exc: OSError) -> CorpusWarning:
+    return CorpusWarning(src.rel, f"cannot be read ({exc.strerror or exc}); fix its permissions")
 
 
 def update(
@@ -281,8 +291,12 @@ def _index_file(run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], forc
     """(Re)index one file's articles, unless its content is what the index already has."""
     key = src.rel
     old = run.existing.get(key)
-    data, digest = _read(src, run)
-    if data is None:
+    stream = StreamedJsonl(src.rel, src.path) if streamable(src) else None
+    if stream is not None:  # a big JSONL file: hashed first if that may spare parsing it
+        data, digest = (b"", _hash_file(src, run)) if old and not force else (b"", "")
+    else:
+        data, digest = _read(src, run)
+    if data is None or digest is None:
         if old and not force:  # keep what was indexed rather than lose it to a read error
             _keep(run, key, old, tails_of)
         return
@@ -290,29 +304,49 @@ def _index_file(run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], forc
         _keep(run, key, old, tails_of)
         run.writer.update_document(pid=f"file:{key}", kind=FILE, path=key, meta={**old, "mtime_ns": src.mtime_ns})
         return
-    articles, warnings = parse_file(src.rel, data)
-    run.warnings.extend(warnings)
+    if stream is None:
+        articles, warnings = parse_file(src.rel, data)
+        run.warnings.extend(warnings)
     run.rewritten.add(key)
     old_ids = set(old["ids"]) if old else set()
     if old:
         run.delete_articles(old_ids)
         run.ids.difference_update(old_ids)
     ids: list[str] = []
-    for article in articles:
-        if article.id in run.ids:
-            run.warnings.append(CorpusWarning(key, f"article id {article.id!r} is already used by another file; skipped"))
-            continue
-        run.ids.add(article.id)
-        ids.append(article.id)
-        run.write(article)
+    tails_of[key] = []
+    try:
+        for article in stream if stream is not None else articles:
+            if article.id in run.ids:
+                run.warnings.append(CorpusWarning(key, f"article id {article.id!r} is already used by another file; skipped"))
+                continue
+            run.ids.add(article.id)
+            ids.append(article.id)
+            tails_of[key].append([article.headline, tails(article)])
+            run.write(article)
+    except OSError as exc:  # the file went away or failed mid-read: nothing of this update is kept
+        raise CorpusError(f"{key}: reading failed part-way ({exc.strerror or exc}); nothing was committed, "
+                          "run the update again") from exc
+    if stream is not None:
+        run.warnings.extend(stream.warnings)
+        digest = stream.sha256
     if not force:
         run.counts["updated"] += len(old_ids & set(ids))
         run.counts["added"] += len(set(ids) - old_ids)
         run.counts["removed"] += len(old_ids - set(ids))
-    kept = set(ids)
-    tails_of[key] = [[a.headline, tails(a)] for a in articles if a.id in kept]
     meta = {"size": src.size, "mtime_ns": src.mtime_ns, "sha256": digest, "ids": ids, "tails": tails_of[key]}
     run.writer.update_document(pid=f"file:{key}", kind=FILE, path=key, meta=meta)
+
+
+def _hash_file(src: SourceFile, run: _Run) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with open(src.path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        run.warnings.append(_unreadable(src, exc))
+        return None
+    return digest.hexdigest()
 
 
 def write_articles(
