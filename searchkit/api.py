@@ -28,7 +28,7 @@ from searchkit.errors import ArticleNotFoundError, IndexCorruptError
 from searchkit.indexer import IndexReport, ProgressFn
 from searchkit.results import SearchResults
 from searchkit.schema import PARAGRAPH, Ranking
-from searchkit.searcher import SearchRequest, run
+from searchkit.searcher import SearchRequest, paragraph_docnum, run
 
 PathLike = str | os.PathLike[str]
 
@@ -212,7 +212,7 @@ class Index:
     def similar(self, article_id: str, paragraph: int, *, limit: int = 10) -> SearchResults:
         """Paragraphs of other articles most like the given one (more like this)."""
         s = self._current()
-        docnum = next(s.document_numbers(pid=f"{article_id}#{paragraph}"), None)
+        docnum = paragraph_docnum(s, article_id, paragraph)
         if docnum is None:
             raise ArticleNotFoundError(f"no paragraph {article_id}#{paragraph} in the index")
         words = [w for w, _ in s.key_terms([docnum], "body", numterms=15)]

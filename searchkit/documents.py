@@ -42,8 +42,9 @@ def paragraph_docs(article: Article) -> Iterator[dict[str, Any]]:
         zip(article.paragraphs, quotes_mod.extract(article.paragraphs)), start=1
     ):
         speakers = list(dict.fromkeys(q.speaker for q in found if q.speaker))
+        # No "pid": a paragraph is found by article_id and n, and a unique term
+        # per paragraph would cost the index a term-table entry each.
         doc: dict[str, Any] = {
-            "pid": f"{article.id}#{n}",
             "kind": PARAGRAPH,
             "article_id": article.id,
             "n": n,

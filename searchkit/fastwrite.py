@@ -10,9 +10,10 @@ postings writer. This module does the same work in bulk:
   built from the field's own analyzer objects, so the terms and positions are
   exactly the analyzer's. A value equal to the previous one in the same field
   (the headline, repeated on each paragraph of an article) is analysed once.
-- **Postings** are kept in memory per term (arrays of docnums and weights, a
-  list of encoded values) and written through the codec's field writer a whole
-  block at a time. Stored fields, field lengths and columns go through the
+- **Postings** are kept in memory per field as flat arrays in document order
+  (term number, docnum, encoded value), grouped by term with one numpy sort
+  when the segment is written, and written through the codec's field writer a
+  whole block at a time. Stored fields, field lengths and columns go through the
   codec's per-document writer as each document arrives.
 - **Memory** is bounded: after `max_postings` postings the batch is written out
   as a finished segment and a new one is started.
@@ -36,7 +37,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from whoosh import formats
@@ -256,25 +257,75 @@ class _FieldIndexer:
 # ------------------------------------------------------------- the segment
 
 
-class _TermPostings(list):  # type: ignore[type-arg]
-    """[docnums, values, weights]: one term's postings in a batch.
+class _TermIds(dict):  # type: ignore[type-arg]
+    """term -> a small int, numbered in order of first use (a hit is a C-level lookup)."""
 
-    Weights are stored only where they differ from the field's default (a
-    word that occurs once), which saves an append per posting.
+    def __missing__(self, term: Any) -> int:
+        number = self[term] = len(self)
+        return number
+
+
+class _FieldPostings:
+    """One field's postings in a batch, as flat parallel arrays in arrival (docnum) order.
+
+    Adding a document's postings is a few C-level extends with no Python code
+    per posting; `by_term` groups them by term once, with numpy, when the
+    segment is written. Weights are kept only where they differ from the
+    field's default (a word that occurs once).
     """
 
-    __slots__ = ()
+    __slots__ = ("term_ids", "terms", "docs", "values", "weights", "all_values")
 
     def __init__(self) -> None:
-        super().__init__((array("I"), [], {}))
+        self.terms = _TermIds()
+        self.term_ids = array("I")
+        self.docs = array("I")
+        self.values: list[bytes] = []
+        self.weights: dict[int, float] = {}
+        self.all_values = True  # every posting has a non-empty value (else empty ones are dropped)
 
+    def add(self, docnum: int, posts: _Postings) -> None:
+        n = len(posts.terms)
+        base = len(self.term_ids)
+        self.term_ids.extend(map(self.terms.__getitem__, posts.terms))
+        self.docs.extend(array("I", (docnum,)) * n)
+        if posts.values and all(posts.values):
+            self.values.extend(posts.values)
+        else:
+            self.all_values = False
+            self.values.extend(posts.values or [b""] * n)
+        for i, weight in posts.weights.items():
+            self.weights[base + i] = weight
 
-class _FieldPostings(dict):  # type: ignore[type-arg]
-    """term -> _TermPostings, created on first use without a Python-level branch per posting."""
+    def __len__(self) -> int:
+        return len(self.term_ids)
 
-    def __missing__(self, term: Any) -> _TermPostings:
-        entry = self[term] = _TermPostings()
-        return entry
+    def by_term(self, default_weight: float) -> Iterator[tuple[bytes, array[int], array[float], list[bytes]]]:
+        """(term bytes, docnums, weights, values) per term, terms in byte order as the term table needs."""
+        import numpy as np
+
+        tids = np.frombuffer(self.term_ids, dtype=np.uint32)
+        order = np.argsort(tids, kind="stable")  # stable: each term's docnums stay ascending
+        starts = np.searchsorted(tids[order], np.arange(len(self.terms) + 1, dtype=np.uint32)).tolist()
+        docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
+        weights = np.full(len(tids), default_weight, dtype=np.float32)
+        if self.weights:
+            weights[np.fromiter(self.weights, dtype=np.int64)] = np.fromiter(self.weights.values(), dtype=np.float32)
+        weights = weights[order]
+        values = list(map(self.values.__getitem__, order.tolist()))
+        del order, tids
+        # str order is UTF-8 byte order, so text terms sort as they are.
+        keyed = sorted((t if isinstance(t, bytes) else t.encode("utf-8"), tid) for t, tid in self.terms.items())
+        for tbytes, tid in keyed:
+            start, end = starts[tid], starts[tid + 1]
+            ids = array("I")
+            ids.frombytes(docs[start:end].tobytes())
+            ws = array("f")
+            ws.frombytes(weights[start:end].tobytes())
+            vals = values[start:end]
+            if not self.all_values:  # the postings writer keeps only non-empty values
+                vals = [v for v in vals if v]
+            yield tbytes, ids, ws, vals
 
 
 class _SegmentBatch:
@@ -324,20 +375,8 @@ class _SegmentBatch:
         table = self.postings.get(name)
         if table is None:
             table = self.postings[name] = _FieldPostings()
-        entries = list(map(table.__getitem__, posts.terms))
-        if posts.values and all(posts.values):
-            for entry, vbytes in zip(entries, posts.values):
-                entry[0].append(docnum)
-                entry[1].append(vbytes)
-        else:  # the postings writer keeps only non-empty values
-            for entry, vbytes in zip(entries, posts.values or [b""] * len(entries)):
-                entry[0].append(docnum)
-                if vbytes:
-                    entry[1].append(vbytes)
-        for i, weight in posts.weights.items():
-            entry = entries[i]
-            entry[2][len(entry[0]) - 1] = weight
-        self.npostings += len(entries)
+        table.add(docnum, posts)
+        self.npostings += len(posts.terms)
 
     def finish(self) -> Any:
         """Write the postings, close the files and return the finished segment."""
@@ -376,14 +415,7 @@ def _write_field(
     fieldwriter.start_field(name, field)
     postwriter = getattr(fieldwriter, "_postwriter", None)
     bulk = None  # decided at the first term, once the postings writer has its block buffer
-    # Terms in byte order, as the term table needs; str order is the same for UTF-8.
-    keyed = sorted((t if isinstance(t, bytes) else t.encode("utf-8"), t) for t in table)
-    one = array("f", [default_weight])
-    for tbytes, term in keyed:
-        ids, values, exceptions = table[term]
-        weights = one * len(ids)
-        for i, weight in exceptions.items():
-            weights[i] = weight
+    for tbytes, ids, weights, values in table.by_term(default_weight):
         fieldwriter.start_term(tbytes)
         if bulk is None:
             bulk = _supports_blocks(postwriter)

@@ -24,7 +24,7 @@ from searchkit.analysis import name_analyzer, text_analyzer
 
 #: Bump whenever a field, analyzer or document layout changes: an index written
 #: with another version is refused with a "rebuild" message.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: paragraphs have no pid (a term per paragraph); they are article_id + n
 
 #: Marker file in every index folder (and what `articles.find_sources` skips).
 META_FILE = "searchkit.json"
@@ -55,7 +55,7 @@ def build_schema() -> wf.Schema:
     """The Whoosh schema of a searchkit index."""
     text = text_analyzer()
     return wf.Schema(
-        pid=wf.ID(unique=True, stored=True),
+        pid=wf.ID(unique=True, stored=True),  # file and meta documents; a paragraph is article_id + n
         kind=wf.ID(stored=True),
         article_id=wf.ID(stored=True, sortable=True),
         n=wf.NUMERIC(int, stored=True, sortable=True),

@@ -157,8 +157,17 @@ def run(searcher: Any, req: SearchRequest, ranking: Ranking, parsed: Query | Non
     )
 
 
+def paragraph_docnum(searcher: Any, article_id: str, n: int) -> int | None:
+    """The document number of paragraph `n` of an article, or None."""
+    for docnum in searcher.document_numbers(article_id=article_id):
+        fields_ = searcher.stored_fields(docnum)
+        if fields_.get("kind") == PARAGRAPH and fields_.get("n") == n:
+            return int(docnum)
+    return None
+
+
 def _explain(searcher: Any, q: Query, hit: Hit) -> Explanation | None:
-    docnum = searcher.document_number(pid=hit.pid)
+    docnum = paragraph_docnum(searcher, hit.article_id, hit.paragraph)
     return None if docnum is None else explain(searcher, q, docnum, hit.score)
 
 

@@ -74,13 +74,18 @@ def _build(tmp: Path, corpus: Path, fast: bool, monkeypatch: pytest.MonkeyPatch,
     return ix
 
 
+def _pid(fields: dict[str, Any]) -> str:
+    """A document's id: a file or meta document's pid, or a paragraph's article_id#n."""
+    return fields.get("pid") or f"{fields['article_id']}#{fields['n']}"
+
+
 def _snapshot(index_dir: Path) -> dict[str, Any]:
     """Everything a reader sees, keyed by paragraph id instead of document number."""
     ix = store.open_index(index_dir)
     try:
         with ix.searcher() as s:
             r = s.reader()
-            pid_of = {dn: fields["pid"] for dn, fields in r.iter_docs()}
+            pid_of = {dn: _pid(fields) for dn, fields in r.iter_docs()}
             schema = s.schema
             scorable = [n for n in schema.names() if schema[n].scorable]
             out: dict[str, Any] = {
@@ -147,7 +152,7 @@ def _results(index_dir: Path, scores: bool = True) -> dict[str, Any]:
         with ix.searcher() as s:
             for q in QUERIES[:6]:
                 query = QueryParser("body", s.schema, group=OrGroup).parse(q)
-                out["whoosh " + q] = sorted((h["pid"], round(h.score, 5)) for h in s.search(query, limit=None))
+                out["whoosh " + q] = sorted((_pid(h.fields()), round(h.score, 5)) for h in s.search(query, limit=None))
     finally:
         ix.close()
     return out
@@ -344,6 +349,6 @@ def test_merge_policy_still_applies_to_existing_segments(tmp_path: Path, monkeyp
     try:
         assert n_fast > 2 and len(ix._segments()) == 2
         with ix.searcher() as s:
-            assert [h["pid"] for h in s.search(QueryParser("body", s.schema).parse("zebra"))] == ["z#1"]
+            assert [_pid(h.fields()) for h in s.search(QueryParser("body", s.schema).parse("zebra"))] == ["z#1"]
     finally:
         ix.close()

@@ -23,7 +23,8 @@ def test_one_document_per_paragraph_with_fields(news: Path, tmp_path: Path) -> N
     report = indexer.update(tmp_path / "ix", [news])
     assert (report.added, report.paragraphs) == (3, 7)
     with searchkit.Index.open(tmp_path / "ix") as ix:
-        docs = {d["pid"]: d for d in ix._current().documents(kind="p")}
+        docs = {f"{d['article_id']}#{d['n']}": d for d in ix._current().documents(kind="p")}
+    assert not any("pid" in d for d in docs.values())  # a paragraph is article_id + n
     doc = docs["politics/election#2"]
     assert doc["headline"] == "Prime minister calls early election"
     assert doc["quotes"].startswith("We need a fresh mandate")
