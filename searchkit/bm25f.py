@@ -94,6 +94,7 @@ class CombinedTerm(qcore.Query):
         self.k1 = k1
         self.boost = boost
         self.fieldname = None  # spans several fields; Whoosh asks for one
+        self._stats: tuple[Any, tuple[int, int, dict[str, float]]] | None = None
 
     def _key(self) -> tuple[Any, ...]:
         return (self.text, self.fields, self.k1, self.boost)
@@ -121,24 +122,37 @@ class CombinedTerm(qcore.Query):
     def estimate_size(self, ixreader: Any) -> int:
         return sum(ixreader.doc_frequency(f, self.text) for f, _, _ in self.fields)
 
-    def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
-        parent = searcher.get_parent()
-        reader = searcher.reader()
-        children: list[tuple[matching.Matcher, Any, float, float]] = []
+    def statistics(self, parent: Any) -> tuple[int, int, dict[str, float]]:
+        """(documents, combined document frequency, average length per field) in the whole index.
+
+        The same for every segment of one search, so computed once per parent
+        searcher, not once per segment (each is a lookup in every segment).
+        """
+        cached = self._stats
+        if cached is not None and cached[0]() is parent:
+            return cached[1]
         df = 0
+        avgs: dict[str, float] = {}
+        for fieldname, weight, _ in self.fields:
+            if weight > 0 and fieldname in parent.schema:
+                df = max(df, parent.doc_frequency(fieldname, self.text))
+                avgs[fieldname] = parent.avg_field_length(fieldname) or 1.0
+        stats = (parent.doc_count_all(), df, avgs)
+        self._stats = (weakref.ref(parent), stats)
+        return stats
+
+    def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
+        reader = searcher.reader()
+        doc_count, df, avgs = self.statistics(searcher.get_parent())
+        children: list[tuple[matching.Matcher, Any, float, float]] = []
         for fieldname, weight, b in self.fields:
-            if weight <= 0 or fieldname not in searcher.schema:
-                continue
-            df = max(df, parent.doc_frequency(fieldname, self.text))
-            if (fieldname, self.text) in reader:
+            if fieldname in avgs and (fieldname, self.text) in reader:
                 m = searcher.postings(fieldname, self.text)
-                avg = parent.avg_field_length(fieldname) or 1.0
                 # tf_f * w_f / (1 - b + b * len / avg) == tf_f / (c0 + c1 * len)
-                children.append((m, field_lengths(reader, fieldname), (1.0 - b) / weight, b / (avg * weight)))
+                children.append((m, field_lengths(reader, fieldname), (1.0 - b) / weight, b / (avgs[fieldname] * weight)))
         if not children:
             return matching.NullMatcher()
-        weight = self.boost * idf(parent.doc_count_all(), df)
-        return CombinedMatcher(children, weight, self.k1)
+        return CombinedMatcher(children, self.boost * idf(doc_count, df), self.k1)
 
     def scores(self, searcher: Any, context: Any = None) -> dict[int, float]:
         """Every matching document's score at once (faster than walking the matcher)."""

@@ -83,6 +83,21 @@ def _only_stop_words(gap: str) -> bool:
     return len(gap) <= 24 and not any(c in gap for c in ".!?;:\"“”") and not any(True for _ in _analyze(gap))
 
 
+@lru_cache(maxsize=1024)
+def _candidates(firsts: frozenset[str]) -> re.Pattern[str]:
+    """The words of TOKEN_PATTERN that begin with one of `firsts` (either case) or a non-ASCII character.
+
+    Lower-casing and stemming keep a word's first letter (accent folding may
+    not, hence every non-ASCII start), so only these words can match and the
+    others never reach Python. The look-behinds make a match start only where
+    a TOKEN_PATTERN token starts (not inside a word, nor after an inner dot),
+    so the candidates are exactly the tokens, not pieces of them.
+    """
+    chars = sorted({c for f in firsts for c in (f, f.upper()) if len(c) == 1})
+    start = f"[{re.escape(''.join(chars))}]|" if chars else ""
+    return re.compile(rf"(?<!\w)(?<!\w\.)(?={start}[^\x00-\x7f]){TOKEN_PATTERN.pattern}")
+
+
 def match_spans(text: str, terms: Collection[str], phrase: bool = False) -> list[tuple[int, int]]:
     """Character spans of the words of `text` whose stem is in `terms`.
 
@@ -92,7 +107,7 @@ def match_spans(text: str, terms: Collection[str], phrase: bool = False) -> list
     spans: list[tuple[int, int]] = []
     if not terms:
         return spans
-    for m in TOKEN_PATTERN.finditer(text):
+    for m in _candidates(frozenset(t[0] for t in terms if t)).finditer(text):
         word = m.group()
         if word.lower() in terms or _stem_of(word) in terms:
             gap = text[spans[-1][1] : m.start()] if spans else ""
