@@ -30,12 +30,27 @@ MAX_QUERY_CHARS = 10_000
 MAX_TERMS = 1_000
 
 _FIELD_REF = re.compile(r"(?<![\w.])([A-Za-z_]\w*):(?=[^\s/])")
-_SYNTAX = re.compile(r'["()*?~^]|(?:^|\s)[-+]\w|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|' + _FIELD_REF.pattern)
+# A "?" is a one-letter wildcard only inside a word ("wom?n"); after a word it
+# ends a question. Parentheses group nothing without an operator: under OR they
+# are no-ops, so "(e.g. ...)" in typed text is not syntax either.
+_SYNTAX = re.compile(r'["*~^]|\?(?=\w)|(?:^|\s)[-+]\w|' + _FIELD_REF.pattern)
+_OPERATOR = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+_QUESTION_MARK = re.compile(r"\?(?!\w)")
+
+
+def _all_capitals(text: str) -> bool:
+    """Typed in capitals throughout (caps lock, catalogue style): AND/OR/NOT are then words."""
+    return not any(c.islower() for c in text)
 
 
 def is_free_text(text: str) -> bool:
-    """True when the query holds no query syntax at all."""
-    return _SYNTAX.search(text) is None
+    """True when the query holds no query syntax: words, punctuation, a closing "?".
+
+    AND, OR and NOT are operators only in a query that is not all capitals.
+    """
+    if _SYNTAX.search(text):
+        return False
+    return _all_capitals(text) or _OPERATOR.search(text) is None
 
 
 def terms_of(text: str) -> list[str]:
@@ -103,6 +118,10 @@ def parse(text: str, schema: Any, ranking: Ranking) -> Query:
         qparser.FieldAliasPlugin({real: [a for a, r in QUERY_FIELDS.items() if r == real and a != real]
                                   for real in set(QUERY_FIELDS.values())})
     )
+    # What is_free_text read as words stays words for the parser.
+    text = _QUESTION_MARK.sub(" ", text)
+    if _all_capitals(text):
+        text = _OPERATOR.sub(lambda m: m.group().lower(), text)
     try:
         q = parser.parse(_lower_fields(text))
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input

@@ -68,6 +68,34 @@ def test_phrase_and_prefix(ix: Index) -> None:
     assert ix.search("railw*")[0].pid == "weather/storm#1"
 
 
+@pytest.mark.parametrize(
+    ("text", "free"),
+    [
+        ("what caused the storm?", True),  # a question mark ends a question...
+        ("wom?n", False),  # ...and is a wildcard only inside a word
+        ("ELECTION AND STORM", True),  # all capitals: AND is a word
+        ("election AND storm", False),
+        ("storm (high winds) railway", True),  # parentheses group nothing without an operator
+        ("(storm OR flood) AND railway", False),
+        ('"high winds"', False),
+    ],
+)
+def test_what_counts_as_query_syntax(text: str, free: bool) -> None:
+    from searchkit import query
+
+    assert query.is_free_text(text) is free
+
+
+def test_typed_questions_and_capitals_rank_as_free_text(ix: Index) -> None:
+    plain = [(h.pid, round(h.score, 6)) for h in ix.search("election storm", per_article=False)]
+    assert [(h.pid, round(h.score, 6)) for h in ix.search("Election storm?", per_article=False)] == plain
+    assert [(h.pid, round(h.score, 6)) for h in ix.search("ELECTION AND STORM", per_article=False)] == plain
+    # With an operator in lower-case text, AND still means both words.
+    assert ix.search("election AND storm", per_article=False).total < len(plain)
+    # A quoted phrase keeps the syntax path; its trailing "?" is still punctuation, not a wildcard.
+    assert ix.search('"high winds"?')[0].pid == "weather/storm#1"
+
+
 def test_stemmed_match_highlights_surface_word(ix: Index) -> None:
     hit = ix.search("player")[0]
     assert hit.pid == "sport/match#2"
