@@ -147,7 +147,9 @@ class CombinedTerm(qcore.Query):
         children: list[tuple[matching.Matcher, Any, float, float]] = []
         for fieldname, weight, b in self.fields:
             if fieldname in avgs and (fieldname, self.text) in reader:
-                m = searcher.postings(fieldname, self.text)
+                # The reader's matcher, not the searcher's: that one also builds a Whoosh
+                # BM25 scorer per field (more index lookups) that this scoring never uses.
+                m = reader.postings(fieldname, self.text)
                 # tf_f * w_f / (1 - b + b * len / avg) == tf_f / (c0 + c1 * len)
                 children.append((m, field_lengths(reader, fieldname), (1.0 - b) / weight, b / (avgs[fieldname] * weight)))
         if not children:

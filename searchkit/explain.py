@@ -47,7 +47,7 @@ class Explanation:
 
 
 def _segment(searcher: Any, docnum: int) -> tuple[Any, int]:
-    subs = searcher.subsearchers if hasattr(searcher, "subsearchers") else [(searcher, 0)]
+    subs = getattr(searcher, "subsearchers", None) or [(searcher, 0)]  # None for a one-segment index
     for sub, offset in reversed(subs):
         if docnum >= offset:
             return sub, docnum - offset

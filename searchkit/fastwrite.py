@@ -598,8 +598,9 @@ class FastWriter:
             self.cancel()
             raise
         ours = list(self.segments)
-        if getattr(self.writer, "_added", False):  # its segment (the manifest) will be written
-            _ensure_columns(getattr(self.writer, "perdocwriter", None), self.schema)
+        # The writer's own segment gets documents if its merge policy merges
+        # segments into it; it then needs every column too. (Unused, it is dropped.)
+        _ensure_columns(getattr(self.writer, "perdocwriter", None), self.schema)
 
         def policy(writer: Any, segments: list[Any]) -> list[Any]:
             # The writer's merge policy decides about the existing segments;

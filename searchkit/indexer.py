@@ -103,6 +103,8 @@ class _Run:
     counts: Counter[str] = field(default_factory=Counter)
     ids: set[str] = field(default_factory=set)
     rewritten: set[str] = field(default_factory=set)  # file keys whose articles this run wrote
+    # Manifest and meta documents by pid, written with the last paragraphs (see record()).
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def paragraphs(self) -> int:
@@ -126,12 +128,25 @@ class _Run:
         assert self.out is not None
         self.out.write(article)
 
+    def record(self, **doc: Any) -> None:
+        """Store a manifest or meta document, replacing the committed one with its pid.
+
+        It goes into the paragraphs' segment rather than the writer's own, so a
+        build makes no extra one-document segment that every search must visit.
+        """
+        self.writer.delete_by_term("pid", doc["pid"])
+        self.records[doc["pid"]] = doc  # a file recorded twice in one run keeps its last record
+
     def write_held(self, boilerplate: frozenset[str]) -> None:
+        """Write the held paragraphs and the records; the run's documents are then all written."""
         if isinstance(self.out, parallel.ParallelWriter):
             assert self.fast is not None
-            self.fast.adopt(self.out.write_held(boilerplate))
+            self.fast.adopt(self.out.write_held(boilerplate, list(self.records.values())))
         elif self.out is not None:
             self.out.write_held(boilerplate)
+            for doc in self.records.values():
+                self.out.add(doc)
+        self.records.clear()
 
     def cancel(self) -> None:
         """Throw away everything this run wrote; the index stays as last committed."""
@@ -277,8 +292,8 @@ def _apply(
             # (files rewritten by this run already wrote their tails; a second write would double them)
             if key in run.existing and key not in run.rewritten and any(set(t) & flipped for _, t in per_file):
                 _index_file(run, by_key[key], tails_of, force=True)
+    run.record(pid=BOILERPLATE_PID, kind="m", meta=sorted(boiler))
     run.write_held(boiler)
-    run.writer.update_document(pid=BOILERPLATE_PID, kind="m", meta=sorted(boiler))
 
 
 def _keep(run: _Run, key: str, old: dict[str, Any], tails_of: dict[str, list[Any]]) -> None:
@@ -302,7 +317,7 @@ def _index_file(run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], forc
         return
     if old and old["sha256"] == digest and not force:
         _keep(run, key, old, tails_of)
-        run.writer.update_document(pid=f"file:{key}", kind=FILE, path=key, meta={**old, "mtime_ns": src.mtime_ns})
+        run.record(pid=f"file:{key}", kind=FILE, path=key, meta={**old, "mtime_ns": src.mtime_ns})
         return
     if stream is None:
         articles, warnings = parse_file(src.rel, data)
@@ -334,7 +349,7 @@ def _index_file(run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], forc
         run.counts["added"] += len(set(ids) - old_ids)
         run.counts["removed"] += len(old_ids - set(ids))
     meta = {"size": src.size, "mtime_ns": src.mtime_ns, "sha256": digest, "ids": ids, "tails": tails_of[key]}
-    run.writer.update_document(pid=f"file:{key}", kind=FILE, path=key, meta=meta)
+    run.record(pid=f"file:{key}", kind=FILE, path=key, meta=meta)
 
 
 def _hash_file(src: SourceFile, run: _Run) -> str | None:

@@ -97,7 +97,10 @@ def _work(worker: int, jobs_in: Any, results: Any, stop: Any, index_dir: str, in
                 for article in payload:
                     out.write(article)
             elif kind == "finish":
-                out.write_held(payload)
+                boilerplate, records = payload
+                out.write_held(boilerplate)
+                for doc in records:
+                    fast.add(doc)
                 fast.flush()
                 results.put(("segments", worker, fast.segments, out.paragraphs))
                 return
@@ -171,11 +174,11 @@ class ParallelWriter:
                     "nothing was committed. Run again, with --jobs 1 to index in one process"
                 )
 
-    def write_held(self, boilerplate: frozenset[str]) -> list[Any]:
-        """Finish every worker; their segments, in a fixed order, to be committed."""
+    def write_held(self, boilerplate: frozenset[str], records: list[dict[str, Any]]) -> list[Any]:
+        """Finish every worker, the first writing `records` too; their segments, in a fixed order."""
         self._send()
         for i in range(len(self.queues)):
-            self._put(i, ("finish", boilerplate))
+            self._put(i, ("finish", (boilerplate, records if i == 0 else [])))
         by_worker: dict[int, list[Any]] = {}
         written = 0
         while len(by_worker) < len(self.procs):

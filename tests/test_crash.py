@@ -79,6 +79,16 @@ if _trace:
         return seg
     _ww.SegmentWriter._finalize_segment = _finalize
 
+    # searchkit writes its documents as segments of its own (fastwrite): the same step.
+    from searchkit import fastwrite as _fw
+    _bfin = _fw._SegmentBatch.finish
+    def _batch_finish(self):
+        _mark("segment")
+        seg = _bfin(self)
+        time.sleep(_slow)
+        return seg
+    _fw._SegmentBatch.finish = _batch_finish
+
     _write = _wi.TOC.write
     def _toc_write(self, storage, indexname):
         _mark("toc")
