@@ -270,17 +270,21 @@ class _FieldPostings:
 
     Adding a document's postings is a few C-level extends with no Python code
     per posting; `by_term` groups them by term once, with numpy, when the
-    segment is written. Weights are kept only where they differ from the
-    field's default (a word that occurs once).
+    segment is written. Posting values (encoded positions) are numbered like
+    terms: most are shared (a word seen once, at position p), so a posting
+    costs 12 bytes (term, document, value numbers) and reordering them is numpy
+    work, not a list of Python objects. Weights are kept only where they differ
+    from the field's default (a word that occurs once).
     """
 
-    __slots__ = ("term_ids", "terms", "docs", "values", "weights", "all_values")
+    __slots__ = ("term_ids", "terms", "docs", "value_ids", "values", "weights", "all_values")
 
     def __init__(self) -> None:
         self.terms = _TermIds()
         self.term_ids = array("I")
         self.docs = array("I")
-        self.values: list[bytes] = []
+        self.values = _TermIds()  # encoded value -> its number
+        self.value_ids = array("I")
         self.weights: dict[int, float] = {}
         self.all_values = True  # every posting has a non-empty value (else empty ones are dropped)
 
@@ -289,11 +293,9 @@ class _FieldPostings:
         base = len(self.term_ids)
         self.term_ids.extend(map(self.terms.__getitem__, posts.terms))
         self.docs.extend(array("I", (docnum,)) * n)
-        if posts.values and all(posts.values):
-            self.values.extend(posts.values)
-        else:
+        if not (posts.values and all(posts.values)):
             self.all_values = False
-            self.values.extend(posts.values or [b""] * n)
+        self.value_ids.extend(map(self.values.__getitem__, posts.values or [b""] * n))
         for i, weight in posts.weights.items():
             self.weights[base + i] = weight
 
@@ -301,19 +303,29 @@ class _FieldPostings:
         return len(self.term_ids)
 
     def by_term(self, default_weight: float) -> Iterator[tuple[bytes, array[int], array[float], list[bytes]]]:
-        """(term bytes, docnums, weights, values) per term, terms in byte order as the term table needs."""
+        """(term bytes, docnums, weights, values) per term, terms in byte order as the term table needs.
+
+        The batch's arrays are released as they are reordered, to keep the peak low.
+        """
         import numpy as np
 
+        count = len(self.term_ids)
         tids = np.frombuffer(self.term_ids, dtype=np.uint32)
-        order = np.argsort(tids, kind="stable")  # stable: each term's docnums stay ascending
+        order = np.argsort(tids, kind="stable").astype(np.uint32)  # stable: docnums stay ascending per term
         starts = np.searchsorted(tids[order], np.arange(len(self.terms) + 1, dtype=np.uint32)).tolist()
+        del tids
+        self.term_ids = array("I")
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
-        weights = np.full(len(tids), default_weight, dtype=np.float32)
+        self.docs = array("I")
+        vids = np.frombuffer(self.value_ids, dtype=np.uint32)[order]
+        self.value_ids = array("I")
+        weights = np.full(count, default_weight, dtype=np.float32)
         if self.weights:
             weights[np.fromiter(self.weights, dtype=np.int64)] = np.fromiter(self.weights.values(), dtype=np.float32)
+            self.weights = {}
         weights = weights[order]
-        values = list(map(self.values.__getitem__, order.tolist()))
-        del order, tids
+        del order
+        table = list(self.values)
         # str order is UTF-8 byte order, so text terms sort as they are.
         keyed = sorted((t if isinstance(t, bytes) else t.encode("utf-8"), tid) for t, tid in self.terms.items())
         for tbytes, tid in keyed:
@@ -322,7 +334,7 @@ class _FieldPostings:
             ids.frombytes(docs[start:end].tobytes())
             ws = array("f")
             ws.frombytes(weights[start:end].tobytes())
-            vals = values[start:end]
+            vals = list(map(table.__getitem__, vids[start:end].tolist()))
             if not self.all_values:  # the postings writer keeps only non-empty values
                 vals = [v for v in vals if v]
             yield tbytes, ids, ws, vals

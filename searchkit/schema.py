@@ -24,7 +24,7 @@ from searchkit.analysis import name_analyzer, text_analyzer
 
 #: Bump whenever a field, analyzer or document layout changes: an index written
 #: with another version is refused with a "rebuild" message.
-SCHEMA_VERSION = 5  # 5: paragraphs have no pid (a term per paragraph); they are article_id + n
+SCHEMA_VERSION = 5  # 5: paragraphs have no pid (a term per paragraph), they are article_id + n; n is one term
 
 #: Marker file in every index folder (and what `articles.find_sources` skips).
 META_FILE = "searchkit.json"
@@ -58,7 +58,8 @@ def build_schema() -> wf.Schema:
         pid=wf.ID(unique=True, stored=True),  # file and meta documents; a paragraph is article_id + n
         kind=wf.ID(stored=True),
         article_id=wf.ID(stored=True, sortable=True),
-        n=wf.NUMERIC(int, stored=True, sortable=True),
+        # One term per value (Whoosh's default makes eight, for fast range queries, never run on n).
+        n=wf.NUMERIC(int, stored=True, sortable=True, shift_step=32),
         headline=wf.TEXT(analyzer=text, stored=True),
         body=wf.TEXT(analyzer=text, stored=True),
         quotes=wf.TEXT(analyzer=text, stored=True),
