@@ -103,6 +103,8 @@ class _Run:
     counts: Counter[str] = field(default_factory=Counter)
     ids: set[str] = field(default_factory=set)
     rewritten: set[str] = field(default_factory=set)  # file keys whose articles this run wrote
+    # Called after each article, for progress inside a big file (set by _apply).
+    tick: Callable[[], None] = lambda: None
     # Manifest and meta documents by pid, written with the last paragraphs (see record()).
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -279,11 +281,23 @@ def _apply(
     # Workers pay off only with enough to read; their start-up is ~0.1 s.
     run.start(jobs if sum(src.size for src in pending) >= parallel.MIN_BYTES else 1)
     done = len(by_key) - len(pending)
+
+    last = [0.0]
+
+    def report() -> None:
+        if progress:
+            last[0] = time.monotonic()
+            progress(Progress(done, len(by_key), run.paragraphs, last[0] - started))
+
+    def tick() -> None:  # within a file: at most ten reports a second
+        if progress and time.monotonic() - last[0] >= 0.1:
+            report()
+
+    run.tick = tick
     for src in pending:
         _index_file(run, src, tails_of)
         done += 1
-        if progress:
-            progress(Progress(done, len(by_key), run.paragraphs, time.monotonic() - started))
+        report()
 
     boiler = _repeated(t for per_file in tails_of.values() for t in per_file)
     flipped = boiler ^ old_boiler
@@ -338,6 +352,7 @@ def _index_file(run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], forc
             ids.append(article.id)
             tails_of[key].append([article.headline, tails(article)])
             run.write(article)
+            run.tick()
     except OSError as exc:  # the file went away or failed mid-read: nothing of this update is kept
         raise CorpusError(f"{key}: reading failed part-way ({exc.strerror or exc}); nothing was committed, "
                           "run the update again") from exc

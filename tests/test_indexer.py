@@ -123,3 +123,21 @@ def test_wire_key_ignores_case_and_punctuation() -> None:
     b = indexer.wire_key("the minister said, the plan would cost £3bn over five years")
     assert a and a == b
     assert indexer.wire_key("Too short to count.") == ""
+
+
+def test_progress_is_reported_inside_one_big_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import itertools
+    import json
+
+    feed = tmp_path / "corpus" / "feed.jsonl"
+    feed.parent.mkdir()
+    feed.write_text("\n".join(json.dumps({"id": f"a{i}", "headline": f"Story {i}", "paragraphs": [f"Words of story {i}. " * 20]})
+                              for i in range(50)) + "\n", encoding="utf-8")
+    clock = itertools.count(0.0, 0.25)  # every reading of the clock is a quarter second later
+    monkeypatch.setattr(indexer.time, "monotonic", lambda: next(clock))
+    seen: list[indexer.Progress] = []
+    indexer.update(tmp_path / "ix", [feed.parent], jobs=1, progress=seen.append)
+    during = [p for p in seen if p.files_done == 0]
+    assert len(during) >= 10  # not only once the file is done
+    assert [p.paragraphs for p in during] == sorted(p.paragraphs for p in during)
+    assert seen[-1].files_done == 1 and seen[-1].paragraphs == 50
