@@ -13,13 +13,25 @@ and bare surnames resolve to a full name seen earlier in the same article.
 
 `extract` is pure and total: any list of strings in, never an exception out,
 and every span satisfies ``paragraph[q.start:q.end] == q.text``.
+
+It runs on every paragraph at indexing time, so it is written for speed, with
+results exactly those of a plain word-by-word reading: each scan of a paragraph
+is one regular expression that re can run without trying a match at every
+character, and it skips the text inside quotes; per-word predicates and
+per-name results are cached; names mentioned in passing are only gathered
+when a pronoun or bare surname needs them; and paragraphs after an article's
+last quote are not read for attributions at all, as nothing there can change
+a speaker.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from functools import wraps
+from typing import Callable, NamedTuple, Sequence, TypeVar
+
+_T = TypeVar("_T")
 
 __all__ = ["Quote", "extract"]
 
@@ -32,9 +44,40 @@ class Quote:
     speaker: str | None  # full name where the article tells it
 
 
+def _memo(maxsize: int, maxlen: int) -> Callable[[Callable[[str], _T]], Callable[[str], _T]]:
+    """Cache a function of one string, for strings of at most `maxlen` characters.
+
+    News text repeats the same words and names over and over, so their analysis is
+    worth keeping. The bounds keep the memory small: a rare huge token is worked out
+    afresh instead of being held on to, and a full cache simply starts over.
+    """
+
+    def wrap(fn: Callable[[str], _T]) -> Callable[[str], _T]:
+        cache: dict[str, _T] = {}
+
+        @wraps(fn)
+        def memo(s: str) -> _T:
+            try:
+                return cache[s]
+            except KeyError:
+                pass
+            value = fn(s)
+            if len(s) <= maxlen:
+                if len(cache) >= maxsize:
+                    cache.clear()
+                cache[s] = value
+            return value
+
+        memo.cache_clear = cache.clear  # type: ignore[attr-defined]
+        return memo
+
+    return wrap
+
+
 # ---------------------------------------------------------------- quote marks
 
 _MARK_RE = re.compile(r'["“”«»]')
+_STRAIGHT_MARK_RE = re.compile(r'"')  # all an ASCII paragraph can hold, and re finds a literal fastest
 _OPEN, _CLOSE, _EITHER = 0, 1, 2
 _FAMILY = {'"': '"', "“": "“", "”": "“", "«": "«", "»": "«"}
 _OPEN_PREV = set("([{:/—–-")  # a glued mark after these opens: read:"We …
@@ -69,8 +112,7 @@ def _classify(p: str, i: int) -> int:
     return _EITHER
 
 
-@dataclass(frozen=True)
-class _Span:
+class _Span(NamedTuple):  # a named tuple: made for every quote, and cheap to make
     open: int  # index of the opening mark
     close: int  # index of the closing mark, or len(paragraph) when unclosed
     closed: bool
@@ -95,7 +137,7 @@ def _pair(p: str) -> list[_Span]:
     """Match marks left to right; an unclosed quote ends the list."""
     spans: list[_Span] = []
     open_at, fam = -1, ""
-    for m in _MARK_RE.finditer(p):
+    for m in (_STRAIGHT_MARK_RE if p.isascii() else _MARK_RE).finditer(p):
         i, c = m.start(), m.group()
         kind = _classify(p, i)
         if open_at < 0:
@@ -124,9 +166,27 @@ def _pair(p: str) -> list[_Span]:
     return spans
 
 
+def _outside(p: str, spans: list[_Span]) -> list[tuple[int, int]]:
+    """The stretches of `p` outside its quotes, as (start, end) offsets.
+
+    Words inside a quote are neither attributions nor mentions, so scans skip them.
+    Each stretch after a quote starts at the mark that closes it, a non-word
+    character that patterns may need to see in front of a word; no quote mark is
+    part of a verb or a name, so scans come out the same as over the whole text.
+    """
+    out = []
+    lo = 0
+    for s in spans:
+        out.append((lo, s.open))
+        lo = s.close  # len(p) for an unclosed quote, which runs to the end
+    out.append((lo, len(p)))
+    return out
+
+
 # ---------------------------------------------------------------- names
 
-_TOK_RE = re.compile(r"[^\s,;:!?()\[\]{}\"“”«»—–]+")
+_TOKCH = r"[^\s,;:!?()\[\]{}\"“”«»—–]"  # a token character: anything but white space and these marks
+_TOK_RE = re.compile(rf"{_TOKCH}+")
 _STOP = frozenset(
     "A An And As At After Although Because Before But By During Each Even For From "
     "He Her Here His How However I If In Instead It Its Last Later Meanwhile My Next "
@@ -175,88 +235,162 @@ def _is_name_tok(tok: str) -> bool:
     return "-" in b and any(part[:1].isupper() for part in b.split("-")[1:])  # al-Walid
 
 
-def _valid_name(toks: list[str]) -> bool:
-    core = [_bare(t) for t in toks if _bare(t) not in _TITLES and _bare(t) not in _SUFFIXES]
+def _lower_core(tok: str) -> bool:
+    """Does `tok` count towards `_valid_name`: a real word with lower case, not a title?"""
+    b = _bare(tok)
+    return b not in _TITLES and b not in _SUFFIXES and len(b) > 1 and any(ch.islower() for ch in b)
+
+
+def _valid_name(toks: Sequence[str]) -> bool:
     # Needs a real word with lower case: rules out "CEO", "ISIS", lone initials.
-    return any(len(t) > 1 and any(ch.islower() for ch in t) for t in core)
+    return any(_word(t).lower_core for t in toks)
 
 
-def _collect(toks: list[str], backward: bool) -> list[int]:
+class _Word(NamedTuple):
+    """What the name heuristics ask of one token, worked out once per distinct token."""
+
+    name: bool  # _is_name_tok
+    ends: bool  # a full stop that ends a sentence, not an abbreviation's
+    stop: bool  # its bare form is a stop word ("The", "He")
+    particle: bool  # "von", "al"
+    lower_core: bool  # see _lower_core
+
+
+@_memo(maxsize=1 << 16, maxlen=64)
+def _word(tok: str) -> _Word:
+    return _Word(
+        _is_name_tok(tok),
+        tok.endswith(".") and not _is_abbrev(tok),
+        _bare(tok) in _STOP,
+        tok in _PARTICLES,
+        _lower_core(tok),
+    )
+
+
+def _collect(toks: Sequence[str], backward: bool) -> list[int]:
     """Indices of the name run at the end (backward) or start of `toks`."""
     order = range(len(toks) - 1, -1, -1) if backward else range(len(toks))
     run: list[int] = []
+    words: dict[int, _Word] = {}  # of the tokens visited, which include the whole run
     for j in order:
-        t = toks[j]
-        ends_sentence = t.endswith(".") and not _is_abbrev(t)
-        if _is_name_tok(t):
-            if ends_sentence and backward:
+        w = words[j] = _word(toks[j])
+        if w.name:
+            if w.ends and backward:
                 break  # "… the United States. Smith said": States is not Smith
-            if not backward and run and _bare(t) in _STOP:
+            if not backward and run and w.stop:
                 break
             run.append(j)
-            if ends_sentence:
+            if w.ends:
                 break
             continue
         near = toks[j - 2 : j] if backward else toks[j + 1 : j + 3]
-        if t in _PARTICLES and run and any(_is_name_tok(x) for x in near):
+        if w.particle and run and any(_word(x).name for x in near):
             run.append(j)  # Ursula von der Leyen
             continue
         break
+    if not run:
+        return run
     run.sort()
-    while run and (_bare(toks[run[0]]) in _STOP or toks[run[0]] in _PARTICLES):
+    while run and (words[run[0]].stop or words[run[0]].particle):
         run.pop(0)
-    while run and toks[run[-1]] in _PARTICLES:
+    while run and words[run[-1]].particle:
         run.pop()
-    return run if len(run) <= 7 and _valid_name([toks[i] for i in run]) else []
+    # _valid_name of the run's tokens
+    return run if len(run) <= 7 and any(words[i].lower_core for i in run) else []
 
 
 def _join(toks: list[str]) -> str:
     out = list(toks)
-    if out and out[-1].endswith(".") and not _is_abbrev(out[-1]):
+    if out and _word(out[-1]).ends:
         out[-1] = _bare(out[-1])
     return " ".join(out)
 
 
-def _toks_before(p: str, pos: int, touch: bool = False) -> list[tuple[int, str]]:
-    """Whitespace-separated tokens ending at `pos` (punctuation stops the run)."""
-    lo = max(0, pos - 200)
-    seg = p[lo:pos]
-    out: list[tuple[int, str]] = []
-    edge = len(seg)
-    for m in reversed(list(_TOK_RE.finditer(seg))):
-        gap = seg[m.end() : edge]
-        if not (gap.isspace() or (touch and not gap and not out)):
-            break
-        out.append((m.start() + lo, m.group()))
-        edge = m.start()
-        if len(out) >= 10:
-            break
-    out.reverse()
-    return out
+# A walk over up to 10 whole tokens, each after white space. One match finds how far
+# the walk goes; matched on the reversed text, it walks backwards from a position.
+_WALK_RE = re.compile(rf"(?:\s+{_TOKCH}+){{1,10}}")
+_TOUCH_WALK_RE = re.compile(rf"\s*{_TOKCH}+(?:\s+{_TOKCH}+){{0,9}}")  # may start right at the token
 
 
-def _toks_after(p: str, pos: int) -> list[tuple[int, str]]:
-    seg = p[pos : pos + 200]
-    out: list[tuple[int, str]] = []
-    edge = 0
-    for m in _TOK_RE.finditer(seg):
-        if not seg[edge : m.start()].isspace():
-            break
-        out.append((m.start() + pos, m.group()))
-        edge = m.end()
-        if len(out) >= 10:
-            break
-    return out
+class _Toks(NamedTuple):
+    """The tokens of p[lo:hi], which holds only tokens and white space."""
+
+    p: str
+    lo: int
+    hi: int
+    words: list[str]
+
+    def start(self, k: int) -> int:
+        """Offset of words[k] in p (only needed once a subject is found, so not worked out up front)."""
+        return [m.start() for m in _TOK_RE.finditer(self.p, self.lo, self.hi)][k]
+
+
+def _toks(p: str, lo: int, hi: int) -> _Toks:
+    return _Toks(p, lo, hi, p[lo:hi].split())
+
+
+def _toks_before(p: str, pos: int, touch: bool = False) -> _Toks:
+    """Whitespace-separated tokens ending at `pos` (punctuation stops the run).
+
+    At most 10, from within the 200 characters before `pos`; the run must be
+    separated from `pos` by white space unless `touch`.
+    """
+    rev = p[max(0, pos - 200) : pos][::-1]
+    m = (_TOUCH_WALK_RE if touch else _WALK_RE).match(rev)
+    return _toks(p, pos - m.end() if m else pos, pos)
+
+
+def _toks_after(p: str, pos: int) -> _Toks:
+    """Whitespace-separated tokens from `pos` on: at most 10, within 200 characters."""
+    m = _WALK_RE.match(p, pos, pos + 200)
+    return _toks(p, pos, m.end() if m else pos)
 
 
 # ---------------------------------------------------------------- attributions
 
-_VERB_RE = re.compile(
-    r"\b(?:say|says|said|tell|tells|told|add|adds|added|tweets|tweeted|write|writes|wrote|"
-    r"posts|posted|explain|explains|explained|warn|warns|warned|argue|argues|argued|claims|"
-    r"claimed|insist|insists|insisted|notes|noted|states|stated|ask|asks|asked|reply|replies|"
-    r"replied|[Aa]ccording to)\b"
-)
+_VERB_WORDS = (
+    "say says said tell tells told add adds added tweets tweeted write writes wrote "
+    "posts posted explain explains explained warn warns warned argue argues argued claims "
+    "claimed insist insists insisted notes noted states stated ask asks asked reply replies "
+    "replied"
+).split() + ["according to", "According to"]
+
+
+def _by_initial(words: list[str]) -> str:
+    """`say|says|tell` as `s(?:ay|ays)|t(?:ell)`: re then drops most words at their first letter."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(re.escape(w[1:]))
+    return "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in groups.items())
+
+
+# The verbs as whole words, like \b(?:say|…)\b. A leading \b would make re attempt a
+# match at every character; starting with the non-word character in front of the verb
+# lets it skip ahead to the next one (no group: a capture costs at every attempt).
+# In ASCII text that character is one of a small set, which re tests much faster than
+# the Unicode class \W. A verb at the very start is matched on its own.
+_VERB = rf"(?:{_by_initial(_VERB_WORDS)})\b"
+_VERB_RE = re.compile(rf"\W{_VERB}")
+_VERB_ASCII_RE = re.compile(rf"[\x00-/:-@\[-^`{{-\x7f]{_VERB}")  # ASCII but letters, digits, _
+_VERB_AT_START_RE = re.compile(_VERB)
+
+
+def _verbs(p: str, spans: list[_Span]) -> list[tuple[int, int, str]]:
+    """(start, end, verb) of every attribution verb in `p` outside quotes, in text order."""
+    verb_re = _VERB_ASCII_RE if p.isascii() else _VERB_RE
+    out = []
+    for lo, hi in _outside(p, spans):
+        if lo == 0:
+            m = _VERB_AT_START_RE.match(p, 0, hi)
+            if m:
+                out.append((0, m.end(), m.group()))
+        # The scan may start at `lo` all the same: it cannot match inside that first
+        # verb, whose only non-word character is the space of "according to".
+        for m in verb_re.finditer(p, lo, hi):
+            out.append((m.start() + 1, m.end(), m.group()[1:]))
+    return out
+
+
 _SUBJECT_ONLY = frozenset({"tell", "tells", "told"})  # "told X": X is the listener
 # Only unambiguous verbs may stand unnamed ("…," the company said) and block a
 # farther, wrong name; "posts"/"notes" are too often nouns.
@@ -277,9 +411,9 @@ class _Event:
     speaker: str | None = None  # resolved later
 
 
-def _subject(p: str, vstart: int) -> tuple[int, str, str] | None:
-    toks = _toks_before(p, vstart)
-    words = [t for _, t in toks]
+def _subject(toks: _Toks) -> tuple[int, str, str] | None:
+    """The subject at the end of `toks`, the tokens right before a verb."""
+    words = toks.words
     i = len(words) - 1
     while i >= 0 and len(words) - 1 - i < 2 and (words[i] in _AUX or (words[i].endswith("ly") and words[i].islower())):
         i -= 1  # "Smith later said", "he has said"
@@ -287,17 +421,19 @@ def _subject(p: str, vstart: int) -> tuple[int, str, str] | None:
         return None
     w = words[i].lower()
     if w in ("he", "she"):
-        return toks[i][0], words[i], "pronoun"
+        return toks.start(i), words[i], "pronoun"
     if w in ("they", "we", "it", "i", "you"):
-        return toks[i][0], words[i], "anon"
+        return toks.start(i), words[i], "anon"
     run = _collect(words[: i + 1], backward=True)
     if run:
-        return toks[run[0]][0], _join([words[k] for k in run]), "name"
+        return toks.start(run[0]), _join([words[k] for k in run]), "name"
     return None
 
 
 def _apposition(p: str, vs: int, ve: int, verb: str) -> _Event | None:
-    m = _APPOS_BEFORE_RE.search(p[max(0, vs - 160) : vs])
+    seg = p[max(0, vs - 160) : vs]
+    # The pattern ends in ",\s*$": without that comma it cannot match, and most verbs lack it.
+    m = _APPOS_BEFORE_RE.search(seg) if seg.rstrip().endswith(",") else None
     if m and _valid_name(m.group(1).split()):
         return _Event(max(0, vs - 160) + m.start(1), ve, m.group(1), "name")
     if verb in _SUBJECT_ONLY:
@@ -313,32 +449,30 @@ def _apposition(p: str, vs: int, ve: int, verb: str) -> _Event | None:
 
 def _events(p: str, spans: list[_Span]) -> list[_Event]:
     out: list[_Event] = []
-    for m in _VERB_RE.finditer(p):
-        vs, ve, verb = m.start(), m.end(), m.group()
-        if any(s.open <= vs <= s.close for s in spans):
-            continue  # words inside a quote are not attributions
+    for vs, ve, verb in _verbs(p, spans):  # words inside a quote are not attributions
         before = _toks_before(p, vs)
-        if before and before[-1][1].lower() in _DETERMINERS:
+        if before.words and before.words[-1].lower() in _DETERMINERS:
             continue  # "the said account", "his claims"
         ev = _apposition(p, vs, ve, verb)
         according = verb.lower() == "according to"
-        subj = None if according or ev else _subject(p, vs)
+        subj = None if according or ev else _subject(before)
         if subj:
             ev = _Event(subj[0], ve, subj[1], subj[2])
-        elif ev is None and not according and not before:
+        elif ev is None and not according and not before.words:
             role = _ROLE_RE.search(p[max(0, vs - 250) : vs])
             if role:
                 cut = max(0, vs - 250) + role.start()
                 toks = _toks_before(p, cut, touch=True)
-                run = _collect([t for _, t in toks], backward=True)
+                run = _collect(toks.words, backward=True)
                 if run:
-                    ev = _Event(toks[run[0]][0], ve, _join([toks[k][1] for k in run]), "name")
+                    ev = _Event(toks.start(run[0]), ve, _join([toks.words[k] for k in run]), "name")
         if ev is None and verb not in _SUBJECT_ONLY:
             toks = _toks_after(p, ve)
-            run = _collect([t for _, t in toks], backward=False)
-            if run and all(_bare(toks[k][1]) in _STOP for k in range(run[0])):
-                last = toks[run[-1]]
-                ev = _Event(vs, last[0] + len(last[1]), _join([toks[k][1] for k in run]), "name")
+            words = toks.words
+            run = _collect(words, backward=False)
+            if run and all(_word(words[k]).stop for k in range(run[0])):
+                last = words[run[-1]]
+                ev = _Event(vs, toks.start(run[-1]) + len(last), _join([words[k] for k in run]), "name")
         if ev is None and (verb in _ANON_OK or according):
             ev = _Event(vs, ve, None, "anon")
         if ev is not None:
@@ -394,36 +528,75 @@ def _quoted_name(text: str) -> str | None:
 _Key = tuple[int, int]  # (paragraph, offset): article order
 
 
-def _core(name: str) -> list[str]:
+# The name helpers below are cached (see _memo); they return tuples, which callers never change.
+
+
+@_memo(maxsize=1 << 14, maxlen=200)
+def _core(name: str) -> tuple[str, ...]:
+    """The words of `name` without leading titles."""
     toks = name.split()
-    while toks and _bare(toks[0]) in _TITLES:
-        toks.pop(0)
-    return toks
+    start = 0
+    while start < len(toks) and _bare(toks[start]) in _TITLES:
+        start += 1
+    return tuple(toks[start:])
 
 
-def _key_tokens(name: str) -> list[str]:
+@_memo(maxsize=1 << 14, maxlen=200)
+def _key_tokens(name: str) -> tuple[str, ...]:
+    """The words of `name` without leading titles and trailing suffixes."""
     toks = _core(name)
-    while toks and _bare(toks[-1]) in _SUFFIXES:
-        toks.pop()
-    return toks
+    end = len(toks)
+    while end and _bare(toks[end - 1]) in _SUFFIXES:
+        end -= 1
+    return toks[:end]
+
+
+@_memo(maxsize=1 << 14, maxlen=200)
+def _last_key(full: str) -> str | None:
+    """The bare last key word of a name of two key words or more, else None."""
+    kt = _key_tokens(full)
+    return _bare(kt[-1]) if len(kt) >= 2 else None
 
 
 def _ends_with(full: str, surname: str) -> bool:
-    kt = _key_tokens(full)
-    if len(kt) < 2:
+    last = _last_key(full)
+    if last is None:
         return False
-    last = _bare(kt[-1])
     return last == surname or last.endswith("-" + surname)  # al-Walid ends with Walid
 
 
 class _Registry:
-    """Names seen so far in the article, with where they were seen."""
+    """Names seen so far in the article, with where they were seen.
 
-    def __init__(self) -> None:
-        self.entries: list[tuple[_Key, str, str]] = []  # (key, name, kind)
+    Names merely mentioned ("mention", and "person" for the person-like ones) are
+    only consulted when a surname or pronoun finds no speaker, so they are gathered
+    lazily: `mentions(i)` gives paragraph i's, and is called in paragraph order, up
+    to the paragraph of the first question that needs them.
+    """
+
+    def __init__(self, mentions: Callable[[int], list[tuple[int, str, bool]]]) -> None:
+        # (key, name) by kind: "speaker", "quoted", "mention", "person"
+        self.entries: dict[str, list[tuple[_Key, str]]] = {"speaker": [], "quoted": [], "mention": [], "person": []}
+        self._mentions = mentions
+        self._gathered = 0  # paragraphs whose mentions are in `entries`
 
     def add(self, key: _Key, name: str, kind: str) -> None:
-        self.entries.append((key, name, kind))
+        self.entries[kind].append((key, name))
+
+    def _gather(self, upto: int) -> None:
+        """Add the mentions of every paragraph up to `upto`, inclusive."""
+        while self._gathered <= upto:
+            i = self._gathered
+            for off, name, person in self._mentions(i):
+                self.add((i, off), name, "mention")
+                if person:
+                    self.add((i, off), name, "person")
+            self._gathered += 1
+
+    def _before(self, key: _Key, tier: tuple[str, ...]) -> list[tuple[_Key, str]]:
+        if "mention" in tier or "person" in tier:
+            self._gather(key[0])
+        return [(k, n) for kind in tier for k, n in self.entries[kind] if k < key]
 
     def resolve(self, raw: str, key: _Key) -> str:
         core = _core(raw)
@@ -434,7 +607,7 @@ class _Registry:
             return raw
         surname = _bare(kt[0])
         for tier in (("speaker", "quoted"), ("mention",)):
-            cands = {n for k, n, kind in self.entries if k < key and kind in tier and _ends_with(n, surname)}
+            cands = {n for _, n in self._before(key, tier) if _ends_with(n, surname)}
             if len(cands) == 1:
                 return cands.pop()
             if cands:
@@ -443,30 +616,54 @@ class _Registry:
 
     def pronoun(self, key: _Key) -> str | None:
         for tier in (("speaker",), ("quoted", "person")):
-            best = [(k, n) for k, n, kind in self.entries if k < key and kind in tier]
+            best = self._before(key, tier)
             if best:
                 return max(best)[1]
         return None
 
 
-_TOKCH = r"[^\s,;:!?()\[\]{}\"“”«»—–]"
-# A token (as _TOK_RE) that does not start with an ASCII lower-case letter or digit, or
-# that holds a hyphen (al-Walid), or is a name particle (von der).
-_NAME_CAND_RE = re.compile(
-    rf"(?<!{_TOKCH})(?:(?![a-z0-9]){_TOKCH}+|{_TOKCH}*-{_TOKCH}*|(?:{'|'.join(sorted(_PARTICLES))})(?!{_TOKCH}))"
-)
+_NOT_TOKCH = r"\s,;:!?()\[\]{}\"“”«»—–"  # inside a class: what _TOKCH is not
+_UPPERISH = r"A-Z\u0080-\U0010FFFF"  # ASCII capitals or any non-ASCII: a cheap superset of str.isupper
+_PARTICLE_RE = rf"(?:{'|'.join(sorted(_PARTICLES))})(?!{_TOKCH})"
+# A token that may be part of a name: one that starts upper-case-ish, holds a hyphen
+# (al-Walid), or is a particle (von der). Every name word passes; the exact test follows.
+_NAMEISH = rf"(?=[{_UPPERISH}]|[^-{_NOT_TOKCH}]*-|{_PARTICLE_RE}){_TOKCH}+"
+# A chain: two or more such tokens apart by white space only, starting at a token that
+# could open a name (not a particle). Names are only ever found inside chains, and a
+# scan that starts at a chain's first token is in the same state as one that went word
+# by word from the start of the paragraph: whatever came before was not a name word or
+# was not separated by white space only, and either ends a name run.
+#   _CHAIN_RE starts with one character from [_UPPERISH] so that re can skip ahead to
+# the next capital; the lookbehinds then check that the character is a token's first
+# (it is a token character, the one before it is not). That misses only chains that
+# open with a hyphenated word such as "al-Walid", which need "-" before a capital:
+# a paragraph with one uses the slower _CHAIN_ANY_RE, which starts at any token.
+_CHAIN_RE = re.compile(rf"[{_UPPERISH}](?<={_TOKCH})(?<!{_TOKCH}.){_TOKCH}*(?:\s+{_NAMEISH})+")
+_CHAIN_ASCII_RE = re.compile(rf"[A-Z](?<!{_TOKCH}.){_TOKCH}*(?:\s+{_NAMEISH})+")  # the same for ASCII text
+_CHAIN_ANY_RE = re.compile(rf"(?<!{_TOKCH})(?=[{_UPPERISH}]|[^-{_NOT_TOKCH}]*-){_TOKCH}+(?:\s+{_NAMEISH})+")
+_HYPHEN_CAP_RE = re.compile(rf"-[{_UPPERISH}]")
 
 
 def _mentions(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
     """Capitalised multi-word names outside quotes: (offset, name, person-like)."""
-    masked = list(p)
-    for s in spans:
-        for i in range(s.open, min(s.close + 1, len(p))):
-            masked[i] = '"'
-    text = "".join(masked)
+    if _HYPHEN_CAP_RE.search(p):
+        chain_re = _CHAIN_ANY_RE
+    else:
+        chain_re = _CHAIN_ASCII_RE if p.isascii() else _CHAIN_RE
+    out: list[tuple[int, str, bool]] = []
+    for lo, hi in _outside(p, spans):
+        for m in chain_re.finditer(p, lo, hi):
+            base = m.start()
+            for off, name, person in _chain_names(m.group()):
+                out.append((base + off, name, person))
+    return out
+
+
+@_memo(maxsize=1 << 16, maxlen=200)
+def _chain_names(chain: str) -> tuple[tuple[int, str, bool], ...]:
+    """The names in one chain, word by word: (offset in chain, name, person-like)."""
     out: list[tuple[int, str, bool]] = []
     run: list[tuple[int, str]] = []
-    edge = 0
 
     def flush() -> None:
         if len(run) < 2:  # a name needs two key words; most runs are one capitalised word
@@ -481,36 +678,33 @@ def _mentions(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
             out.append((run[idx[0]][0], " ".join(_core(" ".join(names))), person))
         run.clear()
 
-    # Only tokens that can be part of a name; any other token lies in a gap that is
-    # not pure white space, which ends the run exactly as visiting it would.
-    for m in _NAME_CAND_RE.finditer(text):
+    for m in _TOK_RE.finditer(chain):  # the tokens are apart by white space only
         t = m.group()
-        if run and not text[edge : m.start()].isspace():
-            flush()
-        edge = m.end()
-        if _is_name_tok(t) or (t in _PARTICLES and run):
+        w = _word(t)
+        if w.name or (w.particle and run):
             run.append((m.start(), t))
-            if t.endswith(".") and not _is_abbrev(t):
+            if w.ends:
                 flush()
         elif run:
             flush()
     if run:
         flush()
-    return out
+    return tuple(out)
 
 
 # ---------------------------------------------------------------- extraction
 
 _SENT_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s|$)")
+_WORD_CHAR_RE = re.compile(r"\w")
 
 
 def _sentence_end(p: str, pos: int) -> int:
     """End of the sentence that follows `pos` (needs some words first)."""
     for m in _SENT_END_RE.finditer(p, pos):
-        if not re.search(r"\w", p[pos : m.start()]):
+        if not _WORD_CHAR_RE.search(p, pos, m.start()):
             continue
-        prev = re.search(r"\S+$", p[pos : m.start() + 1])
-        if prev and m.group().startswith(".") and _is_abbrev(prev.group()):
+        # The word the stop ends: p[pos : m.start() + 1] ends in that stop, not in space.
+        if m.group().startswith(".") and _is_abbrev(p[pos : m.start() + 1].rsplit(None, 1)[-1]):
             continue
         return m.end()
     return len(p)
@@ -538,18 +732,24 @@ def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
     paras = [p if isinstance(p, str) else "" for p in paragraphs]
     n = len(paras)
     spans = [_pair(p) for p in paras]
+    # Paragraphs after the last one with a quote cannot change any result: attributions
+    # are looked for in the quote's own paragraph, and names only ever resolve to names
+    # seen earlier. So attributions and names are gathered up to that paragraph only.
+    live = max((i + 1 for i in range(n) if spans[i]), default=0)
+    if not live:
+        return [() for _ in paras]
 
     # Chains: an unclosed quote continues only if the next paragraph reopens
     # with a mark right at its start; otherwise the mark was stray.
     cont_in = [False] * n
     for i in range(n - 1):
-        nxt = paras[i + 1]
-        lead = len(nxt) - len(nxt.lstrip())
-        if spans[i] and not spans[i][-1].closed and spans[i + 1] and spans[i + 1][0].open == lead:
-            cont_in[i + 1] = True
+        if spans[i] and not spans[i][-1].closed and spans[i + 1]:
+            nxt = paras[i + 1]
+            if spans[i + 1][0].open == len(nxt) - len(nxt.lstrip()):
+                cont_in[i + 1] = True
     chain_of: dict[tuple[int, int], int] = {}
     chains: list[list[tuple[int, int]]] = []
-    for i in range(n):
+    for i in range(n) if any(cont_in) else ():
         for j, sp in enumerate(spans[i]):
             continues = j == 0 and cont_in[i]
             goes_on = j == len(spans[i]) - 1 and not sp.closed and i + 1 < n and cont_in[i + 1]
@@ -563,29 +763,26 @@ def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
             chain_of[(i, j)] = cid
             chains[cid].append((i, j))
 
-    events = [_events(paras[i], spans[i]) for i in range(n)]
-    reg = _Registry()
-    speech: dict[tuple[int, int], bool] = {}
-    for i in range(n):
+    events = [_events(paras[i], spans[i]) if i < live else [] for i in range(n)]
+    reg = _Registry(lambda i: _mentions(paras[i], spans[i]))
+    speech: list[list[bool]] = [[] for _ in range(n)]  # per paragraph, per quote part
+    for i in range(live):
         p = paras[i]
         for j, sp in enumerate(spans[i]):
-            if (i, j) in chain_of:
-                speech[(i, j)] = True
+            if chain_of and (i, j) in chain_of:
+                is_speech = True
             elif not sp.closed:
-                speech[(i, j)] = False  # stray opener: never swallow the rest
+                is_speech = False  # stray opener: never swallow the rest
             else:
-                speech[(i, j)] = _is_speech(p, sp, events[i])
-                if not speech[(i, j)]:
+                is_speech = _is_speech(p, sp, events[i])
+                if not is_speech:
                     name = _quoted_name(p[sp.start : sp.end])
                     if name:  # "Abu al-Walid" introduces a name for later "Walid"
                         reg.add((i, sp.start), name, "quoted")
-        for off, name, person in _mentions(p, spans[i]):
-            reg.add((i, off), name, "mention")
-            if person:
-                reg.add((i, off), name, "person")
+            speech[i].append(is_speech)
 
     # Resolve attributions in article order so "Smith"/"he" see earlier names only.
-    for i in range(n):
+    for i in range(live):
         for ev in events[i]:
             key = (i, ev.start)
             if ev.kind == "name" and ev.raw:
@@ -595,11 +792,11 @@ def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
                 ev.speaker = reg.pronoun(key)
 
     found: dict[tuple[int, int], tuple[_Event | None, int]] = {}
-    for i in range(n):
-        p = paras[i]
-        for j, sp in enumerate(spans[i]):
-            if speech[(i, j)]:
-                nxt = spans[i][j + 1].open if j + 1 < len(spans[i]) else len(p)
+    for i in range(live):
+        p, sps = paras[i], spans[i]
+        for j, sp in enumerate(sps):
+            if speech[i][j]:
+                nxt = sps[j + 1].open if j + 1 < len(sps) else len(p)
                 found[(i, j)] = _attribute(p, sp, events[i], nxt)
 
     def speaker_of(parts: list[tuple[int, int]]) -> str | None:
@@ -615,10 +812,14 @@ def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
         p = paras[i]
         quotes: list[Quote] = []
         for j, sp in enumerate(spans[i]):
-            if not speech[(i, j)]:
+            if not speech[i][j]:
                 continue
-            cid = chain_of.get((i, j))
-            who = chain_speaker[cid] if cid is not None else speaker_of([(i, j)])
+            cid = chain_of.get((i, j)) if chain_of else None
+            if cid is not None:
+                who = chain_speaker[cid]
+            else:  # speaker_of([(i, j)]), the common case, without the sorting
+                ev = found[(i, j)][0]
+                who = ev.speaker if ev is not None and ev.speaker else None
             quotes.append(Quote(p[sp.start : sp.end], sp.start, sp.end, who))
         result.append(tuple(quotes))
     return result
