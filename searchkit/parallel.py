@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import queue
 import sys
+import threading
 import traceback
 from typing import Any
 
@@ -53,9 +54,10 @@ def default_jobs() -> int:
 
 
 def _context() -> Any:
-    # fork starts a worker in milliseconds with everything imported; elsewhere
-    # (macOS, Windows) only spawn is safe.
-    if sys.platform.startswith("linux"):
+    # fork starts a worker in milliseconds with everything imported, but is only
+    # safe on Linux and in a single-threaded process (a library caller may run
+    # threads, whose locks a forked child would inherit held); otherwise spawn.
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
@@ -196,6 +198,7 @@ class ParallelWriter:
             written += count
         for p in self.procs:
             p.join()
+        self._close(wait=True)
         self.paragraphs = written
         return [s for i in sorted(by_worker) for s in by_worker[i]]
 
@@ -207,3 +210,14 @@ class ParallelWriter:
             if p.is_alive():  # stuck: its files go with the next writer's leftover cleanup
                 p.terminate()
                 p.join()
+        self._close(wait=False)
+
+    def _close(self, wait: bool) -> None:
+        # Ends the queues' feeder threads, so this process is single-threaded
+        # again and a later build may fork (see _context).
+        for q in (*self.queues, self.results):
+            q.close()
+            if wait:
+                q.join_thread()
+            else:  # a dead reader never drains the pipe: don't wait for it
+                q.cancel_join_thread()

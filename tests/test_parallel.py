@@ -149,3 +149,23 @@ def test_a_failure_in_the_parent_stops_the_workers(tmp_path: Path, small_chunks:
     assert started and not any(p.is_alive() for p in started[0].procs)
     assert _snapshot(ix_dir) == before
     assert _segments(ix_dir) == segments_before
+
+
+def test_a_threaded_caller_gets_spawned_workers(tmp_path: Path, small_chunks: None) -> None:
+    # Forking a process that runs threads can deadlock the child; spawn builds the same index.
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert parallel._context().get_start_method() == "spawn"
+        corpus = _corpus(tmp_path / "corpus", articles=30)
+        serial, two = tmp_path / "serial", tmp_path / "two"
+        indexer.update(serial, [corpus], jobs=1)
+        indexer.update(two, [corpus], jobs=2)
+    finally:
+        stop.set()
+        other.join()
+    assert parallel._context().get_start_method() == "fork"
+    _compare(serial, two)
