@@ -104,3 +104,12 @@ class ArticleWriter:
                 self.add(doc)
             self.paragraphs += len(docs)
         self.held.clear()
+
+    def finish(self, boilerplate: frozenset[str], records: list[dict[str, Any]]) -> None:
+        """Write the held documents, then `records` (manifest documents): all is written."""
+        self.write_held(boilerplate)
+        for doc in records:
+            self.add(doc)
+
+    def cancel(self) -> None:
+        """Nothing of its own to undo: the writer behind `add` is cancelled by its owner."""

@@ -115,7 +115,7 @@ class _Run:
     def start(self, jobs: int) -> None:
         """Choose who writes the paragraphs: `jobs` workers, or this process."""
         if jobs > 1 and self.fast is not None:
-            self.out = parallel.ParallelWriter(self.writer, jobs)
+            self.out = parallel.ParallelWriter(self.fast, jobs)
         else:
             self.out = ArticleWriter(self.fast.add if self.fast is not None else self._add_document)
 
@@ -139,21 +139,16 @@ class _Run:
         self.writer.delete_by_term("pid", doc["pid"])
         self.records[doc["pid"]] = doc  # a file recorded twice in one run keeps its last record
 
-    def write_held(self, boilerplate: frozenset[str]) -> None:
+    def finish(self, boilerplate: frozenset[str]) -> None:
         """Write the held paragraphs and the records; the run's documents are then all written."""
-        if isinstance(self.out, parallel.ParallelWriter):
-            assert self.fast is not None
-            self.fast.adopt(self.out.write_held(boilerplate, list(self.records.values())))
-        elif self.out is not None:
-            self.out.write_held(boilerplate)
-            for doc in self.records.values():
-                self.out.add(doc)
+        assert self.out is not None
+        self.out.finish(boilerplate, list(self.records.values()))
         self.records.clear()
 
     def cancel(self) -> None:
         """Throw away everything this run wrote; the index stays as last committed."""
-        if isinstance(self.out, parallel.ParallelWriter):
-            self.out.cancel()
+        if self.out is not None:
+            self.out.cancel()  # workers stop and delete their segment files
         (self.fast or self.writer).cancel()  # FastWriter.cancel also deletes its segment files
 
 
@@ -307,7 +302,7 @@ def _apply(
             if key in run.existing and key not in run.rewritten and any(set(t) & flipped for _, t in per_file):
                 _index_file(run, by_key[key], tails_of, force=True)
     run.record(pid=BOILERPLATE_PID, kind="m", meta=sorted(boiler))
-    run.write_held(boiler)
+    run.finish(boiler)
 
 
 def _keep(run: _Run, key: str, old: dict[str, Any], tails_of: dict[str, list[Any]]) -> None:
@@ -322,7 +317,7 @@ def _index_file(run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], forc
     old = run.existing.get(key)
     stream = StreamedJsonl(src.rel, src.path) if streamable(src) else None
     if stream is not None:  # a big JSONL file: hashed first if that may spare parsing it
-        data, digest = (b"", _hash_file(src, run)) if old and not force else (b"", "")
+        data, digest = b"", (_hash_file(src, run) if old and not force else "")
     else:
         data, digest = _read(src, run)
     if data is None or digest is None:

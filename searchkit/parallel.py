@@ -99,10 +99,7 @@ def _work(worker: int, jobs_in: Any, results: Any, stop: Any, index_dir: str, in
                 for article in payload:
                     out.write(article)
             elif kind == "finish":
-                boilerplate, records = payload
-                out.write_held(boilerplate)
-                for doc in records:
-                    fast.add(doc)
+                out.finish(*payload)
                 fast.flush()
                 results.put(("segments", worker, fast.segments, out.paragraphs))
                 return
@@ -114,13 +111,16 @@ def _work(worker: int, jobs_in: Any, results: Any, stop: Any, index_dir: str, in
 class ParallelWriter:
     """ArticleWriter's interface, with the work done by `jobs` worker processes.
 
-    `write(article)` queues the article; `write_held(boilerplate)` ends the
-    workers and returns their segments for `FastWriter.adopt`. `paragraphs`
-    counts what was sent; after `write_held` it is exactly what was written.
+    `write(article)` queues the article; `finish(boilerplate, records)` ends
+    the workers and hands their segments to `fast` (the parent's FastWriter),
+    to be committed with it. `paragraphs` counts what was sent; after `finish`
+    it is exactly what was written.
     """
 
-    def __init__(self, writer: Any, jobs: int, max_postings: int | None = None) -> None:
+    def __init__(self, fast: fastwrite.FastWriter, jobs: int, max_postings: int | None = None) -> None:
         ctx = _context()
+        self.fast = fast
+        writer = fast.writer
         self.results = ctx.Queue()
         self.queues = [ctx.Queue(QUEUE_CHUNKS) for _ in range(jobs)]
         self.stop = ctx.Event()
@@ -176,8 +176,8 @@ class ParallelWriter:
                     "nothing was committed. Run again, with --jobs 1 to index in one process"
                 )
 
-    def write_held(self, boilerplate: frozenset[str], records: list[dict[str, Any]]) -> list[Any]:
-        """Finish every worker, the first writing `records` too; their segments, in a fixed order."""
+    def finish(self, boilerplate: frozenset[str], records: list[dict[str, Any]]) -> None:
+        """Finish every worker, the first writing `records` too; adopt their segments, in a fixed order."""
         self._send()
         for i in range(len(self.queues)):
             self._put(i, ("finish", (boilerplate, records if i == 0 else [])))
@@ -200,7 +200,7 @@ class ParallelWriter:
             p.join()
         self._close(wait=True)
         self.paragraphs = written
-        return [s for i in sorted(by_worker) for s in by_worker[i]]
+        self.fast.adopt(s for i in sorted(by_worker) for s in by_worker[i])
 
     def cancel(self) -> None:
         """Stop every worker; each deletes the segment files it wrote."""

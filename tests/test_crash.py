@@ -71,23 +71,19 @@ if _trace:
         _mark("done")
     _ww.SegmentWriter.commit = _slow_commit
 
-    _fin = _ww.SegmentWriter._finalize_segment
-    def _finalize(self):
-        _mark("segment")
-        seg = _fin(self)
-        time.sleep(_slow)
-        return seg
-    _ww.SegmentWriter._finalize_segment = _finalize
+    def _mark_segment(cls, name):
+        _real = getattr(cls, name)
+        def _finish(self):
+            _mark("segment")
+            seg = _real(self)
+            time.sleep(_slow)
+            return seg
+        setattr(cls, name, _finish)
 
+    _mark_segment(_ww.SegmentWriter, "_finalize_segment")
     # searchkit writes its documents as segments of its own (fastwrite): the same step.
     from searchkit import fastwrite as _fw
-    _bfin = _fw._SegmentBatch.finish
-    def _batch_finish(self):
-        _mark("segment")
-        seg = _bfin(self)
-        time.sleep(_slow)
-        return seg
-    _fw._SegmentBatch.finish = _batch_finish
+    _mark_segment(_fw._SegmentBatch, "finish")
 
     _write = _wi.TOC.write
     def _toc_write(self, storage, indexname):
