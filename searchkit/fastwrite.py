@@ -34,7 +34,9 @@ keeps using `add_document`.
 
 from __future__ import annotations
 
+import pickle
 import re
+import zlib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -42,7 +44,7 @@ from typing import Any, NamedTuple
 
 from whoosh import formats
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.system import pack_uint
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 #: Set to False to make `FastWriter.create` decline (tests compare both paths).
@@ -269,7 +271,7 @@ class _FieldPostings:
     """One field's postings in a batch, as flat parallel arrays in arrival (docnum) order.
 
     Adding a document's postings is a few C-level extends with no Python code
-    per posting; `by_term` groups them by term once, with numpy, when the
+    per posting; `grouped` groups them by term once, with numpy, when the
     segment is written. Posting values (encoded positions) are numbered like
     terms: most are shared (a word seen once, at position p), so a posting
     costs 12 bytes (term, document, value numbers) and reordering them is numpy
@@ -302,19 +304,28 @@ class _FieldPostings:
     def __len__(self) -> int:
         return len(self.term_ids)
 
-    def by_term(self, default_weight: float) -> Iterator[tuple[bytes, array[int], array[float], list[bytes]]]:
-        """(term bytes, docnums, weights, values) per term, terms in byte order as the term table needs.
+    def grouped(self, default_weight: float) -> _Grouped:
+        """The postings reordered by term, terms in byte order (as the term table needs them).
 
         The batch's arrays are released as they are reordered, to keep the peak low.
         """
         import numpy as np
 
-        count = len(self.term_ids)
-        tids = np.frombuffer(self.term_ids, dtype=np.uint32)
-        order = np.argsort(tids, kind="stable").astype(np.uint32)  # stable: docnums stay ascending per term
-        starts = np.searchsorted(tids[order], np.arange(len(self.terms) + 1, dtype=np.uint32)).tolist()
-        del tids
+        # str order is UTF-8 byte order, so text terms sort as they are.
+        keyed = sorted((t if isinstance(t, bytes) else t.encode("utf-8"), tid) for t, tid in self.terms.items())
+        self.terms = _TermIds()
+        rank = np.empty(len(keyed), dtype=np.uint32)
+        rank[np.fromiter((tid for _, tid in keyed), dtype=np.int64, count=len(keyed))] = np.arange(
+            len(keyed), dtype=np.uint32
+        )
+        key = rank[np.frombuffer(self.term_ids, dtype=np.uint32)]
         self.term_ids = array("I")
+        del rank
+        order = np.argsort(key, kind="stable")  # stable: docnums stay ascending per term
+        starts = np.zeros(len(keyed) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(key, minlength=len(keyed)), out=starts[1:])
+        del key
+        count = len(order)
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
         self.docs = array("I")
         vids = np.frombuffer(self.value_ids, dtype=np.uint32)[order]
@@ -325,19 +336,31 @@ class _FieldPostings:
             self.weights = {}
         weights = weights[order]
         del order
-        table = list(self.values)
-        # str order is UTF-8 byte order, so text terms sort as they are.
-        keyed = sorted((t if isinstance(t, bytes) else t.encode("utf-8"), tid) for t, tid in self.terms.items())
-        for tbytes, tid in keyed:
-            start, end = starts[tid], starts[tid + 1]
-            ids = array("I")
-            ids.frombytes(docs[start:end].tobytes())
-            ws = array("f")
-            ws.frombytes(weights[start:end].tobytes())
-            vals = list(map(table.__getitem__, vids[start:end].tolist()))
-            if not self.all_values:  # the postings writer keeps only non-empty values
+        values = list(self.values)
+        self.values = _TermIds()
+        return _Grouped([t for t, _ in keyed], starts, docs, weights, vids, values, self.all_values)
+
+
+class _Grouped(NamedTuple):
+    """One field's postings grouped by term: term i's are [starts[i], starts[i + 1])."""
+
+    terms: list[bytes]  # in byte order
+    starts: Any  # numpy int64, len(terms) + 1
+    docs: Any  # numpy uint32 docnums
+    weights: Any  # numpy float32
+    value_ids: Any  # numpy uint32, indexes into values
+    values: list[bytes]  # the distinct encoded values
+    all_values: bool  # False: some postings have an empty value, which the postings writer drops
+
+    def by_term(self) -> Iterator[tuple[bytes, list[int], list[float], list[bytes]]]:
+        """(term, docnums, weights, non-empty values) one term at a time, for the generic path."""
+        starts = self.starts.tolist()
+        for i, tbytes in enumerate(self.terms):
+            s, e = starts[i], starts[i + 1]
+            vals = list(map(self.values.__getitem__, self.value_ids[s:e].tolist()))
+            if not self.all_values:
                 vals = [v for v in vals if v]
-            yield tbytes, ids, ws, vals
+            yield tbytes, self.docs[s:e].tolist(), self.weights[s:e].tolist(), vals
 
 
 class _SegmentBatch:
@@ -425,69 +448,133 @@ def _write_field(
     fieldwriter: Any, name: str, field: Any, table: _FieldPostings, default_weight: float, lens: array[int] | None
 ) -> None:
     fieldwriter.start_field(name, field)
-    postwriter = getattr(fieldwriter, "_postwriter", None)
-    bulk = None  # decided at the first term, once the postings writer has its block buffer
-    for tbytes, ids, weights, values in table.by_term(default_weight):
-        fieldwriter.start_term(tbytes)
-        if bulk is None:
-            bulk = _supports_blocks(postwriter)
-        if bulk:
-            compression = postwriter._compression
-            _write_blocks(postwriter, ids, weights, values, lens)
-        else:  # another codec or Whoosh version: the public one-posting-at-a-time call
+    grouped = table.grouped(default_weight)
+    if _supports_blocks(fieldwriter):
+        _write_w3_terms(fieldwriter, field.format, grouped, lens)
+    else:  # another codec or Whoosh version: the public one-posting-at-a-time calls
+        for tbytes, ids, weights, values in grouped.by_term():
+            fieldwriter.start_term(tbytes)
             for k, (docnum, weight) in enumerate(zip(ids, weights)):
                 length = byte_to_length(lens[docnum]) if lens is not None and lens[docnum] else 0
                 fieldwriter.add(docnum, weight, values[k] if values else b"", length)
-        fieldwriter.finish_term()
-        if bulk:
-            postwriter._compression = compression
+            fieldwriter.finish_term()
     fieldwriter.finish_field()
 
 
-_BLOCK_ATTRS = (
-    "_ids", "_weights", "_values", "_maxweight", "_minlength", "_maxlength", "_blocklimit", "_compression",
-    "_write_block",
-)
+def _supports_blocks(fieldwriter: Any) -> bool:
+    """Whether this is the whoosh3 codec's field writer, whose files `_write_w3_terms` writes directly."""
+    pw = getattr(fieldwriter, "_postwriter", None)
+    if type(fieldwriter).__name__ != "W3FieldWriter" or type(pw).__name__ != "W3PostingsWriter":
+        return False
+    if not all(hasattr(fieldwriter, a) for a in ("_postfile", "_tindex", "_fieldid")):
+        return False
+    if not all(hasattr(pw, a) for a in ("_blocklimit", "_compression", "_inlinelimit", "_byteids")):
+        return False
+    from whoosh.codec import whoosh3
 
-
-def _supports_blocks(postwriter: Any) -> bool:
-    """Whether this is the whoosh3 codec's postings writer whose block buffer we fill directly."""
     return (
-        postwriter is not None
-        and type(postwriter).__name__ == "W3PostingsWriter"
-        and all(hasattr(postwriter, a) for a in _BLOCK_ATTRS)
+        pw._inlinelimit <= 1  # no posting list is ever inlined in the term info
+        and not pw._byteids
+        and hasattr(whoosh3, "WHOOSH3_HEADER_MAGIC")
+        and getattr(getattr(whoosh3, "W3TermInfo", None), "_struct", None) is not None
     )
 
 
-def _write_blocks(pw: Any, ids: array[int], weights: array[float], values: list[bytes], lens: array[int] | None) -> None:
-    """Fill W3PostingsWriter's block buffer a block at a time, as add_posting would.
+#: Postings turned into Python lists at a time by `_write_w3_terms` (whole terms).
+WINDOW_POSTINGS = 1 << 18
+#: Pickle protocol of a block's data. Whoosh writes protocol 2, which pickles
+#: each bytes value (the encoded positions) through a codecs call: 14x slower
+#: and 2.5x larger after zlib than protocol 4. Readers call pickle.loads, which
+#: reads either.
+_BLOCK_PICKLE = 4
 
-    All blocks but the last are written here; `finish_term` writes the last one
-    (and the term info), exactly as after a run of add_posting calls.
+
+def _write_w3_terms(fieldwriter: Any, fmt: Any, g: _Grouped, lens: array[int] | None) -> None:
+    """Write the field's posting lists and term-table rows in the whoosh3 format, a window at a time.
+
+    The bytes are those W3PostingsWriter writes after a run of add_posting
+    calls (a header tag, then blocks of `_blocklimit` postings: the pickled
+    block info and the pickled, maybe compressed, delta-coded docnums, weights
+    and values), and the term-table row is W3TermInfo's. What Whoosh computes
+    per posting in Python (deltas, block minima and maxima, weight sums) is
+    computed here with numpy for a window of terms at once.
     """
-    limit = pw._blocklimit
-    compression = pw._compression
-    n = len(ids)
-    for start in range(0, n, limit):
-        end = min(start + limit, n)
-        if start == 0 and end == n:
-            bids, bweights, bvalues = ids, weights, values
-        else:
-            bids, bweights, bvalues = ids[start:end], weights[start:end], values[start:end]
-        pw._compression = compression if len(bids) >= COMPRESS_MIN_POSTINGS else 0
-        pw._ids = bids
-        pw._weights = bweights
-        pw._values = bvalues
-        pw._maxweight = max(bweights)
-        if lens is not None:
-            lbytes = bytes(map(lens.__getitem__, bids))
-            pw._minlength = byte_to_length(min(lbytes))
-            pw._maxlength = byte_to_length(max(lbytes))
-        else:  # unscored field: no lengths, as add_posting(length=0) leaves them
-            pw._minlength = None
-            pw._maxlength = 0
-        if end < n:
-            pw._write_block()
+    import numpy as np
+    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+
+    pw = fieldwriter._postwriter
+    limit, level = pw._blocklimit, pw._compression
+    fixed = fmt.fixed_value_size()
+    postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
+    prefix = pack_ushort(fieldwriter._fieldid)
+    pack_info = W3TermInfo._struct.pack
+    dumps, compress = pickle.dumps, zlib.compress
+    lengths = np.frombuffer(lens, dtype=np.uint8) if lens is not None else None
+    table = g.values
+    starts = g.starts
+    nterms = len(g.terms)
+    t0 = 0
+    while t0 < nterms:
+        # Whole terms, about WINDOW_POSTINGS postings (one term may be more).
+        t1 = max(t0 + 1, int(np.searchsorted(starts, starts[t0] + WINDOW_POSTINGS, side="right")) - 1)
+        p0, p1 = int(starts[t0]), int(starts[t1])
+        tstarts = starts[t0 : t1 + 1] - p0
+        counts = np.diff(tstarts)
+        # Every term starts a block; a term with more than `limit` postings has several.
+        bstarts = tstarts[:-1]
+        long_terms = np.flatnonzero(counts > limit)
+        if len(long_terms):
+            extra = [np.arange(tstarts[i] + limit, tstarts[i + 1], limit) for i in long_terms.tolist()]
+            bstarts = np.sort(np.concatenate([bstarts, *extra]))
+        first_block = np.searchsorted(bstarts, tstarts).tolist()  # term -> its first block; [-1] = block count
+        docs = g.docs[p0:p1].astype(np.int64)
+        deltas = docs.copy()
+        deltas[1:] -= docs[:-1]
+        deltas[bstarts] = docs[bstarts]  # each block starts from 0
+        weights = g.weights[p0:p1]
+        bounds = np.append(bstarts, p1 - p0)
+        b_last = docs[bounds[1:] - 1].tolist()
+        b_min = np.minimum.reduceat(weights, bstarts).tolist()
+        b_max = np.maximum.reduceat(weights, bstarts).tolist()
+        b_sum = np.add.reduceat(weights.astype(np.float64), bstarts).tolist()
+        if lengths is not None:
+            lb = lengths[docs]
+            l_min = np.minimum.reduceat(lb, bstarts).tolist()
+            l_max = np.maximum.reduceat(lb, bstarts).tolist()
+        else:  # unscored field: no lengths
+            l_min = l_max = [0] * len(bstarts)
+        dl, wl, bl = deltas.tolist(), weights.tolist(), bounds.tolist()
+        firsts = docs[tstarts[:-1]].tolist()
+        vals = list(map(table.__getitem__, g.value_ids[p0:p1].tolist())) if fixed != 0 else None
+        for ti in range(t1 - t0):
+            b0, b1 = first_block[ti], first_block[ti + 1]
+            parts = [WHOOSH3_HEADER_MAGIC]
+            for b in range(b0, b1):
+                s, e = bl[b], bl[b + 1]
+                lo, hi = b_min[b], b_max[b]
+                mini_w = None if lo == hi == 1.0 else wl[s] if lo == hi else tuple(wl[s:e])
+                if vals is None:  # fixed size 0: no values
+                    mini_v = None
+                elif fixed is not None and fixed > 0:
+                    mini_v = b"".join(vals[s:e])
+                else:  # the postings writer keeps only non-empty values
+                    mini_v = tuple(vals[s:e] if g.all_values else [v for v in vals[s:e] if v])
+                data = dumps((tuple(dl[s:e]), mini_w, mini_v), _BLOCK_PICKLE)
+                comp = level if e - s >= COMPRESS_MIN_POSTINGS else 0
+                if comp:
+                    data = compress(data, comp)
+                info = dumps((e - s, b_last[b], hi, comp, l_min[b], l_max[b]), 2)
+                size = len(info) + len(data)
+                parts += (pack_int(-size if b == b1 - 1 else size), info, data)  # negative: the last block
+            blob = b"".join(parts)
+            offset = postfile.tell()
+            postfile.write(blob)
+            ti_row = pack_info(
+                0, sum(b_sum[b0:b1]), bl[b1] - bl[b0], min(l_min[b0:b1]), max(l_max[b0:b1]), max(b_max[b0:b1]),
+                firsts[ti], b_last[b1 - 1],
+            )
+            tindex.add(prefix + g.terms[t0 + ti], ti_row + pack_long(offset) + pack_int(len(blob)))
+        t0 = t1
 
 
 def _ensure_columns(perdoc: Any, schema: Any) -> None:
