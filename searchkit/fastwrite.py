@@ -38,13 +38,12 @@ import pickle
 import re
 import zlib
 from array import array
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from whoosh import formats
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort
+
+from searchkit.textpostings import Grouped, TextBatch, TextField
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 #: Set to False to make `FastWriter.create` decline (tests compare both paths).
@@ -55,8 +54,6 @@ ENABLED = True
 #: so the default keeps a batch near 300 MB.
 MAX_POSTINGS = 10_000_000
 
-#: Raw tokens whose analysis is remembered; cleared when it grows past this.
-TOKEN_CACHE_SIZE = 1_000_000
 #: Non-text field values whose postings are remembered (per field).
 GENERIC_CACHE_SIZE = 4096
 #: Posting blocks with fewer postings are written uncompressed: zlib costs more
@@ -64,199 +61,53 @@ GENERIC_CACHE_SIZE = 4096
 #: every reader honours it).
 COMPRESS_MIN_POSTINGS = 16
 
-Analyse = Callable[[str], "tuple[list[str], int]"]
-
-
-# ---------------------------------------------------------------- analysis
-
-
-def fast_analyser(analyzer: Any) -> Analyse | None:
-    """A function equivalent to `analyzer` for indexing, or None if its shape is unknown.
-
-    The function returns the kept terms in order and the position of the first
-    one: Whoosh's StopFilter (renumber=True) numbers the first kept token by
-    its place in the raw token stream and the rest consecutively after it.
-    """
-    items = list(getattr(analyzer, "items", [analyzer]))
-    if not items or type(items[0]) is not RegexTokenizer or items[0].gaps:
-        return None
-    pattern = items[0].expression
-    rest = items[1:]
-    lower = bool(rest) and type(rest[0]) is LowercaseFilter
-    if lower:
-        rest = rest[1:]
-    stop = rest.pop(0) if rest and type(rest[0]) is StopFilter else None
-    stem = rest.pop(0) if rest and type(rest[0]) is StemFilter else None
-    if rest or (stop is not None and not stop.renumber):
-        return None
-    stemfn = None
-    if stem is not None:
-        if stem.lang:
-            from whoosh.lang import stemmer_for_language
-
-            stemfn = stemmer_for_language(stem.lang)
-        else:
-            stemfn = stem.stemfn
-    return _make_analyser(pattern, lower, stop, stemfn, stem.ignore if stem else frozenset())
-
-
-def _make_analyser(
-    pattern: re.Pattern[str], lower: bool, stop: Any, stemfn: Any, ignore: frozenset[str]
-) -> Analyse:
-    stops = stop.stops if stop is not None else frozenset()
-    minsize = stop.min if stop is not None else 0
-    maxsize = stop.max if stop is not None else None
-
-    def term_of(token: str) -> str:
-        # The filter chain for one token; "" means the token is dropped.
-        text = token.lower() if lower else token
-        if stop is not None and (
-            len(text) < minsize or (maxsize is not None and len(text) > maxsize) or text in stops
-        ):
-            return ""
-        if stemfn is not None and text not in ignore:
-            text = stemfn(text)
-        return text
-
-    class _Cache(dict):  # type: ignore[type-arg]
-        # dict.__getitem__ runs in C on a hit; only a miss calls Python.
-        def __missing__(self, token: str) -> str:
-            if len(self) >= TOKEN_CACHE_SIZE:
-                self.clear()
-            term = self[token] = term_of(token)
-            return term
-
-    lookup = _Cache().__getitem__
-    # findall returns group(0) only when the pattern has no capturing groups.
-    if pattern.groups == 0:
-        tokenize: Callable[[str], list[str]] = pattern.findall
-    else:
-        def tokenize(text: str) -> list[str]:
-            return [m.group(0) for m in pattern.finditer(text)]
-
-    def analyse(text: str) -> tuple[list[str], int]:
-        mapped = list(map(lookup, tokenize(text)))
-        if stop is None:
-            return mapped, 0
-        first = 0
-        for first, term in enumerate(mapped):  # noqa: B007 - usually stops at 0 or 1
-            if term:
-                break
-        return [t for t in mapped if t], first
-
-    return analyse
-
-
-# --------------------------------------------------------- per-field indexing
+# -------------------------------------------------- other fields' postings
 
 
 class _Postings(NamedTuple):
-    """One field value's postings, in the shape the batch stores them."""
+    """One non-text value's postings, from the field's own `index()`."""
 
-    terms: list[Any]  # str for analysed text (encoded when written), else bytes
-    values: list[bytes]  # encoded posting values, parallel to terms; [] if the format has none
+    terms: list[bytes]
+    values: list[bytes]  # encoded posting values, parallel to terms
     weights: dict[int, float]  # index in terms -> weight, where it is not the field's default
     length: int  # the field length the value adds (0 for unscored fields)
 
 
-class _SharedValues(dict):  # type: ignore[type-arg]
-    """Position (or count) -> its encoded posting value, made once and shared by every posting."""
-
-    def __init__(self, encode: Callable[[int], bytes]) -> None:
-        super().__init__()
-        self.encode = encode
-
-    def __missing__(self, key: int) -> bytes:
-        value = self[key] = self.encode(key)
-        return value
-
-
 class _FieldIndexer:
-    """Turns one field's values into postings, exactly as the field's own `index()` would."""
+    """Postings of IDs, numbers, dates and keywords, exactly as the field's own `index()` makes them."""
 
-    def __init__(self, name: str, field: Any) -> None:
-        self.name = name
+    def __init__(self, field: Any) -> None:
         self.field = field
         self.scorable = bool(field.scorable)
-        fmt = field.format
-        self.analyse = None
-        self.kind = ""
-        if field.analyzer is not None and type(fmt) in (formats.Positions, formats.Frequency, formats.Existence):
-            self.analyse = fast_analyser(field.analyzer)
-            self.kind = type(fmt).__name__
         # A one-occurrence posting weighs the field boost; others are listed as exceptions.
-        self.default_weight = float(fmt.field_boost)
-        if self.kind == "Positions":  # the format's own encoder, of a position list
-            self.encode_multi: Callable[[list[int]], bytes] = fmt.encode
-            self.single = _SharedValues(lambda pos: fmt.encode([pos]))
-        else:  # Frequency: the packed count its word_values yields
-            self.encode_multi = lambda ps: pack_uint(len(ps))
-            self.single = _SharedValues(lambda _pos: pack_uint(1))
+        self.default_weight = float(field.format.field_boost)
         self._last_value: Any = None
         self._last = _Postings([], [], {}, 0)
-        # Non-text values (paragraph numbers, dates, sources) repeat across documents.
-        self._generic: dict[tuple[type, Any], _Postings] = {}
+        # Such values (paragraph numbers, dates, sources) repeat across documents.
+        self._cache: dict[tuple[type, Any], _Postings] = {}
 
     def postings(self, value: Any) -> _Postings:
-        """The postings of one value (the previous value's, if it is the same)."""
+        """The postings of one value (remembered, for a value seen before)."""
         if value == self._last_value and type(value) is type(self._last_value):
             return self._last
-        if self.analyse is not None and isinstance(value, str):
-            result = self._text_postings(value)
-        else:
-            key = (type(value), value)
-            result = self._generic.get(key) if value.__hash__ is not None else None
-            if result is None:
-                result = self._generic_postings(value)
-                if value.__hash__ is not None:
-                    if len(self._generic) >= GENERIC_CACHE_SIZE:
-                        self._generic.clear()
-                    self._generic[key] = result
+        key = (type(value), value)
+        result = self._cache.get(key) if value.__hash__ is not None else None
+        if result is None:
+            terms, values, weights, length = [], [], {}, 0
+            for tbytes, freq, weight, vbytes in self.field.index(value):
+                if weight != self.default_weight:
+                    weights[len(terms)] = weight
+                terms.append(tbytes)
+                values.append(vbytes)
+                if self.scorable:
+                    length += freq
+            result = _Postings(terms, values, weights, length)
+            if value.__hash__ is not None:
+                if len(self._cache) >= GENERIC_CACHE_SIZE:
+                    self._cache.clear()
+                self._cache[key] = result
         self._last_value, self._last = value, result
         return result
-
-    def _generic_postings(self, value: Any) -> _Postings:
-        # The field's own code, as add_document uses it: IDs, numbers, dates, keywords.
-        terms, values, weights, length = [], [], {}, 0
-        for tbytes, freq, weight, vbytes in self.field.index(value):
-            if weight != self.default_weight:
-                weights[len(terms)] = weight
-            terms.append(tbytes)
-            values.append(vbytes)
-            if self.scorable:
-                length += freq
-        return _Postings(terms, values, weights, length)
-
-    def _text_postings(self, value: str) -> _Postings:
-        assert self.analyse is not None
-        terms, first = self.analyse(value)
-        n = len(terms)
-        length = n if self.scorable else 0
-        if self.kind == "Existence":
-            return _Postings(list(dict.fromkeys(terms)), [], {}, length)
-        # Term -> its last position, built in C; when no term repeats (the
-        # common case for a paragraph's rarer words) that is all there is.
-        last = dict(zip(terms, range(first, first + n)))
-        single = self.single.__getitem__
-        if len(last) == n:
-            return _Postings(list(last), list(map(single, last.values())), {}, length)
-        repeated = {}
-        boost = self.default_weight
-        for term, count in Counter(terms).items():
-            if count > 1:
-                at = -1
-                poses = []
-                for _ in range(count):  # list.index scans in C
-                    at = terms.index(term, at + 1)
-                    poses.append(first + at)
-                repeated[term] = (self.encode_multi(poses), count * boost)
-        keys = list(last)
-        values = [repeated[t][0] if t in repeated else single(p) for t, p in last.items()]
-        weights = {i: repeated[t][1] for i, t in enumerate(keys) if t in repeated}
-        return _Postings(keys, values, weights, length)
-
-
-# ------------------------------------------------------------- the segment
 
 
 class _TermIds(dict):  # type: ignore[type-arg]
@@ -268,15 +119,11 @@ class _TermIds(dict):  # type: ignore[type-arg]
 
 
 class _FieldPostings:
-    """One field's postings in a batch, as flat parallel arrays in arrival (docnum) order.
+    """One non-text field's postings in a batch, as flat parallel arrays in arrival (docnum) order.
 
-    Adding a document's postings is a few C-level extends with no Python code
-    per posting; `grouped` groups them by term once, with numpy, when the
-    segment is written. Posting values (encoded positions) are numbered like
-    terms: most are shared (a word seen once, at position p), so a posting
-    costs 12 bytes (term, document, value numbers) and reordering them is numpy
-    work, not a list of Python objects. Weights are kept only where they differ
-    from the field's default (a word that occurs once).
+    A posting costs 12 bytes (term, document and value numbers; values, like
+    terms, are numbered, as most are shared). Weights are kept only where they
+    differ from the field's default.
     """
 
     __slots__ = ("term_ids", "terms", "docs", "value_ids", "values", "weights", "all_values")
@@ -304,15 +151,11 @@ class _FieldPostings:
     def __len__(self) -> int:
         return len(self.term_ids)
 
-    def grouped(self, default_weight: float) -> _Grouped:
-        """The postings reordered by term, terms in byte order (as the term table needs them).
-
-        The batch's arrays are released as they are reordered, to keep the peak low.
-        """
+    def grouped(self, default_weight: float) -> Grouped:
+        """The postings reordered by term, terms in byte order; the batch's arrays are released."""
         import numpy as np
 
-        # str order is UTF-8 byte order, so text terms sort as they are.
-        keyed = sorted((t if isinstance(t, bytes) else t.encode("utf-8"), tid) for t, tid in self.terms.items())
+        keyed = sorted(self.terms.items())
         self.terms = _TermIds()
         rank = np.empty(len(keyed), dtype=np.uint32)
         rank[np.fromiter((tid for _, tid in keyed), dtype=np.int64, count=len(keyed))] = np.arange(
@@ -320,47 +163,22 @@ class _FieldPostings:
         )
         key = rank[np.frombuffer(self.term_ids, dtype=np.uint32)]
         self.term_ids = array("I")
-        del rank
         order = np.argsort(key, kind="stable")  # stable: docnums stay ascending per term
         starts = np.zeros(len(keyed) + 1, dtype=np.int64)
         np.cumsum(np.bincount(key, minlength=len(keyed)), out=starts[1:])
-        del key
-        count = len(order)
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
-        self.docs = array("I")
         vids = np.frombuffer(self.value_ids, dtype=np.uint32)[order]
-        self.value_ids = array("I")
-        weights = np.full(count, default_weight, dtype=np.float32)
+        self.docs, self.value_ids = array("I"), array("I")
+        weights = np.full(len(order), default_weight, dtype=np.float32)
         if self.weights:
             weights[np.fromiter(self.weights, dtype=np.int64)] = np.fromiter(self.weights.values(), dtype=np.float32)
             self.weights = {}
-        weights = weights[order]
-        del order
         values = list(self.values)
         self.values = _TermIds()
-        return _Grouped([t for t, _ in keyed], starts, docs, weights, vids, values, self.all_values)
+        return Grouped([t for t, _ in keyed], starts, docs, weights[order], vids, values, self.all_values)
 
 
-class _Grouped(NamedTuple):
-    """One field's postings grouped by term: term i's are [starts[i], starts[i + 1])."""
-
-    terms: list[bytes]  # in byte order
-    starts: Any  # numpy int64, len(terms) + 1
-    docs: Any  # numpy uint32 docnums
-    weights: Any  # numpy float32
-    value_ids: Any  # numpy uint32, indexes into values
-    values: list[bytes]  # the distinct encoded values
-    all_values: bool  # False: some postings have an empty value, which the postings writer drops
-
-    def by_term(self) -> Iterator[tuple[bytes, list[int], list[float], list[bytes]]]:
-        """(term, docnums, weights, non-empty values) one term at a time, for the generic path."""
-        starts = self.starts.tolist()
-        for i, tbytes in enumerate(self.terms):
-            s, e = starts[i], starts[i + 1]
-            vals = list(map(self.values.__getitem__, self.value_ids[s:e].tolist()))
-            if not self.all_values:
-                vals = [v for v in vals if v]
-            yield tbytes, self.docs[s:e].tolist(), self.weights[s:e].tolist(), vals
+# ------------------------------------------------------------- the segment
 
 
 class _SegmentBatch:
@@ -373,7 +191,8 @@ class _SegmentBatch:
         self.perdoc = w.codec.per_document_writer(w.storage, self.segment)
         _ensure_columns(self.perdoc, owner.schema)
         self.doccount = 0
-        self.npostings = 0
+        self.npostings = 0  # postings of other fields plus raw tokens of text fields: the memory budget
+        self.text: dict[str, TextBatch] = {}
         self.postings: dict[str, _FieldPostings] = {}
         # field -> length byte per docnum, for the block statistics
         self.lengths: dict[str, array[int]] = {}
@@ -381,7 +200,8 @@ class _SegmentBatch:
     def add(self, doc: dict[str, Any]) -> None:
         docnum = self.doccount
         perdoc = self.perdoc
-        schema = self.owner.schema
+        owner = self.owner
+        schema = owner.schema
         perdoc.start_doc(docnum)
         for name in sorted(doc):  # add_document's order, so stored dicts come out the same
             value = doc[name]
@@ -390,9 +210,24 @@ class _SegmentBatch:
             field = schema[name]
             length = 0
             if field.indexed:
-                posts = self.owner.indexer(name).postings(value)
-                self._add_postings(name, docnum, posts)
-                length = posts.length
+                text = owner.text_field(name)
+                if text is not None and isinstance(value, str):
+                    ids = text.ids(value)
+                    batch = self.text.get(name)
+                    if batch is None:
+                        batch = self.text[name] = TextBatch()
+                    batch.add(docnum, ids)
+                    self.npostings += len(ids)
+                    if field.scorable:
+                        length = len(ids) - ids.count(-1)
+                else:
+                    posts = owner.indexer(name).postings(value)
+                    table = self.postings.get(name)
+                    if table is None:
+                        table = self.postings[name] = _FieldPostings()
+                    table.add(docnum, posts)
+                    self.npostings += len(posts.terms)
+                    length = posts.length
                 if length:
                     lens = self.lengths.get(name)
                     if lens is None:
@@ -406,23 +241,26 @@ class _SegmentBatch:
         perdoc.finish_doc()
         self.doccount += 1
 
-    def _add_postings(self, name: str, docnum: int, posts: _Postings) -> None:
-        table = self.postings.get(name)
-        if table is None:
-            table = self.postings[name] = _FieldPostings()
-        table.add(docnum, posts)
-        self.npostings += len(posts.terms)
-
     def finish(self) -> Any:
         """Write the postings, close the files and return the finished segment."""
         w = self.owner.writer
+        schema = self.owner.schema
         self.perdoc.close()
         self.segment.set_doc_count(self.doccount)
         fieldwriter = w.codec.field_writer(w.storage, self.segment)
-        for name in sorted(self.postings):
-            default = self.owner.indexer(name).default_weight
-            _write_field(fieldwriter, name, self.owner.schema[name], self.postings[name], default, self._lengths_of(name))
-            self.postings[name] = _FieldPostings()  # free each field's postings once written
+        for name in sorted({*self.postings, *self.text}):
+            field = schema[name]
+            fieldwriter.start_field(name, field)
+            # A field may have both: a text field's non-text values go through its own code.
+            parts = []
+            if name in self.text:
+                text = self.owner.text_field(name)
+                assert text is not None
+                parts.append(self.text.pop(name).grouped(text, field.format))
+            if name in self.postings:
+                parts.append(self.postings.pop(name).grouped(float(field.format.field_boost)))
+            _write_field(fieldwriter, field.format, _merged(parts), self._lengths_of(name))
+            fieldwriter.finish_field()
         fieldwriter.close()
         if self.segment.should_assemble():  # one compound file, as SegmentWriter makes
             self.segment.create_compound_file(w.storage)
@@ -444,21 +282,46 @@ class _SegmentBatch:
         _delete_segment_files(self.owner.writer.storage, self.segment)
 
 
-def _write_field(
-    fieldwriter: Any, name: str, field: Any, table: _FieldPostings, default_weight: float, lens: array[int] | None
-) -> None:
-    fieldwriter.start_field(name, field)
-    grouped = table.grouped(default_weight)
+def _merged(parts: list[Grouped]) -> Grouped:
+    """One field's postings from its text and its other values (rare: a text field given a non-string)."""
+    if len(parts) == 1:
+        return parts[0]
+    import numpy as np
+
+    rows: dict[bytes, list[tuple[int, float, bytes]]] = {}
+    for g in parts:
+        for i, term in enumerate(g.terms):
+            s, e = int(g.starts[i]), int(g.starts[i + 1])
+            vals = [g.values[v] for v in g.value_ids[s:e].tolist()]
+            rows.setdefault(term, []).extend(zip(g.docs[s:e].tolist(), g.weights[s:e].tolist(), vals))
+    terms = sorted(rows)
+    flat = [sorted(rows[t]) for t in terms]
+    starts = np.zeros(len(terms) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in flat], out=starts[1:])
+    postings = [p for r in flat for p in r]
+    values = [v for _, _, v in postings]
+    return Grouped(
+        terms, starts, np.array([d for d, _, _ in postings], dtype=np.uint32),
+        np.array([w for _, w, _ in postings], dtype=np.float32), np.arange(len(values), dtype=np.uint32),
+        values, all(g.all_values for g in parts),
+    )
+
+
+def _write_field(fieldwriter: Any, fmt: Any, grouped: Grouped, lens: array[int] | None) -> None:
     if _supports_blocks(fieldwriter):
-        _write_w3_terms(fieldwriter, field.format, grouped, lens)
-    else:  # another codec or Whoosh version: the public one-posting-at-a-time calls
-        for tbytes, ids, weights, values in grouped.by_term():
-            fieldwriter.start_term(tbytes)
-            for k, (docnum, weight) in enumerate(zip(ids, weights)):
-                length = byte_to_length(lens[docnum]) if lens is not None and lens[docnum] else 0
-                fieldwriter.add(docnum, weight, values[k] if values else b"", length)
-            fieldwriter.finish_term()
-    fieldwriter.finish_field()
+        _write_w3_terms(fieldwriter, fmt, grouped, lens)
+        return
+    # Another codec or Whoosh version: the public one-posting-at-a-time calls.
+    starts = grouped.starts.tolist()
+    for i, tbytes in enumerate(grouped.terms):
+        s, e = starts[i], starts[i + 1]
+        fieldwriter.start_term(tbytes)
+        for docnum, weight, vid in zip(
+            grouped.docs[s:e].tolist(), grouped.weights[s:e].tolist(), grouped.value_ids[s:e].tolist()
+        ):
+            length = byte_to_length(lens[docnum]) if lens is not None and lens[docnum] else 0
+            fieldwriter.add(docnum, weight, grouped.values[vid], length)
+        fieldwriter.finish_term()
 
 
 def _supports_blocks(fieldwriter: Any) -> bool:
@@ -489,7 +352,7 @@ WINDOW_POSTINGS = 1 << 18
 _BLOCK_PICKLE = 4
 
 
-def _write_w3_terms(fieldwriter: Any, fmt: Any, g: _Grouped, lens: array[int] | None) -> None:
+def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | None) -> None:
     """Write the field's posting lists and term-table rows in the whoosh3 format, a window at a time.
 
     The bytes are those W3PostingsWriter writes after a run of add_posting
@@ -623,6 +486,7 @@ class FastWriter:
         self.documents = 0
         self._batch: _SegmentBatch | None = None
         self._indexers: dict[str, _FieldIndexer] = {}
+        self._text: dict[str, TextField | None] = {}
 
     @classmethod
     def create(cls, writer: Any, max_postings: int | None = None) -> FastWriter | None:
@@ -645,8 +509,14 @@ class FastWriter:
     def indexer(self, name: str) -> _FieldIndexer:
         ix = self._indexers.get(name)
         if ix is None:
-            ix = self._indexers[name] = _FieldIndexer(name, self.schema[name])
+            ix = self._indexers[name] = _FieldIndexer(self.schema[name])
         return ix
+
+    def text_field(self, name: str) -> TextField | None:
+        """The field's fast text analysis, or None where the field's own code is used."""
+        if name not in self._text:
+            self._text[name] = TextField.create(self.schema[name])
+        return self._text[name]
 
     def add(self, doc: dict[str, Any]) -> None:
         """Add one document (the keyword arguments add_document would get)."""

@@ -1,0 +1,240 @@
+"""Text fields in bulk: token numbers as documents arrive, postings with numpy when a segment is written.
+
+Whoosh analyses a text value into a stream of Token objects and builds a dict
+of positions per word, all in Python, per document. Here a value costs one
+regex pass and one C-level dict lookup per raw token (`TextField.ids`: raw
+token -> term number, -1 for a token the analyzer drops), appended to a flat
+array. When the segment is written, `TextBatch.grouped` derives everything else
+for all documents at once: each kept token's position (Whoosh's StopFilter
+numbering: the first kept token keeps its place in the raw stream, the rest
+follow it one by one), the postings grouped by term and document, their
+weights and encoded position lists. The result is exactly what the field's own
+analyzer and format would index (tests/test_fastwrite.py compares the two).
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+from array import array
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from whoosh import formats
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.system import pack_uint
+
+#: Raw tokens whose term number is remembered; cleared when it grows past this.
+TOKEN_CACHE_SIZE = 1_000_000
+#: The formats whose postings `TextBatch` builds (others go through the field's own code).
+KINDS = {formats.Positions: "positions", formats.Frequency: "frequency", formats.Existence: "existence"}
+
+
+class Grouped(NamedTuple):
+    """One field's postings grouped by term: term i's are [starts[i], starts[i + 1])."""
+
+    terms: list[bytes]  # in byte order, as the term table needs them
+    starts: Any  # numpy int64, len(terms) + 1
+    docs: Any  # numpy uint32 docnums, ascending within a term
+    weights: Any  # numpy float32
+    value_ids: Any  # numpy uint32, indexes into values
+    values: list[bytes]  # the distinct encoded posting values
+    all_values: bool  # False: some postings have an empty value, which the postings writer drops
+
+
+def _chain(analyzer: Any) -> tuple[re.Pattern[str], Callable[[str], str], bool] | None:
+    """(token pattern, raw token -> term or "", whether a stop filter renumbers), or None if unknown."""
+    items = list(getattr(analyzer, "items", [analyzer]))
+    if not items or type(items[0]) is not RegexTokenizer or items[0].gaps:
+        return None
+    pattern = items[0].expression
+    rest = items[1:]
+    lower = bool(rest) and type(rest[0]) is LowercaseFilter
+    if lower:
+        rest = rest[1:]
+    stop = rest.pop(0) if rest and type(rest[0]) is StopFilter else None
+    stem = rest.pop(0) if rest and type(rest[0]) is StemFilter else None
+    if rest or (stop is not None and not stop.renumber):
+        return None
+    stemfn = None
+    if stem is not None:
+        if stem.lang:
+            from whoosh.lang import stemmer_for_language
+
+            stemfn = stemmer_for_language(stem.lang)
+        else:
+            stemfn = stem.stemfn
+    ignore = stem.ignore if stem is not None else frozenset()
+    stops = stop.stops if stop is not None else frozenset()
+    minsize = stop.min if stop is not None else 0
+    maxsize = stop.max if stop is not None else None
+
+    def term_of(token: str) -> str:
+        # The filter chain for one token; "" means the token is dropped.
+        text = token.lower() if lower else token
+        if stop is not None and (
+            len(text) < minsize or (maxsize is not None and len(text) > maxsize) or text in stops
+        ):
+            return ""
+        if stemfn is not None and text not in ignore:
+            text = stemfn(text)
+        return text
+
+    return pattern, term_of, stop is not None
+
+
+class TextField:
+    """One text field's analysis for a whole build: raw token -> term number, -1 if dropped."""
+
+    def __init__(self, pattern: re.Pattern[str], term_of: Callable[[str], str]) -> None:
+        self.terms: list[str] = []  # term number -> term
+        numbers: dict[str, int] = {}
+
+        class _Cache(dict):  # type: ignore[type-arg]
+            # dict.__getitem__ runs in C on a hit; only a new raw token calls Python.
+            def __missing__(self, token: str) -> int:
+                if len(self) >= TOKEN_CACHE_SIZE:
+                    self.clear()
+                term = term_of(token)
+                if not term:
+                    number = -1
+                else:
+                    number = numbers.get(term, -1)
+                    if number < 0:
+                        number = numbers[term] = len(numbers)
+                        terms.append(term)
+                self[token] = number
+                return number
+
+        terms = self.terms
+        self._lookup = _Cache().__getitem__
+        # findall returns group(0) only when the pattern has no capturing groups.
+        if pattern.groups == 0:
+            self._tokenize: Callable[[str], list[str]] = pattern.findall
+        else:
+            self._tokenize = lambda text: [m.group(0) for m in pattern.finditer(text)]
+        self._last: tuple[str, array[int]] | None = None
+        self._single: list[bytes] = []  # position -> its one-position encoding
+
+    @classmethod
+    def create(cls, field: Any) -> TextField | None:
+        """The fast analysis of `field`, or None if its analyzer or format is of a shape we don't know."""
+        if field.analyzer is None or type(field.format) not in KINDS:
+            return None
+        chain = _chain(field.analyzer)
+        return None if chain is None else cls(chain[0], chain[1])
+
+    def ids(self, text: str) -> array[int]:
+        """The term number of each raw token of `text` (-1: dropped); a repeated value is analysed once."""
+        last = self._last
+        if last is not None and last[0] == text:
+            return last[1]
+        ids = array("i", map(self._lookup, self._tokenize(text)))
+        self._last = (text, ids)
+        return ids
+
+    def terms_of(self, text: str) -> tuple[list[str], int]:
+        """The kept terms of `text` in order and the position of the first (for checking the analysis)."""
+        ids = list(self.ids(text))
+        first = next((i for i, n in enumerate(ids) if n >= 0), 0)
+        return [self.terms[n] for n in ids if n >= 0], first
+
+    def single(self, fmt: Any, upto: int) -> list[bytes]:
+        """Encoded one-position values for positions 0..upto, made once for the build."""
+        table = self._single
+        while len(table) <= upto:
+            table.append(fmt.encode([len(table)]))
+        return table
+
+
+class TextBatch:
+    """One text field's tokens in a batch: term numbers, and where each document's value starts."""
+
+    __slots__ = ("tokens", "value_docs", "value_starts")
+
+    def __init__(self) -> None:
+        self.tokens = array("i")
+        self.value_docs = array("I")
+        self.value_starts = array("Q")
+
+    def add(self, docnum: int, ids: array[int]) -> None:
+        self.value_docs.append(docnum)
+        self.value_starts.append(len(self.tokens))
+        self.tokens.extend(ids)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def grouped(self, field: TextField, fmt: Any) -> Grouped:
+        """The batch's postings, as the format would encode them; the token arrays are released."""
+        import numpy as np
+
+        kind = KINDS[type(fmt)]
+        boost = float(fmt.field_boost)
+        tok = np.frombuffer(self.tokens, dtype=np.int32)
+        starts = np.frombuffer(self.value_starts, dtype=np.uint64).astype(np.int64)
+        per_value = np.diff(np.append(starts, len(tok)))
+        kept = tok >= 0
+        value_of = np.repeat(np.arange(len(starts), dtype=np.int32), per_value)[kept]
+        raw = (np.arange(len(tok), dtype=np.int64) - np.repeat(starts, per_value))[kept]
+        terms = tok[kept]
+        del kept, tok, per_value
+        self.tokens = array("i")
+        docs = np.frombuffer(self.value_docs, dtype=np.uint32)[value_of]
+        self.value_docs, self.value_starts = array("I"), array("Q")
+        m = len(terms)
+        # Positions: the first kept token of a value keeps its raw place, the rest follow it.
+        first = np.zeros(len(starts), dtype=np.int64)
+        np.cumsum(np.bincount(value_of, minlength=len(starts))[:-1], out=first[1:])
+        base = first[value_of]
+        del value_of, first
+        pos = raw[base] + (np.arange(m, dtype=np.int64) - base)
+        del raw, base
+
+        present = np.flatnonzero(np.bincount(terms, minlength=len(field.terms))).tolist()
+        keyed = sorted((field.terms[i].encode("utf-8"), i) for i in present)  # UTF-8 byte order
+        rank = np.zeros(len(field.terms), dtype=np.int32)
+        rank[[i for _, i in keyed]] = np.arange(len(keyed), dtype=np.int32)
+        key = rank[terms]
+        del terms, rank
+        order = np.argsort(key, kind="stable")  # stable: documents, then positions, stay in order
+        key, docs, pos = key[order], docs[order], pos[order]
+        del order
+        # A posting is a run of equal (term, document).
+        new = np.ones(m, dtype=bool)
+        new[1:] = (key[1:] != key[:-1]) | (docs[1:] != docs[:-1])
+        gs = np.flatnonzero(new)
+        counts = np.diff(np.append(gs, m))
+        pterms = key[gs]
+        tstarts = np.searchsorted(pterms, np.arange(len(keyed) + 1, dtype=np.int32))
+        pdocs = docs[gs]
+        del key, docs
+
+        if kind == "existence":
+            weights = np.full(len(gs), boost, dtype=np.float32)
+            return Grouped([t for t, _ in keyed], tstarts, pdocs, weights, np.zeros(len(gs), np.uint32), [b""], True)
+        weights = (counts * boost).astype(np.float32)
+        if kind == "frequency":
+            values = [pack_uint(c) for c in range(int(counts.max(initial=1)) + 1)]
+            return Grouped([t for t, _ in keyed], tstarts, pdocs, weights, counts.astype(np.uint32), values, True)
+        # Positions: a one-position value is shared by every posting at that position.
+        values = list(field.single(fmt, int(pos.max(initial=0))))
+        vids = pos[gs].astype(np.uint32)
+        repeated = np.flatnonzero(counts > 1)
+        if len(repeated):
+            # Several positions: the format's encoding (a count, then the pickled deltas).
+            rpos = pos[np.repeat(counts > 1, counts)]
+            rcounts = counts[repeated]
+            deltas = rpos.copy()
+            deltas[1:] -= rpos[:-1]
+            rstarts = np.cumsum(rcounts) - rcounts
+            deltas[rstarts] = rpos[rstarts]
+            dl = deltas.tolist()
+            dumps = pickle.dumps
+            at = len(values)
+            vids[repeated] = np.arange(at, at + len(repeated), dtype=np.uint32)
+            i = 0
+            for c in rcounts.tolist():
+                values.append(pack_uint(c) + dumps(dl[i : i + c], 2))
+                i += c
+        return Grouped([t for t, _ in keyed], tstarts, pdocs, weights, vids, values, True)
