@@ -363,8 +363,11 @@ class FastResult:
             cand = np.arange(len(scores))
         s = scores[cand].tolist()
         art = self._view.article[self.docs[cand]].tolist()
-        num = [self._view.paragraph_number(d) for d in self.docs[cand].tolist()]
-        keyed = sorted(range(len(cand)), key=lambda i: (-round(s[i], 9), art[i], num[i]))
+        keys = [(-round(x, 9), a) for x, a in zip(s, art)]
+        if len(set(keys)) < len(keys):  # paragraphs of one article tie: the earlier paragraph first
+            docs = self.docs[cand].tolist()
+            keys = [(*key, self._view.paragraph_number(d)) for key, d in zip(keys, docs)]
+        keyed = sorted(range(len(cand)), key=keys.__getitem__)
         return [int(cand[i]) for i in keyed[:k]]
 
     def _fields(self, doc: int) -> dict[str, Any]:
