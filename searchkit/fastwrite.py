@@ -150,6 +150,14 @@ class _FieldPostings:
 
     def add(self, docnum: int, posts: _Postings) -> None:
         n = len(posts.terms)
+        if n == 1 and not posts.weights:  # the usual value: one term
+            value = posts.values[0] if posts.values else b""
+            if not value:
+                self.all_values = False
+            self.term_ids.append(self.terms[posts.terms[0]])
+            self.docs.append(docnum)
+            self.value_ids.append(self.values[value])
+            return
         base = len(self.term_ids)
         self.term_ids.extend(map(self.terms.__getitem__, posts.terms))
         self.docs.extend(array("I", (docnum,)) * n)
