@@ -29,6 +29,7 @@ from typing import Any
 
 from whoosh import matching
 from whoosh.query import Or, qcore
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 #: One field of a combined term: (field name, weight, b).
@@ -36,6 +37,52 @@ FieldSpec = tuple[str, float, float]
 
 _LENGTH_OF_BYTE = [byte_to_length(i) for i in range(256)]
 _lengths_cache: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+#: Term infos remembered per segment reader (cleared when it grows past this).
+TERM_INFO_CACHE = 20_000
+_term_infos: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Any]] = weakref.WeakKeyDictionary()
+
+
+def term_info(reader: Any, fieldname: str, text: str) -> Any | None:
+    """One segment reader's TermInfo for a word of a field, or None; remembered per reader.
+
+    A word of a free-text query is looked up in every field and segment for its
+    statistics, then again for its postings; each is a hash lookup in the term
+    table. A segment never changes, so one lookup per word, field and segment serves
+    every search of the reader's lifetime.
+    """
+    try:
+        cache = _term_infos.setdefault(reader, {})
+    except TypeError:  # a reader that cannot be weakly referenced: no cache
+        cache = {}
+    key = (fieldname, text)
+    if key in cache:
+        return cache[key]
+    try:
+        info = reader.term_info(fieldname, text)
+    except TermNotFound:
+        info = None
+    if len(cache) >= TERM_INFO_CACHE:
+        cache.clear()
+    cache[key] = info
+    return info
+
+
+def postings(reader: Any, fieldname: str, text: str) -> matching.Matcher:
+    """The term's posting matcher on a segment reader, from its remembered TermInfo where the codec allows."""
+    info = term_info(reader, fieldname, text)
+    terms = getattr(reader, "_terms", None)
+    codec = getattr(terms, "_codec", None)
+    if info is None or not hasattr(codec, "postings_reader") or not hasattr(terms, "_postfile") or reader.has_deletions():
+        return reader.postings(fieldname, text)
+    field = reader.schema[fieldname]
+    tbytes = field.to_bytes(text)
+    return codec.postings_reader(terms._postfile, info, field.format, term=(fieldname, tbytes), scorer=None)
+
+
+def _leaves(reader: Any) -> list[Any]:
+    return [r for r, _ in reader.leaf_readers()]
 
 
 def idf(doc_count: int, df: int) -> float:
@@ -133,9 +180,11 @@ class CombinedTerm(qcore.Query):
             return cached[1]
         df = 0
         avgs: dict[str, float] = {}
+        leaves = _leaves(parent.reader())
         for fieldname, weight, _ in self.fields:
             if weight > 0 and fieldname in parent.schema:
-                df = max(df, parent.doc_frequency(fieldname, self.text))
+                infos = [term_info(leaf, fieldname, self.text) for leaf in leaves]
+                df = max(df, sum(info.doc_frequency() for info in infos if info is not None))
                 avgs[fieldname] = parent.avg_field_length(fieldname) or 1.0
         stats = (parent.doc_count_all(), df, avgs)
         self._stats = (weakref.ref(parent), stats)
@@ -146,12 +195,20 @@ class CombinedTerm(qcore.Query):
         doc_count, df, avgs = self.statistics(searcher.get_parent())
         children: list[tuple[matching.Matcher, Any, float, float]] = []
         for fieldname, weight, b in self.fields:
-            if fieldname in avgs and (fieldname, self.text) in reader:
+            if fieldname not in avgs:
+                continue
+            if reader.is_atomic():  # one segment: its remembered term info
+                if term_info(reader, fieldname, self.text) is None:
+                    continue
+                m = postings(reader, fieldname, self.text)
+            else:
+                if (fieldname, self.text) not in reader:
+                    continue
                 # The reader's matcher, not the searcher's: that one also builds a Whoosh
                 # BM25 scorer per field (more index lookups) that this scoring never uses.
                 m = reader.postings(fieldname, self.text)
-                # tf_f * w_f / (1 - b + b * len / avg) == tf_f / (c0 + c1 * len)
-                children.append((m, field_lengths(reader, fieldname), (1.0 - b) / weight, b / (avgs[fieldname] * weight)))
+            # tf_f * w_f / (1 - b + b * len / avg) == tf_f / (c0 + c1 * len)
+            children.append((m, field_lengths(reader, fieldname), (1.0 - b) / weight, b / (avgs[fieldname] * weight)))
         if not children:
             return matching.NullMatcher()
         return CombinedMatcher(children, self.boost * idf(doc_count, df), self.k1)
