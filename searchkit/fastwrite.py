@@ -1,22 +1,24 @@
 """Bulk indexing: write ordinary Whoosh segments without `writer.add_document`.
 
-Whoosh's own write path costs two things per token and per posting: the
-analyzer chain runs a generator of Token objects through four filters, and at
-commit every posting goes through a sorting pool and one `add()` call on the
-postings writer. This module does the same work in bulk:
+Whoosh's own write path costs Python work per token and per posting: the
+analyzer chain runs a generator of Token objects through four filters, every
+posting goes through a sorting pool and one `add()` call on the postings
+writer, and each document's stored fields, lengths and columns go through
+several per-field calls. This module does the same work in bulk, one batch
+(a future segment) at a time:
 
-- **Analysis**: one regex pass per field value and a dict from raw token to
-  index term (lowercased, stop-filtered, stemmed — or "" for a dropped token),
-  built from the field's own analyzer objects, so the terms and positions are
-  exactly the analyzer's. A value equal to the previous one in the same field
-  (the headline, repeated on each paragraph of an article) is analysed once.
-- **Postings** are kept in memory per field as flat arrays in document order
-  (term number, docnum, encoded value), grouped by term with one numpy sort
-  when the segment is written, and written through the codec's field writer a
-  whole block at a time. Stored fields, field lengths and columns go through the
-  codec's per-document writer as each document arrives.
-- **Memory** is bounded: after `max_postings` postings the batch is written out
-  as a finished segment and a new one is started.
+- **Text fields** (`textpostings.py`): per value, one regex pass and a term
+  number per raw token; positions, postings, weights and position encodings
+  for the whole batch with numpy when the segment is written.
+- **Other indexed fields** (IDs, numbers, dates, keywords): the field's own
+  `index()` (remembered for repeated values; a plain ID value is its own term),
+  kept as flat arrays of term, document and value numbers.
+- **Stored fields and columns** go straight to the per-document writer's
+  column writers as each document arrives; field lengths are kept as one byte
+  per document and written as their columns when the batch finishes.
+- **Postings and the term table** are written by `segmentwrite.py`.
+- **Memory** is bounded: after `max_postings` postings (raw tokens, for text
+  fields) the batch is written out as a finished segment and a new one starts.
 
 The result is a normal segment in the index's own codec: searching,
 highlighting, deleting and merging treat it like any other. The segments stay
@@ -25,18 +27,14 @@ the segment list that the writer's TOC records — so an exception (or a crash)
 before that leaves the last committed index as it was; files of segments no
 TOC names are removed by the next commit (`whoosh.index.clean_files`).
 
-Anything the fast path does not recognise (another codec, an analyzer of
-another shape, term vectors, spelling fields, per-document boosts) goes through
-Whoosh's generic code for that field, or, if the writer itself is not a
-codec-based SegmentWriter, `FastWriter.create` returns None and the caller
-keeps using `add_document`.
+Only the whoosh3 codec's layout is written this way (`_w3_layout`); with any
+other codec, term vectors or spelling fields `FastWriter.create` returns None
+and the caller keeps using `add_document`. A field whose analyzer has another
+shape goes through its own `index()`.
 """
 
 from __future__ import annotations
 
-import pickle
-import re
-import zlib
 from array import array
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
@@ -44,29 +42,23 @@ from typing import Any, NamedTuple
 from whoosh.analysis import IDTokenizer
 from whoosh.columns import NumericColumn
 from whoosh.formats import Existence
-from whoosh.system import pack_int, pack_long, pack_ushort
 
-from searchkit.textpostings import Grouped, TextBatch, TextField
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import length_to_byte
+
+from searchkit.segmentwrite import Grouped, write_field
+from searchkit.textpostings import TextBatch, TextField
 
 #: Set to False to make `FastWriter.create` decline (tests compare both paths).
 ENABLED = True
 
-#: Postings held in memory before the batch is written as a segment. About
-#: 30 bytes each (docnum, weight, a value that is usually a shared object),
-#: so the default keeps a batch near 300 MB.
+#: Postings (raw tokens, for text fields) held in memory before the batch is
+#: written as a segment: 4 bytes a token and 12 a posting while documents
+#: arrive, a few tens of bytes a token while the segment is being written.
 MAX_POSTINGS = 10_000_000
 
 #: Non-text field values whose postings are remembered (per field).
 GENERIC_CACHE_SIZE = 4096
-#: Posting blocks with fewer postings are written uncompressed: zlib costs more
-#: time on them than it saves bytes (the block header records the choice, and
-#: every reader honours it).
-COMPRESS_MIN_POSTINGS = 16
-#: zlib level of posting blocks (at most the codec's). Measured on 100k
-#: paragraphs: level 1 takes a quarter less time than the codec's 3 for an index
-#: 0.3% larger.
-POSTINGS_LEVEL = 1
+
 
 # -------------------------------------------------- other fields' postings
 
@@ -327,7 +319,7 @@ class _SegmentBatch:
                 parts.append(self.text.pop(name).grouped(text, field.format))
             if name in self.postings:
                 parts.append(self.postings.pop(name).grouped(float(field.format.field_boost)))
-            _write_field(fieldwriter, field.format, _merged(parts), self._lengths_of(name))
+            write_field(fieldwriter, field.format, _merged(parts), self._lengths_of(name))
             fieldwriter.finish_field()
         fieldwriter.close()
         if self.segment.should_assemble():  # one compound file, as SegmentWriter makes
@@ -373,172 +365,6 @@ def _merged(parts: list[Grouped]) -> Grouped:
         np.array([w for _, w, _ in postings], dtype=np.float32), np.arange(len(values), dtype=np.uint32),
         values, all(g.all_values for g in parts),
     )
-
-
-def _write_field(fieldwriter: Any, fmt: Any, grouped: Grouped, lens: array[int] | None) -> None:
-    if _supports_blocks(fieldwriter):
-        _write_w3_terms(fieldwriter, fmt, grouped, lens)
-        return
-    # Another codec or Whoosh version: the public one-posting-at-a-time calls.
-    starts = grouped.starts.tolist()
-    for i, tbytes in enumerate(grouped.terms):
-        s, e = starts[i], starts[i + 1]
-        fieldwriter.start_term(tbytes)
-        for docnum, weight, vid in zip(
-            grouped.docs[s:e].tolist(), grouped.weights[s:e].tolist(), grouped.value_ids[s:e].tolist()
-        ):
-            length = byte_to_length(lens[docnum]) if lens is not None and lens[docnum] else 0
-            fieldwriter.add(docnum, weight, grouped.values[vid], length)
-        fieldwriter.finish_term()
-
-
-def _supports_blocks(fieldwriter: Any) -> bool:
-    """Whether this is the whoosh3 codec's field writer, whose files `_write_w3_terms` writes directly."""
-    pw = getattr(fieldwriter, "_postwriter", None)
-    if type(fieldwriter).__name__ != "W3FieldWriter" or type(pw).__name__ != "W3PostingsWriter":
-        return False
-    if not all(hasattr(fieldwriter, a) for a in ("_postfile", "_tindex", "_fieldid")):
-        return False
-    if not all(hasattr(pw, a) for a in ("_blocklimit", "_compression", "_inlinelimit", "_byteids")):
-        return False
-    from whoosh.codec import whoosh3
-
-    return (
-        pw._inlinelimit <= 1  # no posting list is ever inlined in the term info
-        and not pw._byteids
-        and hasattr(whoosh3, "WHOOSH3_HEADER_MAGIC")
-        and getattr(getattr(whoosh3, "W3TermInfo", None), "_struct", None) is not None
-    )
-
-
-#: Postings turned into Python lists at a time by `_write_w3_terms` (whole terms).
-WINDOW_POSTINGS = 1 << 18
-#: Pickle protocol of a block's data. Whoosh writes protocol 2, which pickles
-#: each bytes value (the encoded positions) through a codecs call: 14x slower
-#: and 2.5x larger after zlib than protocol 4. Readers call pickle.loads, which
-#: reads either.
-_BLOCK_PICKLE = 4
-
-
-def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | None) -> None:
-    """Write the field's posting lists and term-table rows in the whoosh3 format, a window at a time.
-
-    The bytes are those W3PostingsWriter writes after a run of add_posting
-    calls (a header tag, then blocks of `_blocklimit` postings: the pickled
-    block info and the pickled, maybe compressed, delta-coded docnums, weights
-    and values), and the term-table row is W3TermInfo's. What Whoosh computes
-    per posting in Python (deltas, block minima and maxima, weight sums) is
-    computed here with numpy for a window of terms at once.
-    """
-    import numpy as np
-    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-
-    pw = fieldwriter._postwriter
-    limit, level = pw._blocklimit, min(pw._compression, POSTINGS_LEVEL)
-    fixed = fmt.fixed_value_size()
-    postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
-    prefix = pack_ushort(fieldwriter._fieldid)
-    pack_info = W3TermInfo._struct.pack
-    dumps, compress = pickle.dumps, zlib.compress
-    lengths = np.frombuffer(lens, dtype=np.uint8) if lens is not None else None
-    table = g.values
-    starts = g.starts
-    nterms = len(g.terms)
-    t0 = 0
-    while t0 < nterms:
-        # Whole terms, about WINDOW_POSTINGS postings (one term may be more).
-        t1 = max(t0 + 1, int(np.searchsorted(starts, starts[t0] + WINDOW_POSTINGS, side="right")) - 1)
-        p0, p1 = int(starts[t0]), int(starts[t1])
-        tstarts = starts[t0 : t1 + 1] - p0
-        counts = np.diff(tstarts)
-        # Every term starts a block; a term with more than `limit` postings has several.
-        bstarts = tstarts[:-1]
-        long_terms = np.flatnonzero(counts > limit)
-        if len(long_terms):
-            extra = [np.arange(tstarts[i] + limit, tstarts[i + 1], limit) for i in long_terms.tolist()]
-            bstarts = np.sort(np.concatenate([bstarts, *extra]))
-        first_block = np.searchsorted(bstarts, tstarts).tolist()  # term -> its first block; [-1] = block count
-        docs = g.docs[p0:p1].astype(np.int64)
-        deltas = docs.copy()
-        deltas[1:] -= docs[:-1]
-        deltas[bstarts] = docs[bstarts]  # each block starts from 0
-        weights = g.weights[p0:p1]
-        bounds = np.append(bstarts, p1 - p0)
-        b_last = docs[bounds[1:] - 1].tolist()
-        b_min = np.minimum.reduceat(weights, bstarts).tolist()
-        b_max = np.maximum.reduceat(weights, bstarts).tolist()
-        b_sum = np.add.reduceat(weights.astype(np.float64), bstarts).tolist()
-        if lengths is not None:
-            lb = lengths[docs]
-            l_min = np.minimum.reduceat(lb, bstarts).tolist()
-            l_max = np.maximum.reduceat(lb, bstarts).tolist()
-        else:  # unscored field: no lengths
-            l_min = l_max = [0] * len(bstarts)
-        dl, wl, bl = deltas.tolist(), weights.tolist(), bounds.tolist()
-        firsts = docs[tstarts[:-1]].tolist()
-        vals = list(map(table.__getitem__, g.value_ids[p0:p1].tolist())) if fixed != 0 else None
-        blobs, rows = [], []
-        offset = postfile.tell()
-        for ti in range(t1 - t0):
-            b0, b1 = first_block[ti], first_block[ti + 1]
-            parts = [WHOOSH3_HEADER_MAGIC]
-            for b in range(b0, b1):
-                s, e = bl[b], bl[b + 1]
-                lo, hi = b_min[b], b_max[b]
-                mini_w = None if lo == hi == 1.0 else wl[s] if lo == hi else tuple(wl[s:e])
-                if vals is None:  # fixed size 0: no values
-                    mini_v = None
-                elif fixed is not None and fixed > 0:
-                    mini_v = b"".join(vals[s:e])
-                else:  # the postings writer keeps only non-empty values
-                    mini_v = tuple(vals[s:e] if g.all_values else [v for v in vals[s:e] if v])
-                data = dumps((tuple(dl[s:e]), mini_w, mini_v), _BLOCK_PICKLE)
-                comp = level if e - s >= COMPRESS_MIN_POSTINGS else 0
-                if comp:
-                    data = compress(data, comp)
-                info = dumps((e - s, b_last[b], hi, comp, l_min[b], l_max[b]), 2)
-                size = len(info) + len(data)
-                parts += (pack_int(-size if b == b1 - 1 else size), info, data)  # negative: the last block
-            blob = b"".join(parts)
-            blobs.append(blob)
-            ti_row = pack_info(
-                0, sum(b_sum[b0:b1]), bl[b1] - bl[b0], min(l_min[b0:b1]), max(l_max[b0:b1]), max(b_max[b0:b1]),
-                firsts[ti], b_last[b1 - 1],
-            )
-            rows.append((prefix + g.terms[t0 + ti], ti_row + pack_long(offset) + pack_int(len(blob))))
-            offset += len(blob)
-        postfile.write(b"".join(blobs))
-        _add_rows(tindex, rows)
-        t0 = t1
-
-
-def _add_rows(tindex: Any, rows: list[tuple[bytes, bytes]]) -> None:
-    """Add rows, keys ascending, to the term table (an OrderedHashWriter) in one write.
-
-    What `tindex.add` does row by row (three writes, a position and a hash
-    each), done for a window of rows.
-    """
-    from whoosh.filedb import filetables
-
-    if type(tindex) is not filetables.OrderedHashWriter or not hasattr(filetables, "_lengths"):
-        for key, value in rows:
-            tindex.add(key, value)
-        return
-    if rows[0][0] <= tindex.lastkey:
-        raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{rows[0][0]!r}")
-    dbfile, hashfn, buckets = tindex.dbfile, tindex.hashfn, tindex.buckets
-    index_append, pack_lengths = tindex.index.append, filetables._lengths.pack
-    pos = dbfile.tell()
-    out = []
-    for key, value in rows:
-        index_append(pos)
-        h = hashfn(key)
-        buckets[h & 255].append((h, pos))
-        row = pack_lengths(len(key), len(value)) + key + value
-        out.append(row)
-        pos += len(row)
-    dbfile.write(b"".join(out))
-    tindex.lastkey = rows[-1][0]
 
 
 def _w3_layout(codec: Any) -> bool:

@@ -16,10 +16,9 @@ changes it re-reads the files it affects.
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

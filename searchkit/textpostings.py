@@ -18,28 +18,18 @@ import pickle
 import re
 from array import array
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from whoosh import formats
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.system import pack_uint
 
+from searchkit.segmentwrite import Grouped
+
 #: Raw tokens whose term number is remembered; cleared when it grows past this.
 TOKEN_CACHE_SIZE = 1_000_000
 #: The formats whose postings `TextBatch` builds (others go through the field's own code).
 KINDS = {formats.Positions: "positions", formats.Frequency: "frequency", formats.Existence: "existence"}
-
-
-class Grouped(NamedTuple):
-    """One field's postings grouped by term: term i's are [starts[i], starts[i + 1])."""
-
-    terms: list[bytes]  # in byte order, as the term table needs them
-    starts: Any  # numpy int64, len(terms) + 1
-    docs: Any  # numpy uint32 docnums, ascending within a term
-    weights: Any  # numpy float32
-    value_ids: Any  # numpy uint32, indexes into values
-    values: list[bytes]  # the distinct encoded posting values
-    all_values: bool  # False: some postings have an empty value, which the postings writer drops
 
 
 def _chain(analyzer: Any) -> tuple[re.Pattern[str], Callable[[str], str], bool] | None:

@@ -20,7 +20,7 @@ from whoosh import writing
 from whoosh.qparser import OrGroup, QueryParser
 
 import searchkit
-from searchkit import analysis, fastwrite, indexer, store
+from searchkit import analysis, fastwrite, indexer, segmentwrite, store
 from searchkit.schema import build_schema
 from searchkit.textpostings import TextField
 from tests.conftest import write
@@ -209,7 +209,7 @@ def test_blocks_of_many_postings_and_the_generic_fallback(tmp_path: Path, monkey
     fast = _build(tmp_path, corpus, True, monkeypatch)
     _compare(std, fast)
     # Without the block-filling shortcut (another codec), the public add() path gives the same.
-    monkeypatch.setattr(fastwrite, "_supports_blocks", lambda pw: False)
+    monkeypatch.setattr(segmentwrite, "_supports_blocks", lambda pw: False)
     slow = tmp_path / "slow"
     indexer.update(slow, [corpus], rebuild=True)
     _compare(std, slow)
