@@ -280,3 +280,33 @@ def test_refreshed_searcher_sees_new_segment(tmp_path: Path) -> None:
             fastsearch.enabled = True
         assert _rows(res) == _rows(slow) and res.total == slow.total
         assert res.total != before or before == 0
+
+
+def test_remembered_term_infos_follow_updates(tmp_path: Path) -> None:
+    # Term infos are remembered per segment reader; a long-lived Index must still
+    # see deletions and new segments after an update, exactly as a fresh one does.
+    from searchkit import bm25f
+    from tests.conftest import write
+
+    def corpus(texts: dict[str, list[str]]) -> None:
+        for name, paras in texts.items():
+            write(tmp_path / "corpus", f"{name}.txt", f"Zoo news {name}\n\n" + "\n\n".join(paras) + "\n")
+
+    corpus({"a": ["The zebra escaped from the zoo.", "Keepers searched all night."],
+            "b": ["A zebra and a giraffe were born.", "Visitors queued to see them."]})
+    ix = Index.build([tmp_path / "corpus"], tmp_path / "ix", jobs=1)
+    try:
+        first = [(h.article_id, h.paragraph) for h in ix.search("zebra giraffe", per_article=False)]
+        assert sorted(first) == [("a", 1), ("b", 1)]
+        assert any(bm25f._term_infos.values())  # the readers remember what was looked up
+        corpus({"a": ["The lion escaped from the zoo.", "Keepers searched all night."],
+                "c": ["Zebra zebra: a second zebra foal arrived."]})
+        Index.build([tmp_path / "corpus"], tmp_path / "ix", jobs=1).close()
+        after = [(h.article_id, h.paragraph, round(h.score, 6)) for h in ix.search("zebra giraffe", per_article=False)]
+        with Index.open(tmp_path / "ix") as fresh:
+            want = [(h.article_id, h.paragraph, round(h.score, 6))
+                    for h in fresh.search("zebra giraffe", per_article=False)]
+        assert after == want
+        assert sorted((a, p) for a, p, _ in after) == [("b", 1), ("c", 1)]
+    finally:
+        ix.close()
