@@ -45,7 +45,7 @@ _term_infos: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Any]] = weakre
 
 
 def term_info(reader: Any, fieldname: str, text: str) -> Any | None:
-    """One segment reader's TermInfo for a word of a field, or None; remembered per reader.
+    """A reader's TermInfo for a word of a field, or None; remembered per reader.
 
     A word of a free-text query is looked up in every field and segment for its
     statistics, then again for its postings; each is a hash lookup in the term
@@ -70,7 +70,7 @@ def term_info(reader: Any, fieldname: str, text: str) -> Any | None:
 
 
 def postings(reader: Any, fieldname: str, text: str) -> matching.Matcher:
-    """The term's posting matcher on a segment reader, from its remembered TermInfo where the codec allows."""
+    """The term's posting matcher, from a segment reader's remembered TermInfo where the codec allows."""
     info = term_info(reader, fieldname, text)
     terms = getattr(reader, "_terms", None)
     codec = getattr(terms, "_codec", None)
@@ -79,10 +79,6 @@ def postings(reader: Any, fieldname: str, text: str) -> matching.Matcher:
     field = reader.schema[fieldname]
     tbytes = field.to_bytes(text)
     return codec.postings_reader(terms._postfile, info, field.format, term=(fieldname, tbytes), scorer=None)
-
-
-def _leaves(reader: Any) -> list[Any]:
-    return [r for r, _ in reader.leaf_readers()]
 
 
 def idf(doc_count: int, df: int) -> float:
@@ -180,7 +176,7 @@ class CombinedTerm(qcore.Query):
             return cached[1]
         df = 0
         avgs: dict[str, float] = {}
-        leaves = _leaves(parent.reader())
+        leaves = [leaf for leaf, _ in parent.reader().leaf_readers()]
         for fieldname, weight, _ in self.fields:
             if weight > 0 and fieldname in parent.schema:
                 infos = [term_info(leaf, fieldname, self.text) for leaf in leaves]
@@ -195,18 +191,11 @@ class CombinedTerm(qcore.Query):
         doc_count, df, avgs = self.statistics(searcher.get_parent())
         children: list[tuple[matching.Matcher, Any, float, float]] = []
         for fieldname, weight, b in self.fields:
-            if fieldname not in avgs:
+            if fieldname not in avgs or term_info(reader, fieldname, self.text) is None:
                 continue
-            if reader.is_atomic():  # one segment: its remembered term info
-                if term_info(reader, fieldname, self.text) is None:
-                    continue
-                m = postings(reader, fieldname, self.text)
-            else:
-                if (fieldname, self.text) not in reader:
-                    continue
-                # The reader's matcher, not the searcher's: that one also builds a Whoosh
-                # BM25 scorer per field (more index lookups) that this scoring never uses.
-                m = reader.postings(fieldname, self.text)
+            # The reader's matcher, not the searcher's: that one also builds a Whoosh
+            # BM25 scorer per field (more index lookups) that this scoring never uses.
+            m = postings(reader, fieldname, self.text)
             # tf_f * w_f / (1 - b + b * len / avg) == tf_f / (c0 + c1 * len)
             children.append((m, field_lengths(reader, fieldname), (1.0 - b) / weight, b / (avgs[fieldname] * weight)))
         if not children:

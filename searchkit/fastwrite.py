@@ -42,7 +42,6 @@ from typing import Any, NamedTuple
 from whoosh.analysis import IDTokenizer
 from whoosh.columns import NumericColumn
 from whoosh.formats import Existence
-
 from whoosh.util.numeric import length_to_byte
 
 from searchkit.segmentwrite import Grouped, write_field
@@ -201,6 +200,7 @@ class _FieldPlan(NamedTuple):
     stored: bool
     column: Any  # the field's column type, or None
     text: TextField | None  # the fast analysis of a text field
+    indexer: _FieldIndexer | None  # its own index() for other values (and a text field's non-strings)
 
 
 class _SegmentBatch:
@@ -257,7 +257,8 @@ class _SegmentBatch:
                     if plan.scorable:
                         length = len(ids) - ids.count(-1)
                 else:
-                    posts = self.owner.indexer(name).postings(value)
+                    assert plan.indexer is not None
+                    posts = plan.indexer.postings(value)
                     table = self.postings.get(name)
                     if table is None:
                         table = self.postings[name] = _FieldPostings()
@@ -428,11 +429,11 @@ class FastWriter:
         self.segments: list[Any] = []
         self.documents = 0
         self._batch: _SegmentBatch | None = None
-        self._indexers: dict[str, _FieldIndexer] = {}
         self.plans = {
             name: _FieldPlan(
                 field, bool(field.indexed), bool(field.scorable), bool(field.stored), field.column_type or None,
                 TextField.create(field) if field.indexed else None,
+                _FieldIndexer(field) if field.indexed else None,
             )
             for name, field in self.schema.items()
         }
@@ -453,13 +454,6 @@ class FastWriter:
             if field.vector or field.separate_spelling():
                 return None
         return cls(writer, max_postings)
-
-    def indexer(self, name: str) -> _FieldIndexer:
-        ix = self._indexers.get(name)
-        if ix is None:
-            ix = self._indexers[name] = _FieldIndexer(self.schema[name])
-        return ix
-
 
     def add(self, doc: dict[str, Any]) -> None:
         """Add one document (the keyword arguments add_document would get)."""
