@@ -13,9 +13,11 @@ Examples per target come from the hypothesis profile `searchkit-fuzz`
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
+import re
 import string
 from pathlib import Path
 
@@ -106,6 +108,41 @@ def test_quote_extractor(paragraphs: list[str]) -> None:
             assert 0 <= q.start <= q.end <= len(par)
             assert par[q.start:q.end] == q.text
             assert q.speaker is None or isinstance(q.speaker, str)
+
+
+# Text for the tokenizer's fast paths: dots in every position, marks glued to words, non-ASCII words.
+TOKEN_TEXT = st.one_of(
+    NEWSY,
+    st.lists(st.sampled_from(["U.S.", "3.5", "...", ".", "..", "a..b", ".5", "5.", "said.", "“Hello", "café",
+                              "£3bn", "a—b", "—", "\u00a0", "It's", "don’t", "x_y", "ﬁnance", "K", " ", "\n"]),
+             max_size=30).map("".join),
+)
+
+
+@FUZZ
+@given(text=TOKEN_TEXT)
+def test_fast_tokenizer_paths_match_the_regex(text: str) -> None:
+    from searchkit import analysis, articles, documents
+    from searchkit.textpostings import TextField
+
+    want = analysis.TOKEN_PATTERN.findall(text)
+    runs = analysis.token_runs(text)
+    if text.isascii():
+        assert [r.decode("ascii") for r in runs] == want
+        assert [w.decode("ascii") for w in analysis.ascii_words(text)] == re.findall(r"\w+", text)
+    else:  # a run may hold no token, one inside other characters, or several; never part of one
+        assert [t for r in runs for t in analysis.TOKEN_PATTERN.findall(r.decode("utf-8", "surrogatepass"))] == want
+    field = build_schema()["body"]
+    fast = TextField.create(field)
+    assert fast is not None
+    tokens = [(t.text, t.pos) for t in field.analyzer(text, positions=True)]
+    terms, first = fast.terms_of(text)
+    assert [(t, first + i) for i, t in enumerate(terms)] == tokens
+    assert articles._clean(text) == " ".join(articles._CONTROL.sub("", text).split())
+    assert articles._lines(text) == articles._NEWLINE.split(text)
+    words = re.findall(r"\w+", text.lower())
+    expected = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=10).hexdigest() if len(words) >= 8 else ""
+    assert documents.wire_key(text) == expected
 
 
 QUERY_TEXT = st.one_of(
