@@ -3,7 +3,8 @@
 Whoosh hands out postings one at a time through matcher objects. For the W3
 codec this module reads a term's postings a whole block at a time (document
 numbers and term frequencies, never the positions, which are most of a block's
-bytes) and a field's one-byte length column in one piece. Anything laid out
+bytes) and a field's one-byte length column in one piece. Blocks searchkit
+wrote (`pickleops`) are read with numpy, without unpickling. Anything laid out
 differently is read through the public, one-at-a-time API instead, so other
 Whoosh versions still give the same arrays, only slower.
 """
@@ -11,14 +12,14 @@ Whoosh versions still give the same arrays, only slower.
 from __future__ import annotations
 
 import pickle
+import struct
 import zlib
 from typing import Any
 
-try:
-    import numpy as np
-except ImportError:  # pragma: no cover - fastsearch then leaves every query to Whoosh
-    np = None
+import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
+
+from searchkit import pickleops
 
 _W3_ATTRS = ("_postfile", "_dataoffset", "_nextoffset", "_compression", "_goto", "_lastblock", "_blocklength",
              "_maxid")
@@ -45,20 +46,71 @@ def read_postings(m: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
-#: Where a W3 posting block's pickled values (positions) start: the tuple of
-#: `_codecs.encode(...)` calls protocol 2 writes for bytes. Only ids and weights
-#: are needed, so the block is unpickled up to there (and decompressed no
-#: further), which is most of the cost of reading a block.
+#: Where a W3 posting block's pickled values (positions) start in a block
+#: Whoosh pickled (protocol 2): the tuple of `_codecs.encode(...)` calls it
+#: writes for bytes. Only ids and weights are needed, so such a block is
+#: unpickled up to there (and decompressed no further).
 _VALUES_START = b"(c_codecs\nencode\n"
 _NO_VALUES = b"N\x87."  # push None, make the (ids, weights, values) 3-tuple, stop
 
 
+_W3_MAGIC = b"W3Bl"  # whoosh3.WHOOSH3_HEADER_MAGIC: a posting list starts with it
+_BLOCK_SIZE = struct.Struct("!i")  # a block's byte length; negative for the last block
+
+
+def _w3_list(m: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """A whole posting list searchkit wrote, in one read and a few numpy calls a block; None for any other."""
+    start, length = getattr(m, "_startoffset", None), getattr(m, "_length", None)
+    if type(length) is tuple and len(length) == 1:  # W3TermInfo.from_bytes keeps unpack_int's tuple
+        length = length[0]
+    if type(start) is not int or type(length) is not int or length <= 0:
+        return None
+    raw = m._postfile.get(start, length)
+    if raw[:4] != _W3_MAGIC:
+        return None
+    pos, end = 4, len(raw)
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    last = 0
+    final = False
+    while not final and pos + 4 <= end:
+        size = _BLOCK_SIZE.unpack_from(raw, pos)[0]
+        pos += 4
+        final = size < 0
+        size = -size if final else size
+        info = pickleops.read_block_info(raw, pos)
+        if info is None:
+            return None
+        count, maxid, compression = info
+        data = raw[pos + pickleops.INFO_SIZE : pos + size]
+        if compression:
+            data = zlib.decompressobj().decompress(data, pickleops.block_prefix(count))
+        block = pickleops.block_ids_weights(data, count)
+        if block is None:
+            return None
+        block[0][0] -= last  # a block's first id is absolute; make it a delta
+        ids.append(block[0])
+        weights.append(block[1])
+        last = maxid
+        pos += size
+    if not final or not ids:
+        return None
+    if len(ids) == 1:
+        return np.cumsum(ids[0]), weights[0]
+    return np.cumsum(np.concatenate(ids)), np.concatenate(weights)
+
+
 def _w3_block(m: Any) -> tuple[Any, Any]:
-    """(delta-coded ids, weights) of the W3 block the matcher is on."""
+    """(delta-coded ids, weights) of the W3 block the matcher is on, as numpy arrays."""
     data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
+    count = m._blocklength
     if m._compression:
         unzip = zlib.decompressobj()
-        raw = unzip.decompress(data, 4096)
+        # A block searchkit wrote has its ids and weights in its first bytes.
+        raw = unzip.decompress(data, pickleops.block_prefix(count))
+        ours = pickleops.block_ids_weights(raw, count)
+        if ours is not None:
+            return ours
         cut = raw.find(_VALUES_START)
         while cut < 0 and unzip.unconsumed_tail:
             raw += unzip.decompress(unzip.unconsumed_tail, 4096)
@@ -67,36 +119,41 @@ def _w3_block(m: Any) -> tuple[Any, Any]:
             raw += unzip.flush()
     else:
         raw = data
+        ours = pickleops.block_ids_weights(raw, count)
+        if ours is not None:
+            return ours
         cut = raw.find(_VALUES_START)
-    block = pickle.loads(raw[:cut] + _NO_VALUES if cut >= 0 else raw)
-    return block[0], block[1]
+    ids, weights = pickle.loads(raw[:cut] + _NO_VALUES if cut >= 0 else raw)[:2]
+    if weights is None:
+        weights = 1.0
+    if isinstance(weights, float):
+        weights = [weights] * count
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
 def _w3_postings(m: Any) -> tuple[np.ndarray, np.ndarray]:
     """Block by block: never step through single postings, never decode positions."""
+    whole = _w3_list(m)
+    if whole is not None:
+        return whole
     m.reset()
-    deltas: list[int] = []
-    weights: list[float] = []
+    deltas: list[Any] = []
+    weights: list[Any] = []
     last = 0
     while True:
         ids, ws = _w3_block(m)
-        count = m._blocklength
-        if len(ids) != count:
+        if len(ids) != m._blocklength or len(ws) != len(ids):
             raise ValueError("unexpected posting block")
-        start = len(deltas)
-        deltas.extend(ids)
-        deltas[start] -= last  # a block's first id is absolute; make it a delta
+        ids[0] -= last  # a block's first id is absolute; make it a delta
+        deltas.append(ids)
+        weights.append(ws)
         last = m._maxid
-        if ws is None:
-            weights.extend([1.0] * count)
-        elif isinstance(ws, float):
-            weights.extend([ws] * count)
-        else:
-            weights.extend(ws)
         if m._lastblock:
             break
         m._goto(m._nextoffset)
-    return np.cumsum(np.array(deltas, dtype=np.int64)), np.array(weights, dtype=np.float64)
+    if len(deltas) == 1:
+        return np.cumsum(deltas[0]), weights[0]
+    return np.cumsum(np.concatenate(deltas)), np.concatenate(weights)
 
 
 def length_bytes(reader: Any, fieldname: str, size: int) -> np.ndarray | None:

@@ -6,20 +6,22 @@ codec's field writer: for the whoosh3 codec directly into its postings file and
 term table, a window of terms at a time, with the per-posting work (delta
 coding, block minima and maxima, weight sums) done by numpy; for any other
 field writer through its public one-posting-at-a-time calls. The bytes are
-those Whoosh's own writer produces, except that block data is pickled with
-protocol 4 (see `_BLOCK_PICKLE`) and small blocks are left uncompressed;
-readers honour both.
+those Whoosh's own writer produces, except that block data is pickled by
+`pickleops` (ids and weights at a fixed width, which `postings` reads without
+unpickling) and small blocks are left uncompressed; readers honour both.
 """
 
 from __future__ import annotations
 
-import pickle
 import zlib
 from array import array
 from typing import Any, NamedTuple
 
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length
+
+from searchkit import pickleops
+from searchkit.pickleops import MARK, NONE, STOP, TUPLE, TUPLE3
 
 #: Posting blocks with fewer postings are written uncompressed: zlib costs more
 #: time on them than it saves bytes (the block header records the choice, and
@@ -73,30 +75,27 @@ def _supports_blocks(fieldwriter: Any) -> bool:
 
     return (
         pw._inlinelimit <= 1  # no posting list is ever inlined in the term info
+        and pw._blocklimit < 1 << 16  # a block's count is written in two bytes
         and not pw._byteids
         and hasattr(whoosh3, "WHOOSH3_HEADER_MAGIC")
         and getattr(getattr(whoosh3, "W3TermInfo", None), "_struct", None) is not None
     )
 
 
-#: Postings turned into Python lists at a time by `_write_w3_terms` (whole terms).
+#: Postings whose block bytes are made at a time by `_write_w3_terms` (whole terms).
 WINDOW_POSTINGS = 1 << 18
-#: Pickle protocol of a block's data. Whoosh writes protocol 2, which pickles
-#: each bytes value (the encoded positions) through a codecs call: 14x slower
-#: and 2.5x larger after zlib than protocol 4. Readers call pickle.loads, which
-#: reads either.
-_BLOCK_PICKLE = 4
 
 
 def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | None) -> None:
     """Write the field's posting lists and term-table rows in the whoosh3 format, a window at a time.
 
-    The bytes are those W3PostingsWriter writes after a run of add_posting
-    calls (a header tag, then blocks of `_blocklimit` postings: the pickled
-    block info and the pickled, maybe compressed, delta-coded docnums, weights
-    and values), and the term-table row is W3TermInfo's. What Whoosh computes
-    per posting in Python (deltas, block minima and maxima, weight sums) is
-    computed here with numpy for a window of terms at once.
+    The layout is W3PostingsWriter's (a header tag, then blocks of
+    `_blocklimit` postings: the pickled block info and the block data, maybe
+    compressed), and the term-table row is W3TermInfo's. What Whoosh computes
+    per posting in Python (deltas, block minima and maxima, weight sums, the
+    pickled data) is computed here with numpy for a window of terms at once;
+    the data's pickle opcodes are written directly (`pickleops`), so readers
+    unpickle the same tuples Whoosh's would hold.
     """
     import numpy as np
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
@@ -107,11 +106,14 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
     postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
     prefix = pack_ushort(fieldwriter._fieldid)
     pack_info = W3TermInfo._struct.pack
-    dumps, compress = pickle.dumps, zlib.compress
+    compress, block_info = zlib.compress, pickleops.block_info
     lengths = np.frombuffer(lens, dtype=np.uint8) if lens is not None else None
-    table = g.values
     starts = g.starts
     nterms = len(g.terms)
+    if fixed is None or fixed < 0:  # variable-size values, each pushed by its own opcode
+        # The postings writer keeps only non-empty values: an empty one pushes nothing.
+        ops = [pickleops.bytes_op(v) if v else b"" for v in g.values]
+        op_lens = np.fromiter(map(len, ops), dtype=np.int64, count=len(ops))
     t0 = 0
     while t0 < nterms:
         # Whole terms, about WINDOW_POSTINGS postings (one term may be more).
@@ -142,9 +144,22 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
             l_max = np.maximum.reduceat(lb, bstarts).tolist()
         else:  # unscored field: no lengths
             l_min = l_max = [0] * len(bstarts)
-        dl, wl, bl = deltas.tolist(), weights.tolist(), bounds.tolist()
+        bl = bounds.tolist()
         firsts = docs[tstarts[:-1]].tolist()
-        vals = list(map(table.__getitem__, g.value_ids[p0:p1].tolist())) if fixed != 0 else None
+        # The window's ids and weights as opcodes, fixed width: block b's are a slice.
+        id_ops = pickleops.fixed_ints(deltas)
+        weight_ops = pickleops.fixed_floats(weights)
+        vids = g.value_ids[p0:p1]
+        if fixed == 0:  # no values
+            value_ops, voff = None, None
+        elif fixed is not None and fixed > 0:  # one byte string of the block's values, back to back
+            value_ops = b"".join(map(g.values.__getitem__, vids.tolist()))
+            voff = None
+        else:
+            value_ops = b"".join(map(ops.__getitem__, vids.tolist()))
+            voff = np.zeros(len(vids) + 1, dtype=np.int64)
+            np.cumsum(op_lens[vids], out=voff[1:])
+            voff = voff[bounds].tolist()  # where each block's values start
         blobs, rows = [], []
         offset = postfile.tell()
         for ti in range(t1 - t0):
@@ -153,18 +168,23 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
             for b in range(b0, b1):
                 s, e = bl[b], bl[b + 1]
                 lo, hi = b_min[b], b_max[b]
-                mini_w = None if lo == hi == 1.0 else wl[s] if lo == hi else tuple(wl[s:e])
-                if vals is None:  # fixed size 0: no values
-                    mini_v = None
-                elif fixed is not None and fixed > 0:
-                    mini_v = b"".join(vals[s:e])
-                else:  # the postings writer keeps only non-empty values
-                    mini_v = tuple(vals[s:e] if g.all_values else [v for v in vals[s:e] if v])
-                data = dumps((tuple(dl[s:e]), mini_w, mini_v), _BLOCK_PICKLE)
+                if lo == hi == 1.0:
+                    w = NONE
+                elif lo == hi:
+                    w = weight_ops[9 * s : 9 * s + 9]
+                else:
+                    w = MARK + weight_ops[9 * s : 9 * e] + TUPLE
+                if value_ops is None:
+                    v = NONE
+                elif voff is None:
+                    v = pickleops.bytes_op(value_ops[fixed * s : fixed * e])
+                else:
+                    v = MARK + value_ops[voff[b] : voff[b + 1]] + TUPLE
+                data = b"".join((MARK, id_ops[5 * s : 5 * e], TUPLE, w, v, TUPLE3, STOP))
                 comp = level if e - s >= COMPRESS_MIN_POSTINGS else 0
                 if comp:
                     data = compress(data, comp)
-                info = dumps((e - s, b_last[b], hi, comp, l_min[b], l_max[b]), 2)
+                info = block_info(e - s, b_last[b], hi, comp, l_min[b], l_max[b])
                 size = len(info) + len(data)
                 parts += (pack_int(-size if b == b1 - 1 else size), info, data)  # negative: the last block
             blob = b"".join(parts)

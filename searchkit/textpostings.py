@@ -15,7 +15,6 @@ analyzer and format would index (tests/test_fastwrite.py compares the two).
 
 from __future__ import annotations
 
-import pickle
 import re
 from array import array
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from whoosh import formats
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.system import pack_uint
 
+from searchkit import pickleops
 from searchkit.analysis import TOKEN_PATTERN, token_runs
 from searchkit.segmentwrite import Grouped
 
@@ -164,12 +164,18 @@ class TextField:
         first = next((i for i, n in enumerate(ids) if n >= 0), 0)
         return [self.terms[n] for n in ids if n >= 0], first
 
-    def single(self, fmt: Any, upto: int) -> list[bytes]:
+    def single(self, upto: int) -> list[bytes]:
         """Encoded one-position values for positions 0..upto, made once for the build."""
         table = self._single
         while len(table) <= upto:
-            table.append(fmt.encode([len(table)]))
+            table.append(_positions_value(1, pickleops.small_ints([len(table)])[0]))
         return table
+
+
+def _positions_value(count: int, ops: bytes) -> bytes:
+    # Positions.encode's layout, a count and then the pickled list of deltas; the
+    # list is written as opcodes: 5 bytes for one small delta, pickle.dumps(deltas, 2) takes 9.
+    return pack_uint(count) + pickleops.int_list(ops)
 
 
 class TextBatch:
@@ -243,23 +249,21 @@ class TextBatch:
             values = [pack_uint(c) for c in range(int(counts.max(initial=1)) + 1)]
             return Grouped([t for t, _ in keyed], tstarts, pdocs, weights, counts.astype(np.uint32), values, True)
         # Positions: a one-position value is shared by every posting at that position.
-        values = list(field.single(fmt, int(pos.max(initial=0))))
+        values = list(field.single(int(pos.max(initial=0))))
         vids = pos[gs].astype(np.uint32)
         repeated = np.flatnonzero(counts > 1)
         if len(repeated):
-            # Several positions: the format's encoding (a count, then the pickled deltas).
+            # Several positions: the first, then the gaps.
             rpos = pos[np.repeat(counts > 1, counts)]
             rcounts = counts[repeated]
             deltas = rpos.copy()
             deltas[1:] -= rpos[:-1]
             rstarts = np.cumsum(rcounts) - rcounts
             deltas[rstarts] = rpos[rstarts]
-            dl = deltas.tolist()
-            dumps = pickle.dumps
+            ops, offsets = pickleops.small_ints(deltas)
+            cut = offsets[np.append(rstarts, len(deltas))].tolist()  # value k's opcodes: cut[k]:cut[k + 1]
             at = len(values)
             vids[repeated] = np.arange(at, at + len(repeated), dtype=np.uint32)
-            i = 0
-            for c in rcounts.tolist():
-                values.append(pack_uint(c) + dumps(dl[i : i + c], 2))
-                i += c
+            for k, c in enumerate(rcounts.tolist()):
+                values.append(_positions_value(c, ops[cut[k] : cut[k + 1]]))
         return Grouped([t for t, _ in keyed], tstarts, pdocs, weights, vids, values, True)

@@ -1,0 +1,137 @@
+"""Pickle streams built from numpy arrays, and read back without unpickling.
+
+Whoosh stores a posting block as a pickled ``(ids, weights, values)`` tuple
+and a position list as a pickled list of ints; its readers call
+`pickle.loads`. Making those Python objects only to pickle them costs more
+than the rest of writing a segment, so the writer emits the opcodes itself,
+for a whole window of postings at a time:
+
+- ids as BININT (``J`` and 4 little-endian bytes): a fixed width, so a reader
+  that knows a block's posting count finds the weights and values without
+  unpickling anything (`block_ids_weights`);
+- weights as BINFLOAT (``G`` and 8 big-endian bytes), also fixed;
+- position deltas as BININT1/BININT2/BININT (the smallest that fits);
+- byte strings as SHORT_BINBYTES/BINBYTES.
+
+A block's info tuple has one fixed opcode per item (`block_info`). Its data
+is ``( ids t weights values \\x87 .``: MARK, the ids, TUPLE, the weights
+(NONE, one float, or MARK floats TUPLE), the values, TUPLE3, STOP. Every
+opcode is one of pickle protocol 3 or lower, which every Python 3 reads.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+import numpy as np
+
+#: One BININT opcode and its operand, and one BINFLOAT opcode and its operand.
+INT_OP = np.dtype([("op", "u1"), ("v", "<i4")])
+FLOAT_OP = np.dtype([("op", "u1"), ("v", ">f8")])
+_J, _G = ord("J"), ord("G")
+MARK, TUPLE, TUPLE3, STOP, NONE = b"(", b"t", b"\x87", b".", b"N"
+_LIST = b"l"
+
+
+def fixed_ints(values: Any) -> bytes:
+    """BININT opcodes of `values` (each in -2**31..2**31-1), five bytes each."""
+    out = np.empty(len(values), dtype=INT_OP)
+    out["op"] = _J
+    out["v"] = values
+    return out.tobytes()
+
+
+def fixed_floats(values: Any) -> bytes:
+    """BINFLOAT opcodes of `values`, nine bytes each."""
+    out = np.empty(len(values), dtype=FLOAT_OP)
+    out["op"] = _G
+    out["v"] = values
+    return out.tobytes()
+
+
+def small_ints(values: Any) -> tuple[bytes, Any]:
+    """The shortest int opcode for each of `values` (0..2**31-1), and where each starts (len + 1 offsets)."""
+    v = np.asarray(values, dtype=np.int64)
+    width = np.where(v < 256, 2, np.where(v < 65536, 3, 5))
+    offsets = np.zeros(len(v) + 1, dtype=np.int64)
+    np.cumsum(width, out=offsets[1:])
+    buf = np.zeros(int(offsets[-1]), dtype=np.uint8)
+    at = offsets[:-1]
+    buf[at] = np.where(width == 2, ord("K"), np.where(width == 3, ord("M"), _J))
+    buf[at + 1] = v & 255
+    wide = width >= 3
+    buf[at[wide] + 2] = (v[wide] >> 8) & 255
+    widest = width == 5
+    buf[at[widest] + 3] = (v[widest] >> 16) & 255
+    buf[at[widest] + 4] = (v[widest] >> 24) & 255
+    return buf.tobytes(), offsets
+
+
+def int_list(ops: bytes) -> bytes:
+    """A pickle of the list whose int opcodes are `ops`: what loads() makes a list of ints."""
+    return MARK + ops + _LIST + STOP
+
+
+def bytes_op(value: bytes) -> bytes:
+    """The opcode that pushes `value`."""
+    n = len(value)
+    return (b"C" + bytes((n,)) if n < 256 else b"B" + struct.pack("<I", n)) + value
+
+
+# A block's info tuple (count, last id, max weight, compression, min and max
+# length byte) with one fixed opcode per item: 26 bytes, read with two unpacks.
+_INFO_HEAD = struct.Struct("<2sHci")  # MARK BININT2 count, BININT last id
+_INFO_TAIL = struct.Struct(">cdcBcBcB2s")  # BINFLOAT max weight, 3 x BININT1, TUPLE STOP
+INFO_SIZE = _INFO_HEAD.size + _INFO_TAIL.size
+_INFO_OPS = (b"(M", b"J", b"G", b"K", b"K", b"K", b"t.")
+
+
+def block_info(count: int, last: int, maxweight: float, compression: int, minlen: int, maxlen: int) -> bytes:
+    """The pickled info tuple of a posting block (count < 65536, the others as W3 keeps them)."""
+    return _INFO_HEAD.pack(b"(M", count, b"J", last) + _INFO_TAIL.pack(
+        b"G", maxweight, b"K", compression, b"K", minlen, b"K", maxlen, b"t."
+    )
+
+
+def read_block_info(raw: bytes, at: int) -> tuple[int, int, int] | None:
+    """(count, last id, compression) of a block info written by `block_info` at `at`; None for any other."""
+    if len(raw) < at + INFO_SIZE:
+        return None
+    mark, count, j, last = _INFO_HEAD.unpack_from(raw, at)
+    g, _, k1, compression, k2, _, k3, _, end = _INFO_TAIL.unpack_from(raw, at + _INFO_HEAD.size)
+    if (mark, j, g, k1, k2, k3, end) != _INFO_OPS:
+        return None
+    return count, last, compression
+
+
+def block_ids_weights(raw: bytes, count: int) -> tuple[Any, Any] | None:
+    """(ids, weights) of a block laid out as this module writes it, read with numpy; None for any other.
+
+    `raw` need only hold the block's first `block_prefix(count)` bytes. Blocks
+    pickled by Whoosh start with a PROTO opcode instead, and return None.
+    """
+    end = 1 + 5 * count
+    if len(raw) < end + 2 or raw[0] != MARK[0] or raw[end] != TUPLE[0]:
+        return None
+    ids = np.frombuffer(raw, dtype=INT_OP, count=count, offset=1)
+    if not (ids["op"] == _J).all():
+        return None
+    tag = raw[end + 1]
+    if tag == NONE[0]:
+        weights = np.ones(count)
+    elif tag == _G:
+        weights = np.full(count, struct.unpack(">d", raw[end + 2 : end + 10])[0])
+    elif tag == MARK[0] and len(raw) >= end + 3 + 9 * count and raw[end + 2 + 9 * count] == TUPLE[0]:
+        floats = np.frombuffer(raw, dtype=FLOAT_OP, count=count, offset=end + 2)
+        if not (floats["op"] == _G).all():
+            return None
+        weights = floats["v"].astype(np.float64)
+    else:
+        return None
+    return ids["v"].astype(np.int64), weights
+
+
+def block_prefix(count: int) -> int:
+    """How many bytes of a block hold its ids and weights, at most."""
+    return 4 + 14 * count
