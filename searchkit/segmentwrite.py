@@ -27,6 +27,10 @@ from searchkit.pickleops import MARK, NONE, STOP, TUPLE, TUPLE3
 #: time on them than it saves bytes (the block header records the choice, and
 #: every reader honours it).
 COMPRESS_MIN_POSTINGS = 16
+#: Postings per block (Whoosh's writer: 128). Readers take each block's count
+#: from its header; fewer, larger blocks cost less per posting to write and to
+#: read in bulk (see benchmarks/README.md).
+BLOCK_POSTINGS = 1024
 #: zlib level of posting blocks (at most the codec's). Measured on 100k
 #: paragraphs: level 1 takes a quarter less time than the codec's 3 for an index
 #: 0.3% larger.
@@ -75,7 +79,6 @@ def _supports_blocks(fieldwriter: Any) -> bool:
 
     return (
         pw._inlinelimit <= 1  # no posting list is ever inlined in the term info
-        and pw._blocklimit < 1 << 16  # a block's count is written in two bytes
         and not pw._byteids
         and hasattr(whoosh3, "WHOOSH3_HEADER_MAGIC")
         and getattr(getattr(whoosh3, "W3TermInfo", None), "_struct", None) is not None
@@ -90,7 +93,7 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
     """Write the field's posting lists and term-table rows in the whoosh3 format, a window at a time.
 
     The layout is W3PostingsWriter's (a header tag, then blocks of
-    `_blocklimit` postings: the pickled block info and the block data, maybe
+    `BLOCK_POSTINGS` postings: the pickled block info and the block data, maybe
     compressed), and the term-table row is W3TermInfo's. What Whoosh computes
     per posting in Python (deltas, block minima and maxima, weight sums, the
     pickled data) is computed here with numpy for a window of terms at once;
@@ -101,7 +104,7 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 
     pw = fieldwriter._postwriter
-    limit, level = pw._blocklimit, min(pw._compression, POSTINGS_LEVEL)
+    limit, level = BLOCK_POSTINGS, min(pw._compression, POSTINGS_LEVEL)
     fixed = fmt.fixed_value_size()
     postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
     prefix = pack_ushort(fieldwriter._fieldid)

@@ -203,11 +203,16 @@ def test_fast_build_equals_standard_build(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_blocks_of_many_postings_and_the_generic_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Terms in more documents than a postings block holds (128) span several blocks.
+    # Terms in more documents than a postings block holds span several blocks:
+    # Whoosh's blocks hold 128, ours BLOCK_POSTINGS (made small here too).
     corpus = _corpus(tmp_path / "corpus", articles=120, seed=3)
     std = _build(tmp_path, corpus, False, monkeypatch)
     fast = _build(tmp_path, corpus, True, monkeypatch)
     _compare(std, fast)
+    monkeypatch.setattr(segmentwrite, "BLOCK_POSTINGS", 20)
+    small = tmp_path / "small"
+    indexer.update(small, [corpus], rebuild=True)
+    _compare(std, small)
     # Without the block-filling shortcut (another codec), the public add() path gives the same.
     monkeypatch.setattr(segmentwrite, "_supports_blocks", lambda pw: False)
     slow = tmp_path / "slow"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchkit import fastwrite, indexer, pickleops, postings, store
+from searchkit import fastwrite, indexer, pickleops, postings, segmentwrite, store
 from tests.test_fastwrite import _corpus
 
 
@@ -90,9 +90,10 @@ def _every_posting_list(index_dir: Path) -> dict[tuple[str, bytes], tuple[list[i
 @pytest.mark.parametrize("fast", [True, False])
 def test_bulk_postings_read_equals_whoosh_s_matcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      fast: bool) -> None:
-    # 120 articles: the common words span several 128-posting blocks, some compressed.
+    # 120 articles: the common words span several blocks (Whoosh's hold 128, ours 64 here), some compressed.
     corpus = _corpus(tmp_path / "corpus", articles=120, seed=3)
     monkeypatch.setattr(fastwrite, "ENABLED", fast)
+    monkeypatch.setattr(segmentwrite, "BLOCK_POSTINGS", 64)
     whole = []
     real = postings._w3_list
     monkeypatch.setattr(postings, "_w3_list", lambda m: whole.append(real(m)) or whole[-1])
