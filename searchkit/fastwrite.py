@@ -55,6 +55,10 @@ ENABLED = True
 #: arrive, a few tens of bytes a token while the segment is being written.
 MAX_POSTINGS = 10_000_000
 
+#: Field lengths below this are turned into their length byte by a table lookup.
+_LENGTH_TABLE = 4096
+_LENGTH_BYTE = [length_to_byte(n) for n in range(_LENGTH_TABLE)]
+
 #: Non-text field values whose postings are remembered (per field).
 GENERIC_CACHE_SIZE = 4096
 
@@ -239,6 +243,7 @@ class _SegmentBatch:
     def add(self, doc: dict[str, Any]) -> None:
         docnum = self.doccount
         plans = self.owner.plans
+        texts, lengths = self.text, self.lengths
         stored = {}
         for name in sorted(doc):  # add_document's order, so stored dicts come out the same
             value = doc[name]
@@ -246,33 +251,24 @@ class _SegmentBatch:
                 continue
             plan = plans[name]
             if plan.indexed:
-                length = 0
                 if plan.text is not None and isinstance(value, str):
                     ids = plan.text.ids(value)
-                    batch = self.text.get(name)
+                    batch = texts.get(name)
                     if batch is None:
-                        batch = self.text[name] = TextBatch()
+                        batch = texts[name] = TextBatch()
                     batch.add(docnum, ids)
                     self.npostings += len(ids)
-                    if plan.scorable:
-                        length = len(ids) - ids.count(-1)
+                    length = len(ids) - ids.count(-1) if plan.scorable else 0
                 else:
-                    assert plan.indexer is not None
-                    posts = plan.indexer.postings(value)
-                    table = self.postings.get(name)
-                    if table is None:
-                        table = self.postings[name] = _FieldPostings()
-                    table.add(docnum, posts)
-                    self.npostings += len(posts.terms)
-                    length = posts.length
+                    length = self._add_other(name, plan, docnum, value)
                 if length:
-                    lens = self.lengths.get(name)
+                    lens = lengths.get(name)
                     if lens is None:
-                        lens = self.lengths[name] = array("B")
+                        lens = lengths[name] = array("B")
                         self.totals[name] = 0
                     if len(lens) < docnum:
                         lens.extend(bytes(docnum - len(lens)))
-                    lens.append(length_to_byte(length))
+                    lens.append(_LENGTH_BYTE[length] if length < _LENGTH_TABLE else length_to_byte(length))
                     self.totals[name] += length
             if plan.stored:
                 stored[name] = value
@@ -281,6 +277,17 @@ class _SegmentBatch:
         if stored:
             self.stored.add(docnum, stored)
         self.doccount += 1
+
+    def _add_other(self, name: str, plan: _FieldPlan, docnum: int, value: Any) -> int:
+        """Add a non-text value's postings; return the length it adds to the field."""
+        assert plan.indexer is not None
+        posts = plan.indexer.postings(value)
+        table = self.postings.get(name)
+        if table is None:
+            table = self.postings[name] = _FieldPostings()
+        table.add(docnum, posts)
+        self.npostings += len(posts.terms)
+        return posts.length
 
     def _close_documents(self) -> None:
         """Write the length columns and close the per-document writer, as its own close would after finish_doc."""
