@@ -9,7 +9,8 @@ for a whole window of postings at a time:
 - ids as BININT (``J`` and 4 little-endian bytes): a fixed width, so a reader
   that knows a block's posting count finds the weights and values without
   unpickling anything (`block_ids_weights`);
-- weights as BINFLOAT (``G`` and 8 big-endian bytes), also fixed;
+- weights as BINFLOAT (``G`` and 8 big-endian bytes), or as BININT1 (``K``
+  and a byte) when they are all term frequencies below 256: fixed width too;
 - position deltas as BININT1/BININT2/BININT (the smallest that fits);
 - byte strings as SHORT_BINBYTES/BINBYTES.
 
@@ -29,7 +30,9 @@ import numpy as np
 #: One BININT opcode and its operand, and one BINFLOAT opcode and its operand.
 INT_OP = np.dtype([("op", "u1"), ("v", "<i4")])
 FLOAT_OP = np.dtype([("op", "u1"), ("v", ">f8")])
-_J, _G = ord("J"), ord("G")
+#: One BININT1 opcode and its operand (weights that are small whole numbers).
+BYTE_OP = np.dtype([("op", "u1"), ("v", "u1")])
+_J, _G, _K = ord("J"), ord("G"), ord("K")
 MARK, TUPLE, TUPLE3, STOP, NONE = b"(", b"t", b"\x87", b".", b"N"
 _LIST = b"l"
 
@@ -48,6 +51,21 @@ def fixed_floats(values: Any) -> bytes:
     out["op"] = _G
     out["v"] = values
     return out.tobytes()
+
+
+def fixed_weights(values: Any) -> tuple[bytes, int]:
+    """Opcodes of `values` (weights) and their width: BININT1 when all are whole numbers below 256, else BINFLOAT.
+
+    Term frequencies are such numbers: two bytes each instead of nine, and
+    loads() gives ints, which are equal to the floats.
+    """
+    v = np.asarray(values)
+    if len(v) and v.min() >= 0 and v.max() < 256 and (v == np.floor(v)).all():
+        out = np.empty(len(v), dtype=BYTE_OP)
+        out["op"] = _K
+        out["v"] = v
+        return out.tobytes(), 2
+    return fixed_floats(v), 9
 
 
 def small_ints(values: Any) -> tuple[bytes, Any]:
@@ -105,10 +123,13 @@ def read_block_info(raw: bytes, at: int) -> tuple[int, int, int] | None:
     return count, last, compression
 
 
+_WEIGHT_OPS = {_G: (_G, FLOAT_OP), _K: (_K, BYTE_OP)}  # a tuple of weights: its opcode -> item layout
+
+
 def block_ids_weights(raw: bytes, count: int) -> tuple[Any, Any] | None:
     """(ids, weights) of a block laid out as this module writes it, read with numpy; None for any other.
 
-    `raw` need only hold the block's first `block_prefix(count)` bytes. Blocks
+    `raw` need only hold the block's first `block_prefix` bytes. Blocks
     pickled by Whoosh start with a PROTO opcode instead, and return None.
     """
     end = 1 + 5 * count
@@ -122,16 +143,35 @@ def block_ids_weights(raw: bytes, count: int) -> tuple[Any, Any] | None:
         weights = np.ones(count)
     elif tag == _G:
         weights = np.full(count, struct.unpack(">d", raw[end + 2 : end + 10])[0])
-    elif tag == MARK[0] and len(raw) >= end + 3 + 9 * count and raw[end + 2 + 9 * count] == TUPLE[0]:
-        floats = np.frombuffer(raw, dtype=FLOAT_OP, count=count, offset=end + 2)
-        if not (floats["op"] == _G).all():
+    elif tag == MARK[0] and len(raw) > end + 2 and raw[end + 2] in _WEIGHT_OPS:
+        op, dtype = _WEIGHT_OPS[raw[end + 2]]
+        close = end + 2 + dtype.itemsize * count
+        if len(raw) <= close or raw[close] != TUPLE[0]:
             return None
-        weights = floats["v"].astype(np.float64)
+        items = np.frombuffer(raw, dtype=dtype, count=count, offset=end + 2)
+        if not (items["op"] == op).all():
+            return None
+        weights = items["v"].astype(np.float64)
     else:
         return None
     return ids["v"].astype(np.int64), weights
 
 
-def block_prefix(count: int) -> int:
-    """How many bytes of a block hold its ids and weights, at most."""
-    return 4 + 14 * count
+def block_head(count: int) -> int:
+    """How many bytes of a block tell how long its ids and weights are (`block_prefix`)."""
+    return 5 * count + 4  # MARK, the ids, TUPLE, then the weights' first two opcode bytes
+
+
+def block_prefix(head: bytes, count: int) -> int:
+    """How many bytes of a block hold its ids and weights, from its first `block_head(count)` bytes (0: not ours)."""
+    at = 5 * count + 2
+    if len(head) < at + 1:
+        return 0
+    tag = head[at]
+    if tag == NONE[0]:
+        return at + 1
+    if tag == _G:
+        return at + 9
+    if tag == MARK[0] and len(head) > at + 1 and head[at + 1] in _WEIGHT_OPS:
+        return at + 2 + _WEIGHT_OPS[head[at + 1]][1].itemsize * count
+    return 0

@@ -83,8 +83,11 @@ def _w3_list(m: Any) -> tuple[np.ndarray, np.ndarray] | None:
             return None
         count, maxid, compression = info
         data = raw[pos + pickleops.INFO_SIZE : pos + size]
-        if compression:
-            data = zlib.decompressobj().decompress(data, pickleops.block_prefix(count))
+        if compression:  # inflate the ids and weights only: the positions are most of the bytes
+            unzip = zlib.decompressobj()
+            head = unzip.decompress(data, pickleops.block_head(count))
+            more = pickleops.block_prefix(head, count) - len(head)
+            data = head + unzip.decompress(unzip.unconsumed_tail, more) if more > 0 else head
         block = pickleops.block_ids_weights(data, count)
         if block is None:
             return None
@@ -107,7 +110,10 @@ def _w3_block(m: Any) -> tuple[Any, Any]:
     if m._compression:
         unzip = zlib.decompressobj()
         # A block searchkit wrote has its ids and weights in its first bytes.
-        raw = unzip.decompress(data, pickleops.block_prefix(count))
+        raw = unzip.decompress(data, pickleops.block_head(count))
+        more = pickleops.block_prefix(raw, count) - len(raw)
+        if more > 0:
+            raw += unzip.decompress(unzip.unconsumed_tail, more)
         ours = pickleops.block_ids_weights(raw, count)
         if ours is not None:
             return ours

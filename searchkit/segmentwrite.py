@@ -151,7 +151,7 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
         firsts = docs[tstarts[:-1]].tolist()
         # The window's ids and weights as opcodes, fixed width: block b's are a slice.
         id_ops = pickleops.fixed_ints(deltas)
-        weight_ops = pickleops.fixed_floats(weights)
+        weight_ops, wide = pickleops.fixed_weights(weights)
         vids = g.value_ids[p0:p1]
         if fixed == 0:  # no values
             value_ops, voff = None, None
@@ -173,10 +173,10 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
                 lo, hi = b_min[b], b_max[b]
                 if lo == hi == 1.0:
                     w = NONE
-                elif lo == hi:
-                    w = weight_ops[9 * s : 9 * s + 9]
+                elif lo == hi:  # one float for the block (Whoosh's readers want a float here)
+                    w = pickleops.fixed_floats((lo,))
                 else:
-                    w = MARK + weight_ops[9 * s : 9 * e] + TUPLE
+                    w = MARK + weight_ops[wide * s : wide * e] + TUPLE
                 if value_ops is None:
                     v = NONE
                 elif voff is None:

@@ -18,13 +18,16 @@ from tests.test_fastwrite import _corpus
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(
     ids=st.lists(st.integers(0, 2**31 - 1), min_size=1, max_size=40),
-    weights=st.one_of(st.none(), st.floats(0, 1e6, allow_nan=False), st.lists(st.floats(0, 1e6), min_size=1)),
+    weights=st.one_of(st.none(), st.floats(0, 1e6, allow_nan=False), st.lists(st.floats(0, 1e6), min_size=1),
+                      st.lists(st.integers(0, 255).map(float), min_size=1)),  # term frequencies
     values=st.lists(st.binary(max_size=300), max_size=40),
 )
 def test_a_block_unpickles_to_what_whoosh_would_pickle(ids: list[int], weights: Any, values: list[bytes]) -> None:
     if isinstance(weights, list):
         weights = (weights * len(ids))[: len(ids)]
-        w = pickleops.MARK + pickleops.fixed_floats(weights) + pickleops.TUPLE
+        ops, width = pickleops.fixed_weights(weights)
+        assert width == (2 if all(x.is_integer() and x < 256 for x in weights) else 9)
+        w = pickleops.MARK + ops + pickleops.TUPLE
     elif isinstance(weights, float):
         w = pickleops.fixed_floats([weights])
     else:
@@ -34,7 +37,8 @@ def test_a_block_unpickles_to_what_whoosh_would_pickle(ids: list[int], weights: 
                       pickleops.STOP))
     want_w = tuple(weights) if isinstance(weights, list) else weights
     assert pickle.loads(block) == (tuple(ids), want_w, tuple(values))
-    got = pickleops.block_ids_weights(block[: pickleops.block_prefix(len(ids))], len(ids))
+    head = block[: pickleops.block_head(len(ids))]
+    got = pickleops.block_ids_weights(block[: pickleops.block_prefix(head, len(ids))], len(ids))
     assert got is not None
     assert got[0].tolist() == ids
     n = len(ids)
