@@ -44,7 +44,7 @@ from whoosh.columns import NumericColumn
 from whoosh.formats import Existence
 from whoosh.util.numeric import length_to_byte
 
-from searchkit.segmentwrite import Grouped, write_field
+from searchkit.segmentwrite import Grouped, by_term, write_field
 from searchkit.textpostings import TextBatch, TextField
 
 #: Set to False to make `FastWriter.create` decline (tests compare both paths).
@@ -177,7 +177,7 @@ class _FieldPostings:
         )
         key = rank[np.frombuffer(self.term_ids, dtype=np.uint32)]
         self.term_ids = array("I")
-        order = np.argsort(key, kind="stable")  # stable: docnums stay ascending per term
+        order = by_term(key, len(keyed))  # stable: docnums stay ascending per term
         starts = np.zeros(len(keyed) + 1, dtype=np.int64)
         np.cumsum(np.bincount(key, minlength=len(keyed)), out=starts[1:])
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]

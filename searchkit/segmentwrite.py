@@ -49,6 +49,19 @@ class Grouped(NamedTuple):
     all_values: bool  # False: some postings have an empty value, which the postings writer drops
 
 
+def by_term(key: Any, nterms: int) -> Any:
+    """The stable order that groups postings by term number (`key`, each < nterms).
+
+    numpy sorts 16-bit keys stably by radix, four times faster than 32-bit ones
+    (5M keys: 0.08 s against 0.36 s), so keys are narrowed when they fit.
+    """
+    import numpy as np
+
+    if nterms <= 1 << 16:
+        key = key.astype(np.uint16)
+    return np.argsort(key, kind="stable")
+
+
 def write_field(fieldwriter: Any, fmt: Any, grouped: Grouped, lens: array[int] | None) -> None:
     if _supports_blocks(fieldwriter):
         _write_w3_terms(fieldwriter, fmt, grouped, lens)

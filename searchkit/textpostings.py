@@ -26,7 +26,7 @@ from whoosh.system import pack_uint
 
 from searchkit import pickleops
 from searchkit.analysis import TOKEN_PATTERN, token_runs
-from searchkit.segmentwrite import Grouped
+from searchkit.segmentwrite import Grouped, by_term
 
 #: Raw tokens whose term number is remembered; cleared when it grows past this.
 TOKEN_CACHE_SIZE = 1_000_000
@@ -228,7 +228,7 @@ class TextBatch:
         rank[[i for _, i in keyed]] = np.arange(len(keyed), dtype=np.int32)
         key = rank[terms]
         del terms, rank
-        order = np.argsort(key, kind="stable")  # stable: documents, then positions, stay in order
+        order = by_term(key, len(keyed))  # stable: documents, then positions, stay in order
         key, docs, pos = key[order], docs[order], pos[order]
         del order
         # A posting is a run of equal (term, document).

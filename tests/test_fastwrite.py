@@ -360,3 +360,12 @@ def test_merge_policy_still_applies_to_existing_segments(tmp_path: Path, monkeyp
             assert [_pid(h.fields()) for h in s.search(QueryParser("body", s.schema).parse("zebra"))] == ["z#1"]
     finally:
         ix.close()
+
+
+@pytest.mark.parametrize("nterms", [300, 70_000])  # 16-bit keys (radix sort) and wider ones
+def test_postings_are_grouped_by_term_stably(nterms: int) -> None:
+    import numpy as np
+
+    key = np.random.default_rng(1).integers(0, nterms, 50_000).astype(np.int32)
+    order = segmentwrite.by_term(key, nterms)
+    assert order.tolist() == np.argsort(key, kind="stable").tolist()
