@@ -189,15 +189,15 @@ def _ranked(
         return fast.collapse(need, req.per_article), fast.counts
     if _reaches_other_docs(q):  # NOT-only queries would match the index's file records too
         flt = Term("kind", PARAGRAPH) if flt is None else And([flt, Term("kind", PARAGRAPH)])
-    # Every match's article, once: exact totals and "N more in this article".
-    articles = searcher.reader().column_reader("article_id")
-    docs = searcher.docs_for_query(q if flt is None else And([q, flt]))
-    counts: Counter[str] = Counter(articles[d] for d in docs)
+    # One pass over every match (a phrase is matched once, not twice): all of them
+    # ranked, for the totals and "N more in this article", and the first rows read.
     sort_kw: dict[str, Any] = {"sortedby": "date", "reverse": True} if req.sort == "date" else {}
+    results = searcher.search(q, limit=None, filter=flt, **sort_kw)
+    articles = searcher.reader().column_reader("article_id")
+    counts: Counter[str] = Counter(articles[d] for _, d in results.top_n)
     fetch = need * (3 if req.per_article else 1) + 10
     while True:
-        results = searcher.search(q, limit=fetch, filter=flt, **sort_kw)
-        rows = [(hit.score or 0.0, hit.fields()) for hit in results]
+        rows = [(hit.score or 0.0, hit.fields()) for hit in results[:fetch]]
         if req.sort == "relevance":
             rows.sort(key=lambda r: (-round(r[0], 9), r[1]["article_id"], r[1]["n"]))
         out = _collapse(rows, req.per_article)
