@@ -44,6 +44,14 @@ TERM_INFO_CACHE = 20_000
 _term_infos: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Any]] = weakref.WeakKeyDictionary()
 
 
+def _of_reader(caches: weakref.WeakKeyDictionary[Any, dict[Any, Any]], reader: Any) -> dict[Any, Any]:
+    """The reader's own dict in `caches`: it lives as long as the reader (a new dict each call if it cannot)."""
+    try:
+        return caches.setdefault(reader, {})
+    except TypeError:  # a reader that cannot be weakly referenced: no cache
+        return {}
+
+
 def term_info(reader: Any, fieldname: str, text: str) -> Any | None:
     """A reader's TermInfo for a word of a field, or None; remembered per reader.
 
@@ -52,10 +60,7 @@ def term_info(reader: Any, fieldname: str, text: str) -> Any | None:
     table. A segment never changes, so one lookup per word, field and segment serves
     every search of the reader's lifetime.
     """
-    try:
-        cache = _term_infos.setdefault(reader, {})
-    except TypeError:  # a reader that cannot be weakly referenced: no cache
-        cache = {}
+    cache = _of_reader(_term_infos, reader)
     key = (fieldname, text)
     if key in cache:
         return cache[key]
@@ -88,10 +93,7 @@ def idf(doc_count: int, df: int) -> float:
 
 def field_lengths(reader: Any, fieldname: str) -> Any:
     """Every document's length in `fieldname` on one segment reader, as a sequence (cached)."""
-    try:
-        per_reader = _lengths_cache.setdefault(reader, {})
-    except TypeError:  # a reader that cannot be weakly referenced: no cache
-        per_reader = {}
+    per_reader = _of_reader(_lengths_cache, reader)
     lengths = per_reader.get(fieldname)
     if lengths is None:
         lengths = _load_lengths(reader, fieldname)

@@ -7,9 +7,9 @@ writer, and each document's stored fields, lengths and columns go through
 several per-field calls. This module does the same work in bulk, one batch
 (a future segment) at a time:
 
-- **Text fields** (`textpostings.py`): per value, one regex pass and a term
-  number per raw token; positions, postings, weights and position encodings
-  for the whole batch with numpy when the segment is written.
+- **Text fields** (`textpostings.py`): per value, one bytes.translate pass
+  and a term number per raw token; positions, postings, weights and position
+  encodings for the whole batch with numpy when the segment is written.
 - **Other indexed fields** (IDs, numbers, dates, keywords): the field's own
   `index()` (remembered for repeated values; a plain ID value is its own term),
   kept as flat arrays of term, document and value numbers.

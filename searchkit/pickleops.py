@@ -97,6 +97,11 @@ def bytes_op(value: bytes) -> bytes:
     return (b"C" + bytes((n,)) if n < 256 else b"B" + struct.pack("<I", n)) + value
 
 
+def block_data(ids: bytes, weights: bytes, values: bytes) -> bytes:
+    """A block's data tuple from the opcodes of its ids, its weights and its values (each pushing one object)."""
+    return b"".join((MARK, ids, TUPLE, weights, values, TUPLE3, STOP))
+
+
 # A block's info tuple (count, last id, max weight, compression, min and max
 # length byte) with one fixed opcode per item: 26 bytes, read with two unpacks.
 _INFO_HEAD = struct.Struct("<2sHci")  # MARK BININT2 count, BININT last id

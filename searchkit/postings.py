@@ -82,12 +82,7 @@ def _w3_list(m: Any) -> tuple[np.ndarray, np.ndarray] | None:
         if info is None:
             return None
         count, maxid, compression = info
-        data = raw[pos + pickleops.INFO_SIZE : pos + size]
-        if compression:  # inflate the ids and weights only: the positions are most of the bytes
-            unzip = zlib.decompressobj()
-            head = unzip.decompress(data, pickleops.block_head(count))
-            more = pickleops.block_prefix(head, count) - len(head)
-            data = head + unzip.decompress(unzip.unconsumed_tail, more) if more > 0 else head
+        data, _ = _ids_and_weights(raw[pos + pickleops.INFO_SIZE : pos + size], count, compression)
         block = pickleops.block_ids_weights(data, count)
         if block is None:
             return None
@@ -98,37 +93,47 @@ def _w3_list(m: Any) -> tuple[np.ndarray, np.ndarray] | None:
         pos += size
     if not final or not ids:
         return None
-    if len(ids) == 1:
-        return np.cumsum(ids[0]), weights[0]
-    return np.cumsum(np.concatenate(ids)), np.concatenate(weights)
+    return _joined(ids, weights)
+
+
+def _ids_and_weights(data: bytes, count: int, compressed: bool) -> tuple[bytes, Any]:
+    """A block's bytes, inflated only as far as the ids and weights of a block searchkit wrote.
+
+    The positions are most of a block's bytes. Returns the bytes and the
+    decompressor, to inflate further a block laid out otherwise (None: not compressed).
+    """
+    if not compressed:
+        return data, None
+    unzip = zlib.decompressobj()
+    raw = unzip.decompress(data, pickleops.block_head(count))
+    more = pickleops.block_prefix(raw, count) - len(raw)
+    if more > 0:
+        raw += unzip.decompress(unzip.unconsumed_tail, more)
+    return raw, unzip
+
+
+def _joined(deltas: list[np.ndarray], weights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Docnums and weights of a posting list from its blocks' delta-coded ids and weights."""
+    if len(deltas) == 1:
+        return np.cumsum(deltas[0]), weights[0]
+    return np.cumsum(np.concatenate(deltas)), np.concatenate(weights)
 
 
 def _w3_block(m: Any) -> tuple[Any, Any]:
     """(delta-coded ids, weights) of the W3 block the matcher is on, as numpy arrays."""
     data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
     count = m._blocklength
-    if m._compression:
-        unzip = zlib.decompressobj()
-        # A block searchkit wrote has its ids and weights in its first bytes.
-        raw = unzip.decompress(data, pickleops.block_head(count))
-        more = pickleops.block_prefix(raw, count) - len(raw)
-        if more > 0:
-            raw += unzip.decompress(unzip.unconsumed_tail, more)
-        ours = pickleops.block_ids_weights(raw, count)
-        if ours is not None:
-            return ours
-        cut = raw.find(_VALUES_START)
+    raw, unzip = _ids_and_weights(data, count, m._compression)
+    ours = pickleops.block_ids_weights(raw, count)
+    if ours is not None:
+        return ours
+    cut = raw.find(_VALUES_START)
+    if unzip is not None:  # Whoosh's layout: inflate up to its values
         while cut < 0 and unzip.unconsumed_tail:
             raw += unzip.decompress(unzip.unconsumed_tail, 4096)
             cut = raw.find(_VALUES_START)
         if cut < 0:
             raw += unzip.flush()
-    else:
-        raw = data
-        ours = pickleops.block_ids_weights(raw, count)
-        if ours is not None:
-            return ours
-        cut = raw.find(_VALUES_START)
     ids, weights = pickle.loads(raw[:cut] + _NO_VALUES if cut >= 0 else raw)[:2]
     if weights is None:
         weights = 1.0
@@ -157,9 +162,7 @@ def _w3_postings(m: Any) -> tuple[np.ndarray, np.ndarray]:
         if m._lastblock:
             break
         m._goto(m._nextoffset)
-    if len(deltas) == 1:
-        return np.cumsum(deltas[0]), weights[0]
-    return np.cumsum(np.concatenate(deltas)), np.concatenate(weights)
+    return _joined(deltas, weights)
 
 
 def length_bytes(reader: Any, fieldname: str, size: int) -> np.ndarray | None:

@@ -196,8 +196,10 @@ def _ranked(
     articles = searcher.reader().column_reader("article_id")
     counts: Counter[str] = Counter(articles[d] for _, d in results.top_n)
     fetch = need * (3 if req.per_article else 1) + 10
+    read: list[tuple[float, dict[str, Any]]] = []  # rows in Whoosh's order, fields read once
     while True:
-        rows = [(hit.score or 0.0, hit.fields()) for hit in results[:fetch]]
+        read += [(hit.score or 0.0, hit.fields()) for hit in results[len(read) : fetch]]
+        rows = list(read)
         if req.sort == "relevance":
             rows.sort(key=lambda r: (-round(r[0], 9), r[1]["article_id"], r[1]["n"]))
         out = _collapse(rows, req.per_article)

@@ -21,7 +21,7 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length
 
 from searchkit import pickleops
-from searchkit.pickleops import MARK, NONE, STOP, TUPLE, TUPLE3
+from searchkit.pickleops import MARK, NONE, TUPLE
 
 #: Posting blocks with fewer postings are written uncompressed: zlib costs more
 #: time on them than it saves bytes (the block header records the choice, and
@@ -122,7 +122,7 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
     postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
     prefix = pack_ushort(fieldwriter._fieldid)
     pack_info = W3TermInfo._struct.pack
-    compress, block_info = zlib.compress, pickleops.block_info
+    compress, block_info, block_data = zlib.compress, pickleops.block_info, pickleops.block_data
     lengths = np.frombuffer(lens, dtype=np.uint8) if lens is not None else None
     starts = g.starts
     nterms = len(g.terms)
@@ -196,7 +196,7 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
                     v = pickleops.bytes_op(value_ops[fixed * s : fixed * e])
                 else:
                     v = MARK + value_ops[voff[b] : voff[b + 1]] + TUPLE
-                data = b"".join((MARK, id_ops[5 * s : 5 * e], TUPLE, w, v, TUPLE3, STOP))
+                data = block_data(id_ops[5 * s : 5 * e], w, v)
                 comp = level if e - s >= COMPRESS_MIN_POSTINGS else 0
                 if comp:
                     data = compress(data, comp)

@@ -36,8 +36,8 @@ _NOT_ONE = -2
 KINDS = {formats.Positions: "positions", formats.Frequency: "frequency", formats.Existence: "existence"}
 
 
-def _chain(analyzer: Any) -> tuple[re.Pattern[str], Callable[[str], str], bool] | None:
-    """(token pattern, raw token -> term or "", whether a stop filter renumbers), or None if unknown."""
+def _chain(analyzer: Any) -> tuple[re.Pattern[str], Callable[[str], str]] | None:
+    """(token pattern, raw token -> term or ""), or None for an analyzer of another shape."""
     items = list(getattr(analyzer, "items", [analyzer]))
     if not items or type(items[0]) is not RegexTokenizer or items[0].gaps:
         return None
@@ -74,11 +74,7 @@ def _chain(analyzer: Any) -> tuple[re.Pattern[str], Callable[[str], str], bool] 
             text = stemfn(text)
         return text
 
-    return pattern, term_of, stop is not None
-
-
-def _same_pattern(a: re.Pattern[str], b: re.Pattern[str]) -> bool:
-    return a.pattern == b.pattern and a.flags == b.flags
+    return pattern, term_of
 
 
 class TextField:
@@ -126,7 +122,9 @@ class TextField:
             self._tokenize: Callable[[str], list[str]] = findall
         else:
             self._tokenize = lambda text: [m.group(0) for m in pattern.finditer(text)]
-        self._runs = findall is not None and _same_pattern(pattern, TOKEN_PATTERN)
+        # token_runs knows searchkit's own pattern only (Whoosh pickles it into the schema: compare its text).
+        same = pattern.pattern == TOKEN_PATTERN.pattern and pattern.flags == TOKEN_PATTERN.flags
+        self._runs = findall is not None and same
         self._last: tuple[str, array[int]] | None = None
         self._single: list[bytes] = []  # position -> its one-position encoding
 
@@ -136,7 +134,7 @@ class TextField:
         if field.analyzer is None or type(field.format) not in KINDS:
             return None
         chain = _chain(field.analyzer)
-        return None if chain is None else cls(chain[0], chain[1])
+        return None if chain is None else cls(*chain)
 
     def ids(self, text: str) -> array[int]:
         """The term number of each raw token of `text` (-1: dropped); a repeated value is analysed once.
@@ -148,11 +146,8 @@ class TextField:
         if last is not None and last[0] == text:
             return last[1]
         lookup = self._lookup
-        if self._runs:
-            numbers = list(map(lookup, token_runs(text)))
-            if not text.isascii() and _NOT_ONE in numbers:
-                numbers = list(map(lookup, self._tokenize(text)))
-        else:
+        numbers = list(map(lookup, token_runs(text))) if self._runs else None
+        if numbers is None or (not text.isascii() and _NOT_ONE in numbers):
             numbers = list(map(lookup, self._tokenize(text)))
         ids = array("i", numbers)  # from a list: 30% faster than from the map
         self._last = (text, ids)
