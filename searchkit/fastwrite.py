@@ -14,7 +14,8 @@ several per-field calls. This module does the same work in bulk, one batch
   `index()` (remembered for repeated values; a plain ID value is its own term),
   kept as flat arrays of term, document and value numbers.
 - **Stored fields and columns** go straight to the per-document writer's
-  column writers as each document arrives; field lengths are kept as one byte
+  column writers as each document arrives (stored fields compressed by
+  `deflate`, in the same format); field lengths are kept as one byte
   per document and written as their columns when the batch finishes.
 - **Postings and the term table** are written by `segmentwrite.py`.
 - **Memory** is bounded: after `max_postings` postings (raw tokens, for text
@@ -35,15 +36,17 @@ shape goes through its own `index()`.
 
 from __future__ import annotations
 
+import zlib
 from array import array
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from whoosh.analysis import IDTokenizer
-from whoosh.columns import NumericColumn
+from whoosh.columns import CompressedBytesColumn, NumericColumn
 from whoosh.formats import Existence
 from whoosh.util.numeric import length_to_byte
 
+from searchkit import deflate
 from searchkit.segmentwrite import Grouped, by_term, write_field
 from searchkit.textpostings import TextBatch, TextField
 
@@ -223,6 +226,9 @@ class _SegmentBatch:
         self.perdoc = w.codec.per_document_writer(w.storage, self.segment)
         _ensure_columns(self.perdoc, owner.schema)
         self.stored = self.perdoc._get_column("_stored")
+        child = getattr(self.stored, "_child", None)  # PickleColumn's writer wraps the compressing one
+        if type(child) is CompressedBytesColumn.Writer and child._compress is zlib.compress:
+            child._compress = deflate.compress  # the same zlib streams, made faster
         self.columns: dict[str, Any] = {}
         self.doccount = 0
         self.npostings = 0  # postings of other fields plus raw tokens of text fields: the memory budget

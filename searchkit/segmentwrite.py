@@ -13,14 +13,13 @@ unpickling) and small blocks are left uncompressed; readers honour both.
 
 from __future__ import annotations
 
-import zlib
 from array import array
 from typing import Any, NamedTuple
 
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length
 
-from searchkit import pickleops
+from searchkit import deflate, pickleops
 from searchkit.pickleops import MARK, NONE, TUPLE
 
 #: Posting blocks with fewer postings are written uncompressed: zlib costs more
@@ -122,7 +121,7 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
     postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
     prefix = pack_ushort(fieldwriter._fieldid)
     pack_info = W3TermInfo._struct.pack
-    compress, block_info, block_data = zlib.compress, pickleops.block_info, pickleops.block_data
+    compress, block_info, block_data = deflate.compress, pickleops.block_info, pickleops.block_data
     lengths = np.frombuffer(lens, dtype=np.uint8) if lens is not None else None
     starts = g.starts
     nterms = len(g.terms)

@@ -20,7 +20,7 @@ from whoosh import writing
 from whoosh.qparser import OrGroup, QueryParser
 
 import searchkit
-from searchkit import analysis, fastwrite, indexer, segmentwrite, store
+from searchkit import analysis, deflate, fastwrite, indexer, segmentwrite, store
 from searchkit.schema import build_schema
 from searchkit.textpostings import TextField
 from tests.conftest import write
@@ -200,6 +200,29 @@ def test_fast_build_equals_standard_build(tmp_path: Path, monkeypatch: pytest.Mo
         ix.close()
     _compare(std, fast)
     assert _results(std) == _results(fast)
+
+
+def test_stored_fields_and_blocks_are_compressed_by_deflate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both kinds of zlib stream go through searchkit.deflate (ISA-L where installed),
+    # and stock Whoosh reads them back to what the standard build holds.
+    corpus = _corpus(tmp_path / "corpus", articles=120, seed=3)
+    std = _build(tmp_path, corpus, False, monkeypatch)
+    sizes: list[int] = []
+    real = deflate.compress
+
+    def counting(data: bytes, level: int = 6) -> bytes:
+        sizes.append(len(data))
+        return real(data, level)
+
+    monkeypatch.setattr(deflate, "compress", counting)
+    fast = _build(tmp_path, corpus, True, monkeypatch)
+    ix = store.open_index(fast)
+    try:
+        stored_docs = ix.doc_count_all()
+    finally:
+        ix.close()
+    assert len(sizes) > stored_docs  # one per document's stored fields, and some posting blocks
+    _compare(std, fast)
 
 
 def test_blocks_of_many_postings_and_the_generic_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
