@@ -27,6 +27,12 @@ per searcher; a refreshed searcher reuses the readers of unchanged segments);
 per searcher, the merged article ordinals, deletion masks and recent filter
 masks are cached too.
 
+AND / OR / NOT (and +word / -word) combinations of plain words are scored the
+same way (`_match`): each word's (ids, scores) as above, combined with numpy
+set operations that add scores as Whoosh's matchers do. Here the fast path is
+also the more correct one: Whoosh's AndNotMatcher keeps a segment's first match
+when the excluded word's first posting lies before it.
+
 Anything else (phrases, fields, wildcards, sort by date, another ranking
 model) returns None, and the caller uses Whoosh.
 """
@@ -45,7 +51,7 @@ except ImportError:  # pragma: no cover - numpy is a dependency; without it Whoo
     np = None
 from whoosh.matching import NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.query import Or, Query, Term
+from whoosh.query import And, AndMaybe, AndNot, Not, Or, Query, Require, Term
 from whoosh.util.numeric import byte_to_length
 
 from searchkit import bm25f, postings
@@ -452,13 +458,87 @@ class FastResult:
         return out
 
 
+# --------------------------------------------------------------------------- boolean queries
+
+
+class _Unsupported(Exception):
+    """A part of the query this module does not score: Whoosh answers the whole query."""
+
+
+#: Query types `_match` evaluates (besides CombinedTerm); exact types, as subclasses may score otherwise.
+_BOOLEAN = (Or, And, AndNot, Not, Require, AndMaybe)
+
+
+def is_boolean(q: Query) -> bool:
+    """True for AND / OR / NOT (and +/-) combinations of plain words."""
+    if type(q) is CombinedTerm:
+        return True
+    if type(q) not in _BOOLEAN or (type(q) is Or and (q.scale or q.minmatch)):
+        return False
+    return all(is_boolean(c) for c in q.children())
+
+
+def _match(q: Query, sub: Any, seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted local ids, scores) of every match of `q` in one segment, as Whoosh's matchers score them.
+
+    Or and And sum their parts' scores (Union/IntersectionMatcher), a boost
+    multiplies (WrappingMatcher), AndNot and Require keep the first part's
+    score, AndMaybe adds the second part's where it matches, and Not matches
+    every other document with score 1 (InverseMatcher).
+    """
+    kind = type(q)
+    if kind is CombinedTerm:
+        plan = _plan(q, sub)
+        if plan is None:
+            raise _Unsupported
+        if not plan.fields:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        ids, scores = _bm25f(plan, seg)
+        return ids.astype(np.int64, copy=False), scores
+    parts = [_match(c, sub, seg) for c in q.children()] if kind is not Not else []
+    if kind is not Not and not parts:  # an empty And / Or matches nothing
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    if kind is Or:
+        ids, scores = _sum_by_id([p[0] for p in parts], [p[1] for p in parts])
+    elif kind is And:
+        ids = parts[0][0]
+        for other, _ in parts[1:]:
+            ids = np.intersect1d(ids, other, assume_unique=True)
+        scores = np.zeros(len(ids))
+        for pids, pscores in parts:
+            scores += pscores[np.searchsorted(pids, ids)]
+    elif kind is AndNot or kind is Require:
+        (ids, scores), (other, _) = parts
+        keep = np.isin(ids, other, assume_unique=True, invert=kind is AndNot)
+        ids, scores = ids[keep], scores[keep]
+    elif kind is AndMaybe:
+        (ids, scores), (other, oscores) = parts
+        scores = scores.copy()
+        where = np.searchsorted(other, ids)
+        hit = where < len(other)
+        hit[hit] = other[where[hit]] == ids[hit]
+        scores[hit] += oscores[where[hit]]
+    elif kind is Not:
+        child, _ = _match(q.query, sub, seg)
+        keep = np.ones(seg.size, dtype=bool)
+        keep[child] = False
+        ids = np.flatnonzero(keep)
+        return ids, np.ones(len(ids))
+    else:
+        raise _Unsupported
+    boost = float(getattr(q, "boost", 1.0))
+    if kind in (Or, And) and len(parts) > 1 and boost != 1.0:
+        scores = scores * boost
+    return ids, scores
+
+
 def execute(searcher: Any, q: Query, flt: Query | None = None) -> FastResult | None:
-    """Score every match of a free-text query, or None when the query has another shape."""
+    """Score every match of a free-text or boolean query, or None when the query has another shape."""
     if not enabled or np is None:
         return None
     shape = terms_of(q)
     if shape is None:
-        return None
+        return _execute_boolean(searcher, q, flt) if is_boolean(q) else None
     terms, boost, coordination = shape
     free_text = type(q) is not Or and type(q) is not CombinedTerm
     view = _view(searcher)
@@ -492,6 +572,30 @@ def execute(searcher: Any, q: Query, flt: Query | None = None) -> FastResult | N
             local, total = local[keep], total[keep]
         parts_docs.append(local + offset)
         parts_scores.append(total)
+    return _result(searcher, view, parts_docs, parts_scores)
+
+
+def _execute_boolean(searcher: Any, q: Query, flt: Query | None) -> FastResult | None:
+    view = _view(searcher)
+    parts_docs: list[np.ndarray] = []
+    parts_scores: list[np.ndarray] = []
+    for sub, offset, seg, live in view.leaves:
+        try:
+            local, total = _match(q, sub, seg)
+        except _Unsupported:
+            return None
+        keep = None if live is None else live[local]
+        if flt is not None:
+            allowed = view.filter_mask(searcher, flt)[local + offset]
+            keep = allowed if keep is None else keep & allowed
+        if keep is not None:
+            local, total = local[keep], total[keep]
+        parts_docs.append(local + offset)
+        parts_scores.append(total)
+    return _result(searcher, view, parts_docs, parts_scores)
+
+
+def _result(searcher: Any, view: _View, parts_docs: list[np.ndarray], parts_scores: list[np.ndarray]) -> FastResult:
     if parts_docs:
         docs, scores = np.concatenate(parts_docs), np.concatenate(parts_scores)
     else:

@@ -18,7 +18,7 @@ from collections import Counter
 from typing import Any
 
 from whoosh import qparser
-from whoosh.query import NullQuery, Or, Query, Term
+from whoosh.query import AndNot, Not, NullQuery, Or, Query, Term
 
 from searchkit import analysis
 from searchkit.analysis import TOKEN_PATTERN  # noqa: F401 - re-exported for searcher and typos
@@ -36,6 +36,8 @@ _FIELD_REF = re.compile(r"(?<![\w.])([A-Za-z_]\w*):(?=[^\s/])")
 _SYNTAX = re.compile(r'["*~^]|\?(?=\w)|(?:^|\s)[-+]\w|' + _FIELD_REF.pattern)
 _OPERATOR = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _QUESTION_MARK = re.compile(r"\?(?!\w)")
+_PLUS = r"(?<![^\s(])\+(?=[\w\"(])"
+_MINUS = r"(?<![^\s(])-(?=[\w\"(])"
 
 
 def _all_capitals(text: str) -> bool:
@@ -114,6 +116,8 @@ def parse(text: str, schema: Any, ranking: Ranking) -> Query:
         list(DEFAULT_FIELDS), schema, fieldboosts=ranking.boosts, group=qparser.OrGroup
     )
     parser.add_plugin(qparser.FuzzyTermPlugin())
+    # +word is required, -word excluded; only at the start of a word, so e-mail stays a word.
+    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=_PLUS, minusexpr=_MINUS))
     parser.add_plugin(
         qparser.FieldAliasPlugin({real: [a for a, r in QUERY_FIELDS.items() if r == real and a != real]
                                   for real in set(QUERY_FIELDS.values())})
@@ -128,7 +132,29 @@ def parse(text: str, schema: Any, ranking: Ranking) -> Query:
         raise QueryError(f"cannot parse the query ({exc}); check its quotes and parentheses") from exc
     if sum(1 for _ in q.iter_all_terms()) > MAX_TERMS * len(DEFAULT_FIELDS):
         raise QueryError(f"the query has too many words; the limit is {MAX_TERMS:,}")
-    return _to_bm25f(q, ranking)
+    return _exclusions(_to_bm25f(q, ranking))
+
+
+def _exclusions(q: Query) -> Query:
+    """`a NOT b` excludes b, as in every search box: an Or's Not parts become an AndNot.
+
+    Whoosh's parser leaves `a NOT b` as `a OR (NOT b)`, which matches nearly
+    every paragraph. A query of Nots alone (`NOT said`) keeps its meaning:
+    every paragraph but those.
+    """
+    if q.is_leaf():
+        return q
+    q = q.apply(_exclusions)
+    if type(q) is not Or:
+        return q
+    keep = [s for s in q.subqueries if not isinstance(s, Not)]
+    drop = [s.query for s in q.subqueries if isinstance(s, Not)]
+    if not drop:
+        return q
+    if not keep:  # NOT a NOT b: neither
+        return q if len(drop) == 1 else Not(Or(drop))
+    positive = keep[0] if len(keep) == 1 and q.boost == 1.0 else Or(keep, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
+    return AndNot(positive, drop[0] if len(drop) == 1 else Or(drop))
 
 
 def _lower_fields(text: str) -> str:
@@ -136,21 +162,45 @@ def _lower_fields(text: str) -> str:
 
 
 def _to_bm25f(q: Query, ranking: Ranking) -> Query:
-    """Replace each parser-made "word in every default field" Or with one combined term."""
+    """Replace each parser-made "word in every default field" Or with one combined term.
+
+    The parser makes a word `Or([headline:w, body:w, quotes:w])`, but folds those
+    three terms into an enclosing Or (`film OR music`, `"a b" word`), so a word
+    is also three consecutive terms inside a bigger Or.
+    """
     if ranking.model != "bm25f":
         return q
-    if isinstance(q, Or) and _is_multifield_word(q):
-        return combined(q.subqueries[0].text, ranking)
+    if type(q) is Or:
+        subs = [_to_bm25f(sub, ranking) for sub in q.subqueries]
+        n = len(DEFAULT_FIELDS)
+        out: list[Query] = []
+        i = 0
+        while i < len(subs):
+            boost = _word_boost(subs[i : i + n], ranking)
+            if boost is None:
+                out.append(subs[i])
+                i += 1
+            else:
+                out.append(combined(subs[i].text, ranking, boost=boost))
+                i += n
+        if len(out) == 1 and q.boost == 1.0:
+            return out[0]
+        return Or(out, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
     if q.is_leaf():
         return q
     return q.apply(lambda sub: _to_bm25f(sub, ranking))
 
 
-def _is_multifield_word(q: Or) -> bool:
-    subs = q.subqueries
-    return (
-        len(subs) == len(DEFAULT_FIELDS)
-        and all(type(s) is Term for s in subs)
-        and {s.fieldname for s in subs} == set(DEFAULT_FIELDS)
-        and len({s.text for s in subs}) == 1
-    )
+def _word_boost(subs: list[Query], ranking: Ranking) -> float | None:
+    """The boost of a word the parser spread over the default fields (`word^2`: 2), or None if `subs` is not one."""
+    if len(subs) != len(DEFAULT_FIELDS) or not all(type(s) is Term for s in subs):
+        return None
+    if {s.fieldname for s in subs} != set(DEFAULT_FIELDS) or len({s.text for s in subs}) != 1:
+        return None
+    boosts = ranking.boosts
+    factors = {s.boost / boosts[s.fieldname] if boosts[s.fieldname] else None for s in subs}
+    if len(factors) != 1 or None in factors:
+        return None
+    factor = factors.pop()
+    assert factor is not None
+    return float(round(factor, 9))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from whoosh.query import And, DateRange, Every, Not, NullQuery, Phrase, Query, Term
+from whoosh.query import And, AndNot, DateRange, Every, Not, NullQuery, Phrase, Query, Term
 
 from searchkit import analysis, fastsearch, query as query_mod, typos
 from searchkit.bm25f import CombinedTerm
@@ -95,7 +95,11 @@ def highlight_terms(q: Query, reader: Any) -> frozenset[str]:
     out: set[str] = set()
 
     def walk(node: Query) -> None:
-        if isinstance(node, CombinedTerm):
+        if isinstance(node, Not):  # excluded words are not what a hit matched
+            return
+        if isinstance(node, AndNot):
+            walk(node.a)
+        elif isinstance(node, CombinedTerm):
             out.add(node.text)
         elif isinstance(node, Phrase):
             if node.fieldname in ("body", "quotes"):
@@ -184,11 +188,11 @@ def _ranked(
     """The first `need` results in order (paragraphs, or best paragraph per article)."""
     if q is NullQuery:
         return [], Counter()
-    fast = fastsearch.execute(searcher, q, flt) if req.sort == "relevance" else None
-    if fast is not None:  # free text: every match scored in bulk, same scores, order and collapse
-        return fast.collapse(need, req.per_article), fast.counts
     if _reaches_other_docs(q):  # NOT-only queries would match the index's file records too
         flt = Term("kind", PARAGRAPH) if flt is None else And([flt, Term("kind", PARAGRAPH)])
+    fast = fastsearch.execute(searcher, q, flt) if req.sort == "relevance" else None
+    if fast is not None:  # free text and AND/OR/NOT: every match scored in bulk, same scores, order and collapse
+        return fast.collapse(need, req.per_article), fast.counts
     # One pass over every match (a phrase is matched once, not twice): all of them
     # ranked, for the totals and "N more in this article", and the first rows read.
     sort_kw: dict[str, Any] = {"sortedby": "date", "reverse": True} if req.sort == "date" else {}

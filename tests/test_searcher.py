@@ -110,6 +110,38 @@ def test_typed_questions_and_capitals_rank_as_free_text(ix: Index) -> None:
     assert ix.search('"high winds"?')[0].pid == "weather/storm#1"
 
 
+def test_or_between_words_ranks_as_free_text(ix: Index) -> None:
+    # The parser folds each word's three field terms into the enclosing OR; they
+    # are still one BM25F term, so `a OR b` is `a b` (and takes the fast path).
+    plain = [(h.pid, round(h.score, 6)) for h in ix.search("election storm", per_article=False)]
+    assert plain
+    assert [(h.pid, round(h.score, 6)) for h in ix.search("election OR storm", per_article=False)] == plain
+    from searchkit import query
+    from searchkit.bm25f import CombinedTerm
+
+    q = query.parse('"high winds" railway', ix._current().schema, searchkit.Ranking())
+    assert sum(isinstance(s, CombinedTerm) for s in q.subqueries) == 1
+
+
+def test_not_and_minus_exclude(ix: Index) -> None:
+    every = {h.pid for h in ix.search("storm", per_article=False, limit=100)}
+    with_rail = {h.pid for h in ix.search("storm AND railway", per_article=False, limit=100)}
+    assert with_rail and with_rail < every
+    for text in ("storm NOT railway", "storm -railway", "storm AND NOT railway"):
+        got = {h.pid for h in ix.search(text, per_article=False, limit=100)}
+        assert got == every - with_rail, text
+    # +word is required, the other words optional.
+    assert {h.pid for h in ix.search("+storm +railway", per_article=False, limit=100)} == with_rail
+    # A hyphen inside a word is not a minus.
+    from searchkit import query
+
+    assert "AndNot" not in repr(query.parse("half-time score", ix._current().schema, searchkit.Ranking()))
+    # Nots alone: every paragraph but those.
+    total = ix.search("NOT zebra", per_article=False).total
+    assert ix.search("NOT storm NOT railway", per_article=False).total == total - len(
+        {h.pid for h in ix.search("storm railway", per_article=False, limit=100)})
+
+
 def test_stemmed_match_highlights_surface_word(ix: Index) -> None:
     hit = ix.search("player")[0]
     assert hit.pid == "sport/match#2"
