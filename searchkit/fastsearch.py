@@ -33,12 +33,18 @@ set operations that add scores as Whoosh's matchers do. Here the fast path is
 also the more correct one: Whoosh's AndNotMatcher keeps a segment's first match
 when the excluded word's first posting lies before it.
 
-Anything else (phrases, fields, wildcards, sort by date, another ranking
-model) returns None, and the caller uses Whoosh.
+Phrases (`_phrase`) join them: the paragraphs holding every word, then the
+positions of only those paragraphs' postings (`postings.read_positions`),
+where the words must stand one after another; each word scores as Whoosh's
+BM25F scores a single field's term, the phrase's boost on top.
+
+Anything else (fields, wildcards, sloppy phrases, sort by date, another
+ranking model) returns None, and the caller uses Whoosh.
 """
 
 from __future__ import annotations
 
+import pickle
 import threading
 import weakref
 from collections import OrderedDict
@@ -51,7 +57,7 @@ except ImportError:  # pragma: no cover - numpy is a dependency; without it Whoo
     np = None
 from whoosh.matching import NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.query import And, AndMaybe, AndNot, Not, Or, Query, Require, Term
+from whoosh.query import And, AndMaybe, AndNot, Not, Or, Phrase, Query, Require, Term
 from whoosh.util.numeric import byte_to_length
 
 from searchkit import bm25f, postings
@@ -470,9 +476,11 @@ _BOOLEAN = (Or, And, AndNot, Not, Require, AndMaybe)
 
 
 def is_boolean(q: Query) -> bool:
-    """True for AND / OR / NOT (and +/-) combinations of plain words."""
+    """True for AND / OR / NOT (and +/-) combinations of plain words and phrases."""
     if type(q) is CombinedTerm:
         return True
+    if type(q) is Phrase:
+        return q.slop == 1  # (char_ranges, which the parser sets, only serve highlighting)
     if type(q) not in _BOOLEAN or (type(q) is Or and (q.scale or q.minmatch)):
         return False
     return all(is_boolean(c) for c in q.children())
@@ -495,6 +503,8 @@ def _match(q: Query, sub: Any, seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         ids, scores = _bm25f(plan, seg)
         return ids.astype(np.int64, copy=False), scores
+    if kind is Phrase:
+        return _phrase(q, sub, seg)
     parts = [_match(c, sub, seg) for c in q.children()] if kind is not Not else []
     if kind is not Not and not parts:  # an empty And / Or matches nothing
         return np.zeros(0, dtype=np.int64), np.zeros(0)
@@ -530,6 +540,66 @@ def _match(q: Query, sub: Any, seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
     if kind in (Or, And) and len(parts) > 1 and boost != 1.0:
         scores = scores * boost
     return ids, scores
+
+
+def _phrase(q: Phrase, sub: Any, seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
+    """A phrase in one field, as Whoosh's SpanNear2 (slop 1, in order) matches and scores it.
+
+    A paragraph matches when the words stand at consecutive positions; its
+    score is the sum of each word's own score there (BM25F's per-field BM25 of
+    the word's frequency, as the Term matchers inside the span matcher give),
+    times the phrase's boost.
+    """
+    empty = np.zeros(0, dtype=np.int64), np.zeros(0)
+    reader = sub.reader()
+    fieldname = q.fieldname
+    if fieldname not in sub.schema or not q.words:
+        raise _Unsupported
+    field = sub.schema[fieldname]
+    if not field.format or not field.format.supports("positions"):
+        raise _Unsupported
+    words = []
+    for word in q.words:
+        try:
+            word = field.to_bytes(word)
+        except ValueError:
+            return empty
+        if (fieldname, word) not in reader:
+            return empty  # as Whoosh: a word missing from the segment, no match in it
+        words.append(word)
+    postings_l, scorers = [], []
+    for word in words:
+        scorer = sub.weighting.scorer(sub, fieldname, word)
+        if type(scorer).__name__ != "BM25FScorer" or not all(hasattr(scorer, a) for a in ("idf", "avgfl", "B", "K1")):
+            raise _Unsupported
+        m = reader.postings(fieldname, word)
+        postings_l.append((m, *postings.read_postings(m)))
+        scorers.append(scorer)
+    docs = postings_l[0][1]
+    for _, ids, _ in postings_l[1:]:
+        docs = np.intersect1d(docs, ids, assume_unique=True)
+    if len(words) > 1 and len(docs):
+        starts = None  # doc << 32 | position of the phrase's first word
+        for k, (m, ids, _) in enumerate(postings_l):
+            try:
+                pdocs, pos = postings.read_positions(m, ids, docs)
+            except (TypeError, ValueError, pickle.UnpicklingError):
+                raise _Unsupported from None
+            keys = np.unique((pdocs << 32) | (pos - k))
+            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+        assert starts is not None
+        docs = np.unique(starts >> 32)
+    if not len(docs):
+        return empty
+    length = seg.lengths(reader, fieldname, docs)
+    scores = np.zeros(len(docs))
+    for (_, ids, tf), sc in zip(postings_l, scorers):
+        f = tf[np.searchsorted(ids, docs)]
+        # scoring.bm25, operation for operation
+        scores += sc.idf * ((f * (sc.K1 + 1)) / (f + sc.K1 * ((1 - sc.B) + sc.B * length / sc.avgfl)))
+    if q.boost != 1.0:
+        scores = scores * q.boost
+    return docs, scores
 
 
 def execute(searcher: Any, q: Query, flt: Query | None = None) -> FastResult | None:

@@ -6,7 +6,8 @@ numbers and term frequencies, never the positions, which are most of a block's
 bytes) and a field's one-byte length column in one piece. Blocks searchkit
 wrote (`pickleops`) are read with numpy, without unpickling. Anything laid out
 differently is read through the public, one-at-a-time API instead, so other
-Whoosh versions still give the same arrays, only slower.
+Whoosh versions still give the same arrays, only slower. Positions, which
+only phrases need, are read for chosen documents (`read_positions`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import pickle
 import struct
 import zlib
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -191,3 +193,65 @@ def _byte_of_length(length: int) -> int:
     from whoosh.util.numeric import length_to_byte
 
     return length_to_byte(length)
+
+
+def read_positions(m: Any, ids: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(docnum, position) of every occurrence in `docs`, flat arrays.
+
+    `ids` are the matcher's docnums (`read_postings`) and `docs` a sorted
+    subset of them. Blocks holding none of `docs` are skipped, the others
+    unpickled whole (C speed), and only the values of `docs` are decoded, all
+    in one more `pickle.loads`: each value is Whoosh's Positions encoding, a
+    4-byte count and a pickled list of position deltas.
+    """
+    if type(m) is FilterMatcher:
+        m = m.child
+    index = np.searchsorted(ids, docs)  # each doc's place in the posting list
+    try:
+        values = _block_values(m, index)
+    except (AttributeError, TypeError, ValueError, IndexError, pickle.UnpicklingError, zlib.error):
+        values = _stepped_values(m, docs)
+    # Each value's pickle without its STOP, inside one MARK ... TUPLE: one loads for all.
+    lists = pickle.loads(b"(" + b"".join([v[4:-1] for v in values]) + b"t.")
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    deltas = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    positions = np.cumsum(deltas)
+    ends = np.cumsum(counts)
+    before = np.zeros(len(counts), dtype=np.int64)  # each list's deltas restart from 0
+    before[1:] = positions[ends[:-1] - 1]
+    positions -= np.repeat(before, counts)
+    return np.repeat(docs, counts), positions
+
+
+def _block_values(m: Any, index: np.ndarray) -> list[bytes]:
+    """The values at these (sorted) places of a W3 posting list, reading only the blocks that hold them."""
+    if type(m).__name__ != "W3LeafMatcher":
+        raise TypeError("not a W3 matcher")
+    m.reset()
+    out: list[bytes] = []
+    start = k = 0  # the block's first place in the list; the next wanted place
+    while k < len(index):
+        end = start + m._blocklength
+        upto = int(np.searchsorted(index, end))
+        if upto > k:
+            m._read_values()
+            values = m._values
+            if len(values) != m._blocklength:
+                raise ValueError("unexpected posting block")
+            out += map(values.__getitem__, (index[k:upto] - start).tolist())
+            k = upto
+        if k < len(index):
+            if m._lastblock:
+                raise ValueError("places past the end of the posting list")
+            m._goto(m._nextoffset)
+            start = end
+    return out
+
+
+def _stepped_values(m: Any, docs: np.ndarray) -> list[bytes]:
+    m.reset()
+    out = []
+    for d in docs.tolist():
+        m.skip_to(d)
+        out.append(m.value())
+    return out
