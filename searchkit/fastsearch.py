@@ -29,9 +29,10 @@ masks are cached too.
 
 AND / OR / NOT (and +word / -word) combinations of plain words are scored the
 same way (`_match`): each word's (ids, scores) as above, combined with numpy
-set operations that add scores as Whoosh's matchers do. Here the fast path is
-also the more correct one: Whoosh's AndNotMatcher keeps a segment's first match
-when the excluded word's first posting lies before it.
+set operations that add scores as Whoosh's matchers do. (Whoosh's own
+AndNotMatcher keeps a segment's first match when the excluded word's first
+posting lies before it; the searcher's Whoosh path corrects that, and tests
+check this path against set algebra.)
 
 Phrases (`_phrase`) join them: the paragraphs holding every word, then the
 positions of only those paragraphs' postings (`postings.read_positions`),

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from whoosh.matching import AndNotMatcher
 from whoosh.query import And, AndNot, DateRange, Every, Not, NullQuery, Phrase, Query, Term
 
 from searchkit import analysis, fastsearch, query as query_mod, typos
@@ -196,7 +197,7 @@ def _ranked(
     # One pass over every match (a phrase is matched once, not twice): all of them
     # ranked, for the totals and "N more in this article", and the first rows read.
     sort_kw: dict[str, Any] = {"sortedby": "date", "reverse": True} if req.sort == "date" else {}
-    results = searcher.search(q, limit=None, filter=flt, **sort_kw)
+    results = searcher.search(_exact_exclusions(q), limit=None, filter=flt, **sort_kw)
     articles = searcher.reader().column_reader("article_id")
     counts: Counter[str] = Counter(articles[d] for _, d in results.top_n)
     fetch = need * (3 if req.per_article else 1) + 10
@@ -210,6 +211,32 @@ def _ranked(
         if len(out) >= need or len(rows) < fetch:
             return out, counts
         fetch *= 4
+
+
+class _AndNotMatcher(AndNotMatcher):
+    """Whoosh's AndNotMatcher, but the first match is checked against the excluded part too.
+
+    Whoosh's only compares the two parts' current documents when it starts, so
+    when the excluded part's first document lies before the first match, that
+    match is kept even if the excluded part holds it (one per segment).
+    """
+
+    def _find_first(self) -> None:
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()  # skips the excluded part up to the match, then compares
+
+
+class _AndNot(AndNot):
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        return _AndNotMatcher(self.a.matcher(searcher, context), self.b.matcher(searcher, searcher.boolean_context()))
+
+
+def _exact_exclusions(q: Query) -> Query:
+    """`q` with each AndNot matched by `_AndNotMatcher` (for the queries Whoosh answers)."""
+    if q.is_leaf() or not hasattr(AndNotMatcher, "_find_next"):
+        return q
+    q = q.apply(_exact_exclusions)
+    return _AndNot(q.a, q.b) if type(q) is AndNot else q
 
 
 def _collapse(

@@ -289,8 +289,8 @@ def _phrases(s: Any, n: int, seed: int) -> list[str]:
             continue
         phrase = '"' + " ".join(rng.choice(runs)) + '"'
         out.append(rng.choice([
-            phrase, phrase, f"{phrase} {rng.choice(WORDS)}", f"{phrase} AND {rng.choice(WORDS[:10])}",
-            f"{rng.choice(WORDS[:10])} NOT {phrase}", f"{phrase} OR {rng.choice(WORDS)}^2",
+            phrase, phrase, f"{phrase} AND {rng.choice(WORDS[:10])}", f"{rng.choice(WORDS[:10])} NOT {phrase}",
+            f"{phrase} AND ({rng.choice(WORDS[:10])} OR {rng.choice(WORDS[10:20])})",
         ]))
     return out
 
@@ -319,9 +319,8 @@ def test_phrases_score_the_same(index: Index, flt: dict[str, Any]) -> None:
 @pytest.mark.parametrize("per_article", [True, False], ids=["per-article", "all-paragraphs"])
 def test_boolean_pages_and_totals_are_the_same(index: Index, per_article: bool) -> None:
     s = index._current()
-    for text in _boolean_queries(30, seed=9):
-        if "NOT" in text or " -" in text:
-            continue  # Whoosh's AndNot slip (see the test above); checked there by set algebra
+    for text in _boolean_queries(30, seed=9) + ["party NOT price"]:
+        # (searchkit's Whoosh path corrects Whoosh's AndNot slip: NOT queries agree too)
         req = SearchRequest(text=text, limit=1000, per_article=per_article, snippets=False, fuzzy=False)
         fast, slow = _both(s, req, Ranking())
         assert fast.total == slow.total, text
@@ -368,7 +367,8 @@ def test_snippets_are_the_same(index: Index) -> None:
 def test_other_query_shapes_fall_back(index: Index) -> None:
     s = index._current()
     ranking = Ranking()
-    for text in ("headline:market", "mark*", "market AND headline:bank", "speaker:smith", '"market bank"~3'):
+    for text in ("headline:market", "mark*", "market AND headline:bank", "speaker:smith", '"market bank"~3',
+                 '"market bank" vote'):  # words beside a phrase keep Whoosh's per-field scoring (query.py)
         assert fastsearch.execute(s, query_mod.parse(text, s.schema, ranking)) is None, text
     assert fastsearch.execute(s, Term("body", "market")) is None
     fieldsum = Ranking().with_options(model="fieldsum")
