@@ -608,53 +608,52 @@ def execute(searcher: Any, q: Query, flt: Query | None = None) -> FastResult | N
     if not enabled or np is None:
         return None
     shape = terms_of(q)
-    if shape is None:
-        return _execute_boolean(searcher, q, flt) if is_boolean(q) else None
+    if shape is not None:
+        return _scored(searcher, flt, lambda sub, seg: _free_text(q, shape, sub, seg))
+    if is_boolean(q):
+        return _scored(searcher, flt, lambda sub, seg: _match(q, sub, seg))
+    return None
+
+
+def _free_text(q: Query, shape: tuple[list[CombinedTerm], float, float], sub: Any, seg: _Segment
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """(local ids, scores) of a free-text query in one segment."""
     terms, boost, coordination = shape
+    ids_l, scores_l = [], []
+    for term in terms:
+        plan = _plan(term, sub)
+        if plan is None:
+            raise _Unsupported  # a matcher of an unexpected shape: let Whoosh answer
+        if plan.fields:
+            ids, sc = _bm25f(plan, seg)
+            ids_l.append(ids)
+            scores_l.append(sc)
+    if not ids_l:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    local, total = _sum_by_id(ids_l, scores_l)
     free_text = type(q) is not Or and type(q) is not CombinedTerm
-    view = _view(searcher)
-    parts_docs: list[np.ndarray] = []
-    parts_scores: list[np.ndarray] = []
-    for sub, offset, seg, live in view.leaves:
-        ids_l, scores_l = [], []
-        for term in terms:
-            plan = _plan(term, sub)
-            if plan is None:
-                return None  # a matcher of an unexpected shape: let Whoosh answer
-            if plan.fields:
-                ids, sc = _bm25f(plan, seg)
-                ids_l.append(ids)
-                scores_l.append(sc)
-        if not ids_l:
-            continue
-        local, total = _sum_by_id(ids_l, scores_l)
-        if free_text and coordination:  # FreeText: boost * sum * (1 + c * (matched - 1))
-            matched = _sum_by_id(ids_l, [np.ones(len(x)) for x in ids_l])[1]
-            total = boost * total * (1.0 + coordination * (matched - 1))
-        elif free_text:
-            total = boost * total
-        elif boost != 1.0:  # Or's boost: Whoosh wraps the matcher, score * boost
-            total = total * boost
-        keep = None if live is None else live[local]
-        if flt is not None:
-            allowed = view.filter_mask(searcher, flt)[local + offset]
-            keep = allowed if keep is None else keep & allowed
-        if keep is not None:
-            local, total = local[keep], total[keep]
-        parts_docs.append(local + offset)
-        parts_scores.append(total)
-    return _result(searcher, view, parts_docs, parts_scores)
+    if free_text and coordination:  # FreeText: boost * sum * (1 + c * (matched - 1))
+        matched = _sum_by_id(ids_l, [np.ones(len(x)) for x in ids_l])[1]
+        total = boost * total * (1.0 + coordination * (matched - 1))
+    elif free_text:
+        total = boost * total
+    elif boost != 1.0:  # Or's boost: Whoosh wraps the matcher, score * boost
+        total = total * boost
+    return local, total
 
 
-def _execute_boolean(searcher: Any, q: Query, flt: Query | None) -> FastResult | None:
+def _scored(searcher: Any, flt: Query | None, score: Any) -> FastResult | None:
+    """Every segment's matches by `score(sub, seg)`, minus deleted and filtered-out paragraphs."""
     view = _view(searcher)
     parts_docs: list[np.ndarray] = []
     parts_scores: list[np.ndarray] = []
     for sub, offset, seg, live in view.leaves:
         try:
-            local, total = _match(q, sub, seg)
+            local, total = score(sub, seg)
         except _Unsupported:
             return None
+        if not len(local):
+            continue
         keep = None if live is None else live[local]
         if flt is not None:
             allowed = view.filter_mask(searcher, flt)[local + offset]
@@ -663,10 +662,6 @@ def _execute_boolean(searcher: Any, q: Query, flt: Query | None) -> FastResult |
             local, total = local[keep], total[keep]
         parts_docs.append(local + offset)
         parts_scores.append(total)
-    return _result(searcher, view, parts_docs, parts_scores)
-
-
-def _result(searcher: Any, view: _View, parts_docs: list[np.ndarray], parts_scores: list[np.ndarray]) -> FastResult:
     if parts_docs:
         docs, scores = np.concatenate(parts_docs), np.concatenate(parts_scores)
     else:
