@@ -158,8 +158,9 @@ def search_cmd(query: str, index_dir: str, limit: int, page: int, all_paragraphs
                no_fuzzy: bool, color: str, explain: bool, rank_opts: tuple[str, ...], as_json: bool) -> None:
     """Search the index for QUERY; exit 0 with hits, 1 without.
 
-    QUERY is free text, or uses "phrases", AND/OR/NOT, (groups), word*, word~,
-    and the fields headline:, body:, quote:, speaker:, source:.
+    QUERY is free text, or uses "phrases", AND/OR/NOT, +word (required),
+    -word (excluded), (groups), word*, word~, and the fields headline:,
+    body:, quote:, speaker:, source:.
     """
     from searchkit.api import Index
     from searchkit.render import render_results
