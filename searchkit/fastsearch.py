@@ -56,6 +56,7 @@ try:
     import numpy as np
 except ImportError:  # pragma: no cover - numpy is a dependency; without it Whoosh answers everything
     np = None
+from whoosh import scoring
 from whoosh.matching import NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, Not, Or, Phrase, Query, Require, Term
@@ -468,6 +469,10 @@ class FastResult:
 # --------------------------------------------------------------------------- boolean queries
 
 
+def _empty() -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(0, dtype=np.int64), np.zeros(0)
+
+
 class _Unsupported(Exception):
     """A part of the query this module does not score: Whoosh answers the whole query."""
 
@@ -497,18 +502,12 @@ def _match(q: Query, sub: Any, seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
     """
     kind = type(q)
     if kind is CombinedTerm:
-        plan = _plan(q, sub)
-        if plan is None:
-            raise _Unsupported
-        if not plan.fields:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        ids, scores = _bm25f(plan, seg)
-        return ids.astype(np.int64, copy=False), scores
+        return _word(q, sub, seg) or _empty()
     if kind is Phrase:
         return _phrase(q, sub, seg)
     parts = [_match(c, sub, seg) for c in q.children()] if kind is not Not else []
     if kind is not Not and not parts:  # an empty And / Or matches nothing
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return _empty()
     if kind is Or:
         ids, scores = _sum_by_id([p[0] for p in parts], [p[1] for p in parts])
     elif kind is And:
@@ -543,6 +542,17 @@ def _match(q: Query, sub: Any, seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
     return ids, scores
 
 
+def _word(term: CombinedTerm, sub: Any, seg: _Segment) -> tuple[np.ndarray, np.ndarray] | None:
+    """(sorted local ids, scores) of one word in one segment; None when the segment lacks it."""
+    plan = _plan(term, sub)
+    if plan is None:
+        raise _Unsupported  # a matcher of an unexpected shape: let Whoosh answer
+    if not plan.fields:
+        return None
+    ids, scores = _bm25f(plan, seg)
+    return ids.astype(np.int64, copy=False), scores
+
+
 def _phrase(q: Phrase, sub: Any, seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
     """A phrase in one field, as Whoosh's SpanNear2 (slop 1, in order) matches and scores it.
 
@@ -551,7 +561,6 @@ def _phrase(q: Phrase, sub: Any, seg: _Segment) -> tuple[np.ndarray, np.ndarray]
     the word's frequency, as the Term matchers inside the span matcher give),
     times the phrase's boost.
     """
-    empty = np.zeros(0, dtype=np.int64), np.zeros(0)
     reader = sub.reader()
     fieldname = q.fieldname
     if fieldname not in sub.schema or not q.words:
@@ -564,9 +573,9 @@ def _phrase(q: Phrase, sub: Any, seg: _Segment) -> tuple[np.ndarray, np.ndarray]
         try:
             word = field.to_bytes(word)
         except ValueError:
-            return empty
+            return _empty()
         if (fieldname, word) not in reader:
-            return empty  # as Whoosh: a word missing from the segment, no match in it
+            return _empty()  # as Whoosh: a word missing from the segment, no match in it
         words.append(word)
     postings_l, scorers = [], []
     for word in words:
@@ -591,13 +600,11 @@ def _phrase(q: Phrase, sub: Any, seg: _Segment) -> tuple[np.ndarray, np.ndarray]
         assert starts is not None
         docs = np.unique(starts >> 32)
     if not len(docs):
-        return empty
+        return _empty()
     length = seg.lengths(reader, fieldname, docs)
     scores = np.zeros(len(docs))
     for (_, ids, tf), sc in zip(postings_l, scorers):
-        f = tf[np.searchsorted(ids, docs)]
-        # scoring.bm25, operation for operation
-        scores += sc.idf * ((f * (sc.K1 + 1)) / (f + sc.K1 * ((1 - sc.B) + sc.B * length / sc.avgfl)))
+        scores += scoring.bm25(sc.idf, tf[np.searchsorted(ids, docs)], length, sc.avgfl, sc.B, sc.K1)
     if q.boost != 1.0:
         scores = scores * q.boost
     return docs, scores
@@ -619,17 +626,10 @@ def _free_text(q: Query, shape: tuple[list[CombinedTerm], float, float], sub: An
                ) -> tuple[np.ndarray, np.ndarray]:
     """(local ids, scores) of a free-text query in one segment."""
     terms, boost, coordination = shape
-    ids_l, scores_l = [], []
-    for term in terms:
-        plan = _plan(term, sub)
-        if plan is None:
-            raise _Unsupported  # a matcher of an unexpected shape: let Whoosh answer
-        if plan.fields:
-            ids, sc = _bm25f(plan, seg)
-            ids_l.append(ids)
-            scores_l.append(sc)
-    if not ids_l:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    found = [got for got in (_word(term, sub, seg) for term in terms) if got is not None]
+    if not found:
+        return _empty()
+    ids_l, scores_l = [ids for ids, _ in found], [sc for _, sc in found]
     local, total = _sum_by_id(ids_l, scores_l)
     free_text = type(q) is not Or and type(q) is not CombinedTerm
     if free_text and coordination:  # FreeText: boost * sum * (1 + c * (matched - 1))
@@ -665,5 +665,5 @@ def _scored(searcher: Any, flt: Query | None, score: Any) -> FastResult | None:
     if parts_docs:
         docs, scores = np.concatenate(parts_docs), np.concatenate(parts_scores)
     else:
-        docs, scores = np.zeros(0, dtype=np.int64), np.zeros(0)
+        docs, scores = _empty()
     return FastResult(searcher, view, docs, scores)

@@ -187,7 +187,7 @@ def _to_bm25f(q: Query, ranking: Ranking) -> Query:
             else:
                 out.append(combined(subs[i].text, ranking, boost=boost))
                 i += n
-        if not all(isinstance(leaf, CombinedTerm) for x in out for leaf in ([x] if x.is_leaf() else x.leaves())):
+        if not all(isinstance(leaf, CombinedTerm) for x in out for leaf in x.leaves()):
             out = subs  # not only words: see above
         if len(out) == 1 and q.boost == 1.0:
             return out[0]

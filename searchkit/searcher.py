@@ -226,6 +226,10 @@ class _AndNotMatcher(AndNotMatcher):
             self._find_next()  # skips the excluded part up to the match, then compares
 
 
+#: The fix leans on AndNotMatcher's own skip-and-compare step; without it Whoosh's matcher is used as is.
+_FIXES_AND_NOT = hasattr(AndNotMatcher, "_find_next")
+
+
 class _AndNot(AndNot):
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         return _AndNotMatcher(self.a.matcher(searcher, context), self.b.matcher(searcher, searcher.boolean_context()))
@@ -233,7 +237,7 @@ class _AndNot(AndNot):
 
 def _exact_exclusions(q: Query) -> Query:
     """`q` with each AndNot matched by `_AndNotMatcher` (for the queries Whoosh answers)."""
-    if q.is_leaf() or not hasattr(AndNotMatcher, "_find_next"):
+    if q.is_leaf() or not _FIXES_AND_NOT:
         return q
     q = q.apply(_exact_exclusions)
     return _AndNot(q.a, q.b) if type(q) is AndNot else q
