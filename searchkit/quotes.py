@@ -19,7 +19,8 @@ results exactly those of a plain word-by-word reading: each scan of a paragraph
 is one regular expression that re can run without trying a match at every
 character, and it skips the text inside quotes; per-word predicates and
 per-name results are cached; names mentioned in passing are only gathered
-when a pronoun or bare surname needs them; and paragraphs after an article's
+when a pronoun or bare surname needs them, and only from the paragraphs that
+can hold the answer; and paragraphs after an article's
 last quote are not read for attributions at all, as nothing there can change
 a speaker.
 """
@@ -568,34 +569,32 @@ def _ends_with(full: str, surname: str) -> bool:
 class _Registry:
     """Names seen so far in the article, with where they were seen.
 
-    Names merely mentioned ("mention", and "person" for the person-like ones) are
-    only consulted when a surname or pronoun finds no speaker, so they are gathered
-    lazily: `mentions(i)` gives paragraph i's, and is called in paragraph order, up
-    to the paragraph of the first question that needs them.
+    Speakers and quoted names are added as they are found. Names merely
+    mentioned in passing are only consulted when a surname or pronoun finds no
+    speaker, and then only some paragraphs' are needed, so `mentions(i)`
+    (paragraph i's, as (offset, name, person-like)) is called on demand and
+    remembered: a surname can only be the end of a mention in a paragraph whose
+    text holds it, and a pronoun wants the last person-like mention, which the
+    nearest paragraph that has one holds.
     """
 
-    def __init__(self, mentions: Callable[[int], list[tuple[int, str, bool]]]) -> None:
-        # (key, name) by kind: "speaker", "quoted", "mention", "person"
-        self.entries: dict[str, list[tuple[_Key, str]]] = {"speaker": [], "quoted": [], "mention": [], "person": []}
+    def __init__(self, paras: Sequence[str], mentions: Callable[[int], list[tuple[int, str, bool]]]) -> None:
+        # (key, name) by kind: "speaker", "quoted"
+        self.entries: dict[str, list[tuple[_Key, str]]] = {"speaker": [], "quoted": []}
+        self._paras = paras
         self._mentions = mentions
-        self._gathered = 0  # paragraphs whose mentions are in `entries`
+        self._seen: dict[int, list[tuple[int, str, bool]]] = {}
 
     def add(self, key: _Key, name: str, kind: str) -> None:
         self.entries[kind].append((key, name))
 
-    def _gather(self, upto: int) -> None:
-        """Add the mentions of every paragraph up to `upto`, inclusive."""
-        while self._gathered <= upto:
-            i = self._gathered
-            for off, name, person in self._mentions(i):
-                self.add((i, off), name, "mention")
-                if person:
-                    self.add((i, off), name, "person")
-            self._gathered += 1
+    def _mentions_in(self, i: int) -> list[tuple[int, str, bool]]:
+        found = self._seen.get(i)
+        if found is None:
+            found = self._seen[i] = self._mentions(i)
+        return found
 
     def _before(self, key: _Key, tier: tuple[str, ...]) -> list[tuple[_Key, str]]:
-        if "mention" in tier or "person" in tier:
-            self._gather(key[0])
         return [(k, n) for kind in tier for k, n in self.entries[kind] if k < key]
 
     def resolve(self, raw: str, key: _Key) -> str:
@@ -606,20 +605,30 @@ class _Registry:
         if len(kt) != 1:
             return raw
         surname = _bare(kt[0])
-        for tier in (("speaker", "quoted"), ("mention",)):
-            cands = {n for _, n in self._before(key, tier) if _ends_with(n, surname)}
-            if len(cands) == 1:
-                return cands.pop()
-            if cands:
-                return raw  # ambiguous: keep what the article wrote
-        return raw
+        cands = {n for _, n in self._before(key, ("speaker", "quoted")) if _ends_with(n, surname)}
+        if not cands:
+            i, off = key
+            for j in range(i + 1):
+                if surname in self._paras[j]:  # a name that ends with it is written there
+                    cands.update(
+                        name for o, name, _ in self._mentions_in(j) if (j < i or o < off) and _ends_with(name, surname)
+                    )
+        if len(cands) == 1:
+            return cands.pop()
+        return raw  # none, or ambiguous: keep what the article wrote
 
     def pronoun(self, key: _Key) -> str | None:
-        for tier in (("speaker",), ("quoted", "person")):
-            best = self._before(key, tier)
-            if best:
-                return max(best)[1]
-        return None
+        best = self._before(key, ("speaker",))
+        if best:
+            return max(best)[1]
+        best = self._before(key, ("quoted",))
+        i, off = key
+        for j in range(i, -1, -1):  # the last person-like mention before `key`
+            people = [((j, o), name) for o, name, person in self._mentions_in(j) if person and (j < i or o < off)]
+            if people:
+                best.append(max(people))
+                break
+        return max(best)[1] if best else None
 
 
 _NOT_TOKCH = r"\s,;:!?()\[\]{}\"“”«»—–"  # inside a class: what _TOKCH is not
@@ -764,7 +773,7 @@ def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
             chains[cid].append((i, j))
 
     events = [_events(paras[i], spans[i]) if i < live else [] for i in range(n)]
-    reg = _Registry(lambda i: _mentions(paras[i], spans[i]))
+    reg = _Registry(paras, lambda i: _mentions(paras[i], spans[i]))
     speech: list[list[bool]] = [[] for _ in range(n)]  # per paragraph, per quote part
     for i in range(live):
         p = paras[i]

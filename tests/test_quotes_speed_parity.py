@@ -112,6 +112,41 @@ CASES: dict[str, tuple[list[str], Expected]] = {
         ['"It is a fair deal for everyone," Tom Jones, chief executive of Acme, said.'],
         [[(1, 32, "Tom Jones")]],
     ),
+    "pronoun_skips_paragraphs_without_people": (
+        [
+            "Health Secretary John Reid opened the new wing on Friday.",
+            "The hospital cost more than expected, and took three years to build.",
+            "Labour Party officials were not at the opening.",
+            '"This is a proud day for the whole town," he said.',
+        ],
+        [[], [], [], [(1, 40, "John Reid")]],
+    ),
+    "pronoun_takes_the_later_of_a_quoted_name_and_a_person": (
+        [
+            'Fans chanted "Kenny Dalglish" as the manager Graeme Souness arrived.',
+            '"We will be back next season, stronger," he said.',
+        ],
+        [[], [(1, 39, "Graeme Souness")]],
+    ),
+    "surname_inside_a_longer_word_is_no_mention": (
+        [
+            "Blairite ministers met Gordon Brown on Monday.",
+            '"The budget is sound and it will stay sound," Blair said.',
+        ],
+        [[], [(1, 44, "Blair")]],
+    ),
+    "surname_of_two_people_stays_as_written": (
+        [
+            "Gordon Brown spoke first in the debate.",
+            "Later, Nick Brown took the floor as well.",
+            '"We need more time to decide on this," Brown said.',
+        ],
+        [[], [], [(1, 37, "Brown")]],
+    ),
+    "surname_mention_later_in_the_same_paragraph_does_not_count": (
+        ['"We will win this seat back, you will see," Howard said, standing beside Michael Howard Jr.'],
+        [[(1, 42, "Howard")]],
+    ),
 }
 
 
@@ -137,3 +172,24 @@ def test_non_ascii_text_takes_the_general_path_to_the_same_result(name: str) -> 
     # which switches the scans from their ASCII variants to the general ones.
     paragraphs, expected = CASES[name]
     assert spans_and_speakers([p + "\u2009" for p in paragraphs]) == expected
+
+
+def test_mentions_are_read_only_where_a_name_can_be(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bare surname can only resolve to a mention in a paragraph that holds it, and a
+    # pronoun to the nearest paragraph's person: other paragraphs' names are never read.
+    read: list[str] = []
+    real = quotes._mentions
+
+    def counting(p: str, spans: list) -> list:  # type: ignore[type-arg]
+        read.append(p)
+        return real(p, spans)
+
+    monkeypatch.setattr(quotes, "_mentions", counting)
+    filler = [f"Mayor Ann Jones opened library number {i} on Friday." for i in range(30)]
+    surname = filler + ["Later, Jane Smith toured the site.", '"It is a fine building, and long overdue," Smith said.']
+    assert [(q.start, q.speaker) for q in quotes._extract(surname)[-1]] == [(1, "Jane Smith")]
+    assert read == surname[-2:]
+    read.clear()
+    pronoun = filler + ['"It is a fine building, and long overdue," she said.']
+    assert [(q.start, q.speaker) for q in quotes._extract(pronoun)[-1]] == [(1, "Ann Jones")]
+    assert read == [pronoun[-1], pronoun[-2]]  # read backwards from the pronoun
