@@ -16,6 +16,7 @@ from __future__ import annotations
 from array import array
 from typing import Any, NamedTuple
 
+import numpy as np  # already imported by pickleops
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length
 
@@ -177,7 +178,20 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
             voff = voff[bounds].tolist()  # where each block's values start
         blobs, rows = [], []
         offset = postfile.tell()
-        for ti in range(t1 - t0):
+        # Runs of terms in one document each (a wire fingerprint, most article ids) are made in bulk.
+        runs = _single_runs(tstarts, weights) if value_ops is None else {}
+        ti, nwin = 0, t1 - t0
+        while ti < nwin:
+            end = runs.get(ti)
+            if end is not None:
+                keys = [prefix + t for t in g.terms[t0 + ti : t0 + end]]
+                s, e = tstarts[ti], tstarts[end]  # their postings, one each
+                blob, values = _single_terms(docs[s:e], lb[s:e] if lengths is not None else None, offset)
+                blobs.append(blob)
+                rows += zip(keys, values)
+                offset += len(blob)
+                ti = end
+                continue
             b0, b1 = first_block[ti], first_block[ti + 1]
             parts = [WHOOSH3_HEADER_MAGIC]
             for b in range(b0, b1):
@@ -210,9 +224,70 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
             )
             rows.append((prefix + g.terms[t0 + ti], ti_row + pack_long(offset) + pack_int(len(blob))))
             offset += len(blob)
+            ti += 1
         postfile.write(b"".join(blobs))
         _add_rows(tindex, rows)
         t0 = t1
+
+
+#: Terms in a row that `_single_terms` makes together (fewer go through the general loop).
+MIN_SINGLE_RUN = 8
+
+# The posting list of a term in one document with weight 1.0 and no value, as the
+# general loop writes it: the list header, one uncompressed block (its info, then
+# its data), as one record; and that term's term-table row.
+_SINGLE_LIST = np.dtype([
+    ("magic", "S4"), ("size", ">i4"),
+    ("i_head", "S2"), ("i_count", "<u2"), ("i_j", "S1"), ("i_last", "<i4"), ("i_g", "S1"), ("i_max", ">f8"),
+    ("i_k1", "S1"), ("i_comp", "u1"), ("i_k2", "S1"), ("i_minlen", "u1"), ("i_k3", "S1"), ("i_maxlen", "u1"),
+    ("i_end", "S2"),
+    ("d_head", "S2"), ("d_id", "<i4"), ("d_end", "S5"),
+])
+_SINGLE_ROW = np.dtype([  # W3TermInfo's "!BfIBBfII", then the offset and length
+    ("flags", "u1"), ("weight", ">f4"), ("df", ">u4"), ("minlen", "u1"), ("maxlen", "u1"), ("maxweight", ">f4"),
+    ("first", ">u4"), ("last", ">u4"), ("offset", ">i8"), ("length", ">i4"),
+])
+
+
+def _single_runs(tstarts: Any, weights: Any) -> dict[int, int]:
+    """start -> end of each run of at least `MIN_SINGLE_RUN` terms that `_single_terms` can write.
+
+    Term i's postings are [tstarts[i], tstarts[i + 1]); `weights` are the
+    postings'. Such a term has one posting, of weight 1.0 (other weights are
+    written as a float).
+    """
+    single = np.diff(tstarts) == 1
+    at = np.flatnonzero(single)
+    single[at] = weights[tstarts[at]] == 1.0
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], single.view(np.int8), [0]))))
+    starts, ends = edges[0::2], edges[1::2]
+    long_runs = ends - starts >= MIN_SINGLE_RUN
+    return dict(zip(starts[long_runs].tolist(), ends[long_runs].tolist()))
+
+
+def _single_terms(docs: Any, lens: Any, offset: int) -> tuple[bytes, list[bytes]]:
+    """The posting lists of a run of one-posting terms (back to back, from `offset`) and their term-table values."""
+    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+
+    n = len(docs)
+    lists = np.zeros(n, dtype=_SINGLE_LIST)
+    size = _SINGLE_LIST.itemsize - 8  # what follows the magic number and the size itself
+    lists["magic"] = WHOOSH3_HEADER_MAGIC
+    lists["size"] = -size  # negative: the last block
+    lists["i_head"], lists["i_count"], lists["i_j"], lists["i_last"] = MARK + b"M", 1, b"J", docs
+    lists["i_g"], lists["i_max"] = b"G", 1.0
+    lists["i_k1"], lists["i_k2"], lists["i_k3"], lists["i_end"] = b"K", b"K", b"K", TUPLE + b"."
+    lists["d_head"], lists["d_id"], lists["d_end"] = MARK + b"J", docs, TUPLE + NONE + NONE + b"\x87."
+    rows = np.zeros(n, dtype=_SINGLE_ROW)
+    if lens is not None:
+        lists["i_minlen"] = lists["i_maxlen"] = rows["minlen"] = rows["maxlen"] = lens
+    rows["weight"] = rows["maxweight"] = 1.0
+    rows["df"] = 1
+    rows["first"] = rows["last"] = docs
+    rows["offset"] = offset + _SINGLE_LIST.itemsize * np.arange(n, dtype=np.int64)
+    rows["length"] = _SINGLE_LIST.itemsize
+    raw, width = rows.tobytes(), _SINGLE_ROW.itemsize
+    return lists.tobytes(), [raw[i : i + width] for i in range(0, len(raw), width)]
 
 
 def _add_rows(tindex: Any, rows: list[tuple[bytes, bytes]]) -> None:

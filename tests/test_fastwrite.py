@@ -392,3 +392,43 @@ def test_postings_are_grouped_by_term_stably(nterms: int) -> None:
     key = np.random.default_rng(1).integers(0, nterms, 50_000).astype(np.int32)
     order = segmentwrite.by_term(key, nterms)
     assert order.tolist() == np.argsort(key, kind="stable").tolist()
+
+
+@pytest.mark.parametrize("name", ["wire", "article_id"])
+def test_one_document_terms_are_written_in_bulk_byte_for_byte(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Runs of terms with one posting each (wire fingerprints, article ids) are made
+    # by numpy records; the files must be the bytes the term-by-term loop writes.
+    import numpy as np
+    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.filedb.filestore import RamStorage
+
+    field = build_schema()[name]
+    rng = np.random.default_rng(5)
+    counts = rng.choice([1, 1, 1, 1, 2, 40], 3000)  # runs of one-posting terms between others
+    counts[100:200] = 1
+    docs = np.concatenate([np.sort(rng.choice(5000, c, replace=False)) for c in counts]).astype(np.uint32)
+    weights = np.ones(len(docs), dtype=np.float32)
+    weights[rng.random(len(docs)) < 0.05] = 2.0  # another weight: a one-posting term written term by term
+    grouped = segmentwrite.Grouped(
+        [b"t%06d" % i for i in range(len(counts))], np.concatenate([[0], np.cumsum(counts)]), docs, weights,
+        np.zeros(len(docs), dtype=np.uint32), [b""], True,
+    )
+    bulk_terms = []
+    real = segmentwrite._single_terms
+    monkeypatch.setattr(segmentwrite, "_single_terms", lambda d, *a: bulk_terms.append(len(d)) or real(d, *a))
+
+    def written(min_run: int) -> list[bytes]:
+        monkeypatch.setattr(segmentwrite, "MIN_SINGLE_RUN", min_run)
+        storage, codec = RamStorage(), W3Codec()
+        segment = codec.new_segment(storage, "x")
+        fw = codec.field_writer(storage, segment)
+        fw.start_field(name, field)
+        segmentwrite.write_field(fw, field.format, grouped, None)
+        fw.finish_field()
+        fw.close()
+        return sorted(storage.open_file(f).read() for f in storage.list())
+
+    one_by_one = written(10**9)
+    assert not bulk_terms
+    assert written(8) == one_by_one
+    assert sum(bulk_terms) > 300
