@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import wraps
 from typing import Callable, NamedTuple, Sequence, TypeVar
 
 _T = TypeVar("_T")
@@ -50,27 +49,21 @@ def _memo(maxsize: int, maxlen: int) -> Callable[[Callable[[str], _T]], Callable
 
     News text repeats the same words and names over and over, so their analysis is
     worth keeping. The bounds keep the memory small: a rare huge token is worked out
-    afresh instead of being held on to, and a full cache simply starts over.
+    afresh instead of being held on to, and a full cache simply starts over. The
+    cached function is the cache's own `__getitem__`, so a hit runs no Python code.
     """
 
     def wrap(fn: Callable[[str], _T]) -> Callable[[str], _T]:
-        cache: dict[str, _T] = {}
+        class _Cache(dict):  # type: ignore[type-arg]
+            def __missing__(self, s: str) -> _T:
+                value = fn(s)
+                if len(s) <= maxlen:
+                    if len(self) >= maxsize:
+                        self.clear()
+                    self[s] = value
+                return value
 
-        @wraps(fn)
-        def memo(s: str) -> _T:
-            try:
-                return cache[s]
-            except KeyError:
-                pass
-            value = fn(s)
-            if len(s) <= maxlen:
-                if len(cache) >= maxsize:
-                    cache.clear()
-                cache[s] = value
-            return value
-
-        memo.cache_clear = cache.clear  # type: ignore[attr-defined]
-        return memo
+        return _Cache().__getitem__
 
     return wrap
 
