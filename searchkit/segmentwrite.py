@@ -8,7 +8,9 @@ coding, block minima and maxima, weight sums) done by numpy; for any other
 field writer through its public one-posting-at-a-time calls. The bytes are
 those Whoosh's own writer produces, except that block data is pickled by
 `pickleops` (ids and weights at a fixed width, which `postings` reads without
-unpickling) and small blocks are left uncompressed; readers honour both.
+unpickling) and small blocks are left uncompressed; readers honour both. Runs
+of terms with a single posting (a paragraph's wire fingerprint) are laid out
+as numpy records, the same bytes without a Python loop per term.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length
 
 from searchkit import deflate, pickleops
-from searchkit.pickleops import MARK, NONE, TUPLE
+from searchkit.pickleops import MARK, NONE, STOP, TUPLE, TUPLE3
 
 #: Posting blocks with fewer postings are written uncompressed: zlib costs more
 #: time on them than it saves bytes (the block header records the choice, and
@@ -185,8 +187,8 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
             end = runs.get(ti)
             if end is not None:
                 keys = [prefix + t for t in g.terms[t0 + ti : t0 + end]]
-                s, e = tstarts[ti], tstarts[end]  # their postings, one each
-                blob, values = _single_terms(docs[s:e], lb[s:e] if lengths is not None else None, offset)
+                p_lo, p_hi = tstarts[ti], tstarts[end]  # their postings, one each
+                blob, values = _single_terms(docs[p_lo:p_hi], lb[p_lo:p_hi] if lengths is not None else None, offset)
                 blobs.append(blob)
                 rows += zip(keys, values)
                 offset += len(blob)
@@ -274,10 +276,11 @@ def _single_terms(docs: Any, lens: Any, offset: int) -> tuple[bytes, list[bytes]
     size = _SINGLE_LIST.itemsize - 8  # what follows the magic number and the size itself
     lists["magic"] = WHOOSH3_HEADER_MAGIC
     lists["size"] = -size  # negative: the last block
+    # The opcodes of pickleops.block_info(1, doc, 1.0, 0, len, len) and block_data(J doc, NONE, NONE).
     lists["i_head"], lists["i_count"], lists["i_j"], lists["i_last"] = MARK + b"M", 1, b"J", docs
     lists["i_g"], lists["i_max"] = b"G", 1.0
-    lists["i_k1"], lists["i_k2"], lists["i_k3"], lists["i_end"] = b"K", b"K", b"K", TUPLE + b"."
-    lists["d_head"], lists["d_id"], lists["d_end"] = MARK + b"J", docs, TUPLE + NONE + NONE + b"\x87."
+    lists["i_k1"], lists["i_k2"], lists["i_k3"], lists["i_end"] = b"K", b"K", b"K", TUPLE + STOP
+    lists["d_head"], lists["d_id"], lists["d_end"] = MARK + b"J", docs, TUPLE + NONE + NONE + TUPLE3 + STOP
     rows = np.zeros(n, dtype=_SINGLE_ROW)
     if lens is not None:
         lists["i_minlen"] = lists["i_maxlen"] = rows["minlen"] = rows["maxlen"] = lens

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -394,8 +395,10 @@ def test_postings_are_grouped_by_term_stably(nterms: int) -> None:
     assert order.tolist() == np.argsort(key, kind="stable").tolist()
 
 
-@pytest.mark.parametrize("name", ["wire", "article_id"])
-def test_one_document_terms_are_written_in_bulk_byte_for_byte(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("name", "scored"), [("wire", False), ("article_id", False), ("wire", True)])
+def test_one_document_terms_are_written_in_bulk_byte_for_byte(
+    name: str, scored: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Runs of terms with one posting each (wire fingerprints, article ids) are made
     # by numpy records; the files must be the bytes the term-by-term loop writes.
     import numpy as np
@@ -413,6 +416,8 @@ def test_one_document_terms_are_written_in_bulk_byte_for_byte(name: str, monkeyp
         [b"t%06d" % i for i in range(len(counts))], np.concatenate([[0], np.cumsum(counts)]), docs, weights,
         np.zeros(len(docs), dtype=np.uint32), [b""], True,
     )
+    # Length bytes, as a scored field's block infos and term rows carry them.
+    lens = array("B", rng.integers(1, 256, 5000, dtype=np.uint8).tobytes()) if scored else None
     bulk_terms = []
     real = segmentwrite._single_terms
     monkeypatch.setattr(segmentwrite, "_single_terms", lambda d, *a: bulk_terms.append(len(d)) or real(d, *a))
@@ -423,7 +428,7 @@ def test_one_document_terms_are_written_in_bulk_byte_for_byte(name: str, monkeyp
         segment = codec.new_segment(storage, "x")
         fw = codec.field_writer(storage, segment)
         fw.start_field(name, field)
-        segmentwrite.write_field(fw, field.format, grouped, None)
+        segmentwrite.write_field(fw, field.format, grouped, lens)
         fw.finish_field()
         fw.close()
         return sorted(storage.open_file(f).read() for f in storage.list())
