@@ -110,6 +110,22 @@ INFO_SIZE = _INFO_HEAD.size + _INFO_TAIL.size
 _INFO_OPS = (b"(M", b"J", b"G", b"K", b"K", b"K", b"t.")
 
 
+#: The same tuple as a numpy record, to lay out many blocks' infos at once (`info_records`).
+INFO_RECORD = np.dtype([
+    ("head", "S2"), ("count", "<u2"), ("j", "S1"), ("last", "<i4"), ("g", "S1"), ("maxweight", ">f8"),
+    ("k1", "S1"), ("compression", "u1"), ("k2", "S1"), ("minlen", "u1"), ("k3", "S1"), ("maxlen", "u1"),
+    ("end", "S2"),
+])
+
+
+def info_records(n: int) -> Any:
+    """`n` block infos with their opcodes in place and every item 0, for the caller to fill."""
+    out = np.zeros(n, dtype=INFO_RECORD)
+    for name, op in zip(("head", "j", "g", "k1", "k2", "k3", "end"), _INFO_OPS):
+        out[name] = op
+    return out
+
+
 def block_info(count: int, last: int, maxweight: float, compression: int, minlen: int, maxlen: int) -> bytes:
     """The pickled info tuple of a posting block (count < 65536, the others as W3 keeps them)."""
     return _INFO_HEAD.pack(b"(M", count, b"J", last) + _INFO_TAIL.pack(

@@ -564,18 +564,18 @@ class _Registry:
 
     Speakers and quoted names are added as they are found. Names merely
     mentioned in passing are only consulted when a surname or pronoun finds no
-    speaker, and then only some paragraphs' are needed, so `mentions(i)`
-    (paragraph i's, as (offset, name, person-like)) is called on demand and
+    speaker, and then only some paragraphs' are needed, so a paragraph's
+    (`_mentions`: (offset, name, person-like)) are read on demand and
     remembered: a surname can only be the end of a mention in a paragraph whose
     text holds it, and a pronoun wants the last person-like mention, which the
     nearest paragraph that has one holds.
     """
 
-    def __init__(self, paras: Sequence[str], mentions: Callable[[int], list[tuple[int, str, bool]]]) -> None:
+    def __init__(self, paras: Sequence[str], spans: Sequence[list[_Span]]) -> None:
         # (key, name) by kind: "speaker", "quoted"
         self.entries: dict[str, list[tuple[_Key, str]]] = {"speaker": [], "quoted": []}
         self._paras = paras
-        self._mentions = mentions
+        self._spans = spans
         self._seen: dict[int, list[tuple[int, str, bool]]] = {}
 
     def add(self, key: _Key, name: str, kind: str) -> None:
@@ -584,7 +584,7 @@ class _Registry:
     def _mentions_in(self, i: int) -> list[tuple[int, str, bool]]:
         found = self._seen.get(i)
         if found is None:
-            found = self._seen[i] = self._mentions(i)
+            found = self._seen[i] = _mentions(self._paras[i], self._spans[i])
         return found
 
     def _before(self, key: _Key, tier: tuple[str, ...]) -> list[tuple[_Key, str]]:
@@ -766,7 +766,7 @@ def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
             chains[cid].append((i, j))
 
     events = [_events(paras[i], spans[i]) if i < live else [] for i in range(n)]
-    reg = _Registry(paras, lambda i: _mentions(paras[i], spans[i]))
+    reg = _Registry(paras, spans)
     speech: list[list[bool]] = [[] for _ in range(n)]  # per paragraph, per quote part
     for i in range(live):
         p = paras[i]

@@ -18,7 +18,7 @@ from __future__ import annotations
 from array import array
 from typing import Any, NamedTuple
 
-import numpy as np  # already imported by pickleops
+import numpy as np
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length
 
@@ -57,8 +57,6 @@ def by_term(key: Any, nterms: int) -> Any:
     numpy sorts 16-bit keys stably by radix, four times faster than 32-bit ones
     (5M keys: 0.08 s against 0.36 s), so keys are narrowed when they fit.
     """
-    import numpy as np
-
     if nterms <= 1 << 16:
         key = key.astype(np.uint16)
     return np.argsort(key, kind="stable")
@@ -115,7 +113,6 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
     the data's pickle opcodes are written directly (`pickleops`), so readers
     unpickle the same tuples Whoosh's would hold.
     """
-    import numpy as np
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 
     pw = fieldwriter._postwriter
@@ -239,11 +236,8 @@ MIN_SINGLE_RUN = 8
 # general loop writes it: the list header, one uncompressed block (its info, then
 # its data), as one record; and that term's term-table row.
 _SINGLE_LIST = np.dtype([
-    ("magic", "S4"), ("size", ">i4"),
-    ("i_head", "S2"), ("i_count", "<u2"), ("i_j", "S1"), ("i_last", "<i4"), ("i_g", "S1"), ("i_max", ">f8"),
-    ("i_k1", "S1"), ("i_comp", "u1"), ("i_k2", "S1"), ("i_minlen", "u1"), ("i_k3", "S1"), ("i_maxlen", "u1"),
-    ("i_end", "S2"),
-    ("d_head", "S2"), ("d_id", "<i4"), ("d_end", "S5"),
+    ("magic", "S4"), ("size", ">i4"), ("info", pickleops.INFO_RECORD),
+    ("d_head", "S2"), ("d_id", "<i4"), ("d_end", "S5"),  # MARK, the id's BININT, then TUPLE NONE NONE TUPLE3 STOP
 ])
 _SINGLE_ROW = np.dtype([  # W3TermInfo's "!BfIBBfII", then the offset and length
     ("flags", "u1"), ("weight", ">f4"), ("df", ">u4"), ("minlen", "u1"), ("maxlen", "u1"), ("maxweight", ">f4"),
@@ -276,14 +270,14 @@ def _single_terms(docs: Any, lens: Any, offset: int) -> tuple[bytes, list[bytes]
     size = _SINGLE_LIST.itemsize - 8  # what follows the magic number and the size itself
     lists["magic"] = WHOOSH3_HEADER_MAGIC
     lists["size"] = -size  # negative: the last block
-    # The opcodes of pickleops.block_info(1, doc, 1.0, 0, len, len) and block_data(J doc, NONE, NONE).
-    lists["i_head"], lists["i_count"], lists["i_j"], lists["i_last"] = MARK + b"M", 1, b"J", docs
-    lists["i_g"], lists["i_max"] = b"G", 1.0
-    lists["i_k1"], lists["i_k2"], lists["i_k3"], lists["i_end"] = b"K", b"K", b"K", TUPLE + STOP
+    # pickleops.block_info(1, doc, 1.0, 0, len, len), then block_data(J doc, NONE, NONE).
+    info = pickleops.info_records(n)
+    info["count"], info["last"], info["maxweight"] = 1, docs, 1.0
     lists["d_head"], lists["d_id"], lists["d_end"] = MARK + b"J", docs, TUPLE + NONE + NONE + TUPLE3 + STOP
     rows = np.zeros(n, dtype=_SINGLE_ROW)
     if lens is not None:
-        lists["i_minlen"] = lists["i_maxlen"] = rows["minlen"] = rows["maxlen"] = lens
+        info["minlen"] = info["maxlen"] = rows["minlen"] = rows["maxlen"] = lens
+    lists["info"] = info
     rows["weight"] = rows["maxweight"] = 1.0
     rows["df"] = 1
     rows["first"] = rows["last"] = docs

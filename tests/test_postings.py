@@ -106,3 +106,17 @@ def test_bulk_postings_read_equals_whoosh_s_matcher(tmp_path: Path, monkeypatch:
     assert max(len(ids) for ids, _ in lists.values()) > 128
     # Lists searchkit wrote are read whole; Whoosh's own go block by block.
     assert whole and all((w is not None) == fast for w in whole)
+
+
+def test_info_records_are_block_infos() -> None:
+    # The numpy layout of a block's info (many at once) is byte for byte block_info's.
+    infos = pickleops.info_records(3)
+    infos["count"], infos["last"], infos["maxweight"] = [1, 300, 1024], [0, 70_000, 2**31 - 1], [1.0, 2.5, 7.0]
+    infos["compression"], infos["minlen"], infos["maxlen"] = [0, 1, 1], [0, 3, 9], [0, 200, 255]
+    expected = [
+        pickleops.block_info(1, 0, 1.0, 0, 0, 0),
+        pickleops.block_info(300, 70_000, 2.5, 1, 3, 200),
+        pickleops.block_info(1024, 2**31 - 1, 7.0, 1, 9, 255),
+    ]
+    assert infos.tobytes() == b"".join(expected)
+    assert all(pickleops.read_block_info(b, 0) is not None for b in expected)
