@@ -1,11 +1,11 @@
-"""Compression: searchkit.deflate (ISA-L where installed) against zlib, same run.
+"""Compression: searchkit.codec.deflate (ISA-L where installed) against zlib, same run.
 
 Every paragraph's stored fields, and every large posting block, are written as
 a zlib stream. This measures what making them costs, two ways:
 
 1. per stream, on the stored fields of real paragraphs: each paragraph's
    stored-field pickle (read back from a searchkit index of the corpus)
-   compressed by zlib at Whoosh's level 3 and by `searchkit.deflate.compress`;
+   compressed by zlib at Whoosh's level 3 and by `searchkit.codec.deflate.compress`;
    µs per stream and mean bytes, medians of `--reps` passes;
 2. a whole build (`--build`): the corpus indexed in a fresh subprocess with
    `deflate.compress` as shipped, alternating with builds where it is replaced
@@ -40,7 +40,8 @@ WHOOSH_LEVEL = 3  # CompressedBytesColumn's default, what Whoosh's own writer us
 
 
 def child_build(corpus: str, target: str, use_zlib: bool) -> dict:
-    from searchkit import Index, deflate
+    from searchkit import Index
+    from searchkit.codec import deflate
 
     if use_zlib:
         deflate.compress = zlib.compress
@@ -63,10 +64,12 @@ def stored_pickles(index_dir: Path) -> list[bytes]:
 
 
 def per_stream(data: list[bytes], reps: int) -> None:
-    from searchkit import deflate
+    from searchkit.codec import deflate
 
-    coders = {f"zlib level {WHOOSH_LEVEL}": lambda b: zlib.compress(b, WHOOSH_LEVEL),
-              f"searchkit.deflate ({deflate.BACKEND})": lambda b: deflate.compress(b, WHOOSH_LEVEL)}
+    coders = {
+        f"zlib level {WHOOSH_LEVEL}": lambda b: zlib.compress(b, WHOOSH_LEVEL),
+        f"searchkit.codec.deflate ({deflate.BACKEND})": lambda b: deflate.compress(b, WHOOSH_LEVEL),
+    }
     times: dict[str, list[float]] = {name: [] for name in coders}
     for _ in range(reps):
         for name, fn in coders.items():  # alternating, so both see the same machine
@@ -90,21 +93,29 @@ def builds(corpus: Path, reps: int) -> None:
     target = HERE / ".work" / "index-compress"
     res: dict[str, list[dict]] = {"deflate": [], "zlib": []}
     for rep in range(reps):
-        for name in (("deflate", "zlib") if rep % 2 == 0 else ("zlib", "deflate")):
+        for name in ("deflate", "zlib") if rep % 2 == 0 else ("zlib", "deflate"):
             shutil.rmtree(target, ignore_errors=True)
-            out = subprocess.run([sys.executable, __file__, "--_build", str(corpus), str(target), name],
-                                 capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--_build", str(corpus), str(target), name],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             res[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
-            print(f"build rep {rep + 1} {name}: {res[name][-1]['wall']:.2f} s wall, {res[name][-1]['cpu']:.2f} s CPU",
-                  flush=True)
+            print(
+                f"build rep {rep + 1} {name}: {res[name][-1]['wall']:.2f} s wall, {res[name][-1]['cpu']:.2f} s CPU",
+                flush=True,
+            )
     shutil.rmtree(target, ignore_errors=True)
     print(f"\nwhole build of {corpus.name}, {reps} alternating repetitions")
     print("| compression | wall s, median [min-max] | CPU s, median [min-max] |")
     print("|---|---|---|")
     for name, rows in res.items():
         w, c = [r["wall"] for r in rows], [r["cpu"] for r in rows]
-        print(f"| {name} | {statistics.median(w):.2f} [{min(w):.2f}-{max(w):.2f}] "
-              f"| {statistics.median(c):.2f} [{min(c):.2f}-{max(c):.2f}] |")
+        print(
+            f"| {name} | {statistics.median(w):.2f} [{min(w):.2f}-{max(w):.2f}] "
+            f"| {statistics.median(c):.2f} [{min(c):.2f}-{max(c):.2f}] |"
+        )
     med = {n: statistics.median(r["wall"] for r in rows) for n, rows in res.items()}
     print(f"build with deflate / with zlib: x{med['deflate'] / med['zlib']:.2f}")
 
@@ -122,10 +133,11 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     if args.reps < 1:
         ap.error("--reps must be at least 1")
-    from searchkit import Index, deflate
+    from searchkit import Index
+    from searchkit.codec import deflate
 
     corpus = corpora.corpus_path(args.size, args.data)
-    print(f"corpus {corpus.name}; searchkit.deflate uses {deflate.BACKEND}")
+    print(f"corpus {corpus.name}; searchkit.codec.deflate uses {deflate.BACKEND}")
     target = HERE / ".work" / "index-compress-read"
     shutil.rmtree(target, ignore_errors=True)
     Index.build([str(corpus)], str(target), rebuild=True).close()

@@ -36,8 +36,8 @@ WORK_DIR = HERE / ".work"
 BBC_SUBDIR = Path("bbc-fulltext") / "bbc"
 
 DEFAULT_SEED = 20240501
-PARAGRAPHS_PER_ARTICLE = 5          # mean; each synthetic article gets 3..7
-SENTENCES_PER_PARAGRAPH = (2, 6)    # inclusive bounds
+PARAGRAPHS_PER_ARTICLE = 5  # mean; each synthetic article gets 3..7
+SENTENCES_PER_PARAGRAPH = (2, 6)  # inclusive bounds
 
 # A common English stop list (plus news furniture such as "said"); queries skip these.
 STOP_WORDS = frozenset(
@@ -58,6 +58,7 @@ _WORD = re.compile(r"[a-z]+")
 
 
 # --------------------------------------------------------------------------- reading
+
 
 def decode(data: bytes) -> str:
     """UTF-8 (BOM tolerated), else cp1252 (sport/199.txt is Latin-1), else latin-1."""
@@ -106,6 +107,7 @@ def split_sentences(paragraph: str) -> list[str]:
 
 # --------------------------------------------------------------------------- synthesis
 
+
 def synthesize(
     sentences: Sequence[str],
     headlines: Sequence[str],
@@ -147,8 +149,9 @@ def bbc_sentences(articles: Iterable[dict]) -> tuple[list[str], list[str]]:
 
 # --------------------------------------------------------------------------- files
 
+
 def parse_size(label: str) -> int | None:
-    """"bbc" -> None (the real set); "100k" -> 100000; "1m" -> 1000000; "2500" -> 2500."""
+    """ "bbc" -> None (the real set); "100k" -> 100000; "1m" -> 1000000; "2500" -> 2500."""
     label = label.strip().lower()
     if label == "bbc":
         return None
@@ -202,6 +205,7 @@ def corpus_path(
 
 
 # --------------------------------------------------------------------------- queries
+
 
 def document_frequencies(paragraphs: Iterable[str]) -> tuple[Counter, int]:
     df: Counter = Counter()

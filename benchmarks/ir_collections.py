@@ -35,9 +35,9 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
@@ -156,7 +156,9 @@ def smart_queries(path: Path, field_letter: str = "W") -> dict[str, str]:
     return {norm_id(raw_id): one_line(f.get(field_letter, "")) for raw_id, f in parse_smart(read_text(path))}
 
 
-def qrels_columns(path: Path, q_col: int, d_col: int, grade: Callable[[list[str]], int] | None = None) -> dict[str, dict[str, int]]:
+def qrels_columns(
+    path: Path, q_col: int, d_col: int, grade: Callable[[list[str]], int] | None = None
+) -> dict[str, dict[str, int]]:
     qrels: dict[str, dict[str, int]] = {}
     for line in read_text(path).split("\n"):
         parts = line.split()
@@ -185,7 +187,10 @@ def load_cranfield(root: Path) -> Collection:
     }
     qrels = qrels_columns(d / "cranqrel", 0, 1, cranfield_grade)
     return Collection(
-        "cranfield", docs, queries, qrels,
+        "cranfield",
+        docs,
+        queries,
+        qrels,
         notes=["query ids are positions 1..225; relevance = 5 - grade (grade -1 -> 0)"],
     )
 
@@ -292,7 +297,10 @@ def load_lisa(root: Path) -> Collection:
         qrels[str(qid)] = {str(doc): 1 for doc in numbers[i + 2 : i + 2 + count]}
         i += 2 + count
     return Collection(
-        "lisa", docs, queries, qrels,
+        "lisa",
+        docs,
+        queries,
+        qrels,
         notes=[f"{duplicates} duplicate Document records skipped (first kept); judgements from LISARJ.NUM"],
     )
 
@@ -331,9 +339,13 @@ def available(data: Path | str = DEFAULT_DATA) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Load the test collections and check their counts against the READMEs.")
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding the collections (default: ../shared/data)")
+    ap.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="folder holding the collections (default: ../shared/data)"
+    )
     ap.add_argument("--collections", default=",".join(NAMES), help="comma-separated subset")
-    ap.add_argument("--check", action="store_true", help="print counts and compare with the READMEs (exit 1 on mismatch)")
+    ap.add_argument(
+        "--check", action="store_true", help="print counts and compare with the READMEs (exit 1 on mismatch)"
+    )
     args = ap.parse_args(argv)
     if not args.data.is_dir():
         print(f"Error: data folder {args.data} not found; pass --data", file=sys.stderr)
@@ -357,7 +369,10 @@ def main(argv: list[str] | None = None) -> int:
         ids = {d.id for d in c.docs}
         missing = sum(1 for v in c.qrels.values() for doc in v if doc not in ids)
         unknown_q = sum(1 for q in c.qrels if q not in c.queries)
-        print(f"{'':10} empty bodies {empty}, untitled {untitled}, qrel docs missing {missing}, qrel queries unknown {unknown_q}")
+        print(
+            f"{'':10} empty bodies {empty}, untitled {untitled}, "
+            f"qrel docs missing {missing}, qrel queries unknown {unknown_q}"
+        )
         for note in c.notes:
             print(f"{'':10} note: {note}")
     print("all counts match the READMEs" if not bad else f"{bad} collection(s) do not match")

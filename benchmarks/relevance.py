@@ -34,9 +34,10 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -170,7 +171,9 @@ def run_whoosh(docs: list[Doc], queries: dict[str, str], workdir: Path, config: 
         from whoosh.qparser import MultifieldParser, OrGroup
     except ImportError as e:
         raise Unavailable(f"whoosh not installed ({e})") from None
-    schema = Schema(id=ID(stored=True, unique=True), title=TEXT(analyzer=StemmingAnalyzer()), body=TEXT(analyzer=StemmingAnalyzer()))
+    schema = Schema(
+        id=ID(stored=True, unique=True), title=TEXT(analyzer=StemmingAnalyzer()), body=TEXT(analyzer=StemmingAnalyzer())
+    )
     path = workdir / "whoosh"
     path.mkdir()
     t0 = time.perf_counter()
@@ -205,7 +208,9 @@ def run_fts5(docs: list[Doc], queries: dict[str, str], workdir: Path, config: di
         raise Unavailable(f"SQLite FTS5 not available ({e})") from None
     t0 = time.perf_counter()
     with db:
-        db.executemany("INSERT INTO t(rowid, title, body) VALUES (?, ?, ?)", ((i, d.title, d.text) for i, d in enumerate(docs)))
+        db.executemany(
+            "INSERT INTO t(rowid, title, body) VALUES (?, ?, ?)", ((i, d.title, d.text) for i, d in enumerate(docs))
+        )
     t1 = time.perf_counter()
     ranked: Ranked = {}
     sql = f"SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t, 2.0, 1.0) LIMIT {DEPTH}"
@@ -232,7 +237,9 @@ def run_bm25s(docs: list[Doc], queries: dict[str, str], workdir: Path, config: d
     t1 = time.perf_counter()
     ranked: Ranked = {}
     qids = list(queries)
-    qtokens = bm25s.tokenize([queries[q] for q in qids], stopwords="en", stemmer=stemmer, return_ids=False, show_progress=False)
+    qtokens = bm25s.tokenize(
+        [queries[q] for q in qids], stopwords="en", stemmer=stemmer, return_ids=False, show_progress=False
+    )
     k = min(DEPTH, len(docs))
     for qid, toks in zip(qids, qtokens):
         if not toks:
@@ -316,7 +323,8 @@ def table(title: str, rows: dict[str, dict[str, float]]) -> list[str]:
     lines = [title, head, "-" * len(head)]
     for system, r in rows.items():
         lines.append(
-            f"{system:10} {r['MAP']:7.4f} {r['nDCG@10']:8.4f} {r['P@10']:7.4f} {r['R@100']:7.4f} {r['index_s']:8.2f} {r['query_s']:8.2f}"
+            f"{system:10} {r['MAP']:7.4f} {r['nDCG@10']:8.4f} {r['P@10']:7.4f} {r['R@100']:7.4f} "
+            f"{r['index_s']:8.2f} {r['query_s']:8.2f}"
         )
     return lines
 
@@ -341,13 +349,24 @@ def run_collection(c: Collection, systems: list[str], config: dict[str, Any], re
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding the collections (default: ../shared/data next to the repo)")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="folder holding the collections (default: ../shared/data next to the repo)",
+    )
     ap.add_argument("--collections", default=",".join(NAMES), help=f"comma-separated subset of {','.join(NAMES)}")
     ap.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated subset of {','.join(SYSTEMS)}")
-    ap.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="searchkit.Ranking field (repeatable)")
+    ap.add_argument(
+        "--config", action="append", default=[], metavar="KEY=VALUE", help="searchkit.Ranking field (repeatable)"
+    )
     ap.add_argument("--stemmer", choices=sorted(STEMMERS), help="searchkit's stemmer (default: the shipped one)")
-    ap.add_argument("--stop", choices=("whoosh", "none", "lucene", "nltk"), help="searchkit's stop list (default: the shipped one)")
+    ap.add_argument(
+        "--stop", choices=("whoosh", "none", "lucene", "nltk"), help="searchkit's stop list (default: the shipped one)"
+    )
     ap.add_argument("--json", type=Path, metavar="OUT", help="also write all figures as JSON to OUT")
     ap.add_argument("--no-fuzzy", action="store_true", help="searchkit without its typo retry of unknown words")
     args = ap.parse_args(argv)
@@ -378,7 +397,13 @@ def main(argv: list[str] | None = None) -> int:
         c = ir_collections.load(name, args.data)
         run_collection(c, systems, config, report)
         print()
-        print("\n".join(table(f"== {c.name}: {len(c.docs)} docs, {len(c.judged_queries())} judged queries", report.results[c.name])))
+        print(
+            "\n".join(
+                table(
+                    f"== {c.name}: {len(c.docs)} docs, {len(c.judged_queries())} judged queries", report.results[c.name]
+                )
+            )
+        )
         for system, r in report.results[c.name].items():
             if r["failed_queries"]:
                 print(f"   {system}: {r['failed_queries']} queries raised an error (scored as empty)")

@@ -58,8 +58,11 @@ def make_queries(corpus: Path) -> dict[str, list[tuple[str, str]]]:
         out["NOT"].append((f"{a} NOT {b}", f'"{a}" NOT "{b}"'))
         while True:  # two adjacent words, neither a stop word
             toks = [t.lower() for t in analysis.TOKEN_PATTERN.findall(rng.choice(paragraphs))]
-            pairs = [(x, y) for x, y in zip(toks, toks[1:])
-                     if x.isalpha() and y.isalpha() and analysis.terms(x) and analysis.terms(y)]
+            pairs = [
+                (x, y)
+                for x, y in zip(toks, toks[1:])
+                if x.isalpha() and y.isalpha() and analysis.terms(x) and analysis.terms(y)
+            ]
             if pairs:
                 x, y = rng.choice(pairs)
                 out["phrase"].append((f'"{x} {y}"', f'"{x} {y}"'))
@@ -92,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.reps < 1:
         ap.error("--reps must be at least 1")
     import searchkit
-    from searchkit import fastsearch
+    from searchkit.search import bulk as fastsearch
 
     corpus = corpora.corpus_path(args.size, args.data)
     queries = make_queries(corpus)
@@ -105,10 +108,14 @@ def main(argv: list[str] | None = None) -> None:
     con = sqlite3.connect(str(db))
     con.execute("CREATE VIRTUAL TABLE t USING fts5(headline, body, tokenize='porter unicode61')")
     with con:
-        con.executemany("INSERT INTO t(headline, body) VALUES (?, ?)",
-                        ((a["headline"], p) for a in corpora.read_jsonl(corpus) for p in a["paragraphs"]))
-    sql = ("SELECT rowid, bm25(t), headline, snippet(t, 1, '[', ']', '\u2026', 12) "
-           "FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10")
+        con.executemany(
+            "INSERT INTO t(headline, body) VALUES (?, ?)",
+            ((a["headline"], p) for a in corpora.read_jsonl(corpus) for p in a["paragraphs"]),
+        )
+    sql = (
+        "SELECT rowid, bm25(t), headline, snippet(t, 1, '[', ']', '\u2026', 12) "
+        "FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10"
+    )
     ix = searchkit.Index.open(str(sk_dir))
 
     def sk(q: str) -> list:
@@ -131,7 +138,7 @@ def main(argv: list[str] | None = None) -> None:
             timed(fn, [pair[col] for pair in queries[shape]])
     for rep in range(args.reps):
         names = list(systems)
-        names = names[rep % len(names):] + names[:rep % len(names)]
+        names = names[rep % len(names) :] + names[: rep % len(names)]
         for shape in SHAPES:
             for name in names:
                 fn, col = systems[name]
@@ -151,8 +158,11 @@ def main(argv: list[str] | None = None) -> None:
             rows = res[(shape, name)]
             cells.append((statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows)))
         ratio = cells[0][0] / cells[2][0] if cells[2][0] else float("nan")
-        print(f"| {shape} | `{queries[shape][0][0]}` | " + " | ".join(f"{a:.1f} / {b:.1f}" for a, b in cells)
-              + f" | x{ratio:.2f} |")
+        print(
+            f"| {shape} | `{queries[shape][0][0]}` | "
+            + " | ".join(f"{a:.1f} / {b:.1f}" for a, b in cells)
+            + f" | x{ratio:.2f} |"
+        )
 
 
 if __name__ == "__main__":

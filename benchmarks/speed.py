@@ -52,6 +52,7 @@ _TERM = re.compile(r"\w+")
 
 # --------------------------------------------------------------------------- measuring helpers
 
+
 def peak_rss_mb() -> float:
     """This process's peak RSS (VmHWM), or that of its largest child if bigger, in MB."""
     own = 0.0
@@ -100,13 +101,15 @@ def import_searchkit():
 
 # --------------------------------------------------------------------------- builders (run in a child)
 
+
 def build_whoosh(corpus: Path, target: Path) -> None:
     from whoosh import index
     from whoosh.analysis import StemmingAnalyzer
     from whoosh.fields import TEXT, Schema
 
-    schema = Schema(headline=TEXT(analyzer=StemmingAnalyzer(), stored=True),
-                    body=TEXT(analyzer=StemmingAnalyzer(), stored=True))
+    schema = Schema(
+        headline=TEXT(analyzer=StemmingAnalyzer(), stored=True), body=TEXT(analyzer=StemmingAnalyzer(), stored=True)
+    )
     target.mkdir(parents=True)
     ix = index.create_in(str(target), schema)
     writer = ix.writer()
@@ -140,6 +143,7 @@ BUILDERS = {"searchkit": build_searchkit, "whoosh": build_whoosh, "fts5": build_
 
 # --------------------------------------------------------------------------- query runners (run in a child)
 
+
 def searcher_whoosh(target: Path):
     from whoosh import index
     from whoosh.qparser import OrGroup, QueryParser
@@ -152,7 +156,9 @@ def searcher_whoosh(target: Path):
         return [(h.docnum, h.score, h["headline"]) for h in searcher.search(parser.parse(q), limit=10)]
 
     def snippets(q):
-        return [(h.docnum, h.score, h["headline"], h.highlights("body")) for h in searcher.search(parser.parse(q), limit=10)]
+        return [
+            (h.docnum, h.score, h["headline"], h.highlights("body")) for h in searcher.search(parser.parse(q), limit=10)
+        ]
 
     return plain, snippets, searcher.close
 
@@ -160,11 +166,13 @@ def searcher_whoosh(target: Path):
 def searcher_fts5(target: Path):
     con = sqlite3.connect(str(target))
     plain_sql = "SELECT rowid, bm25(t), headline FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10"
-    snip_sql = ("SELECT rowid, bm25(t), headline, snippet(t, 1, '[', ']', '\u2026', 12) "
-                "FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10")
+    snip_sql = (
+        "SELECT rowid, bm25(t), headline, snippet(t, 1, '[', ']', '\u2026', 12) "
+        "FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10"
+    )
 
     def match(q):
-        return " OR ".join('"%s"' % t for t in _TERM.findall(q))
+        return " OR ".join(f'"{t}"' for t in _TERM.findall(q))
 
     def plain(q):
         return con.execute(plain_sql, (match(q),)).fetchall()
@@ -228,10 +236,10 @@ def child_query(system: str, target: Path, queries_file: Path) -> dict:
 
 # --------------------------------------------------------------------------- parent
 
+
 def run_child(args: list[str]) -> dict | str:
     """Run this script in a child mode; its last stdout line is JSON. Returns the dict or an error text."""
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args],
-                          capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], capture_output=True, text=True)
     if proc.returncode != 0:
         lines = (proc.stderr.strip() or proc.stdout.strip() or f"exit {proc.returncode}").splitlines()
         return lines[-1]
@@ -272,7 +280,7 @@ def measure_size(label: str, args, systems: list[str]) -> dict:
     results: dict[str, dict[str, list]] = {s: {} for s in systems}
     skipped: dict[str, str] = {}
     for rep in range(args.reps):
-        order = systems[rep % len(systems):] + systems[:rep % len(systems)]
+        order = systems[rep % len(systems) :] + systems[: rep % len(systems)]
         for system in order:
             if system in skipped:
                 continue
@@ -296,9 +304,12 @@ def measure_size(label: str, args, systems: list[str]) -> dict:
             for kind in ("plain", "snippets"):
                 for q in (50, 95, 99):
                     r.setdefault(f"{kind}_p{q}", []).append(percentile(asked[kind], q))
-            print(f"{label} rep {rep + 1}: {system:9s} build {built['build_s']:.2f} s, "
-                  f"query p50 {percentile(asked['plain'], 50):.2f} ms, "
-                  f"+snippets p50 {percentile(asked['snippets'], 50):.2f} ms", flush=True)
+            print(
+                f"{label} rep {rep + 1}: {system:9s} build {built['build_s']:.2f} s, "
+                f"query p50 {percentile(asked['plain'], 50):.2f} ms, "
+                f"+snippets p50 {percentile(asked['snippets'], 50):.2f} ms",
+                flush=True,
+            )
     if not args.keep:
         for system in systems:
             remove(target_for(system, name))
@@ -307,18 +318,25 @@ def measure_size(label: str, args, systems: list[str]) -> dict:
 
 def print_table(label: str, res: dict) -> None:
     print(f"\n{label}: medians [min-max] over repetitions")
-    head = f"{'system':9s} | {'build s':>22s} | {'size MB':>7s} | {'peak RSS MB':>11s} | {'open s':>6s} | " \
-           f"{'query p50/p95/p99 ms':>26s} | {'+snippets p50/p95/p99 ms':>26s}"
+    head = (
+        f"{'system':9s} | {'build s':>22s} | {'size MB':>7s} | {'peak RSS MB':>11s} | {'open s':>6s} | "
+        f"{'query p50/p95/p99 ms':>26s} | {'+snippets p50/p95/p99 ms':>26s}"
+    )
     print(head)
     print("-" * len(head))
     for system, r in res.items():
         q = "/".join(f"{statistics.median(r[f'plain_p{p}']):.2f}" for p in (50, 95, 99))
         s = "/".join(f"{statistics.median(r[f'snippets_p{p}']):.2f}" for p in (50, 95, 99))
-        print(f"{system:9s} | {fmt(r['build_s']):>22s} | {statistics.median(r['size_mb']):7.1f} | "
-              f"{statistics.median(r['rss_mb']):11.0f} | {statistics.median(r['open_s']):6.2f} | {q:>26s} | {s:>26s}")
+        print(
+            f"{system:9s} | {fmt(r['build_s']):>22s} | {statistics.median(r['size_mb']):7.1f} | "
+            f"{statistics.median(r['rss_mb']):11.0f} | {statistics.median(r['open_s']):6.2f} | {q:>26s} | {s:>26s}"
+        )
     for system, r in res.items():
-        print(f"{label} {system} query p50 spread ms: {fmt(r['plain_p50'])}; +snippets p50 spread ms: {fmt(r['snippets_p50'])}; "
-              f"hits over 300 queries: {int(statistics.median(r['hits']))}")
+        print(
+            f"{label} {system} query p50 spread ms: {fmt(r['plain_p50'])}; "
+            f"+snippets p50 spread ms: {fmt(r['snippets_p50'])}; "
+            f"hits over 300 queries: {int(statistics.median(r['hits']))}"
+        )
 
 
 def ratio(res: dict, a: str, b: str, key: str) -> float | None:
@@ -328,10 +346,17 @@ def ratio(res: dict, a: str, b: str, key: str) -> float | None:
 
 
 def print_ratios(label: str, res: dict) -> None:
-    keys = [("build_s", "build"), ("size_mb", "size"), ("rss_mb", "peak RSS"),
-            ("plain_p50", "query p50"), ("plain_p95", "query p95"), ("plain_p99", "query p99"),
-            ("snippets_p50", "query+snippets p50"), ("snippets_p95", "query+snippets p95"),
-            ("snippets_p99", "query+snippets p99")]
+    keys = [
+        ("build_s", "build"),
+        ("size_mb", "size"),
+        ("rss_mb", "peak RSS"),
+        ("plain_p50", "query p50"),
+        ("plain_p95", "query p95"),
+        ("plain_p99", "query p99"),
+        ("snippets_p50", "query+snippets p50"),
+        ("snippets_p95", "query+snippets p95"),
+        ("snippets_p99", "query+snippets p99"),
+    ]
     for base, base_name in (("fts5", "FTS5"), ("whoosh", "raw Whoosh")):
         for key, name in keys:
             r = ratio(res, "searchkit", base, key)
@@ -347,6 +372,7 @@ def headline(label: str, res: dict) -> str:
     def x(key):
         r = ratio(res, "searchkit", "fts5", key)
         return "n/a" if r is None else f"{r:.2f}"
+
     return f"{label}: build x{x('build_s')} FTS5, query+snippets p50 x{x('snippets_p50')} p95 x{x('snippets_p95')}"
 
 
@@ -364,7 +390,7 @@ def profile(label: str, args, system: str) -> None:
             prof.runcall(BUILDERS[system], corpus, target)
         else:
             _, snippets, close = SEARCHERS[system](target)
-            prof.runcall(lambda: [snippets(q) for q in queries])
+            prof.runcall(lambda snippets=snippets: [snippets(q) for q in queries])
             close()
         for sort in ("cumulative", "tottime"):
             print(f"\n== profile {system} {stage} {label}: top 25 by {sort}")
@@ -386,9 +412,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data", default=None, help="folder holding bbc-fulltext/ (default ../shared/data)")
     ap.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated subset of " + ",".join(SYSTEMS))
     ap.add_argument("--keep", action="store_true", help="keep the indexes under benchmarks/.work/")
-    ap.add_argument("--profile", action="store_true",
-                    help="instead of timing, cProfile a build and the 300 queries+snippets of each size "
-                         "(searchkit unless --systems names others)")
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="instead of timing, cProfile a build and the 300 queries+snippets of each size "
+        "(searchkit unless --systems names others)",
+    )
     args = ap.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
@@ -421,8 +450,8 @@ def main(argv: list[str] | None = None) -> None:
     for label, res in all_res.items():
         print_table(label, res)
         print_ratios(label, res)
-    hundred_k = [l for l in all_res if corpora.parse_size(l) == 100_000]
-    last = hundred_k[0] if hundred_k else max(all_res, key=lambda l: corpora.parse_size(l) or 0)
+    hundred_k = [lab for lab in all_res if corpora.parse_size(lab) == 100_000]
+    last = hundred_k[0] if hundred_k else max(all_res, key=lambda lab: corpora.parse_size(lab) or 0)
     print(headline(last, all_res[last]))
 
 

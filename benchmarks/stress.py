@@ -62,9 +62,25 @@ def concurrency(commits: int) -> bool:
 def pytest_with(env_name: str, value: int, target: str, label: str) -> bool:
     env = dict(os.environ, **{env_name: str(value)})
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", target,
-                           "-s", "-o", "addopts=", "--hypothesis-show-statistics"],
-                          cwd=REPO, env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            target,
+            "-s",
+            "-o",
+            "addopts=",
+            "--hypothesis-show-statistics",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     counts = re.findall(r"(\S+\.py::\S+):\n\n\s+- during generate phase \([^)]*\): (\d+) passing examples", proc.stdout)
     for line in proc.stdout.splitlines():
         if line.startswith(("10k files:", f"{value} MB file:")):
@@ -95,15 +111,23 @@ def main(argv: list[str] | None = None) -> int:
     if "concurrency" in only:
         ok["concurrency"] = concurrency(args.concurrency_commits)
     if "incremental" in only:
-        ok["incremental"] = pytest_with("SEARCHKIT_INCREMENTAL_EXAMPLES", args.incremental_examples,
-                                        "tests/test_incremental.py", "incremental")
+        ok["incremental"] = pytest_with(
+            "SEARCHKIT_INCREMENTAL_EXAMPLES", args.incremental_examples, "tests/test_incremental.py", "incremental"
+        )
     if "fuzz" in only:
         ok["fuzz"] = pytest_with("SEARCHKIT_FUZZ_EXAMPLES", args.fuzz_examples, "tests/test_fuzz.py", "fuzz")
     if "bigfile" in only:
-        ok["bigfile"] = pytest_with("SEARCHKIT_BIG_FILE_MB", args.big_file_mb,
-                                    "tests/test_bad_input.py::test_huge_file_indexes_in_bounded_memory", "bigfile")
+        ok["bigfile"] = pytest_with(
+            "SEARCHKIT_BIG_FILE_MB",
+            args.big_file_mb,
+            "tests/test_bad_input.py::test_huge_file_indexes_in_bounded_memory",
+            "bigfile",
+        )
     failed = [k for k, v in ok.items() if not v]
-    print(f"stress: {len(ok) - len(failed)}/{len(ok)} harnesses passed" + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+    print(
+        f"stress: {len(ok) - len(failed)}/{len(ok)} harnesses passed"
+        + (f"; FAILED: {', '.join(failed)}" if failed else "")
+    )
     return 1 if failed else 0
 
 

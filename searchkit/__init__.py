@@ -18,23 +18,34 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "ArticleView": "api", "Index": "api", "IndexStats": "api",
-    "Article": "articles", "CorpusWarning": "articles", "read_corpus": "articles",
-    "ArticleNotFoundError": "errors", "CorpusError": "errors", "IndexCorruptError": "errors",
-    "IndexingError": "errors", "IndexLockedError": "errors", "IndexNotFoundError": "errors", "QueryError": "errors",
-    "SchemaMismatchError": "errors", "SearchkitError": "errors",
-    "IndexReport": "indexer", "Progress": "indexer",
-    "Quote": "quotes",
-    "Hit": "results", "SearchResults": "results",
-    "Ranking": "schema",
-    "Snippet": "snippets",
+    "ArticleView": "api",
+    "Index": "api",
+    "IndexStats": "api",
+    "Article": "ingest.articles",
+    "CorpusWarning": "ingest.articles",
+    "read_corpus": "ingest.articles",
+    "ArticleNotFoundError": "errors",
+    "CorpusError": "errors",
+    "IndexCorruptError": "errors",
+    "IndexingError": "errors",
+    "IndexLockedError": "errors",
+    "IndexNotFoundError": "errors",
+    "QueryError": "errors",
+    "SchemaMismatchError": "errors",
+    "SearchkitError": "errors",
+    "IndexReport": "indexing.indexer",
+    "Progress": "indexing.indexer",
+    "Quote": "ingest.quotes",
+    "Hit": "results",
+    "SearchResults": "results",
+    "Ranking": "indexing.schema",
+    "Snippet": "search.snippets",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:
     from searchkit.api import ArticleView, Index, IndexStats
-    from searchkit.articles import Article, CorpusWarning, read_corpus
     from searchkit.errors import (
         ArticleNotFoundError,
         CorpusError,
@@ -46,11 +57,12 @@ if TYPE_CHECKING:
         SchemaMismatchError,
         SearchkitError,
     )
-    from searchkit.indexer import IndexReport, Progress
-    from searchkit.quotes import Quote
+    from searchkit.indexing.indexer import IndexReport, Progress
+    from searchkit.indexing.schema import Ranking
+    from searchkit.ingest.articles import Article, CorpusWarning, read_corpus
+    from searchkit.ingest.quotes import Quote
     from searchkit.results import Hit, SearchResults
-    from searchkit.schema import Ranking
-    from searchkit.snippets import Snippet
+    from searchkit.search.snippets import Snippet
 
 
 def __getattr__(name: str) -> Any:

@@ -22,13 +22,14 @@ from typing import Any
 from whoosh import scoring
 from whoosh.query import Or
 
-from searchkit import indexer, query as query_mod, store
-from searchkit.articles import Article
 from searchkit.errors import ArticleNotFoundError, IndexCorruptError
-from searchkit.indexer import IndexReport, ProgressFn
+from searchkit.indexing import indexer, store
+from searchkit.indexing.indexer import IndexReport, ProgressFn
+from searchkit.indexing.schema import PARAGRAPH, Ranking
+from searchkit.ingest.articles import Article
 from searchkit.results import SearchResults
-from searchkit.schema import PARAGRAPH, Ranking
-from searchkit.searcher import SearchRequest, paragraph_docnum, run
+from searchkit.search import query as query_mod
+from searchkit.search.searcher import SearchRequest, paragraph_docnum, run
 
 PathLike = str | os.PathLike[str]
 
@@ -166,9 +167,19 @@ class Index:
         With `explain`, each hit carries an `Explanation` of its score by word and field.
         """
         req = SearchRequest(
-            text=text, limit=limit, page=page, per_article=per_article, fragments=fragments,
-            width=width, since=since, until=until, source=source, sort=sort, fuzzy=fuzzy,
-            snippets=snippets, explain=explain,
+            text=text,
+            limit=limit,
+            page=page,
+            per_article=per_article,
+            fragments=fragments,
+            width=width,
+            since=since,
+            until=until,
+            source=source,
+            sort=sort,
+            fuzzy=fuzzy,
+            snippets=snippets,
+            explain=explain,
         )
         with self._reading():
             return run(self._current(), req, self.ranking)

@@ -45,8 +45,13 @@ def _errors() -> Iterator[None]:
 
 def index_option(f: F) -> F:
     return click.option(
-        "--index", "index_dir", envvar="SEARCHKIT_INDEX", default="index", show_default=True,
-        type=click.Path(file_okay=False), help="Index folder (or set SEARCHKIT_INDEX).",
+        "--index",
+        "index_dir",
+        envvar="SEARCHKIT_INDEX",
+        default="index",
+        show_default=True,
+        type=click.Path(file_okay=False),
+        help="Index folder (or set SEARCHKIT_INDEX).",
     )(f)
 
 
@@ -80,7 +85,7 @@ def _date(value: str | None) -> datetime | None:
 
 
 def _ranking(options: tuple[str, ...]) -> Any:
-    from searchkit.schema import Ranking
+    from searchkit.indexing.schema import Ranking
 
     kw: dict[str, Any] = {}
     for item in options:
@@ -92,7 +97,10 @@ def _ranking(options: tuple[str, ...]) -> Any:
 
 
 ranking_option = click.option(
-    "--rank", "rank_opts", multiple=True, metavar="KEY=VALUE",
+    "--rank",
+    "rank_opts",
+    multiple=True,
+    metavar="KEY=VALUE",
     help="Override a ranking knob (repeatable): k1, b, headline_b, headline_boost, quotes_boost, "
     "speakers_boost, query_tf, coordination, model.",
 )
@@ -108,21 +116,34 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @index_option
 @click.option("--rebuild", is_flag=True, help="Throw the index away and build it anew.")
-@click.option("--wait", default=5.0, show_default=True, metavar="SECONDS",
-              help="How long to wait for another process that is updating the index.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes for a large build  [default: one per CPU]")
+@click.option(
+    "--wait",
+    default=5.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another process that is updating the index.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Worker processes for a large build  [default: one per CPU]",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress or warnings, only errors.")
-def index_cmd(paths: tuple[str, ...], index_dir: str, rebuild: bool, wait: float, jobs: int | None,
-              quiet: bool) -> None:
+def index_cmd(
+    paths: tuple[str, ...], index_dir: str, rebuild: bool, wait: float, jobs: int | None, quiet: bool
+) -> None:
     """Index the articles under PATHS (default ./corpus); the index mirrors them."""
-    from searchkit import indexer
+    from searchkit.indexing import indexer
     from searchkit.render import progress_printer
 
     progress = None if quiet or not sys.stderr.isatty() else progress_printer()
     with _errors():
-        report = indexer.update(index_dir, list(paths) or ["corpus"], rebuild=rebuild, wait=wait,
-                                progress=progress, jobs=jobs)
+        report = indexer.update(
+            index_dir, list(paths) or ["corpus"], rebuild=rebuild, wait=wait, progress=progress, jobs=jobs
+        )
     if progress:
         click.echo("", err=True)
     if not quiet:
@@ -153,9 +174,24 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, rebuild: bool, wait: float
 @click.option("--explain", is_flag=True, help="Show how each hit's score breaks down by word and field.")
 @ranking_option
 @json_option
-def search_cmd(query: str, index_dir: str, limit: int, page: int, all_paragraphs: bool, fragments: int,
-               width: int, since: str | None, until: str | None, source: str | None, sort: str,
-               no_fuzzy: bool, color: str, explain: bool, rank_opts: tuple[str, ...], as_json: bool) -> None:
+def search_cmd(
+    query: str,
+    index_dir: str,
+    limit: int,
+    page: int,
+    all_paragraphs: bool,
+    fragments: int,
+    width: int,
+    since: str | None,
+    until: str | None,
+    source: str | None,
+    sort: str,
+    no_fuzzy: bool,
+    color: str,
+    explain: bool,
+    rank_opts: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Search the index for QUERY; exit 0 with hits, 1 without.
 
     QUERY is free text, or uses "phrases", AND/OR/NOT, +word (required),
@@ -168,9 +204,18 @@ def search_cmd(query: str, index_dir: str, limit: int, page: int, all_paragraphs
     with _errors():
         with Index.open(index_dir, ranking=_ranking(rank_opts)) as ix:
             res = ix.search(
-                query, limit=limit, page=page, per_article=not all_paragraphs, fragments=fragments,
-                width=width, since=_date(since), until=_date(until), source=source, sort=sort,
-                fuzzy=not no_fuzzy, explain=explain,
+                query,
+                limit=limit,
+                page=page,
+                per_article=not all_paragraphs,
+                fragments=fragments,
+                width=width,
+                since=_date(since),
+                until=_date(until),
+                source=source,
+                sort=sort,
+                fuzzy=not no_fuzzy,
+                explain=explain,
             )
     if as_json:
         for hit in res:
@@ -202,12 +247,18 @@ def show_cmd(ref: str, index_dir: str, context: int, as_json: bool) -> None:
     with _errors(), Index.open(index_dir) as ix:
         view = ix.show(article_id, int(n) if n else None, context)
     if as_json:
-        _emit_json({
-            "article_id": view.article_id, "headline": view.headline,
-            "paragraphs": [{"paragraph": k, "text": t} for k, t in view.paragraphs],
-            "total_paragraphs": view.total_paragraphs, "source": view.source, "path": view.path,
-            "date": view.date.isoformat() if view.date else None, "url": view.url,
-        })
+        _emit_json(
+            {
+                "article_id": view.article_id,
+                "headline": view.headline,
+                "paragraphs": [{"paragraph": k, "text": t} for k, t in view.paragraphs],
+                "total_paragraphs": view.total_paragraphs,
+                "source": view.source,
+                "path": view.path,
+                "date": view.date.isoformat() if view.date else None,
+                "url": view.url,
+            }
+        )
     else:
         click.echo(render_article(view, focus=int(n) if n else None), nl=False)
 
@@ -247,10 +298,17 @@ def stats_cmd(index_dir: str, as_json: bool) -> None:
     with _errors(), Index.open(index_dir) as ix:
         st = ix.stats()
     if as_json:
-        _emit_json({
-            "articles": st.articles, "paragraphs": st.paragraphs, "files": st.files, "quotes": st.quotes,
-            "speakers": st.speakers, "top_speakers": [list(x) for x in st.top_speakers],
-            "size_bytes": st.size_bytes, "last_update": st.last_update.isoformat() if st.last_update else None,
-        })
+        _emit_json(
+            {
+                "articles": st.articles,
+                "paragraphs": st.paragraphs,
+                "files": st.files,
+                "quotes": st.quotes,
+                "speakers": st.speakers,
+                "top_speakers": [list(x) for x in st.top_speakers],
+                "size_bytes": st.size_bytes,
+                "last_update": st.last_update.isoformat() if st.last_update else None,
+            }
+        )
     else:
         click.echo(render_stats(st), nl=False)

@@ -11,7 +11,8 @@ it as one line and exit 2 without a traceback::
      ├── SchemaMismatchError    the index was built by another schema version (rebuild)
      ├── IndexingError          indexing could not finish (a worker failed); nothing was committed
      ├── ArticleNotFoundError   `show`/`similar` named an article or paragraph that is not indexed
-     └── QueryError             the query cannot be understood (empty, too long, bad field)
+     ├── QueryError             the query cannot be understood (empty, too long, bad field)
+     └── RankingError           a ranking setting is out of range or not a number
 """
 
 from __future__ import annotations
@@ -51,3 +52,10 @@ class QueryError(SearchkitError):
 
 class IndexingError(SearchkitError):
     """Indexing could not finish (a worker process failed); nothing was committed."""
+
+
+class RankingError(SearchkitError, ValueError):
+    """A ranking setting (k1, b, a boost) is not a finite number in its allowed range.
+
+    Also a ValueError, so code written against 0.1 (which raised ValueError) still catches it.
+    """

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import click
 
 from searchkit.api import ArticleView, IndexStats
-from searchkit.indexer import Progress
+from searchkit.indexing.indexer import Progress
 from searchkit.results import Hit, SearchResults
 
 
@@ -25,7 +25,16 @@ def _mark(colour: bool) -> tuple[str, str]:
 def render_hit(hit: Hit, colour: bool) -> str:
     on, off = _mark(colour)
     title = click.style(hit.headline, bold=True) if colour else hit.headline
-    where = " ".join(x for x in (f"¶{hit.paragraph}", hit.source, hit.date.date().isoformat() if hit.date else "", hit.path or hit.article_id) if x)
+    where = " ".join(
+        x
+        for x in (
+            f"¶{hit.paragraph}",
+            hit.source,
+            hit.date.date().isoformat() if hit.date else "",
+            hit.path or hit.article_id,
+        )
+        if x
+    )
     lines = [f"{hit.rank}. {title}  {where}  ({hit.score:.2f})"]
     for frag in hit.fragments or ():
         said = f" — {frag.attribution}" if frag.attribution else ""
@@ -59,7 +68,9 @@ def render_results(res: SearchResults, colour: bool) -> str:
 
 def render_article(view: ArticleView, focus: int | None = None) -> str:
     lines = [view.headline, ""]
-    meta = "  ".join(x for x in (view.source, view.date.date().isoformat() if view.date else "", view.url, view.path) if x)
+    meta = "  ".join(
+        x for x in (view.source, view.date.date().isoformat() if view.date else "", view.url, view.path) if x
+    )
     if meta:
         lines += [meta, ""]
     for n, text in view.paragraphs:

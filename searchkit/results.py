@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, overload
 
-from searchkit.explain import Explanation
-from searchkit.snippets import Snippet
+from searchkit.search.explain import Explanation
+from searchkit.search.snippets import Snippet
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,13 @@ class Hit:
             "snippet": self.snippet,
             "highlights": [list(h) for h in self.highlights],
             "fragments": [
-                {"text": f.text, "highlights": [list(h) for h in f.highlights], "start": f.start, "end": f.end,
-                 "attribution": f.attribution}
+                {
+                    "text": f.text,
+                    "highlights": [list(h) for h in f.highlights],
+                    "start": f.start,
+                    "end": f.end,
+                    "attribution": f.attribution,
+                }
                 for f in self.fragments
             ],
             "text": self.text,

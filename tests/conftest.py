@@ -31,20 +31,32 @@ def sample_corpus(tmp_path: Path) -> Path:
 def news(tmp_path: Path) -> Path:
     """Three small articles: elections, a storm, and a football match."""
     folder = tmp_path / "news"
-    write(folder, "politics/election.txt", (
-        "Prime minister calls early election\n\n"
-        "The prime minister has called an early general election for June.\n\n"
-        '"We need a fresh mandate to finish the job," said Theresa May, speaking outside Downing Street.\n\n'
-        "Opposition parties welcomed the vote but warned of a short campaign.\n"
-    ))
-    write(folder, "weather/storm.txt", (
-        "Storm batters the coast\n\n"
-        "Heavy rain and high winds hit the coast overnight, closing roads and railways.\n\n"
-        "Forecasters expect the storm to ease by Sunday, when the election posters will be dry again.\n"
-    ))
-    write(folder, "sport/match.txt", (
-        "United win the derby\n\n"
-        "United beat City two goals to one in a tense derby on Saturday.\n\n"
-        '"The players were running all afternoon," the manager, Alex Ferguson, said after the match.\n'
-    ))
+    write(
+        folder,
+        "politics/election.txt",
+        (
+            "Prime minister calls early election\n\n"
+            "The prime minister has called an early general election for June.\n\n"
+            '"We need a fresh mandate to finish the job," said Theresa May, speaking outside Downing Street.\n\n'
+            "Opposition parties welcomed the vote but warned of a short campaign.\n"
+        ),
+    )
+    write(
+        folder,
+        "weather/storm.txt",
+        (
+            "Storm batters the coast\n\n"
+            "Heavy rain and high winds hit the coast overnight, closing roads and railways.\n\n"
+            "Forecasters expect the storm to ease by Sunday, when the election posters will be dry again.\n"
+        ),
+    )
+    write(
+        folder,
+        "sport/match.txt",
+        (
+            "United win the derby\n\n"
+            "United beat City two goals to one in a tense derby on Saturday.\n\n"
+            '"The players were running all afternoon," the manager, Alex Ferguson, said after the match.\n'
+        ),
+    )
     return folder

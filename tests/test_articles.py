@@ -1,4 +1,4 @@
-"""Tests for searchkit.articles: formats, encodings, furniture, file discovery."""
+"""Tests for searchkit.ingest.articles: formats, encodings, furniture, file discovery."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchkit.articles import (
+from searchkit.errors import CorpusError, SearchkitError
+from searchkit.ingest.articles import (
     MAX_PARAGRAPH,
     Article,
     CorpusWarning,
@@ -23,7 +24,6 @@ from searchkit.articles import (
     parse_file,
     read_corpus,
 )
-from searchkit.errors import CorpusError, SearchkitError
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpus" / "twitter-isis-accounts-offline.txt"
@@ -104,8 +104,10 @@ def test_byline_that_is_prose_is_kept() -> None:
 
 
 def test_copyright_mid_article_is_kept() -> None:
-    text = ("H\n\nCopyright 2024 law changed a lot, said the court.\n\nA\n\nB\n\nC\n\nD\n\n"
-            "(c) 2024 Example Ltd\nShare this\n")
+    text = (
+        "H\n\nCopyright 2024 law changed a lot, said the court.\n\nA\n\nB\n\nC\n\nD\n\n"
+        "(c) 2024 Example Ltd\nShare this\n"
+    )
     art, _ = one("x.txt", text)
     assert art.paragraphs == ("Copyright 2024 law changed a lot, said the court.", "A", "B", "C", "D")
 
@@ -286,8 +288,19 @@ def write(path: Path, text: str = "Headline\n\nBody.\n") -> Path:
 
 
 def test_find_sources_order_and_skips(tmp_path: Path) -> None:
-    for rel in ["b.txt", "a/z.md", "a/b/c.jsonl", "a-b.txt", ".hidden.txt", ".git/x.txt", "notes.pdf",
-                "README.TXT", "index/searchkit.json", "index/x.txt", "C.TXT"]:
+    for rel in [
+        "b.txt",
+        "a/z.md",
+        "a/b/c.jsonl",
+        "a-b.txt",
+        ".hidden.txt",
+        ".git/x.txt",
+        "notes.pdf",
+        "README.TXT",
+        "index/searchkit.json",
+        "index/x.txt",
+        "C.TXT",
+    ]:
         write(tmp_path / rel)
     sources, warnings = find_sources([tmp_path])
     assert [s.rel for s in sources] == ["C.TXT", "a/b/c.jsonl", "a/z.md", "a-b.txt", "b.txt"]

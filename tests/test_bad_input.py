@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 import searchkit
-from searchkit import store
 from searchkit.cli import main
+from searchkit.indexing import store
 
 GOOD = "Council budget agreed\n\nThe council agreed its budget for the coming year after a long debate.\n"
 
@@ -66,8 +66,9 @@ BAD_FILES: list[tuple[str, bytes, str]] = [
 
 
 @pytest.mark.parametrize(("name", "data", "message"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
-def test_bad_file_is_skipped_with_a_warning_and_the_rest_indexed(tmp_path: Path, name: str, data: bytes,
-                                                                 message: str) -> None:
+def test_bad_file_is_skipped_with_a_warning_and_the_rest_indexed(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
     corpus = tmp_path / "c"
     _write(corpus, "good.txt", GOOD)
     _write(corpus, name, data)
@@ -169,8 +170,12 @@ def test_huge_file_indexes_in_bounded_memory(tmp_path: Path) -> None:
         "    print('maxrss_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); raise\n"
     )
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-c", code, "index", str(corpus), "--index", str(tmp_path / "ix")],
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "index", str(corpus), "--index", str(tmp_path / "ix")],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     seconds = time.monotonic() - started
     assert proc.returncode == 0, proc.stderr[-2000:]
     rss_mb = int(proc.stderr.split("maxrss_kb")[1].split()[0]) / 1024
@@ -198,7 +203,9 @@ def test_unreadable_file_as_any_user(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     code, out, err = index_folder(corpus, tmp_path / "ix")
     assert code == 0
-    assert warning_for(err, "locked.txt") == "warning: locked.txt: cannot be read (Permission denied); fix its permissions"
+    assert (
+        warning_for(err, "locked.txt") == "warning: locked.txt: cannot be read (Permission denied); fix its permissions"
+    )
     assert article_ids(tmp_path / "ix") == {"good"}
     assert locked.exists()
 
@@ -226,7 +233,10 @@ def test_fifo_and_directory_named_like_files(tmp_path: Path) -> None:
     # Named directly, the FIFO is refused instead of blocking the update.
     code, out, err = run("index", str(corpus / "pipe.txt"), str(corpus / "good.txt"), "--index", str(tmp_path / "ix2"))
     assert code == 0
-    assert warning_for(err, "pipe.txt") == "warning: pipe.txt: is not a regular file (a pipe or device?); skipped, pass a file"
+    assert (
+        warning_for(err, "pipe.txt")
+        == "warning: pipe.txt: is not a regular file (a pipe or device?); skipped, pass a file"
+    )
     assert article_ids(tmp_path / "ix2") == {"good"}
 
 
@@ -245,7 +255,9 @@ def test_broken_symlink_and_symlink_loop(tmp_path: Path) -> None:
     assert article_ids(tmp_path / "ix") == {"good"}
     # Named directly: an error, exit 2.
     code, _, err = run("index", str(corpus / "broken.txt"), "--index", str(tmp_path / "ix2"))
-    assert code == 2 and err == f"Error: {corpus / 'broken.txt'} is a broken symlink; pass a file or folder of articles\n"
+    assert (
+        code == 2 and err == f"Error: {corpus / 'broken.txt'} is a broken symlink; pass a file or folder of articles\n"
+    )
 
 
 def test_folder_of_ten_thousand_files(tmp_path: Path) -> None:
@@ -261,7 +273,8 @@ def test_folder_of_ten_thousand_files(tmp_path: Path) -> None:
     code, out, _ = index_folder(corpus, tmp_path / "ix")
     again = time.monotonic() - started
     assert out.startswith("0 added, 0 updated, 0 removed, 10000 unchanged articles") and out.rstrip().endswith(
-        "nothing to do")
+        "nothing to do"
+    )
     print(f"10k files: first build {first:.1f} s, unchanged re-run {again:.1f} s")
     assert first < 120 and again < 30
 
@@ -313,10 +326,12 @@ def test_index_of_another_schema_version(built: tuple[Path, Path]) -> None:
     meta = json.loads((ix / "searchkit.json").read_text(encoding="utf-8"))
     meta["schema_version"] = 1
     (ix / "searchkit.json").write_text(json.dumps(meta), encoding="utf-8")
-    from searchkit.schema import SCHEMA_VERSION
+    from searchkit.indexing.schema import SCHEMA_VERSION
 
-    want = (f"Error: the index in {ix} was built with schema version 1, this searchkit uses {SCHEMA_VERSION}; "
-            "rebuild it with `searchkit index --rebuild`\n")
+    want = (
+        f"Error: the index in {ix} was built with schema version 1, this searchkit uses {SCHEMA_VERSION}; "
+        "rebuild it with `searchkit index --rebuild`\n"
+    )
     assert run("search", "council", "--index", str(ix)) == (2, "", want)
     assert run("index", str(corpus), "--index", str(ix)) == (2, "", want)
     code, _, _ = run("index", str(corpus), "--index", str(ix), "--rebuild")
@@ -330,10 +345,16 @@ def test_folder_that_is_not_an_index(tmp_path: Path) -> None:
     other = tmp_path / "mine"
     _write(other, "notes.txt", "keep me")
     assert run("index", str(corpus), "--index", str(other)) == (
-        2, "", f"Error: {other} exists and is not a searchkit index; choose an empty folder with --index\n")
+        2,
+        "",
+        f"Error: {other} exists and is not a searchkit index; choose an empty folder with --index\n",
+    )
     assert (other / "notes.txt").read_text() == "keep me"
     assert run("search", "x", "--index", str(tmp_path / "none")) == (
-        2, "", f"Error: no searchkit index in {tmp_path / 'none'}; run `searchkit index` to build one\n")
+        2,
+        "",
+        f"Error: no searchkit index in {tmp_path / 'none'}; run `searchkit index` to build one\n",
+    )
 
 
 # ---------------------------------------------------------------- queries

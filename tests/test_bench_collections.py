@@ -62,7 +62,10 @@ def test_smart_docs_normalise_ids_and_paragraphs(tmp_path):
     assert docs[0].title == "A title on two lines"
     assert docs[0].text == "First paragraph continues here.\n\nSecond .Paragraph with a .W inside."
     assert docs[1] == ic.Doc("2", "", "only body")
-    assert relevance.paragraphs(docs[0].text) == ("First paragraph continues here.", "Second .Paragraph with a .W inside.")
+    assert relevance.paragraphs(docs[0].text) == (
+        "First paragraph continues here.",
+        "Second .Paragraph with a .W inside.",
+    )
 
 
 def test_parse_lisa_records():
@@ -136,7 +139,9 @@ def test_run_uses_rank_based_scores_and_placeholders():
     assert run["q2"] == {"__no_result__": 0.0}
     # unjudged queries are not evaluated
     pytest.importorskip("ir_measures")
-    assert relevance.evaluate({"q1": ["a", "b"], "q3": ["a"]}, {"q1": QRELS["q1"], "q3": {}})["MAP"] == pytest.approx(1.0)
+    assert relevance.evaluate({"q1": ["a", "b"], "q3": ["a"]}, {"q1": QRELS["q1"], "q3": {}})["MAP"] == pytest.approx(
+        1.0
+    )
 
 
 # --------------------------------------------------------------------------- the real collections

@@ -19,8 +19,10 @@ corpora = importlib.util.module_from_spec(_spec)
 sys.modules["bench_corpora"] = corpora
 _spec.loader.exec_module(corpora)
 
-SENTENCES = [f"Sentence number {i} mentions the {w} market." for i, w in
-             enumerate(["stock", "bond", "housing", "labour", "energy", "music", "football", "film"])]
+SENTENCES = [
+    f"Sentence number {i} mentions the {w} market."
+    for i, w in enumerate(["stock", "bond", "housing", "labour", "energy", "music", "football", "film"])
+]
 HEADLINES = ["Markets rally", "Strike ends", "Film wins award"]
 
 
@@ -37,9 +39,9 @@ def test_synthesize_makes_exactly_n_paragraphs_of_two_to_six_sentences():
     articles = _synth(503)
     paragraphs = [p for a in articles for p in a["paragraphs"]]
     assert len(paragraphs) == 503
-    counts = {p.count(" mentions ") for p in paragraphs}   # one per sentence
+    counts = {p.count(" mentions ") for p in paragraphs}  # one per sentence
     assert counts <= set(range(2, 7))
-    assert {2, 6} <= counts                                  # both bounds occur
+    assert {2, 6} <= counts  # both bounds occur
     for p in paragraphs:
         assert all(s in SENTENCES for s in corpora.split_sentences(p))
 
@@ -77,7 +79,12 @@ def test_decode_falls_back_to_cp1252():
 
 def test_split_sentences_keeps_quotes_and_abbreviations_simple():
     text = 'He said "yes." Then he left! Mr Smith paid $1.5bn. 2005 was good.'
-    assert corpora.split_sentences(text) == ['He said "yes."', "Then he left!", "Mr Smith paid $1.5bn.", "2005 was good."]
+    assert corpora.split_sentences(text) == [
+        'He said "yes."',
+        "Then he left!",
+        "Mr Smith paid $1.5bn.",
+        "2005 was good.",
+    ]
 
 
 def test_parse_size():

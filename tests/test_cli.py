@@ -39,8 +39,18 @@ def test_three_minutes_json(runner: CliRunner, built: str) -> None:
     assert first["paragraph"] == 5 and "Walid" in first["snippet"]
     covered = "".join(first["snippet"][s:e] for s, e in first["highlights"])
     assert "three" in covered and "minutes" in covered
-    for key in ("rank", "score", "article_id", "paragraph", "headline", "snippet", "highlights",
-                "quotes", "speakers", "source"):
+    for key in (
+        "rank",
+        "score",
+        "article_id",
+        "paragraph",
+        "headline",
+        "snippet",
+        "highlights",
+        "quotes",
+        "speakers",
+        "source",
+    ):
         assert key in first
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 import searchkit
-from searchkit import indexer
+from searchkit.indexing import indexer
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES, PARAGRAPHS = 5, 3
@@ -35,9 +35,14 @@ _GEN = re.compile(r"\bgen(\d+)\b")
 
 def live_lines(gen: int) -> str:
     recs = [
-        {"id": f"live-{a}", "headline": f"Live article {a}",
-         "paragraphs": [f"Marker gen{gen} paragraph {p} of live article {a} about the council budget."
-                        for p in range(1, PARAGRAPHS + 1)]}
+        {
+            "id": f"live-{a}",
+            "headline": f"Live article {a}",
+            "paragraphs": [
+                f"Marker gen{gen} paragraph {p} of live article {a} about the council budget."
+                for p in range(1, PARAGRAPHS + 1)
+            ],
+        }
         for a in range(ARTICLES)
     ]
     return "".join(json.dumps(r) + "\n" for r in recs)
@@ -55,7 +60,7 @@ import os, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[4])
 from tests.test_concurrency import write_live
-from searchkit import indexer
+from searchkit.indexing import indexer
 corpus, ix, commits = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 for gen in range(1, commits + 1):
     write_live(corpus, gen)
@@ -104,16 +109,19 @@ class Outcome:
     contenders: dict[int, int] = field(default_factory=dict)  # exit code -> count
 
     def line(self, commits: int) -> str:
-        return (f"concurrency: {commits} commits, {self.queries} searches in threads and processes, "
-                f"{len(self.errors)} errors, {len(self.gens_seen)} generations seen; "
-                f"second writers by exit code {self.contenders}")
+        return (
+            f"concurrency: {commits} commits, {self.queries} searches in threads and processes, "
+            f"{len(self.errors)} errors, {len(self.gens_seen)} generations seen; "
+            f"second writers by exit code {self.contenders}"
+        )
 
 
 def run_concurrency(workdir: Path, commits: int = 50, threads: int = 3, processes: int = 2) -> Outcome:
     corpus, ix_dir, stop = workdir / "corpus", workdir / "ix", workdir / "stop"
     corpus.mkdir(parents=True)
-    (corpus / "static.txt").write_text("Static story\n\nNothing changes in this council budget story.\n",
-                                       encoding="utf-8")
+    (corpus / "static.txt").write_text(
+        "Static story\n\nNothing changes in this council budget story.\n", encoding="utf-8"
+    )
     write_live(corpus, 0)
     indexer.update(ix_dir, [corpus])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
@@ -144,19 +152,35 @@ def run_concurrency(workdir: Path, commits: int = 50, threads: int = 3, processe
             out.errors += errs
             out.gens_seen |= gens
 
-    readers = [subprocess.Popen([sys.executable, "-c", READER, str(ix_dir), str(stop), str(REPO)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-               for _ in range(processes)]
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READER, str(ix_dir), str(stop), str(REPO)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(processes)
+    ]
     workers = [threading.Thread(target=reader, args=(i % 2 == 1,)) for i in range(threads)]
     for t in workers:
         t.start()
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(corpus), str(ix_dir), str(commits), str(REPO)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(corpus), str(ix_dir), str(commits), str(REPO)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     # Second writers: wait briefly for the lock, then give up with exit code 2.
     while writer.poll() is None:
         second = subprocess.run(
             [sys.executable, "-m", "searchkit", "index", str(corpus), "--index", str(ix_dir), "--wait", "0.05", "-q"],
-            capture_output=True, text=True, env=env, cwd=workdir, timeout=120,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=workdir,
+            timeout=120,
         )
         out.contenders[second.returncode] = out.contenders.get(second.returncode, 0) + 1
         if second.returncode == 2:

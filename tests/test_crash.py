@@ -16,6 +16,7 @@ The same harness, with more trials, is `benchmarks/stress.py --crash-trials N`.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -30,7 +31,7 @@ from pathlib import Path
 import pytest
 
 import searchkit
-from searchkit import indexer, store
+from searchkit.indexing import indexer, store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -38,7 +39,7 @@ REPO = Path(__file__).resolve().parent.parent
 PHASES = ("start", "writer", "commit", "segment", "toc", "renamed", "done")
 COMMIT_PHASES = frozenset({"commit", "segment", "toc", "renamed"})
 
-SITECUSTOMIZE = '''
+SITECUSTOMIZE = """
 import os, time
 _trace = os.environ.get("SK_CRASH_TRACE")
 if _trace:
@@ -82,7 +83,7 @@ if _trace:
 
     _mark_segment(_ww.SegmentWriter, "_finalize_segment")
     # searchkit writes its documents as segments of its own (fastwrite): the same step.
-    from searchkit import fastwrite as _fw
+    from searchkit.codec import bulkwrite as _fw
     _mark_segment(_fw._SegmentBatch, "finish")
 
     _write = _wi.TOC.write
@@ -99,12 +100,14 @@ if _trace:
         time.sleep(_slow)
         return _clean(*a, **k)
     _wi.clean_files = _clean_files
-'''
+"""
 
 # ---------------------------------------------------------------- corpora
 
-_WORDS = ("minister election storm coast match derby rain budget court trial vote market shares bank "
-          "river flood police report school union strike hospital doctor energy prices housing").split()
+_WORDS = (
+    "minister election storm coast match derby rain budget court trial vote market shares bank "
+    "river flood police report school union strike hospital doctor energy prices housing"
+).split()
 
 
 def _text(rng: random.Random, n: int) -> str:
@@ -123,7 +126,7 @@ def write_corpus_a(folder: Path, articles: int = 14, seed: int = 1) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_article(rng, f"a{i}", 3 + i % 4), encoding="utf-8")
     lines = [
-        '{"id": "wire-%d", "headline": "Wire %d", "paragraphs": ["%s", "%s"]}' % (k, k, _text(rng, 10), _text(rng, 9))
+        json.dumps({"id": f"wire-{k}", "headline": f"Wire {k}", "paragraphs": [_text(rng, 10), _text(rng, 9)]})
         for k in range(4)
     ]
     (folder / "wire.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -154,16 +157,16 @@ QUERIES = ("minister election", "storm OR flood", '"bank market"', "headline:a1"
 
 def docset(index_dir: Path) -> frozenset[tuple[str, int, str, str]]:
     with searchkit.Index.open(index_dir) as ix:
-        return frozenset(
-            (d["article_id"], d["n"], d["body"], d["headline"]) for d in ix._current().documents(kind="p")
-        )
+        return frozenset((d["article_id"], d["n"], d["body"], d["headline"]) for d in ix._current().documents(kind="p"))
 
 
 def results(index_dir: Path) -> dict[str, list[tuple[str, int, float]]]:
     with searchkit.Index.open(index_dir) as ix:
         return {
-            q: [(h.article_id, h.paragraph, round(h.score, 4))
-                for h in ix.search(q, limit=20, per_article=False, fuzzy=False, snippets=False)]
+            q: [
+                (h.article_id, h.paragraph, round(h.score, 4))
+                for h in ix.search(q, limit=20, per_article=False, fuzzy=False, snippets=False)
+            ]
             for q in QUERIES
         }
 
@@ -214,8 +217,9 @@ def prepare(workdir: Path) -> Reference:
     indexer.update(incr, [corpus])
     clean = workdir / "ix-b-clean"
     indexer.update(clean, [corpus])
-    ref = Reference(workdir, corpus, template, docset(template), docset(incr), results(template),
-                    results(incr), docset(clean))
+    ref = Reference(
+        workdir, corpus, template, docset(template), docset(incr), results(template), results(incr), docset(clean)
+    )
     assert ref.docs_a != ref.docs_b and ref.docs_b == ref.clean_b
     return ref
 
@@ -242,8 +246,9 @@ def run_killed(ref: Reference, index_dir: Path, rng: random.Random, slow: float,
     """Run `searchkit index` on B into index_dir and SIGKILL it; return the last step it reached."""
     trace.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "searchkit", "index", str(ref.corpus), "--index", str(index_dir), "-q"]
-    proc = subprocess.Popen(cmd, env=child_env(ref.workdir, trace, slow), cwd=ref.workdir,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, env=child_env(ref.workdir, trace, slow), cwd=ref.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     if rng.random() < 0.5:  # aim at a step of the update, plus a random part of the step's sleep
         target = rng.choice(("writer", "commit", "segment", "toc", "renamed"))
         deadline = time.monotonic() + 30
@@ -269,8 +274,10 @@ class Tally:
 
     def line(self) -> str:
         in_commit = sum(n for p, n in self.phase.items() if p in COMMIT_PHASES)
-        return (f"crash trials survived {self.survived}/{self.trials}; left old state {self.state['A']}, "
-                f"new state {self.state['B']}; kills inside the commit {in_commit}; by step {dict(self.phase)}")
+        return (
+            f"crash trials survived {self.survived}/{self.trials}; left old state {self.state['A']}, "
+            f"new state {self.state['B']}; kills inside the commit {in_commit}; by step {dict(self.phase)}"
+        )
 
 
 def check_trial(ref: Reference, index_dir: Path, tally: Tally) -> None:
@@ -332,7 +339,11 @@ def test_uninterrupted_run_through_the_hook_equals_clean_build(ref: Reference) -
     trace = ref.workdir / "trace-hooked"
     proc = subprocess.run(
         [sys.executable, "-m", "searchkit", "index", str(ref.corpus), "--index", str(index_dir)],
-        env=child_env(ref.workdir, trace, 0.01), cwd=ref.workdir, capture_output=True, text=True, timeout=60,
+        env=child_env(ref.workdir, trace, 0.01),
+        cwd=ref.workdir,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     assert "4 added, 6 updated, 4 removed, 8 unchanged articles" in proc.stdout
@@ -354,8 +365,10 @@ def test_repeated_kills_do_not_pile_up_leftovers(ref: Reference) -> None:
         trace.unlink(missing_ok=True)
         proc = subprocess.Popen(
             [sys.executable, "-m", "searchkit", "index", str(ref.corpus), "--index", str(index_dir), "-q"],
-            env=child_env(ref.workdir, trace, 0.05), cwd=ref.workdir,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=child_env(ref.workdir, trace, 0.05),
+            cwd=ref.workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         while "segment" not in _phases(trace) and proc.poll() is None:
             time.sleep(0.002)
@@ -396,7 +409,7 @@ def test_interrupted_first_build_is_rebuilt_not_refused(tmp_path: Path) -> None:
 HOLDER = """
 import sys, time
 from pathlib import Path
-from searchkit import store
+from searchkit.indexing import store
 ix = store.open_index(Path(sys.argv[1]))
 w = store.acquire_writer(ix, Path(sys.argv[1]), wait=0)
 w.add_document(pid="held#1", kind="p", article_id="held", n=1, headline="Held", body="held by a writer")

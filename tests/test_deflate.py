@@ -9,7 +9,7 @@ import zlib
 
 import pytest
 
-from searchkit import deflate
+from searchkit.codec import deflate
 
 
 @pytest.mark.parametrize("size", [0, 1, 100, 900, 5000, 300_000])
@@ -22,8 +22,10 @@ def test_streams_are_zlib_streams(size: int) -> None:
     assert len(stored) >= len(data)  # level 0 stores, as zlib's does
 
 
-@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64", "aarch64", "arm64"),
-                    reason="isal is only a dependency where it has wheels")
+@pytest.mark.skipif(
+    platform.machine() not in ("x86_64", "AMD64", "aarch64", "arm64"),
+    reason="isal is only a dependency where it has wheels",
+)
 def test_isal_is_used_where_it_is_a_dependency() -> None:
     assert deflate.BACKEND == "isal"
     assert deflate.compress is not zlib.compress

@@ -20,11 +20,13 @@ from typing import Any
 import pytest
 from whoosh.query import And, Term
 
-from searchkit import Article, Index, fastsearch, indexer
-from searchkit import query as query_mod
-from searchkit.schema import Ranking
-from searchkit import searcher as searcher_mod
-from searchkit.searcher import SearchRequest, _collapse, _filter, run
+from searchkit import Article, Index
+from searchkit.indexing import indexer
+from searchkit.indexing.schema import Ranking
+from searchkit.search import bulk as fastsearch
+from searchkit.search import query as query_mod
+from searchkit.search import searcher as searcher_mod
+from searchkit.search.searcher import SearchRequest, _collapse, _filter, run
 
 WORDS = (
     "market bank rate growth price oil minister election vote party court judge police match goal "
@@ -39,8 +41,9 @@ SPEAKERS = ("Jane Doe", "John Smith", "Ann Lee")
 
 def _sentence(rng: random.Random, n: int) -> str:
     # Zipf-like: early words are common, late ones rare, so scores vary and ties are few.
-    words = [rng.choice(WORDS[: rng.randint(3, len(WORDS))]) if rng.random() < 0.45 else rng.choice(FILLER)
-             for _ in range(n)]
+    words = [
+        rng.choice(WORDS[: rng.randint(3, len(WORDS))]) if rng.random() < 0.45 else rng.choice(FILLER) for _ in range(n)
+    ]
     return " ".join(words).capitalize() + "."
 
 
@@ -173,8 +176,12 @@ def _reference(s: Any, req: SearchRequest, ranking: Ranking) -> tuple[int, list[
             break
         fetch *= 4
     page = [
-        (f["article_id"], f["n"], counts[f["article_id"]] - 1 if req.per_article else 0,
-         tuple(a for a in also if a != f["article_id"]))
+        (
+            f["article_id"],
+            f["n"],
+            counts[f["article_id"]] - 1 if req.per_article else 0,
+            tuple(a for a in also if a != f["article_id"]),
+        )
         for _, f, also in out[(req.page - 1) * req.limit : need]
     ]
     return (len(counts) if req.per_article else len(matches)), page
@@ -187,8 +194,9 @@ def test_pages_totals_and_counts_are_the_same(index: Index, per_article: bool, f
     ranking = Ranking()
     for text in _queries(30, seed=7):
         for limit, page in ((10, 1), (5, 3), (1000, 1)):
-            req = SearchRequest(text=text, limit=limit, page=page, per_article=per_article, snippets=False,
-                                fuzzy=False, **flt)
+            req = SearchRequest(
+                text=text, limit=limit, page=page, per_article=per_article, snippets=False, fuzzy=False, **flt
+            )
             fast, slow = _both(s, req, ranking)
             assert fast.total == slow.total, text
             total, rows = _reference(s, req, ranking)
@@ -283,15 +291,23 @@ def _phrases(s: Any, n: int, seed: int) -> list[str]:
         body = s.stored_fields(rng.randrange(s.doc_count_all())).get("body") or ""
         toks = body.lower().rstrip(".").replace(".", "").split()
         size = rng.choice((2, 2, 3))
-        runs = [toks[i : i + size] for i in range(len(toks) - size + 1)
-                if toks[i] in vocab and toks[i + size - 1] in vocab]
+        runs = [
+            toks[i : i + size] for i in range(len(toks) - size + 1) if toks[i] in vocab and toks[i + size - 1] in vocab
+        ]
         if not runs:
             continue
         phrase = '"' + " ".join(rng.choice(runs)) + '"'
-        out.append(rng.choice([
-            phrase, phrase, f"{phrase} AND {rng.choice(WORDS[:10])}", f"{rng.choice(WORDS[:10])} NOT {phrase}",
-            f"{phrase} AND ({rng.choice(WORDS[:10])} OR {rng.choice(WORDS[10:20])})",
-        ]))
+        out.append(
+            rng.choice(
+                [
+                    phrase,
+                    phrase,
+                    f"{phrase} AND {rng.choice(WORDS[:10])}",
+                    f"{rng.choice(WORDS[:10])} NOT {phrase}",
+                    f"{phrase} AND ({rng.choice(WORDS[:10])} OR {rng.choice(WORDS[10:20])})",
+                ]
+            )
+        )
     return out
 
 
@@ -367,8 +383,14 @@ def test_snippets_are_the_same(index: Index) -> None:
 def test_other_query_shapes_fall_back(index: Index) -> None:
     s = index._current()
     ranking = Ranking()
-    for text in ("headline:market", "mark*", "market AND headline:bank", "speaker:smith", '"market bank"~3',
-                 '"market bank" vote'):  # words beside a phrase keep Whoosh's per-field scoring (query.py)
+    for text in (
+        "headline:market",
+        "mark*",
+        "market AND headline:bank",
+        "speaker:smith",
+        '"market bank"~3',
+        '"market bank" vote',
+    ):  # words beside a phrase keep Whoosh's per-field scoring (query.py)
         assert fastsearch.execute(s, query_mod.parse(text, s.schema, ranking)) is None, text
     assert fastsearch.execute(s, Term("body", "market")) is None
     fieldsum = Ranking().with_options(model="fieldsum")
@@ -400,8 +422,9 @@ def test_refreshed_searcher_sees_new_segment(tmp_path: Path) -> None:
     Index.from_articles([_article(rng, i, []) for i in range(30)], path).close()
     with Index.open(path) as ix:
         before = ix.search("market", limit=1000, per_article=False).total
-        _write_segment(path, [Article(id="new/1", headline="Market day", paragraphs=("Market market.",))],
-                       ["gen/0000", "gen/0001"])
+        _write_segment(
+            path, [Article(id="new/1", headline="Market day", paragraphs=("Market market.",))], ["gen/0000", "gen/0001"]
+        )
         res = ix.search("market", limit=1000, per_article=False)
         assert res[0].article_id == "new/1"
         fastsearch.enabled = False
@@ -416,27 +439,36 @@ def test_refreshed_searcher_sees_new_segment(tmp_path: Path) -> None:
 def test_remembered_term_infos_follow_updates(tmp_path: Path) -> None:
     # Term infos are remembered per segment reader; a long-lived Index must still
     # see deletions and new segments after an update, exactly as a fresh one does.
-    from searchkit import bm25f
+    from searchkit.search import bm25f
     from tests.conftest import write
 
     def corpus(texts: dict[str, list[str]]) -> None:
         for name, paras in texts.items():
             write(tmp_path / "corpus", f"{name}.txt", f"Zoo news {name}\n\n" + "\n\n".join(paras) + "\n")
 
-    corpus({"a": ["The zebra escaped from the zoo.", "Keepers searched all night."],
-            "b": ["A zebra and a giraffe were born.", "Visitors queued to see them."]})
+    corpus(
+        {
+            "a": ["The zebra escaped from the zoo.", "Keepers searched all night."],
+            "b": ["A zebra and a giraffe were born.", "Visitors queued to see them."],
+        }
+    )
     ix = Index.build([tmp_path / "corpus"], tmp_path / "ix", jobs=1)
     try:
         first = [(h.article_id, h.paragraph) for h in ix.search("zebra giraffe", per_article=False)]
         assert sorted(first) == [("a", 1), ("b", 1)]
         assert any(bm25f._term_infos.values())  # the readers remember what was looked up
-        corpus({"a": ["The lion escaped from the zoo.", "Keepers searched all night."],
-                "c": ["Zebra zebra: a second zebra foal arrived."]})
+        corpus(
+            {
+                "a": ["The lion escaped from the zoo.", "Keepers searched all night."],
+                "c": ["Zebra zebra: a second zebra foal arrived."],
+            }
+        )
         Index.build([tmp_path / "corpus"], tmp_path / "ix", jobs=1).close()
         after = [(h.article_id, h.paragraph, round(h.score, 6)) for h in ix.search("zebra giraffe", per_article=False)]
         with Index.open(tmp_path / "ix") as fresh:
-            want = [(h.article_id, h.paragraph, round(h.score, 6))
-                    for h in fresh.search("zebra giraffe", per_article=False)]
+            want = [
+                (h.article_id, h.paragraph, round(h.score, 6)) for h in fresh.search("zebra giraffe", per_article=False)
+            ]
         assert after == want
         assert sorted((a, p) for a, p, _ in after) == [("b", 1), ("c", 1)]
     finally:

@@ -21,9 +21,12 @@ from whoosh import writing
 from whoosh.qparser import OrGroup, QueryParser
 
 import searchkit
-from searchkit import analysis, deflate, fastwrite, indexer, segmentwrite, store
-from searchkit.schema import build_schema
-from searchkit.textpostings import TextField
+from searchkit import analysis
+from searchkit.codec import bulkwrite as fastwrite
+from searchkit.codec import deflate, segmentwrite
+from searchkit.codec.textpostings import TextField
+from searchkit.indexing import indexer, store
+from searchkit.indexing.schema import build_schema
 from tests.conftest import write
 
 WORDS = (
@@ -62,8 +65,12 @@ def _corpus(folder: Path, articles: int = 40, seed: int = 7) -> Path:
     write(folder, "feed.jsonl", "\n".join(lines) + "\n")
     # Plain-text articles too, with a repeated trailing line (boilerplate, held back and dropped).
     for j in range(4):
-        write(folder, f"txt/{j}.txt", f"Story {j} of the day\n\n{_sentence(rng)} {_sentence(rng)}\n\n"
-              f"{_sentence(rng)}\n\nShare this story with friends\n")
+        write(
+            folder,
+            f"txt/{j}.txt",
+            f"Story {j} of the day\n\n{_sentence(rng)} {_sentence(rng)}\n\n"
+            f"{_sentence(rng)}\n\nShare this story with friends\n",
+        )
     return folder
 
 
@@ -94,23 +101,28 @@ def _snapshot(index_dir: Path) -> dict[str, Any]:
                 "doc_count": r.doc_count(),
                 "stored": {pid_of[dn]: f for dn, f in r.iter_docs()},
                 # None (a segment with a length column, no value) and 0 (no column) both mean "none".
-                "lengths": {
-                    (pid_of[dn], n): r.doc_field_length(dn, n) or 0 for dn in pid_of for n in scorable
-                },
+                "lengths": {(pid_of[dn], n): r.doc_field_length(dn, n) or 0 for dn in pid_of for n in scorable},
                 # (Not min/max_field_length: Whoosh's MultiReader fails on a segment that
                 # lacks the field, as the manifest-only segment of an update does either way.)
                 "field_totals": {n: r.field_length(n) for n in scorable},
                 "columns": {
                     (pid_of[dn], n): r.column_reader(n, translate=False)[dn]
-                    for n in schema.names() if schema[n].column_type for dn in pid_of
+                    for n in schema.names()
+                    if schema[n].column_type
+                    for dn in pid_of
                 },
             }
             postings: dict[tuple[str, bytes], Any] = {}
             stats: dict[tuple[str, bytes], Any] = {}
             for fieldname, tbytes in r.all_terms():
                 ti = r.term_info(fieldname, tbytes)
-                stats[(fieldname, tbytes)] = (ti.weight(), ti.doc_frequency(), ti.min_length(),
-                                              ti.max_length(), ti.max_weight())
+                stats[(fieldname, tbytes)] = (
+                    ti.weight(),
+                    ti.doc_frequency(),
+                    ti.min_length(),
+                    ti.max_length(),
+                    ti.max_weight(),
+                )
                 m = r.postings(fieldname, tbytes)
                 fmt = schema[fieldname].format
                 rows = []
@@ -134,9 +146,23 @@ def _compare(a: Path, b: Path) -> None:
 
 
 QUERIES = [
-    "election minister", "running", "mobile phones music", '"mobile phone"', '"prime minister"',
-    "café naive", "u.s", "3.5", "said AND police", "storm AND NOT rain", "headline:united",
-    "speaker:smith1", "quote:bank", "twitter", "phone*", "£40m", "source:reuters",
+    "election minister",
+    "running",
+    "mobile phones music",
+    '"mobile phone"',
+    '"prime minister"',
+    "café naive",
+    "u.s",
+    "3.5",
+    "said AND police",
+    "storm AND NOT rain",
+    "headline:united",
+    "speaker:smith1",
+    "quote:bank",
+    "twitter",
+    "phone*",
+    "£40m",
+    "source:reuters",
 ]
 
 
@@ -169,9 +195,18 @@ def test_fast_analyser_matches_the_field_analyzer(field: str) -> None:
     text = TextField.create(schema[field])
     assert text is not None
     texts = [
-        "", "the", "The cat sat on the mat", "a an the Election", "Twitter's U.S. accounts, 3.5% up",
-        "Running runs ran; RUNNING!", "café naïve Ärger straße ÉCOLE", "I I I a b c go go go",
-        "e-mail co-operate don’t it's", "İstanbul ǅemal ﬁnance", "x" * 50, "2005 £40m 1.2.3 .5 5.",
+        "",
+        "the",
+        "The cat sat on the mat",
+        "a an the Election",
+        "Twitter's U.S. accounts, 3.5% up",
+        "Running runs ran; RUNNING!",
+        "café naïve Ärger straße ÉCOLE",
+        "I I I a b c go go go",
+        "e-mail co-operate don’t it's",
+        "İstanbul ǅemal ﬁnance",
+        "x" * 50,
+        "2005 £40m 1.2.3 .5 5.",
     ]
     text_field = text
     for text in texts:
@@ -204,7 +239,7 @@ def test_fast_build_equals_standard_build(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_stored_fields_and_blocks_are_compressed_by_deflate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Both kinds of zlib stream go through searchkit.deflate (ISA-L where installed),
+    # Both kinds of zlib stream go through searchkit.codec.deflate (ISA-L where installed),
     # and stock Whoosh reads them back to what the standard build holds.
     corpus = _corpus(tmp_path / "corpus", articles=120, seed=3)
     std = _build(tmp_path, corpus, False, monkeypatch)
@@ -284,9 +319,14 @@ def test_a_failed_update_leaves_the_last_commit_and_no_files(tmp_path: Path, mon
     indexer.update(ix_dir, [corpus])
     before = _snapshot(ix_dir)
     files_before = sorted(p.name for p in ix_dir.iterdir())
-    write(corpus, "more.jsonl", "\n".join(
-        json.dumps({"id": f"m{i}", "headline": "More", "paragraphs": ["Extra words here."] * 3}) for i in range(50)
-    ) + "\n")
+    write(
+        corpus,
+        "more.jsonl",
+        "\n".join(
+            json.dumps({"id": f"m{i}", "headline": "More", "paragraphs": ["Extra words here."] * 3}) for i in range(50)
+        )
+        + "\n",
+    )
     monkeypatch.setattr(fastwrite, "MAX_POSTINGS", 50)  # segments get written before the failure
     calls = {"n": 0}
     real_add = fastwrite.FastWriter.add
@@ -336,7 +376,7 @@ def test_uncommitted_segments_are_invisible_and_cleaned_up(tmp_path: Path, monke
 
 
 def test_write_articles_uses_the_fast_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from searchkit.articles import parse_file
+    from searchkit.ingest.articles import parse_file
 
     corpus = _corpus(tmp_path / "corpus")
     arts, _ = parse_file("feed.jsonl", (corpus / "feed.jsonl").read_bytes())
@@ -413,8 +453,13 @@ def test_one_document_terms_are_written_in_bulk_byte_for_byte(
     weights = np.ones(len(docs), dtype=np.float32)
     weights[rng.random(len(docs)) < 0.05] = 2.0  # another weight: a one-posting term written term by term
     grouped = segmentwrite.Grouped(
-        [b"t%06d" % i for i in range(len(counts))], np.concatenate([[0], np.cumsum(counts)]), docs, weights,
-        np.zeros(len(docs), dtype=np.uint32), [b""], True,
+        [b"t%06d" % i for i in range(len(counts))],
+        np.concatenate([[0], np.cumsum(counts)]),
+        docs,
+        weights,
+        np.zeros(len(docs), dtype=np.uint32),
+        [b""],
+        True,
     )
     # Length bytes, as a scored field's block infos and term rows carry them.
     lens = array("B", rng.integers(1, 256, 5000, dtype=np.uint8).tobytes()) if scored else None

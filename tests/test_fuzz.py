@@ -27,13 +27,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import searchkit
-from searchkit import query as query_mod
-from searchkit import quotes
-from searchkit.articles import SUFFIXES, parse_file
 from searchkit.cli import main
 from searchkit.errors import SearchkitError
-from searchkit.schema import Ranking, build_schema
-from searchkit.snippets import Snippet, make_snippets
+from searchkit.indexing.schema import Ranking, build_schema
+from searchkit.ingest import quotes
+from searchkit.ingest.articles import SUFFIXES, parse_file
+from searchkit.search import query as query_mod
+from searchkit.search.snippets import Snippet, make_snippets
 
 settings.register_profile(
     "searchkit-fuzz",
@@ -53,7 +53,7 @@ NEWSY = st.text(
     ),
     max_size=400,
 )
-WORDS = st.sampled_from("the council said budget storm \"We will\" Smith told BBC “quote” it's accounts".split())
+WORDS = st.sampled_from('the council said budget storm "We will" Smith told BBC “quote” it\'s accounts'.split())
 NEWS_TEXT = st.one_of(NEWSY, st.lists(WORDS, max_size=60).map(" ".join))
 
 
@@ -74,8 +74,11 @@ def test_parse_file_on_any_bytes(suffix: str, data: bytes) -> None:
 
 
 @FUZZ
-@given(suffix=st.sampled_from([".txt", ".md", ".markdown"]), text=NEWS_TEXT,
-       codec=st.sampled_from(["utf-8", "utf-16", "utf-8-sig", "cp1252"]))
+@given(
+    suffix=st.sampled_from([".txt", ".md", ".markdown"]),
+    text=NEWS_TEXT,
+    codec=st.sampled_from(["utf-8", "utf-16", "utf-8-sig", "cp1252"]),
+)
 def test_parse_file_on_any_text(suffix: str, text: str, codec: str) -> None:
     _check_articles(f"a{suffix}", text.encode(codec, "replace"))
 
@@ -85,11 +88,19 @@ JSON_VALUE = st.recursive(
     lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=8), kids, max_size=4),
     max_leaves=12,
 )
-RECORD = st.fixed_dictionaries({}, optional={
-    "id": JSON_VALUE, "headline": st.one_of(NEWSY, JSON_VALUE), "title": JSON_VALUE,
-    "body": st.one_of(NEWSY, JSON_VALUE), "paragraphs": st.one_of(st.lists(NEWSY, max_size=4), JSON_VALUE),
-    "date": st.one_of(NEWSY, JSON_VALUE), "source": JSON_VALUE, "url": JSON_VALUE,
-})
+RECORD = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": JSON_VALUE,
+        "headline": st.one_of(NEWSY, JSON_VALUE),
+        "title": JSON_VALUE,
+        "body": st.one_of(NEWSY, JSON_VALUE),
+        "paragraphs": st.one_of(st.lists(NEWSY, max_size=4), JSON_VALUE),
+        "date": st.one_of(NEWSY, JSON_VALUE),
+        "source": JSON_VALUE,
+        "url": JSON_VALUE,
+    },
+)
 
 
 @FUZZ
@@ -106,24 +117,52 @@ def test_quote_extractor(paragraphs: list[str]) -> None:
     for par, qs in zip(paragraphs, found):
         for q in qs:
             assert 0 <= q.start <= q.end <= len(par)
-            assert par[q.start:q.end] == q.text
+            assert par[q.start : q.end] == q.text
             assert q.speaker is None or isinstance(q.speaker, str)
 
 
 # Text for the tokenizer's fast paths: dots in every position, marks glued to words, non-ASCII words.
 TOKEN_TEXT = st.one_of(
     NEWSY,
-    st.lists(st.sampled_from(["U.S.", "3.5", "...", ".", "..", "a..b", ".5", "5.", "said.", "“Hello", "café",
-                              "£3bn", "a—b", "—", "\u00a0", "It's", "don’t", "x_y", "ﬁnance", "K", " ", "\n"]),
-             max_size=30).map("".join),
+    st.lists(
+        st.sampled_from(
+            [
+                "U.S.",
+                "3.5",
+                "...",
+                ".",
+                "..",
+                "a..b",
+                ".5",
+                "5.",
+                "said.",
+                "“Hello",
+                "café",
+                "£3bn",
+                "a—b",
+                "—",
+                "\u00a0",
+                "It's",
+                "don’t",
+                "x_y",
+                "ﬁnance",
+                "K",
+                " ",
+                "\n",
+            ]
+        ),
+        max_size=30,
+    ).map("".join),
 )
 
 
 @FUZZ
 @given(text=TOKEN_TEXT)
 def test_fast_tokenizer_paths_match_the_regex(text: str) -> None:
-    from searchkit import analysis, articles, documents
-    from searchkit.textpostings import TextField
+    from searchkit import analysis
+    from searchkit.codec.textpostings import TextField
+    from searchkit.indexing import documents
+    from searchkit.ingest import articles
 
     want = analysis.TOKEN_PATTERN.findall(text)
     runs = analysis.token_runs(text)
@@ -147,10 +186,40 @@ def test_fast_tokenizer_paths_match_the_regex(text: str) -> None:
 
 QUERY_TEXT = st.one_of(
     NEWSY,
-    st.lists(st.one_of(WORDS, st.sampled_from(['"', "(", ")", "AND", "OR", "NOT", "*", "~", "^2", "headline:",
-                                               "speaker:", "quote:", "source:", "nosuch:", "body:", "-", "+",
-                                               "[a TO z]", "{", "}", "/", "\\", "?", ":"])), max_size=25)
-    .map(" ".join),
+    st.lists(
+        st.one_of(
+            WORDS,
+            st.sampled_from(
+                [
+                    '"',
+                    "(",
+                    ")",
+                    "AND",
+                    "OR",
+                    "NOT",
+                    "*",
+                    "~",
+                    "^2",
+                    "headline:",
+                    "speaker:",
+                    "quote:",
+                    "source:",
+                    "nosuch:",
+                    "body:",
+                    "-",
+                    "+",
+                    "[a TO z]",
+                    "{",
+                    "}",
+                    "/",
+                    "\\",
+                    "?",
+                    ":",
+                ]
+            ),
+        ),
+        max_size=25,
+    ).map(" ".join),
 )
 
 
@@ -169,11 +238,15 @@ def small_index(tmp_path_factory: pytest.TempPathFactory) -> searchkit.Index:
     corpus = folder / "c"
     corpus.mkdir()
     (corpus / "a.txt").write_text(
-        "Council budget agreed\n\nThe council agreed its budget. \"We will cut waste,\" said Jane Smith, the leader.\n\n"
-        "Accounts were published on Monday. The storm did not delay them.\n", encoding="utf-8")
+        'Council budget agreed\n\nThe council agreed its budget. "We will cut waste," said Jane Smith, the leader.\n\n'
+        "Accounts were published on Monday. The storm did not delay them.\n",
+        encoding="utf-8",
+    )
     (corpus / "b.txt").write_text(
         "Storm hits coast\n\nA storm hit the coast overnight, the BBC reported.\n\n“It was frightening,” "
-        "one resident told reporters.\n", encoding="utf-8")
+        "one resident told reporters.\n",
+        encoding="utf-8",
+    )
     ix = searchkit.Index.build([corpus], folder / "ix")
     yield ix
     ix.close()
@@ -181,8 +254,7 @@ def small_index(tmp_path_factory: pytest.TempPathFactory) -> searchkit.Index:
 
 @FUZZ
 @given(text=QUERY_TEXT, per_article=st.booleans(), fragments=st.integers(1, 3), width=st.integers(0, 300))
-def test_index_search(small_index: searchkit.Index, text: str, per_article: bool, fragments: int,
-                      width: int) -> None:
+def test_index_search(small_index: searchkit.Index, text: str, per_article: bool, fragments: int, width: int) -> None:
     try:
         res = small_index.search(text, per_article=per_article, fragments=fragments, width=width)
     except SearchkitError:
@@ -201,7 +273,7 @@ def test_negative_only_query_matches_only_paragraphs(small_index: searchkit.Inde
 
 
 def _check_snippet(text: str, snip: Snippet) -> None:
-    assert text[snip.start:snip.end] == snip.text
+    assert text[snip.start : snip.end] == snip.text
     last = 0
     for s, e in snip.highlights:
         assert last <= s < e <= len(snip.text), (snip.highlights, len(snip.text))
@@ -209,11 +281,17 @@ def _check_snippet(text: str, snip: Snippet) -> None:
 
 
 @FUZZ
-@given(text=NEWS_TEXT, terms=st.lists(st.one_of(WORDS, st.text(max_size=6)), max_size=5),
-       width=st.integers(-5, 300), fragments=st.integers(0, 4), phrase=st.booleans(),
-       attributed=st.lists(st.tuples(NEWSY, NEWSY), max_size=2))
-def test_snippets(text: str, terms: list[str], width: int, fragments: int, phrase: bool,
-                  attributed: list[tuple[str, str]]) -> None:
+@given(
+    text=NEWS_TEXT,
+    terms=st.lists(st.one_of(WORDS, st.text(max_size=6)), max_size=5),
+    width=st.integers(-5, 300),
+    fragments=st.integers(0, 4),
+    phrase=st.booleans(),
+    attributed=st.lists(st.tuples(NEWSY, NEWSY), max_size=2),
+)
+def test_snippets(
+    text: str, terms: list[str], width: int, fragments: int, phrase: bool, attributed: list[tuple[str, str]]
+) -> None:
     stems = {t for w in terms for t in query_mod.terms_of(w)} | {w.lower() for w in terms}
     snips = make_snippets(text, stems, width=width, fragments=fragments, phrase=phrase, quotes=attributed)
     assert len(snips) <= max(fragments, 1)
@@ -227,12 +305,14 @@ def test_snippets(text: str, terms: list[str], width: int, fragments: int, phras
 
 
 def test_to_html_escapes_article_text() -> None:
-    text = 'Tags <script>alert("x")</script> & \'quotes\' in the budget'
+    text = "Tags <script>alert(\"x\")</script> & 'quotes' in the budget"
     (snip,) = make_snippets(text, {"budget", "script"})
     out = snip.to_html()
     assert "<script>" not in out and "</script>" not in out
-    assert out == ("Tags &lt;<mark>script</mark>&gt;alert(&quot;x&quot;)&lt;/<mark>script</mark>&gt; &amp; "
-                   "&#x27;quotes&#x27; in the <mark>budget</mark>")
+    assert out == (
+        "Tags &lt;<mark>script</mark>&gt;alert(&quot;x&quot;)&lt;/<mark>script</mark>&gt; &amp; "
+        "&#x27;quotes&#x27; in the <mark>budget</mark>"
+    )
 
 
 HOSTILE = [
@@ -251,8 +331,11 @@ def test_json_output_is_valid_utf8_json_lines(tmp_path: Path, data: bytes) -> No
     runner = CliRunner()
     res = runner.invoke(main, ["index", str(corpus), "--index", str(tmp_path / "ix")])
     assert res.exit_code == 0, res.output
-    for cmd in (["search", "budget", "--json"], ["search", "budget", "--json", "--all-paragraphs", "--fragments", "3"],
-                ["stats", "--json"]):
+    for cmd in (
+        ["search", "budget", "--json"],
+        ["search", "budget", "--json", "--all-paragraphs", "--fragments", "3"],
+        ["stats", "--json"],
+    ):
         res = runner.invoke(main, [*cmd, "--index", str(tmp_path / "ix")])
         assert res.exit_code == 0, res.output
         lines = res.stdout_bytes.decode("utf-8").splitlines()  # strict: raises on invalid UTF-8

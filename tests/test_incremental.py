@@ -22,26 +22,35 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import searchkit
-from searchkit import indexer, store
+from searchkit.indexing import indexer, store
 
 EXAMPLES = int(os.environ.get("SEARCHKIT_INCREMENTAL_EXAMPLES", "30"))
 NAMES = [f"d{i % 2}/f{i}.txt" for i in range(6)] + ["batch.jsonl", "story.md"]
 WORDS = "council budget storm flood court trial minister vote market bank river police school".split()
 FURNITURE = "Follow us on the socials for more"
-QUERIES = ("council budget", "storm", "court OR trial", '"market bank"', "headline:police", "follow socials",
-           "minister vote school")
+QUERIES = (
+    "council budget",
+    "storm",
+    "court OR trial",
+    '"market bank"',
+    "headline:police",
+    "follow socials",
+    "minister vote school",
+)
 
 
 def content(name: str, seed: int, furniture: bool) -> str:
     """An article file for `name`, its words fixed by `seed`."""
     words = [WORDS[(seed * 7 + k * 3) % len(WORDS)] for k in range(40)]
-    paras = [" ".join(words[i:i + 8 + seed % 5]).capitalize() + "." for i in range(0, 24 + seed % 3 * 8, 8)]
+    paras = [" ".join(words[i : i + 8 + seed % 5]).capitalize() + "." for i in range(0, 24 + seed % 3 * 8, 8)]
     head = f"{WORDS[seed % len(WORDS)].title()} news {seed}"
     if name.endswith(".jsonl"):
         import json
 
-        recs = [{"id": f"rec-{seed % 3}-{k}", "headline": f"{head} {k}", "paragraphs": paras[k:] or paras}
-                for k in range(1 + seed % 3)]
+        recs = [
+            {"id": f"rec-{seed % 3}-{k}", "headline": f"{head} {k}", "paragraphs": paras[k:] or paras}
+            for k in range(1 + seed % 3)
+        ]
         return "".join(json.dumps(r) + "\n" for r in recs)
     tail = [FURNITURE] if furniture else []
     if name.endswith(".md"):
@@ -100,8 +109,10 @@ def top10(index_dir: Path) -> dict[str, tuple]:
     out = {}
     with searchkit.Index.open(index_dir) as ix:
         for q in QUERIES:
-            hits = [(h.article_id, h.paragraph, round(h.score, 5))
-                    for h in ix.search(q, limit=10, per_article=False, fuzzy=False, snippets=False)]
+            hits = [
+                (h.article_id, h.paragraph, round(h.score, 5))
+                for h in ix.search(q, limit=10, per_article=False, fuzzy=False, snippets=False)
+            ]
             cut = hits[-1][2] if len(hits) == 10 else -1.0
             out[q] = ([s for *_, s in hits], [h for h in hits if h[2] > cut])
     return out
@@ -153,6 +164,10 @@ def test_same_size_edit_right_after_indexing_is_seen(tmp_path: Path) -> None:
 
 def test_boilerplate_flip_rewrites_unchanged_files(tmp_path: Path) -> None:
     """Three articles ending in the same line make it furniture; removing one makes it text again."""
-    steps = [("write", NAMES[5], 3, True), ("delete", NAMES[0]), ("write", NAMES[0], 9, True),
-             ("write", NAMES[2], 11, False)]
+    steps = [
+        ("write", NAMES[5], 3, True),
+        ("delete", NAMES[0]),
+        ("write", NAMES[0], 9, True),
+        ("write", NAMES[2], 11, False),
+    ]
     check_sequence(steps, tmp_path, START)

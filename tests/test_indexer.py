@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import searchkit
-from searchkit import indexer
 from searchkit.errors import CorpusError, IndexNotFoundError
+from searchkit.indexing import indexer
 from tests.conftest import write
 
 
@@ -80,7 +80,11 @@ def test_rebuild_replaces_everything(news: Path, tmp_path: Path) -> None:
 def test_repeated_closing_lines_are_boilerplate(tmp_path: Path) -> None:
     folder = tmp_path / "c"
     for i in range(4):
-        write(folder, f"a{i}.txt", f"Headline {i}\n\nStory number {i} about things.\n\nThe Daily Planet, your town paper since 1901\n")
+        write(
+            folder,
+            f"a{i}.txt",
+            f"Headline {i}\n\nStory number {i} about things.\n\nThe Daily Planet, your town paper since 1901\n",
+        )
     indexer.update(tmp_path / "ix", [folder])
     got = paragraphs(tmp_path / "ix")
     assert len(got) == 4
@@ -89,7 +93,9 @@ def test_repeated_closing_lines_are_boilerplate(tmp_path: Path) -> None:
     for i in range(2, 4):
         (folder / f"a{i}.txt").unlink()
     indexer.update(tmp_path / "ix", [folder])
-    assert sum(body == "The Daily Planet, your town paper since 1901" for _, _, body in paragraphs(tmp_path / "ix")) == 2
+    assert (
+        sum(body == "The Daily Planet, your town paper since 1901" for _, _, body in paragraphs(tmp_path / "ix")) == 2
+    )
 
 
 def test_missing_path_is_a_corpus_error(tmp_path: Path) -> None:
@@ -131,8 +137,14 @@ def test_progress_is_reported_inside_one_big_file(tmp_path: Path, monkeypatch: p
 
     feed = tmp_path / "corpus" / "feed.jsonl"
     feed.parent.mkdir()
-    feed.write_text("\n".join(json.dumps({"id": f"a{i}", "headline": f"Story {i}", "paragraphs": [f"Words of story {i}. " * 20]})
-                              for i in range(50)) + "\n", encoding="utf-8")
+    feed.write_text(
+        "\n".join(
+            json.dumps({"id": f"a{i}", "headline": f"Story {i}", "paragraphs": [f"Words of story {i}. " * 20]})
+            for i in range(50)
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     clock = itertools.count(0.0, 0.25)  # every reading of the clock is a quarter second later
     monkeypatch.setattr(indexer.time, "monotonic", lambda: next(clock))
     seen: list[indexer.Progress] = []

@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from searchkit import documents, fastwrite, indexer, parallel
+from searchkit.codec import bulkwrite as fastwrite
 from searchkit.errors import IndexingError, SearchkitError
+from searchkit.indexing import documents, indexer, parallel
 from tests.conftest import write
 from tests.test_fastwrite import _compare, _corpus, _results, _snapshot
 
@@ -34,8 +35,9 @@ def _segments(index_dir: Path) -> set[str]:
     return {p.name for p in index_dir.iterdir() if p.suffix == ".seg"}
 
 
-def test_two_workers_build_what_one_process_builds(tmp_path: Path, small_chunks: None,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_workers_build_what_one_process_builds(
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     corpus = _corpus(tmp_path / "corpus", articles=60)
     serial, two = tmp_path / "serial", tmp_path / "two"
     r1 = indexer.update(serial, [corpus], jobs=1)
@@ -78,6 +80,7 @@ def test_incremental_updates_through_workers(tmp_path: Path, small_chunks: None)
 
 def test_small_input_stays_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = _corpus(tmp_path / "corpus")
+
     def refuse(*_: Any, **__: Any) -> None:
         raise AssertionError("workers started for a small input")
 
@@ -99,8 +102,9 @@ def _fail_on(article_id: str, how: str, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 @pytest.mark.parametrize("how", ["raise", "die"])
-def test_a_failing_worker_commits_nothing(tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch,
-                                          how: str) -> None:
+def test_a_failing_worker_commits_nothing(
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
     corpus = _corpus(tmp_path / "corpus", articles=60)
     ix_dir = tmp_path / "ix"
     indexer.update(ix_dir, [corpus / "txt"], jobs=1)
@@ -121,8 +125,9 @@ def test_a_failing_worker_commits_nothing(tmp_path: Path, small_chunks: None, mo
     assert "a040#1" in _snapshot(ix_dir)["stored"]
 
 
-def test_a_failure_in_the_parent_stops_the_workers(tmp_path: Path, small_chunks: None,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_in_the_parent_stops_the_workers(
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     corpus = _corpus(tmp_path / "corpus", articles=60)
     ix_dir = tmp_path / "ix"
     indexer.update(ix_dir, [corpus / "txt"], jobs=1)

@@ -11,15 +11,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchkit import fastwrite, indexer, pickleops, postings, segmentwrite, store
+from searchkit.codec import bulkwrite as fastwrite
+from searchkit.codec import pickleops, postings, segmentwrite
+from searchkit.indexing import indexer, store
 from tests.test_fastwrite import _corpus
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(
     ids=st.lists(st.integers(0, 2**31 - 1), min_size=1, max_size=40),
-    weights=st.one_of(st.none(), st.floats(0, 1e6, allow_nan=False), st.lists(st.floats(0, 1e6), min_size=1),
-                      st.lists(st.integers(0, 255).map(float), min_size=1)),  # term frequencies
+    weights=st.one_of(
+        st.none(),
+        st.floats(0, 1e6, allow_nan=False),
+        st.lists(st.floats(0, 1e6), min_size=1),
+        st.lists(st.integers(0, 255).map(float), min_size=1),
+    ),  # term frequencies
     values=st.lists(st.binary(max_size=300), max_size=40),
 )
 def test_a_block_unpickles_to_what_whoosh_would_pickle(ids: list[int], weights: Any, values: list[bytes]) -> None:
@@ -33,8 +39,9 @@ def test_a_block_unpickles_to_what_whoosh_would_pickle(ids: list[int], weights: 
     else:
         w = pickleops.NONE
     v = pickleops.MARK + b"".join(pickleops.bytes_op(x) for x in values) + pickleops.TUPLE
-    block = b"".join((pickleops.MARK, pickleops.fixed_ints(ids), pickleops.TUPLE, w, v, pickleops.TUPLE3,
-                      pickleops.STOP))
+    block = b"".join(
+        (pickleops.MARK, pickleops.fixed_ints(ids), pickleops.TUPLE, w, v, pickleops.TUPLE3, pickleops.STOP)
+    )
     want_w = tuple(weights) if isinstance(weights, list) else weights
     assert pickle.loads(block) == (tuple(ids), want_w, tuple(values))
     head = block[: pickleops.block_head(len(ids))]
@@ -92,8 +99,9 @@ def _every_posting_list(index_dir: Path) -> dict[tuple[str, bytes], tuple[list[i
 
 
 @pytest.mark.parametrize("fast", [True, False])
-def test_bulk_postings_read_equals_whoosh_s_matcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     fast: bool) -> None:
+def test_bulk_postings_read_equals_whoosh_s_matcher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool
+) -> None:
     # 120 articles: the common words span several blocks (Whoosh's hold 128, ours 64 here), some compressed.
     corpus = _corpus(tmp_path / "corpus", articles=120, seed=3)
     monkeypatch.setattr(fastwrite, "ENABLED", fast)

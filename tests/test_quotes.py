@@ -1,4 +1,4 @@
-"""Tests for searchkit.quotes: speech quotes and their speakers."""
+"""Tests for searchkit.ingest.quotes: speech quotes and their speakers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchkit.quotes import Quote, extract
+from searchkit.ingest.quotes import Quote, extract
 
 SAMPLE = Path(__file__).resolve().parent.parent / "corpus" / "twitter-isis-accounts-offline.txt"
 
@@ -98,7 +98,7 @@ def test_multi_paragraph_quote() -> None:
         "Jane Doe, a teacher, spoke at the rally on Monday.",
         "\"We came here because we were angry. It's been years",
         "\"and nobody listened. The council 'forgot' us",
-        "\"and we will not go away,\" she said.",
+        '"and we will not go away," she said.',
         "The rally ended at noon.",
     ]
     result = extract(paras)
@@ -126,7 +126,7 @@ def test_stray_mark_does_not_swallow_the_article() -> None:
 
 
 def test_unmatched_closer_is_ignored() -> None:
-    paras = ['He is 6\'2" tall.', '"It is fine," Smith said.']
+    paras = ["He is 6'2\" tall.", '"It is fine," Smith said.']
     result = extract(paras)
     assert result[0] == ()
     assert [q.text for q in result[1]] == ["It is fine,"]
@@ -206,7 +206,7 @@ def test_unattributed_quote_has_no_speaker() -> None:
 
 @pytest.mark.parametrize(
     "paras",
-    [[], [""], ['"'], ['""'], ['" "'], ["“”"], ['"a'], ['a"'], ["«»"], ['"\n"'], ["\x00\"x\" said He"]],
+    [[], [""], ['"'], ['""'], ['" "'], ["“”"], ['"a'], ['a"'], ["«»"], ['"\n"'], ['\x00"x" said He']],
 )
 def test_degenerate_inputs(paras: list[str]) -> None:
     result = extract(paras)
@@ -214,15 +214,40 @@ def test_degenerate_inputs(paras: list[str]) -> None:
 
 
 _PIECES = st.sampled_from(
-    ['"', "“", "”", "'", "’", "‘", "«", "»", " ", "said", "he", "Smith", "Jo Ann", ",", ".", ":",
-     "according to", "We", "win", "al-Walid", "Mr", "\n", "—", "(", "told"]
+    [
+        '"',
+        "“",
+        "”",
+        "'",
+        "’",
+        "‘",
+        "«",
+        "»",
+        " ",
+        "said",
+        "he",
+        "Smith",
+        "Jo Ann",
+        ",",
+        ".",
+        ":",
+        "according to",
+        "We",
+        "win",
+        "al-Walid",
+        "Mr",
+        "\n",
+        "—",
+        "(",
+        "told",
+    ]
 )
 _QUOTEY = st.lists(_PIECES).map("".join)
 
 
 def check_core(paras: list[str]) -> None:
     # The unguarded core: a heuristic bug must surface here, not be swallowed.
-    from searchkit import quotes
+    from searchkit.ingest import quotes
 
     result = quotes._extract(paras)
     check_offsets(paras, result)
@@ -245,7 +270,7 @@ def test_quote_heavy_text_spans_match(paras: list[str]) -> None:
 
 
 def test_name_in_apposition_to_a_role() -> None:
-    from searchkit.quotes import extract
+    from searchkit.ingest.quotes import extract
 
     before = extract(['"The players were running all afternoon," the manager, Alex Ferguson, said after the match.'])
     after = extract(['"The players were running all afternoon," said the manager, Alex Ferguson.'])

@@ -1,4 +1,4 @@
-"""Pinned results for the fast paths of searchkit.quotes.
+"""Pinned results for the fast paths of searchkit.ingest.quotes.
 
 quotes.py reads paragraphs with a few shortcuts (separate scans for ASCII text,
 verbs found from the character in front of them, name chains found from their
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from searchkit import quotes
-from searchkit.quotes import extract
+from searchkit.ingest import quotes
+from searchkit.ingest.quotes import extract
 
 Expected = list[list[tuple[int, int, str | None]]]  # per paragraph: (start, end, speaker)
 

@@ -6,13 +6,15 @@ import math
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 import searchkit
-from searchkit import analysis, query as query_mod
-from searchkit.bm25f import CombinedTerm, FreeText
-from searchkit.schema import Ranking, build_schema
+from searchkit import analysis
+from searchkit.indexing.schema import Ranking, build_schema
+from searchkit.search import query as query_mod
+from searchkit.search.bm25f import CombinedTerm, FreeText
 
 
 def _index(tmp_path: Path, articles: list[searchkit.Article], **ranking: float) -> searchkit.Index:
@@ -48,7 +50,7 @@ def test_bm25f_score_matches_the_formula(tmp_path: Path) -> None:
         scores = _scores(ix, "ocean")
     n = len(ARTICLES)
     lengths = {
-        f: [len(analysis.terms(getattr(a, "headline") if f == "headline" else a.paragraphs[0])) for a in ARTICLES]
+        f: [len(analysis.terms(a.headline if f == "headline" else a.paragraphs[0])) for a in ARTICLES]
         for f in ("headline", "body")
     }
     avg = {f: sum(v) / n for f, v in lengths.items()}
@@ -57,7 +59,11 @@ def test_bm25f_score_matches_the_formula(tmp_path: Path) -> None:
     idf = math.log(1 + (n - 2 + 0.5) / (2 + 0.5))  # df = max(headline 1, body 2)
 
     def expected(i: int, tf_headline: int, tf_body: int) -> float:
-        tf = r.headline_boost * tf_headline / (1 - r.headline_b + r.headline_b * lengths["headline"][i] / avg["headline"])
+        tf = (
+            r.headline_boost
+            * tf_headline
+            / (1 - r.headline_b + r.headline_b * lengths["headline"][i] / avg["headline"])
+        )
         tf += tf_body / (1 - r.b + r.b * lengths["body"][i] / avg["body"])
         return idf * tf * (r.k1 + 1) / (r.k1 + tf)
 
@@ -167,8 +173,31 @@ def test_terms_equals_the_analyzer(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["Running", "café", "The", "U.S.", "3.5", "Ünïcode", "don't", "it’s", "x", "İstanbul",
-                                 "ﬁnance", "STOPPED", "naïve", "a.b.c", "_", "ß"]), max_size=12))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Running",
+                "café",
+                "The",
+                "U.S.",
+                "3.5",
+                "Ünïcode",
+                "don't",
+                "it’s",
+                "x",
+                "İstanbul",
+                "ﬁnance",
+                "STOPPED",
+                "naïve",
+                "a.b.c",
+                "_",
+                "ß",
+            ]
+        ),
+        max_size=12,
+    )
+)
 def test_terms_equals_the_analyzer_on_tricky_words(words: list[str]) -> None:
     text = " ".join(words)
     assert analysis.terms(text) == _analyzer_terms(text)
@@ -178,7 +207,9 @@ def test_terms_equals_the_analyzer_on_tricky_words(words: list[str]) -> None:
 
 def test_search_finds_other_forms_and_highlights_them(tmp_path: Path) -> None:
     articles = [
-        searchkit.Article(id="r", headline="Marathon", paragraphs=("She checked her accounts and then she ran again.",)),
+        searchkit.Article(
+            id="r", headline="Marathon", paragraphs=("She checked her accounts and then she ran again.",)
+        ),
         searchkit.Article(id="s", headline="Cafés", paragraphs=("The Café Noir opened in Paris.",)),
     ]
     with _index(tmp_path, articles) as ix:

@@ -27,7 +27,9 @@ def test_two_commands_are_first() -> None:
     assert "pytest" in ci and ".[test]" in ci
 
 
-def test_library_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_library_examples_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     shutil.copytree(REPO / "corpus", tmp_path / "corpus")
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {}  # one session, as a reader would type the blocks in order

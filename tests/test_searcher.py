@@ -100,7 +100,7 @@ def test_a_phrase_is_matched_once(ix: Index, monkeypatch: pytest.MonkeyPatch) ->
     ],
 )
 def test_what_counts_as_query_syntax(text: str, free: bool) -> None:
-    from searchkit import query
+    from searchkit.search import query
 
     assert query.is_free_text(text) is free
 
@@ -121,8 +121,8 @@ def test_or_between_words_ranks_as_free_text(ix: Index) -> None:
     plain = [(h.pid, round(h.score, 6)) for h in ix.search("election storm", per_article=False)]
     assert plain
     assert [(h.pid, round(h.score, 6)) for h in ix.search("election OR storm", per_article=False)] == plain
-    from searchkit import query
-    from searchkit.bm25f import CombinedTerm
+    from searchkit.search import query
+    from searchkit.search.bm25f import CombinedTerm
 
     q = query.parse("(storm OR railway) AND winds", ix._current().schema, searchkit.Ranking())
     assert all(isinstance(s, CombinedTerm) for s in q.subqueries[0].subqueries)
@@ -141,13 +141,14 @@ def test_not_and_minus_exclude(ix: Index) -> None:
     # +word is required, the other words optional.
     assert {h.pid for h in ix.search("+storm +railway", per_article=False, limit=100)} == with_rail
     # A hyphen inside a word is not a minus.
-    from searchkit import query
+    from searchkit.search import query
 
     assert "AndNot" not in repr(query.parse("half-time score", ix._current().schema, searchkit.Ranking()))
     # Nots alone: every paragraph but those.
     total = ix.search("NOT zebra", per_article=False).total
     assert ix.search("NOT storm NOT railway", per_article=False).total == total - len(
-        {h.pid for h in ix.search("storm railway", per_article=False, limit=100)})
+        {h.pid for h in ix.search("storm railway", per_article=False, limit=100)}
+    )
 
 
 def test_stemmed_match_highlights_surface_word(ix: Index) -> None:
@@ -190,10 +191,20 @@ def test_odd_syntax_does_not_crash(ix: Index) -> None:
 
 def test_date_source_filters_and_sort(tmp_path: Path) -> None:
     arts = [
-        Article(id="a", headline="Budget day", paragraphs=("The budget was announced.",),
-                source="Herald", date=datetime(2024, 3, 1)),
-        Article(id="b", headline="Budget again", paragraphs=("Another budget, another row.",),
-                source="Courier", date=datetime(2025, 3, 1)),
+        Article(
+            id="a",
+            headline="Budget day",
+            paragraphs=("The budget was announced.",),
+            source="Herald",
+            date=datetime(2024, 3, 1),
+        ),
+        Article(
+            id="b",
+            headline="Budget again",
+            paragraphs=("Another budget, another row.",),
+            source="Courier",
+            date=datetime(2025, 3, 1),
+        ),
     ]
     with Index.from_articles(arts, tmp_path / "ix") as ix:
         assert [h.article_id for h in ix.search("budget", since=datetime(2025, 1, 1))] == ["b"]
@@ -204,10 +215,7 @@ def test_date_source_filters_and_sort(tmp_path: Path) -> None:
 
 def test_wire_copy_collapses(tmp_path: Path) -> None:
     wire = "The central bank raised interest rates by a quarter point on Thursday, its third rise this year."
-    arts = [
-        Article(id=f"paper{i}", headline=f"Rates up {i}", paragraphs=(wire, f"Local angle {i}."))
-        for i in range(3)
-    ]
+    arts = [Article(id=f"paper{i}", headline=f"Rates up {i}", paragraphs=(wire, f"Local angle {i}.")) for i in range(3)]
     with Index.from_articles(arts, tmp_path / "ix") as ix:
         res = ix.search("interest rates")
         assert len(res) == 1
@@ -276,8 +284,10 @@ def test_many_matches_with_a_full_top_k(tmp_path: Path) -> None:
 
 
 def test_did_you_mean_when_a_respelling_finds_more(tmp_path: Path) -> None:
-    arts = [Article(id=f"g{i}", headline=f"Story {i}", paragraphs=(f"The government announced plan {i}.",))
-            for i in range(12)]
+    arts = [
+        Article(id=f"g{i}", headline=f"Story {i}", paragraphs=(f"The government announced plan {i}.",))
+        for i in range(12)
+    ]
     arts.append(Article(id="typo", headline="Typo", paragraphs=("The goverment (sic) said nothing.",)))
     with Index.from_articles(arts, tmp_path / "ix") as ix:
         res = ix.search("goverment")
@@ -287,8 +297,10 @@ def test_did_you_mean_when_a_respelling_finds_more(tmp_path: Path) -> None:
 
 
 def test_typo_neighbour_keeps_the_first_letter(tmp_path: Path) -> None:
-    arts = [Article(id="m", headline="PM", paragraphs=("The prime minister spoke.",)),
-            Article(id="o", headline="Over", paragraphs=("It is over, over and over again.",))]
+    arts = [
+        Article(id="m", headline="PM", paragraphs=("The prime minister spoke.",)),
+        Article(id="o", headline="Over", paragraphs=("It is over, over and over again.",)),
+    ]
     with Index.from_articles(arts, tmp_path / "ix") as ix:
         res = ix.search("prime minster")
         assert res[0].article_id == "m"

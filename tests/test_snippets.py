@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searchkit.analysis import stem
-from searchkit.snippets import make_snippets, match_spans, sentences
+from searchkit.search.snippets import make_snippets, match_spans, sentences
 
 PARA = (
     "Twitter has launched an all-out war against accounts that promote violence. "
@@ -66,12 +67,16 @@ def test_long_sentence_is_cropped_at_word_boundaries() -> None:
 def test_marked_and_html() -> None:
     (snip,) = make_snippets('Fish & <chips> "rule"', terms("chips"))
     assert snip.marked("[", "]") == 'Fish & <[chips]> "rule"'
-    assert snip.to_html() == 'Fish &amp; &lt;<mark>chips</mark>&gt; &quot;rule&quot;'
+    assert snip.to_html() == "Fish &amp; &lt;<mark>chips</mark>&gt; &quot;rule&quot;"
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(max_size=600), st.lists(st.text(min_size=1, max_size=8), max_size=4), st.integers(20, 400),
-       st.integers(1, 3))
+@given(
+    st.text(max_size=600),
+    st.lists(st.text(min_size=1, max_size=8), max_size=4),
+    st.integers(20, 400),
+    st.integers(1, 3),
+)
 def test_spans_always_inside_the_fragment(text: str, words: list[str], width: int, k: int) -> None:
     for snip in make_snippets(text, terms(*words), width=width, fragments=k):
         assert text[snip.start : snip.end] == snip.text

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from searchkit import articles, indexer
-from searchkit.articles import StreamedJsonl, parse_file
+from searchkit.indexing import indexer
+from searchkit.ingest import articles
+from searchkit.ingest.articles import StreamedJsonl, parse_file
 from tests.test_fastwrite import _compare, _corpus, _results
 
 LINES = [
@@ -44,8 +45,9 @@ def test_a_non_utf8_line_is_read_alone_as_cp1252(tmp_path: Path) -> None:
     good = json.dumps({"id": "ok", "headline": "Fine", "paragraphs": ["Plain text."]}, ensure_ascii=False)
     bad = '{"id": "eur", "headline": "Price", "paragraphs": ["It costs € 5."]}'.encode("cp1252")
     path = tmp_path / "mixed.jsonl"
-    path.write_bytes((good + "\n").encode() + bad + b"\n" + "{\"id\": \"u\", \"headline\": \"Café\", "
-                     "\"paragraphs\": [\"Naïve.\"]}\n".encode())
+    path.write_bytes(
+        (good + "\n").encode() + bad + b"\n" + '{"id": "u", "headline": "Café", "paragraphs": ["Naïve."]}\n'.encode()
+    )
     stream = StreamedJsonl("mixed.jsonl", path)
     got = {a.id: a for a in stream}
     assert got["eur"].paragraphs == ("It costs € 5.",)

@@ -21,19 +21,16 @@ from typing import Any
 import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
 
-from searchkit import pickleops
+from searchkit.codec import pickleops
 
-_W3_ATTRS = ("_postfile", "_dataoffset", "_nextoffset", "_compression", "_goto", "_lastblock", "_blocklength",
-             "_maxid")
+_W3_ATTRS = ("_postfile", "_dataoffset", "_nextoffset", "_compression", "_goto", "_lastblock", "_blocklength", "_maxid")
 
 
 def read_postings(m: Any) -> tuple[np.ndarray, np.ndarray]:
     """All (docnum, weight) pairs of a leaf matcher, deletions *not* removed."""
     if type(m) is FilterMatcher:  # the deletion filter; deletions are a mask here
         m = m.child
-    if type(m).__name__ == "W3LeafMatcher" and all(
-        hasattr(m, a) for a in _W3_ATTRS
-    ):
+    if type(m).__name__ == "W3LeafMatcher" and all(hasattr(m, a) for a in _W3_ATTRS):
         try:
             return _w3_postings(m)
         except (AttributeError, TypeError, ValueError, IndexError, pickle.UnpicklingError, zlib.error):

@@ -32,13 +32,14 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
-from .errors import CorpusError
+from searchkit.errors import CorpusError
 
 SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".jsonl", ".html", ".htm"})
 MAX_PARAGRAPH = 10_000
@@ -92,8 +93,11 @@ _COPYRIGHT = re.compile(
     re.I,
 )
 # List headers after which a page only has links to other stories.
-_CUT_HEADER = re.compile(r"^(?:related(?: articles| stories| content| coverage| links)?|more on this story|"
-                         r"you may also like|recommended(?: for you)?|most (?:read|popular)|see also)\W*$", re.I)
+_CUT_HEADER = re.compile(
+    r"^(?:related(?: articles| stories| content| coverage| links)?|more on this story|"
+    r"you may also like|recommended(?: for you)?|most (?:read|popular)|see also)\W*$",
+    re.I,
+)
 _WIDGET = re.compile(
     r"^(?:join the discussion|real time analytics|advertisement|advertising|sponsored(?: content)?|"
     r"read more\b.*|click here\b.*|share(?: this(?: article| story| page)?)?(?: on \w+)?|share via\b.*|"
@@ -190,8 +194,20 @@ def _paragraphs(blocks: list[list[str]]) -> tuple[str, ...]:
 
 
 _ORDINAL = re.compile(r"(\d)(?:st|nd|rd|th)\b", re.I)
-_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%A, %d %B %Y",
-                 "%A %d %B %Y", "%a, %d %b %Y", "%Y/%m/%d", "%d %B %Y %H:%M", "%B %d, %Y %H:%M")
+_DATE_FORMATS = (
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%A, %d %B %Y",
+    "%A %d %B %Y",
+    "%a, %d %b %Y",
+    "%Y/%m/%d",
+    "%d %B %Y %H:%M",
+    "%B %d, %Y %H:%M",
+)
 
 
 def parse_date(value: str) -> datetime | None:
@@ -252,16 +268,30 @@ def _read_headers(rel: str, lines: list[str], meta: dict[str, Any], warns: list[
     return i
 
 
-def _make(rel: str, headline: str, paragraphs: tuple[str, ...], meta: dict[str, Any],
-          warns: list[CorpusWarning], line: int | None = None, art_id: str | None = None) -> list[Article]:
+def _make(
+    rel: str,
+    headline: str,
+    paragraphs: tuple[str, ...],
+    meta: dict[str, Any],
+    warns: list[CorpusWarning],
+    line: int | None = None,
+    art_id: str | None = None,
+) -> list[Article]:
     if not paragraphs:
         warns.append(CorpusWarning(rel, "has a headline but no body paragraphs; skipped", line))
         return []
     source, url, date = meta.get("source"), meta.get("url"), meta.get("date")
-    return [Article(id=art_id or _article_id(rel), headline=headline, paragraphs=paragraphs, path=rel,
-                    source=_clean(source) if isinstance(source, str) else "",
-                    url=url.strip() if isinstance(url, str) else "",
-                    date=date if isinstance(date, datetime) else None)]
+    return [
+        Article(
+            id=art_id or _article_id(rel),
+            headline=headline,
+            paragraphs=paragraphs,
+            path=rel,
+            source=_clean(source) if isinstance(source, str) else "",
+            url=url.strip() if isinstance(url, str) else "",
+            date=date if isinstance(date, datetime) else None,
+        )
+    ]
 
 
 def _parse_txt(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning]]:
@@ -308,7 +338,7 @@ def _parse_md(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning]]:
         end = next((j for j in range(1, len(lines)) if lines[j].strip() in ("---", "...")), 0)
         for key, _, value in (item.partition(":") for item in lines[1:end]):
             meta.setdefault(key.strip().lower(), value.strip().strip("\"'"))
-        lines = lines[end + 1:] if end else lines
+        lines = lines[end + 1 :] if end else lines
     if meta.get("date"):
         _set_date(meta, meta["date"], rel, warns)
     headline = ""
@@ -341,7 +371,7 @@ def _parse_md(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning]]:
         first = next((i for i, r in enumerate(body) if _clean(r)), None)
         if first is None:
             return [], [CorpusWarning(rel, "has no readable text; skipped")]
-        headline, body = _clean(body[first]), body[first + 1:]
+        headline, body = _clean(body[first]), body[first + 1 :]
     return _make(rel, headline, _paragraphs(_blocks(body)), meta, warns), warns
 
 
@@ -503,8 +533,12 @@ def _parse_html(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning]
 
 
 _PARSERS: dict[str, Callable[[str, str], tuple[list[Article], list[CorpusWarning]]]] = {
-    ".txt": _parse_txt, ".md": _parse_md, ".markdown": _parse_md, ".jsonl": _parse_jsonl,
-    ".html": _parse_html, ".htm": _parse_html,
+    ".txt": _parse_txt,
+    ".md": _parse_md,
+    ".markdown": _parse_md,
+    ".jsonl": _parse_jsonl,
+    ".html": _parse_html,
+    ".htm": _parse_html,
 }
 
 
@@ -662,8 +696,9 @@ def drop_tail_paragraphs(article: Article, boilerplate: frozenset[str]) -> Artic
     return article if len(pars) == len(article.paragraphs) else replace(article, paragraphs=tuple(pars))
 
 
-def read_corpus(paths: Sequence[str | os.PathLike[str]],
-                on_warning: Callable[[CorpusWarning], None] | None = None) -> Iterator[Article]:
+def read_corpus(
+    paths: Sequence[str | os.PathLike[str]], on_warning: Callable[[CorpusWarning], None] | None = None
+) -> Iterator[Article]:
     """Find, read and parse every article under paths, minus paragraphs repeated at many articles' ends."""
     sources, warns = find_sources(paths)  # eager, so a missing path raises at the call
     emit = on_warning or (lambda w: None)

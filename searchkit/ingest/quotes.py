@@ -28,8 +28,9 @@ a speaker.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, NamedTuple, Sequence, TypeVar
+from typing import NamedTuple, TypeVar
 
 _T = TypeVar("_T")
 
@@ -197,13 +198,36 @@ _TITLES = frozenset(
     "Foreign Home Defence Defense Health Chairman Chairwoman Director Sheikh".split()
 )
 _SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
-_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "del", "della", "der", "van", "von", "da", "di", "du", "la", "le", "dos", "das"})
+_PARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "bin",
+        "bint",
+        "ibn",
+        "de",
+        "del",
+        "della",
+        "der",
+        "van",
+        "von",
+        "da",
+        "di",
+        "du",
+        "la",
+        "le",
+        "dos",
+        "das",
+    }
+)
 _ORG_WORDS = frozenset(
     "Journal Times Post News Street State States University Company Inc Ltd Party "
     "Council Ministry Department Agency Group Bank Court Union Association "
     "Committee Police Office Institute Foundation Advisory Corp Reuters Press".split()
 )
-_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "my", "your", "these", "those"})
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "my", "your", "these", "those"}
+)
 _AUX = frozenset(
     "also later then earlier once has have had was is reportedly recently previously "
     "further again would will separately subsequently".split()

@@ -111,11 +111,23 @@ _INFO_OPS = (b"(M", b"J", b"G", b"K", b"K", b"K", b"t.")
 
 
 #: The same tuple as a numpy record, to lay out many blocks' infos at once (`info_records`).
-INFO_RECORD = np.dtype([
-    ("head", "S2"), ("count", "<u2"), ("j", "S1"), ("last", "<i4"), ("g", "S1"), ("maxweight", ">f8"),
-    ("k1", "S1"), ("compression", "u1"), ("k2", "S1"), ("minlen", "u1"), ("k3", "S1"), ("maxlen", "u1"),
-    ("end", "S2"),
-])
+INFO_RECORD = np.dtype(
+    [
+        ("head", "S2"),
+        ("count", "<u2"),
+        ("j", "S1"),
+        ("last", "<i4"),
+        ("g", "S1"),
+        ("maxweight", ">f8"),
+        ("k1", "S1"),
+        ("compression", "u1"),
+        ("k2", "S1"),
+        ("minlen", "u1"),
+        ("k3", "S1"),
+        ("maxlen", "u1"),
+        ("end", "S2"),
+    ]
+)
 
 
 def info_records(n: int) -> Any:

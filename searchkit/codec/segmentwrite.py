@@ -22,8 +22,8 @@ import numpy as np
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length
 
-from searchkit import deflate, pickleops
-from searchkit.pickleops import MARK, NONE, STOP, TUPLE, TUPLE3
+from searchkit.codec import deflate, pickleops
+from searchkit.codec.pickleops import MARK, NONE, STOP, TUPLE, TUPLE3
 
 #: Posting blocks with fewer postings are written uncompressed: zlib costs more
 #: time on them than it saves bytes (the block header records the choice, and
@@ -218,8 +218,14 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
             blob = b"".join(parts)
             blobs.append(blob)
             ti_row = pack_info(
-                0, sum(b_sum[b0:b1]), bl[b1] - bl[b0], min(l_min[b0:b1]), max(l_max[b0:b1]), max(b_max[b0:b1]),
-                firsts[ti], b_last[b1 - 1],
+                0,
+                sum(b_sum[b0:b1]),
+                bl[b1] - bl[b0],
+                min(l_min[b0:b1]),
+                max(l_max[b0:b1]),
+                max(b_max[b0:b1]),
+                firsts[ti],
+                b_last[b1 - 1],
             )
             rows.append((prefix + g.terms[t0 + ti], ti_row + pack_long(offset) + pack_int(len(blob))))
             offset += len(blob)
@@ -235,14 +241,30 @@ MIN_SINGLE_RUN = 8
 # The posting list of a term in one document with weight 1.0 and no value, as the
 # general loop writes it: the list header, one uncompressed block (its info, then
 # its data), as one record; and that term's term-table row.
-_SINGLE_LIST = np.dtype([
-    ("magic", "S4"), ("size", ">i4"), ("info", pickleops.INFO_RECORD),
-    ("d_head", "S2"), ("d_id", "<i4"), ("d_end", "S5"),  # MARK, the id's BININT, then TUPLE NONE NONE TUPLE3 STOP
-])
-_SINGLE_ROW = np.dtype([  # W3TermInfo's "!BfIBBfII", then the offset and length
-    ("flags", "u1"), ("weight", ">f4"), ("df", ">u4"), ("minlen", "u1"), ("maxlen", "u1"), ("maxweight", ">f4"),
-    ("first", ">u4"), ("last", ">u4"), ("offset", ">i8"), ("length", ">i4"),
-])
+_SINGLE_LIST = np.dtype(
+    [
+        ("magic", "S4"),
+        ("size", ">i4"),
+        ("info", pickleops.INFO_RECORD),
+        ("d_head", "S2"),
+        ("d_id", "<i4"),
+        ("d_end", "S5"),  # MARK, the id's BININT, then TUPLE NONE NONE TUPLE3 STOP
+    ]
+)
+_SINGLE_ROW = np.dtype(
+    [  # W3TermInfo's "!BfIBBfII", then the offset and length
+        ("flags", "u1"),
+        ("weight", ">f4"),
+        ("df", ">u4"),
+        ("minlen", "u1"),
+        ("maxlen", "u1"),
+        ("maxweight", ">f4"),
+        ("first", ">u4"),
+        ("last", ">u4"),
+        ("offset", ">i8"),
+        ("length", ">i4"),
+    ]
+)
 
 
 def _single_runs(tstarts: Any, weights: Any) -> dict[int, int]:

@@ -102,8 +102,16 @@ class Ranking:
     def __post_init__(self) -> None:
         if self.model not in ("bm25f", "fieldsum"):
             raise ValueError(f"unknown ranking model {self.model!r}; use 'bm25f' or 'fieldsum'")
-        for name in ("k1", "b", "headline_b", "headline_boost", "quotes_boost", "speakers_boost",
-                     "query_tf", "coordination"):
+        for name in (
+            "k1",
+            "b",
+            "headline_b",
+            "headline_boost",
+            "quotes_boost",
+            "speakers_boost",
+            "query_tf",
+            "coordination",
+        ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
                 raise ValueError(f"ranking option {name} must be a number, not {value!r}")

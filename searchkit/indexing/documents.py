@@ -15,10 +15,10 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from searchkit import quotes as quotes_mod
 from searchkit.analysis import ascii_words
-from searchkit.articles import Article
-from searchkit.schema import PARAGRAPH
+from searchkit.indexing.schema import PARAGRAPH
+from searchkit.ingest import quotes as quotes_mod
+from searchkit.ingest.articles import Article
 
 #: A trailing paragraph this short, ending this many articles (distinct headlines), is furniture.
 BOILERPLATE_MAX_CHARS = 200
@@ -45,9 +45,7 @@ def wire_key(text: str) -> str:
 
 def paragraph_docs(article: Article) -> Iterator[dict[str, Any]]:
     """The index documents of one article, one per paragraph, numbered from 1."""
-    for n, (text, found) in enumerate(
-        zip(article.paragraphs, quotes_mod.extract(article.paragraphs)), start=1
-    ):
+    for n, (text, found) in enumerate(zip(article.paragraphs, quotes_mod.extract(article.paragraphs)), start=1):
         speakers = list(dict.fromkeys(q.speaker for q in found if q.speaker))
         # No "pid": a paragraph is found by article_id and n, and a unique term
         # per paragraph would cost the index a term-table entry each.

@@ -26,7 +26,9 @@ DEFAULT_WIDTH = 240
 # A sentence ends at . ! or ? (maybe followed by a closing quote or bracket), then
 # space, then something that can start a sentence. Common abbreviations don't end one.
 _BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])""")
-_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Capt|vs|etc|Inc|Ltd|Co|No|e\.g|i\.e)|\b[A-Z])\.$")
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Capt|vs|etc|Inc|Ltd|Co|No|e\.g|i\.e)|\b[A-Z])\.$"
+)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ _analyze = text_analyzer()
 
 def _only_stop_words(gap: str) -> bool:
     """True when a gap between two matches is short and holds nothing the index keeps."""
-    return len(gap) <= 24 and not any(c in gap for c in ".!?;:\"“”") and not any(True for _ in _analyze(gap))
+    return len(gap) <= 24 and not any(c in gap for c in '.!?;:"“”') and not any(True for _ in _analyze(gap))
 
 
 @lru_cache(maxsize=1024)

@@ -15,7 +15,7 @@ from typing import Any
 
 from whoosh.query import Query
 
-from searchkit.bm25f import CombinedMatcher, CombinedTerm
+from searchkit.search.bm25f import CombinedMatcher, CombinedTerm
 
 
 @dataclass(frozen=True)

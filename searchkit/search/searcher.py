@@ -23,12 +23,15 @@ from typing import Any
 from whoosh.matching import AndNotMatcher
 from whoosh.query import And, AndNot, DateRange, Every, Not, NullQuery, Phrase, Query, Term
 
-from searchkit import analysis, fastsearch, query as query_mod, typos
-from searchkit.bm25f import CombinedTerm
-from searchkit.explain import Explanation, explain
+from searchkit import analysis
+from searchkit.indexing.schema import PARAGRAPH, Ranking
 from searchkit.results import Hit, SearchResults
-from searchkit.schema import PARAGRAPH, Ranking
-from searchkit.snippets import DEFAULT_WIDTH, make_snippets
+from searchkit.search import bulk as fastsearch
+from searchkit.search import query as query_mod
+from searchkit.search import typos
+from searchkit.search.bm25f import CombinedTerm
+from searchkit.search.explain import Explanation, explain
+from searchkit.search.snippets import DEFAULT_WIDTH, make_snippets
 
 SORTS = ("relevance", "date")
 
@@ -52,9 +55,7 @@ class SearchRequest:
     explain: bool = False
 
 
-def _fuzzy_query(
-    searcher: Any, text: str, ranking: Ranking
-) -> tuple[Query, tuple[tuple[str, tuple[str, ...]], ...]]:
+def _fuzzy_query(searcher: Any, text: str, ranking: Ranking) -> tuple[Query, tuple[tuple[str, tuple[str, ...]], ...]]:
     """The free-text query, with each unknown word replaced by the indexed word nearest it.
 
     Built through `query.free_text`, so repeated words and coordination weigh as

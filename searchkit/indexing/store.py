@@ -37,7 +37,7 @@ from searchkit.errors import (
     IndexNotFoundError,
     SchemaMismatchError,
 )
-from searchkit.schema import META_FILE, SCHEMA_VERSION, build_schema
+from searchkit.indexing.schema import META_FILE, SCHEMA_VERSION, build_schema
 
 INDEX_NAME = "MAIN"
 
@@ -50,17 +50,13 @@ def read_meta(index_dir: Path) -> dict[str, Any]:
     """The folder's searchkit.json, or IndexNotFoundError / IndexCorruptError."""
     path = _meta_path(index_dir)
     if not path.exists():
-        raise IndexNotFoundError(
-            f"no searchkit index in {index_dir}; run `searchkit index` to build one"
-        )
+        raise IndexNotFoundError(f"no searchkit index in {index_dir}; run `searchkit index` to build one")
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(meta, dict):
             raise ValueError("not an object")
     except (OSError, ValueError) as exc:
-        raise IndexCorruptError(
-            f"{path} is unreadable ({exc}); rebuild with `searchkit index --rebuild`"
-        ) from exc
+        raise IndexCorruptError(f"{path} is unreadable ({exc}); rebuild with `searchkit index --rebuild`") from exc
     return meta
 
 
@@ -139,8 +135,7 @@ def _open_index(index_dir: Path) -> windex.Index:
         raise AssertionError("unreachable")
     except windex.EmptyIndexError as exc:
         raise IndexCorruptError(
-            f"{index_dir} has searchkit.json but no index files; "
-            "rebuild with `searchkit index --rebuild`"
+            f"{index_dir} has searchkit.json but no index files; rebuild with `searchkit index --rebuild`"
         ) from exc
     except Exception as exc:  # Whoosh raises many kinds on damaged files
         raise _damaged(index_dir, exc) from exc
@@ -188,9 +183,13 @@ def interrupted_create(index_dir: Path) -> bool:
     ever committed there, so building over it loses nothing.
     """
     names = [p.name for p in index_dir.iterdir() if not p.name.startswith(".")]
-    return bool(names) and not has_index(index_dir) and all(
-        n in (_TEMP_DIR, _LOCK_FILE, META_FILE + ".tmp") or _TOC.match(n) or _TOC_TEMP.match(n) or _SEGMENT.match(n)
-        for n in names
+    return (
+        bool(names)
+        and not has_index(index_dir)
+        and all(
+            n in (_TEMP_DIR, _LOCK_FILE, META_FILE + ".tmp") or _TOC.match(n) or _TOC_TEMP.match(n) or _SEGMENT.match(n)
+            for n in names
+        )
     )
 
 

@@ -22,9 +22,9 @@ from whoosh.query import AndNot, Not, NullQuery, Or, Query, Term
 
 from searchkit import analysis
 from searchkit.analysis import TOKEN_PATTERN  # noqa: F401 - re-exported for searcher and typos
-from searchkit.bm25f import CombinedTerm, FreeText
 from searchkit.errors import QueryError
-from searchkit.schema import DEFAULT_FIELDS, QUERY_FIELDS, Ranking
+from searchkit.indexing.schema import DEFAULT_FIELDS, QUERY_FIELDS, Ranking
+from searchkit.search.bm25f import CombinedTerm, FreeText
 
 MAX_QUERY_CHARS = 10_000
 MAX_TERMS = 1_000
@@ -65,9 +65,7 @@ def _check(text: str) -> str:
     if not text:
         raise QueryError("the query is empty; give some words to search for")
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(
-            f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}, shorten it"
-        )
+        raise QueryError(f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}, shorten it")
     for name in _FIELD_REF.findall(_outside_quotes(text)):
         if name.lower() not in QUERY_FIELDS:
             known = ", ".join(f"{f}:" for f in ("headline", "body", "quote", "speaker", "source"))
@@ -112,15 +110,17 @@ def parse(text: str, schema: Any, ranking: Ranking) -> Query:
         if distinct > MAX_TERMS:
             raise QueryError(f"the query has {distinct:,} distinct words; the limit is {MAX_TERMS:,}")
         return free_text(stems, ranking)
-    parser = qparser.MultifieldParser(
-        list(DEFAULT_FIELDS), schema, fieldboosts=ranking.boosts, group=qparser.OrGroup
-    )
+    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=ranking.boosts, group=qparser.OrGroup)
     parser.add_plugin(qparser.FuzzyTermPlugin())
     # +word is required, -word excluded; only at the start of a word, so e-mail stays a word.
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=_PLUS, minusexpr=_MINUS))
     parser.add_plugin(
-        qparser.FieldAliasPlugin({real: [a for a, r in QUERY_FIELDS.items() if r == real and a != real]
-                                  for real in set(QUERY_FIELDS.values())})
+        qparser.FieldAliasPlugin(
+            {
+                real: [a for a, r in QUERY_FIELDS.items() if r == real and a != real]
+                for real in set(QUERY_FIELDS.values())
+            }
+        )
     )
     # What is_free_text read as words stays words for the parser.
     text = _QUESTION_MARK.sub(" ", text)
@@ -153,7 +153,9 @@ def _exclusions(q: Query) -> Query:
         return q
     if not keep:  # NOT a NOT b: neither
         return q if len(drop) == 1 else Not(Or(drop))
-    positive = keep[0] if len(keep) == 1 and q.boost == 1.0 else Or(keep, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
+    positive = (
+        keep[0] if len(keep) == 1 and q.boost == 1.0 else Or(keep, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
+    )
     return AndNot(positive, drop[0] if len(drop) == 1 else Or(drop))
 
 

@@ -25,8 +25,12 @@ from typing import Any
 
 from whoosh import writing
 
-from searchkit import fastwrite, parallel, store
-from searchkit.articles import (
+from searchkit.codec import bulkwrite as fastwrite
+from searchkit.errors import CorpusError, IndexCorruptError, SchemaMismatchError
+from searchkit.indexing import parallel, store
+from searchkit.indexing.documents import BOILERPLATE_MIN_ARTICLES, ArticleWriter, paragraph_docs, tails, wire_key
+from searchkit.indexing.schema import FILE
+from searchkit.ingest.articles import (
     Article,
     CorpusWarning,
     SourceFile,
@@ -35,15 +39,11 @@ from searchkit.articles import (
     parse_file,
     streamable,
 )
-from searchkit.documents import BOILERPLATE_MIN_ARTICLES, ArticleWriter, paragraph_docs, tails, wire_key
-from searchkit.errors import CorpusError, IndexCorruptError, SchemaMismatchError
-from searchkit.schema import FILE
 
 __all__ = ["IndexReport", "Progress", "paragraph_docs", "update", "wire_key", "write_articles"]
 
 #: The document that stores the boilerplate set found by the last update.
 BOILERPLATE_PID = "meta:boilerplate"
-
 
 
 @dataclass(frozen=True)
@@ -225,12 +225,13 @@ def update(
 
 def _open_for_writing(index_dir: Path, rebuild: bool, wait: float = 5.0) -> Any:
     if not store.has_index(index_dir):
-        if (index_dir.exists() and any(index_dir.iterdir()) and not _only_placeholders(index_dir)
-                and not store.interrupted_create(index_dir)):  # a crash mid-create left only Whoosh files
-            raise CorpusError(
-                f"{index_dir} exists and is not a searchkit index; "
-                "choose an empty folder with --index"
-            )
+        if (
+            index_dir.exists()
+            and any(index_dir.iterdir())
+            and not _only_placeholders(index_dir)
+            and not store.interrupted_create(index_dir)
+        ):  # a crash mid-create left only Whoosh files
+            raise CorpusError(f"{index_dir} exists and is not a searchkit index; choose an empty folder with --index")
         return store.create_index(index_dir, wait)
     try:
         return store.open_index(index_dir, verify=True)  # damaged segments: the error, or --rebuild replaces them
@@ -257,7 +258,9 @@ def _apply(
     pending: list[SourceFile] = []
     for src in sources:
         if src.rel in by_key:
-            run.warnings.append(CorpusWarning(src.rel, "is named twice (two roots hold this path); the second was skipped"))
+            run.warnings.append(
+                CorpusWarning(src.rel, "is named twice (two roots hold this path); the second was skipped")
+            )
             continue
         by_key[src.rel] = src
         old = run.existing.get(src.rel)
@@ -340,7 +343,9 @@ def _index_file(run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], forc
     try:
         for article in stream if stream is not None else articles:
             if article.id in run.ids:
-                run.warnings.append(CorpusWarning(key, f"article id {article.id!r} is already used by another file; skipped"))
+                run.warnings.append(
+                    CorpusWarning(key, f"article id {article.id!r} is already used by another file; skipped")
+                )
                 continue
             run.ids.add(article.id)
             ids.append(article.id)
@@ -348,8 +353,9 @@ def _index_file(run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], forc
             run.write(article)
             run.tick()
     except OSError as exc:  # the file went away or failed mid-read: nothing of this update is kept
-        raise CorpusError(f"{key}: reading failed part-way ({exc.strerror or exc}); nothing was committed, "
-                          "run the update again") from exc
+        raise CorpusError(
+            f"{key}: reading failed part-way ({exc.strerror or exc}); nothing was committed, run the update again"
+        ) from exc
     if stream is not None:
         run.warnings.extend(stream.warnings)
         digest = stream.sha256
@@ -405,6 +411,10 @@ def write_articles(
     finally:
         ix.close()
     return IndexReport(
-        added=count, updated=0, removed=0, unchanged=0, paragraphs=paragraphs,
+        added=count,
+        updated=0,
+        removed=0,
+        unchanged=0,
+        paragraphs=paragraphs,
         seconds=time.monotonic() - started,
     )

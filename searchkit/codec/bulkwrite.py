@@ -47,9 +47,9 @@ from whoosh.columns import CompressedBytesColumn, NumericColumn, PickleColumn
 from whoosh.formats import Existence
 from whoosh.util.numeric import length_to_byte
 
-from searchkit import deflate
-from searchkit.segmentwrite import Grouped, by_term, write_field
-from searchkit.textpostings import TextBatch, TextField
+from searchkit.codec import deflate
+from searchkit.codec.segmentwrite import Grouped, by_term, write_field
+from searchkit.codec.textpostings import TextBatch, TextField
 
 #: Set to False to make `FastWriter.create` decline (tests compare both paths).
 ENABLED = True
@@ -390,9 +390,13 @@ def _merged(parts: list[Grouped]) -> Grouped:
     postings = [p for r in flat for p in r]
     values = [v for _, _, v in postings]
     return Grouped(
-        terms, starts, np.array([d for d, _, _ in postings], dtype=np.uint32),
-        np.array([w for _, w, _ in postings], dtype=np.float32), np.arange(len(values), dtype=np.uint32),
-        values, all(g.all_values for g in parts),
+        terms,
+        starts,
+        np.array([d for d, _, _ in postings], dtype=np.uint32),
+        np.array([w for _, w, _ in postings], dtype=np.float32),
+        np.arange(len(values), dtype=np.uint32),
+        values,
+        all(g.all_values for g in parts),
     )
 
 
@@ -459,7 +463,11 @@ class FastWriter:
         self._batch: _SegmentBatch | None = None
         self.plans = {
             name: _FieldPlan(
-                field, bool(field.indexed), bool(field.scorable), bool(field.stored), field.column_type or None,
+                field,
+                bool(field.indexed),
+                bool(field.scorable),
+                bool(field.stored),
+                field.column_type or None,
                 TextField.create(field) if field.indexed else None,
                 _FieldIndexer(field) if field.indexed else None,
             )

@@ -24,9 +24,9 @@ from whoosh import formats
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.system import pack_uint
 
-from searchkit import pickleops
 from searchkit.analysis import TOKEN_PATTERN, token_runs
-from searchkit.segmentwrite import Grouped, by_term
+from searchkit.codec import pickleops
+from searchkit.codec.segmentwrite import Grouped, by_term
 
 #: Raw tokens whose term number is remembered; cleared when it grows past this.
 TOKEN_CACHE_SIZE = 1_000_000
@@ -66,9 +66,7 @@ def _chain(analyzer: Any) -> tuple[re.Pattern[str], Callable[[str], str]] | None
     def term_of(token: str) -> str:
         # The filter chain for one token; "" means the token is dropped.
         text = token.lower() if lower else token
-        if stop is not None and (
-            len(text) < minsize or (maxsize is not None and len(text) > maxsize) or text in stops
-        ):
+        if stop is not None and (len(text) < minsize or (maxsize is not None and len(text) > maxsize) or text in stops):
             return ""
         if stemfn is not None and text not in ignore:
             text = stemfn(text)

@@ -62,8 +62,9 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, Not, Or, Phrase, Query, Require, Term
 from whoosh.util.numeric import byte_to_length
 
-from searchkit import bm25f, postings
-from searchkit.bm25f import CombinedMatcher, CombinedTerm
+from searchkit.codec import postings
+from searchkit.search import bm25f
+from searchkit.search.bm25f import CombinedMatcher, CombinedTerm
 
 #: Set to False to send every query through Whoosh (tests, benchmarks).
 enabled = True
@@ -127,8 +128,15 @@ def _sum_by_id(ids_l: list[np.ndarray], values_l: list[np.ndarray]) -> tuple[np.
 class _Plan:
     """What `CombinedTerm.matcher` decided for one segment: postings and constants per field."""
 
-    def __init__(self, reader: Any, fields: list[tuple[Any, str, float, float]], weight: float, k1: float,
-                 b: float = 0.0, legacy: bool = False) -> None:
+    def __init__(
+        self,
+        reader: Any,
+        fields: list[tuple[Any, str, float, float]],
+        weight: float,
+        k1: float,
+        b: float = 0.0,
+        legacy: bool = False,
+    ) -> None:
         self.reader = reader
         self.fields = fields
         self.weight = weight
@@ -411,8 +419,9 @@ class FastResult:
                 return out
             fetch *= 4
 
-    def _collapse(self, window: list[int], need: int, per_article: bool
-                  ) -> list[tuple[float, dict[str, Any], list[str]]]:
+    def _collapse(
+        self, window: list[int], need: int, per_article: bool
+    ) -> list[tuple[float, dict[str, Any], list[str]]]:
         docs, article = self.docs, self._view.article
         out: list[tuple[float, dict[str, Any], list[str]]] = []
         seen: set[int] = set()
@@ -622,8 +631,9 @@ def execute(searcher: Any, q: Query, flt: Query | None = None) -> FastResult | N
     return None
 
 
-def _free_text(q: Query, shape: tuple[list[CombinedTerm], float, float], sub: Any, seg: _Segment
-               ) -> tuple[np.ndarray, np.ndarray]:
+def _free_text(
+    q: Query, shape: tuple[list[CombinedTerm], float, float], sub: Any, seg: _Segment
+) -> tuple[np.ndarray, np.ndarray]:
     """(local ids, scores) of a free-text query in one segment."""
     terms, boost, coordination = shape
     found = [got for got in (_word(term, sub, seg) for term in terms) if got is not None]

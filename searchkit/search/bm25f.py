@@ -79,7 +79,12 @@ def postings(reader: Any, fieldname: str, text: str) -> matching.Matcher:
     info = term_info(reader, fieldname, text)
     terms = getattr(reader, "_terms", None)
     codec = getattr(terms, "_codec", None)
-    if info is None or not hasattr(codec, "postings_reader") or not hasattr(terms, "_postfile") or reader.has_deletions():
+    if (
+        info is None
+        or not hasattr(codec, "postings_reader")
+        or not hasattr(terms, "_postfile")
+        or reader.has_deletions()
+    ):
         return reader.postings(fieldname, text)
     field = reader.schema[fieldname]
     tbytes = field.to_bytes(text)

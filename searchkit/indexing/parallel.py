@@ -28,10 +28,10 @@ import threading
 import traceback
 from typing import Any
 
-from searchkit import fastwrite
-from searchkit.articles import Article
-from searchkit.documents import ArticleWriter, tail_count
+from searchkit.codec import bulkwrite as fastwrite
 from searchkit.errors import IndexingError
+from searchkit.indexing.documents import ArticleWriter, tail_count
+from searchkit.ingest.articles import Article
 
 #: Paragraphs per chunk sent to a worker: large enough that the queue's
 #: pickling is noise, small enough that the workers start early and stay even.
@@ -79,8 +79,17 @@ class _Target:
         raise AssertionError("worker segments are committed by the indexing process")
 
 
-def _work(worker: int, jobs_in: Any, results: Any, stop: Any, index_dir: str, indexname: str, schema: Any, codec: Any,
-          max_postings: int | None) -> None:
+def _work(
+    worker: int,
+    jobs_in: Any,
+    results: Any,
+    stop: Any,
+    index_dir: str,
+    indexname: str,
+    schema: Any,
+    codec: Any,
+    max_postings: int | None,
+) -> None:
     """A worker's life: write the articles it is sent, then its held paragraphs, then report."""
     parent = os.getppid()
     fast = fastwrite.FastWriter(_Target(index_dir, indexname, schema, codec), max_postings)
@@ -126,7 +135,9 @@ class ParallelWriter:
         self.stop = ctx.Event()
         args = (str(writer.storage.folder), writer.indexname, writer.schema, writer.codec, max_postings)
         self.procs = [
-            ctx.Process(target=_work, args=(i, q, self.results, self.stop, *args), daemon=True, name=f"searchkit-index-{i}")
+            ctx.Process(
+                target=_work, args=(i, q, self.results, self.stop, *args), daemon=True, name=f"searchkit-index-{i}"
+            )
             for i, q in enumerate(self.queues)
         ]
         for p in self.procs:
