@@ -5,9 +5,10 @@
     for hit in ix.search("three minutes", limit=5):
         print(hit.rank, hit.headline, hit.paragraph, hit.snippet, hit.highlights)
 
-Everything public is re-exported here; the modules behind it are one pipeline
-stage each (articles -> quotes -> indexer -> searcher -> snippets). Names load
-on first use, so `searchkit --help` doesn't pay for importing Whoosh.
+Everything public is re-exported here; the packages behind it are the pipeline's
+stages (ingest -> indexing -> search, with codec alone knowing Whoosh's bytes;
+see the README's "Development" section). Names load on first use, so
+`searchkit --help` doesn't pay for importing Whoosh.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "ArticleView": "api",
+    "ArticleView": "results",
     "Index": "api",
-    "IndexStats": "api",
+    "IndexStats": "results",
     "Article": "ingest.articles",
     "CorpusWarning": "ingest.articles",
     "read_corpus": "ingest.articles",
@@ -31,21 +32,23 @@ _EXPORTS = {
     "IndexLockedError": "errors",
     "IndexNotFoundError": "errors",
     "QueryError": "errors",
+    "RankingError": "errors",
     "SchemaMismatchError": "errors",
     "SearchkitError": "errors",
     "IndexReport": "indexing.indexer",
     "Progress": "indexing.indexer",
     "Quote": "ingest.quotes",
+    "Explanation": "results",
     "Hit": "results",
     "SearchResults": "results",
     "Ranking": "indexing.schema",
-    "Snippet": "search.snippets",
+    "Snippet": "results",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:
-    from searchkit.api import ArticleView, Index, IndexStats
+    from searchkit.api import Index
     from searchkit.errors import (
         ArticleNotFoundError,
         CorpusError,
@@ -54,6 +57,7 @@ if TYPE_CHECKING:
         IndexLockedError,
         IndexNotFoundError,
         QueryError,
+        RankingError,
         SchemaMismatchError,
         SearchkitError,
     )
@@ -61,8 +65,7 @@ if TYPE_CHECKING:
     from searchkit.indexing.schema import Ranking
     from searchkit.ingest.articles import Article, CorpusWarning, read_corpus
     from searchkit.ingest.quotes import Quote
-    from searchkit.results import Hit, SearchResults
-    from searchkit.search.snippets import Snippet
+    from searchkit.results import ArticleView, Explanation, Hit, IndexStats, SearchResults, Snippet
 
 
 def __getattr__(name: str) -> Any:

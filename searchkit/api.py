@@ -3,63 +3,61 @@
 An `Index` is an open index folder. It keeps one Whoosh searcher and refreshes it
 when another process commits, so a long-lived program (or the benchmarks) pays
 for opening only once. Close it, or use it as a context manager.
+
+Every reading method goes through one damage guard (`_damage_guard`): whatever
+sign of damaged files Whoosh meets while reading becomes an `IndexCorruptError`
+that says, in library terms, to rebuild.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import struct
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Concatenate, ParamSpec, TypeVar
 
 from whoosh import scoring
-from whoosh.query import Or
+from whoosh.query.compound import Or
+from whoosh.searching import Searcher
 
+from searchkit import defaults
 from searchkit.errors import ArticleNotFoundError, IndexCorruptError
 from searchkit.indexing import indexer, store
 from searchkit.indexing.indexer import IndexReport, ProgressFn
 from searchkit.indexing.schema import PARAGRAPH, Ranking
 from searchkit.ingest.articles import Article
-from searchkit.results import SearchResults
+from searchkit.results import ArticleView, IndexStats, SearchResults
 from searchkit.search import query as query_mod
 from searchkit.search.searcher import SearchRequest, paragraph_docnum, run
 
+__all__ = ["ArticleView", "Index", "IndexStats", "PathLike"]
+
 PathLike = str | os.PathLike[str]
 
+#: What Whoosh raises when it reads damaged or truncated index files.
+_DAMAGE = (EOFError, OSError, struct.error, zlib.error, pickle.UnpicklingError)
 
-@dataclass(frozen=True)
-class ArticleView:
-    """An article, or a window of its paragraphs, as stored in the index."""
-
-    article_id: str
-    headline: str
-    paragraphs: tuple[tuple[int, str], ...]  # (number, text), numbers from 1
-    total_paragraphs: int
-    source: str = ""
-    path: str = ""
-    date: datetime | None = None
-    url: str = ""
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
-@dataclass(frozen=True)
-class IndexStats:
-    """What an index holds."""
+def _guarded(method: Callable[Concatenate[Index, _P], _R]) -> Callable[Concatenate[Index, _P], _R]:
+    """Run a reading method inside the index's damage guard."""
 
-    articles: int
-    paragraphs: int
-    files: int
-    quotes: int
-    speakers: int
-    top_speakers: tuple[tuple[str, int], ...]
-    size_bytes: int
-    last_update: datetime | None
+    @functools.wraps(method)
+    def wrapper(self: Index, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._damage_guard():
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 class Index:
@@ -70,23 +68,23 @@ class Index:
         self.ranking = ranking or Ranking()
         self.report: IndexReport | None = None
         self._ix = store.open_index(self.path)
-        self._searcher: Any = None
+        self._searcher: Searcher | None = None
 
     # -- making one ---------------------------------------------------------
 
     @classmethod
-    def open(cls, path: PathLike = "index", *, ranking: Ranking | None = None) -> Index:
+    def open(cls, path: PathLike = defaults.INDEX_DIR, *, ranking: Ranking | None = None) -> Index:
         """Open an existing index (IndexNotFoundError if there is none)."""
         return cls(path, ranking=ranking)
 
     @classmethod
     def build(
         cls,
-        paths: Sequence[PathLike] = ("corpus",),
-        path: PathLike = "index",
+        paths: Sequence[PathLike] = (defaults.CORPUS_DIR,),
+        path: PathLike = defaults.INDEX_DIR,
         *,
         rebuild: bool = False,
-        wait: float = 5.0,
+        wait: float = defaults.WAIT,
         progress: ProgressFn | None = None,
         ranking: Ranking | None = None,
         jobs: int | None = None,
@@ -97,7 +95,9 @@ class Index:
         this process only). What the update did is in `.report` (counts,
         seconds, warnings).
         """
-        report = indexer.update(path, list(paths), rebuild=rebuild, wait=wait, progress=progress, jobs=jobs)
+        report = indexer.update(
+            Path(path), [Path(p) for p in paths], rebuild=rebuild, wait=wait, progress=progress, jobs=jobs
+        )
         ix = cls(path, ranking=ranking)
         ix.report = report
         return ix
@@ -112,7 +112,7 @@ class Index:
         ranking: Ranking | None = None,
     ) -> Index:
         """Replace whatever index is at `path` with exactly these articles."""
-        report = indexer.write_articles(path, articles, progress=progress)
+        report = indexer.write_articles(Path(path), articles, progress=progress)
         ix = cls(path, ranking=ranking)
         ix.report = report
         return ix
@@ -131,29 +131,45 @@ class Index:
 
     # -- reading ------------------------------------------------------------
 
-    def _current(self) -> Any:
-        """The shared searcher, refreshed if another writer has committed since."""
+    @contextmanager
+    def _damage_guard(self) -> Iterator[None]:
+        """The one place where damage found while reading becomes an IndexCorruptError."""
         try:
-            if self._searcher is None:
-                weighting = scoring.BM25F(B=self.ranking.b, K1=self.ranking.k1)
-                self._searcher = self._ix.searcher(weighting=weighting)
-            elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
-        except OSError as exc:
+            yield
+        except _DAMAGE as exc:
             raise IndexCorruptError(
-                f"the index in {self.path} cannot be read ({exc}); rebuild it with `searchkit index --rebuild`"
+                f"the index in {self.path} is damaged ({type(exc).__name__}: {exc}); rebuild it (rebuild=True)"
             ) from exc
+
+    def _current(self) -> Searcher:
+        """The shared searcher, refreshed if another writer has committed since (call inside the guard)."""
+        if self._searcher is None:
+            weighting = scoring.BM25F(B=self.ranking.b, K1=self.ranking.k1)
+            self._searcher = self._ix.searcher(weighting=weighting)
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
         return self._searcher
 
+    @_guarded
+    def searcher(self) -> Searcher:
+        """The index's Whoosh searcher, up to date with the last commit, for reading stored
+        documents or running Whoosh queries directly.
+
+        It belongs to this `Index` (don't close it; `close()` does) and is replaced when
+        another process commits, so ask again rather than keeping it.
+        """
+        return self._current()
+
+    @_guarded
     def search(
         self,
         text: str,
         *,
-        limit: int = 10,
+        limit: int = defaults.LIMIT,
         page: int = 1,
         per_article: bool = True,
         fragments: int = 1,
-        width: int = 240,
+        width: int = defaults.WIDTH,
         since: datetime | None = None,
         until: datetime | None = None,
         source: str | None = None,
@@ -181,24 +197,12 @@ class Index:
             snippets=snippets,
             explain=explain,
         )
-        with self._reading():
-            return run(self._current(), req, self.ranking)
+        return run(self._current(), req, self.ranking)
 
-    @contextmanager
-    def _reading(self) -> Iterator[None]:
-        """Damage found while reading (not at open) is an IndexCorruptError too."""
-        try:
-            yield
-        except (EOFError, OSError, struct.error, zlib.error, pickle.UnpicklingError) as exc:
-            raise IndexCorruptError(
-                f"the index in {self.path} is damaged ({type(exc).__name__}: {exc}); "
-                "rebuild it with `searchkit index --rebuild`"
-            ) from exc
-
+    @_guarded
     def show(self, article_id: str, paragraph: int | None = None, context: int = 0) -> ArticleView:
         """An article, or paragraph `paragraph` with `context` paragraphs either side."""
-        with self._reading():
-            docs = sorted(self._current().documents(article_id=article_id), key=lambda d: d["n"])
+        docs = sorted(self._current().documents(article_id=article_id), key=lambda d: d["n"])
         if not docs:
             raise ArticleNotFoundError(f"no article {article_id!r} in the index; search for it first")
         total = len(docs)
@@ -220,7 +224,8 @@ class Index:
             url=first.get("url", ""),
         )
 
-    def similar(self, article_id: str, paragraph: int, *, limit: int = 10) -> SearchResults:
+    @_guarded
+    def similar(self, article_id: str, paragraph: int, *, limit: int = defaults.LIMIT) -> SearchResults:
         """Paragraphs of other articles most like the given one (more like this)."""
         s = self._current()
         docnum = paragraph_docnum(s, article_id, paragraph)
@@ -232,24 +237,23 @@ class Index:
         text = " ".join(words)
         q = Or([query_mod.combined(w, self.ranking) for w in words])
         req = SearchRequest(text=text, limit=limit + 1, fuzzy=False)
-        with self._reading():
-            res = run(s, req, self.ranking, parsed=q)
+        res = run(s, req, self.ranking, parsed=q)
         others = [h for h in res.hits if h.article_id != article_id][:limit]
         hits = tuple(replace(h, rank=i) for i, h in enumerate(others, start=1))
         return SearchResults(hits=hits, query=text, total=max(0, res.total - 1), limit=limit, seconds=res.seconds)
 
+    @_guarded
     def stats(self) -> IndexStats:
         """Counts over the whole index (reads every stored paragraph)."""
         s = self._current()
         articles: set[str] = set()
         speakers: Counter[str] = Counter()
         paragraphs = quotes = 0
-        with self._reading():
-            for d in s.documents(kind=PARAGRAPH):
-                paragraphs += 1
-                articles.add(d["article_id"])
-                quotes += sum(1 for x in d.get("quotes", "").split("\n") if x)
-                speakers.update(x for x in d.get("speakers", "").split("; ") if x)
+        for d in s.documents(kind=PARAGRAPH):
+            paragraphs += 1
+            articles.add(d["article_id"])
+            quotes += sum(1 for x in d.get("quotes", "").split("\n") if x)
+            speakers.update(x for x in d.get("speakers", "").split("; ") if x)
         files = sum(1 for _ in s.document_numbers(kind="f"))
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
         modified = self._ix.last_modified()

@@ -13,9 +13,8 @@ from collections.abc import Callable
 
 import click
 
-from searchkit.api import ArticleView, IndexStats
 from searchkit.indexing.indexer import Progress
-from searchkit.results import Hit, SearchResults
+from searchkit.results import ArticleView, Hit, IndexStats, SearchResults
 
 
 def _mark(colour: bool) -> tuple[str, str]:

@@ -1,14 +1,108 @@
-"""What a search returns: frozen, typed values that any front end can render."""
+"""What searchkit returns: frozen, typed values that any front end can render.
+
+Every public result type lives here, each with `to_dict()` giving a JSON-ready dict
+(datetimes as ISO 8601 strings), which is what `searchkit ... --json` prints. This
+module imports no Whoosh, so a front end can use the types without loading it.
+"""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, overload
 
-from searchkit.search.explain import Explanation
-from searchkit.search.snippets import Snippet
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A fragment of a paragraph and the spans of the matched words in it."""
+
+    text: str
+    highlights: tuple[tuple[int, int], ...]
+    start: int  # where `text` starts in the paragraph
+    end: int
+    paragraph_length: int
+    #: Who is quoted, when the fragment shows part of a quotation but not its attribution.
+    attribution: str = ""
+
+    @property
+    def cut_before(self) -> bool:
+        return self.start > 0
+
+    @property
+    def cut_after(self) -> bool:
+        return self.end < self.paragraph_length
+
+    def marked(self, before: str = "[", after: str = "]", ellipsis: str = "…") -> str:
+        """The fragment with each highlight wrapped in `before`/`after`."""
+        out, last = [], 0
+        for s, e in self.highlights:
+            out += [self.text[last:s], before, self.text[s:e], after]
+            last = e
+        out.append(self.text[last:])
+        return (ellipsis if self.cut_before else "") + "".join(out) + (ellipsis if self.cut_after else "")
+
+    def to_html(self) -> str:
+        """HTML with `<mark>` around highlights; all article text escaped."""
+        out, last = [], 0
+        for s, e in self.highlights:
+            out += [html.escape(self.text[last:s]), "<mark>", html.escape(self.text[s:e]), "</mark>"]
+            last = e
+        out.append(html.escape(self.text[last:]))
+        return ("…" if self.cut_before else "") + "".join(out) + ("…" if self.cut_after else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fragment as JSON has always carried it (`paragraph_length` is left out:
+        the hit's `text` gives it)."""
+        return {
+            "text": self.text,
+            "highlights": [list(h) for h in self.highlights],
+            "start": self.start,
+            "end": self.end,
+            "attribution": self.attribution,
+        }
+
+
+@dataclass(frozen=True)
+class FieldShare:
+    """One field's part in a word's score."""
+
+    field: str
+    frequency: float  # times the word occurs in the field
+    length: int  # the field's length in this paragraph (words)
+    share: float  # points of the score this field contributes
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class WordScore:
+    """One query word's contribution to a paragraph's score."""
+
+    word: str
+    score: float
+    fields: tuple[FieldShare, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A paragraph's score and the words it came from."""
+
+    score: float
+    words: tuple[WordScore, ...]
+    other: float  # score not explained word by word (coordination bonus, other query syntax)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -55,26 +149,17 @@ class Hit:
             "headline": self.headline,
             "snippet": self.snippet,
             "highlights": [list(h) for h in self.highlights],
-            "fragments": [
-                {
-                    "text": f.text,
-                    "highlights": [list(h) for h in f.highlights],
-                    "start": f.start,
-                    "end": f.end,
-                    "attribution": f.attribution,
-                }
-                for f in self.fragments
-            ],
+            "fragments": [f.to_dict() for f in self.fragments],
             "text": self.text,
             "quotes": list(self.quotes),
             "speakers": list(self.speakers),
             "source": self.source,
             "path": self.path,
-            "date": self.date.isoformat() if self.date else None,
+            "date": _iso(self.date),
             "url": self.url,
             "more_in_article": self.more_in_article,
             "also_in": list(self.also_in),
-            **({"explanation": asdict(self.explanation)} if self.explanation else {}),
+            **({"explanation": self.explanation.to_dict()} if self.explanation else {}),
         }
 
 
@@ -112,3 +197,71 @@ class SearchResults(Sequence[Hit]):
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.limit)) if self.limit else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The page as a JSON-ready dict, hits included."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "pages": self.pages,
+            "limit": self.limit,
+            "per_article": self.per_article,
+            "fuzzy": {word: list(used) for word, used in self.fuzzy},
+            "suggestion": self.suggestion,
+            "seconds": self.seconds,
+            "notes": list(self.notes),
+            "hits": [h.to_dict() for h in self.hits],
+        }
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """An article, or a window of its paragraphs, as stored in the index."""
+
+    article_id: str
+    headline: str
+    paragraphs: tuple[tuple[int, str], ...]  # (number, text), numbers from 1
+    total_paragraphs: int
+    source: str = ""
+    path: str = ""
+    date: datetime | None = None
+    url: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "headline": self.headline,
+            "paragraphs": [{"paragraph": k, "text": t} for k, t in self.paragraphs],
+            "total_paragraphs": self.total_paragraphs,
+            "source": self.source,
+            "path": self.path,
+            "date": _iso(self.date),
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What an index holds."""
+
+    articles: int
+    paragraphs: int
+    files: int
+    quotes: int
+    speakers: int
+    top_speakers: tuple[tuple[str, int], ...]
+    size_bytes: int
+    last_update: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "paragraphs": self.paragraphs,
+            "files": self.files,
+            "quotes": self.quotes,
+            "speakers": self.speakers,
+            "top_speakers": [list(x) for x in self.top_speakers],
+            "size_bytes": self.size_bytes,
+            "last_update": _iso(self.last_update),
+        }

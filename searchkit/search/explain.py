@@ -10,40 +10,12 @@ not cover (phrases, prefixes, fields) are reported as one total.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from whoosh.query import Query
 
+from searchkit.results import Explanation, FieldShare, WordScore
 from searchkit.search.bm25f import CombinedMatcher, CombinedTerm
-
-
-@dataclass(frozen=True)
-class FieldShare:
-    """One field's part in a word's score."""
-
-    field: str
-    frequency: float  # times the word occurs in the field
-    length: int  # the field's length in this paragraph (words)
-    share: float  # points of the score this field contributes
-
-
-@dataclass(frozen=True)
-class WordScore:
-    """One query word's contribution to a paragraph's score."""
-
-    word: str
-    score: float
-    fields: tuple[FieldShare, ...]
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """A paragraph's score and the words it came from."""
-
-    score: float
-    words: tuple[WordScore, ...]
-    other: float  # score not explained word by word (coordination bonus, other query syntax)
 
 
 def _segment(searcher: Any, docnum: int) -> tuple[Any, int]:

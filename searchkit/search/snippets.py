@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
 from searchkit.analysis import TOKEN_PATTERN, stem, text_analyzer
+from searchkit.results import Snippet
 
 DEFAULT_WIDTH = 240
 
@@ -29,47 +30,6 @@ _BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Capt|vs|etc|Inc|Ltd|Co|No|e\.g|i\.e)|\b[A-Z])\.$"
 )
-
-
-@dataclass(frozen=True)
-class Snippet:
-    """A fragment of a paragraph and the spans of the matched words in it."""
-
-    text: str
-    highlights: tuple[tuple[int, int], ...]
-    start: int  # where `text` starts in the paragraph
-    end: int
-    paragraph_length: int
-    #: Who is quoted, when the fragment shows part of a quotation but not its attribution.
-    attribution: str = ""
-
-    @property
-    def cut_before(self) -> bool:
-        return self.start > 0
-
-    @property
-    def cut_after(self) -> bool:
-        return self.end < self.paragraph_length
-
-    def marked(self, before: str = "[", after: str = "]", ellipsis: str = "…") -> str:
-        """The fragment with each highlight wrapped in `before`/`after`."""
-        out, last = [], 0
-        for s, e in self.highlights:
-            out += [self.text[last:s], before, self.text[s:e], after]
-            last = e
-        out.append(self.text[last:])
-        return (ellipsis if self.cut_before else "") + "".join(out) + (ellipsis if self.cut_after else "")
-
-    def to_html(self) -> str:
-        """HTML with `<mark>` around highlights; all article text escaped."""
-        import html
-
-        out, last = [], 0
-        for s, e in self.highlights:
-            out += [html.escape(self.text[last:s]), "<mark>", html.escape(self.text[s:e]), "</mark>"]
-            last = e
-        out.append(html.escape(self.text[last:]))
-        return ("…" if self.cut_before else "") + "".join(out) + ("…" if self.cut_after else "")
 
 
 @lru_cache(maxsize=200_000)
