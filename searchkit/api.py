@@ -31,14 +31,15 @@ from whoosh.searching import Searcher
 from searchkit import defaults
 from searchkit.errors import ArticleNotFoundError, IndexCorruptError
 from searchkit.indexing import indexer, store
-from searchkit.indexing.indexer import IndexReport, ProgressFn
+from searchkit.indexing.indexer import IndexReport, Progress, ProgressFn
 from searchkit.indexing.schema import PARAGRAPH, Ranking
 from searchkit.ingest.articles import Article
 from searchkit.results import ArticleView, IndexStats, SearchResults
 from searchkit.search import query as query_mod
 from searchkit.search.searcher import SearchRequest, paragraph_docnum, run
 
-__all__ = ["ArticleView", "Index", "IndexStats", "PathLike"]
+# Re-exported so that the faces (cli, render) need only this module for what they type.
+__all__ = ["ArticleView", "Index", "IndexReport", "IndexStats", "PathLike", "Progress", "ProgressFn", "Ranking"]
 
 PathLike = str | os.PathLike[str]
 

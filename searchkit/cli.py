@@ -3,6 +3,12 @@
 Exit codes follow grep and ripgrep: 0 when something was found (or done), 1 when
 a search found nothing, 2 on any error. Errors are one line on stderr saying
 what to do; progress and warnings go to stderr; results go to stdout.
+
+The command only parses options, calls the public library (`searchkit.api.Index`)
+and renders what it returns (`render`, or the result types' `to_dict()` for
+--json). Library errors say what to do in library terms ("rebuild it
+(rebuild=True)"); `_errors`, the one error mapper, turns that advice into the
+command that does it.
 """
 
 from __future__ import annotations
@@ -13,11 +19,23 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from searchkit.errors import SearchkitError
+from searchkit import defaults
+from searchkit.errors import (
+    IndexCorruptError,
+    IndexingError,
+    IndexLockedError,
+    IndexNotFoundError,
+    RankingError,
+    SchemaMismatchError,
+    SearchkitError,
+)
+
+if TYPE_CHECKING:
+    from searchkit.api import Ranking
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,15 +50,33 @@ class CliError(click.ClickException):
         click.echo(f"Error: {self.format_message()}", err=True)
 
 
+#: Advice in library terms (the convention in `searchkit.errors`) -> the same advice as a command.
+_REBUILD = ("rebuild it (rebuild=True)", "rebuild it with `searchkit index --rebuild`")
+_CLI_ADVICE: tuple[tuple[type[SearchkitError], str, str], ...] = (
+    (IndexCorruptError, *_REBUILD),
+    (SchemaMismatchError, *_REBUILD),
+    (IndexNotFoundError, "build one (Index.build)", "run `searchkit index` to build one"),
+    (IndexLockedError, "(wait=SECONDS)", "(--wait SECONDS)"),
+    (IndexingError, "(jobs=1)", "(--jobs 1)"),
+)
+
+
+def cli_message(exc: SearchkitError) -> str:
+    """The error's message with its library-terms advice replaced by the command-line form."""
+    message = str(exc)
+    for kinds, library, command in _CLI_ADVICE:
+        if isinstance(exc, kinds):
+            message = message.replace(library, command)
+    return message
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
-    """Turn library errors into one-line messages and exit code 2."""
+    """Turn library errors into one-line messages and exit code 2 (the CLI's one error mapper)."""
     try:
         yield
     except SearchkitError as exc:
-        raise CliError(str(exc)) from None
-    except ValueError as exc:  # bad option values the library rejects (e.g. ranking knobs)
-        raise CliError(str(exc)) from None
+        raise CliError(cli_message(exc)) from None
 
 
 def index_option(f: F) -> F:
@@ -48,7 +84,7 @@ def index_option(f: F) -> F:
         "--index",
         "index_dir",
         envvar="SEARCHKIT_INDEX",
-        default="index",
+        default=defaults.INDEX_DIR,
         show_default=True,
         type=click.Path(file_okay=False),
         help="Index folder (or set SEARCHKIT_INDEX).",
@@ -84,16 +120,29 @@ def _date(value: str | None) -> datetime | None:
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
-def _ranking(options: tuple[str, ...]) -> Any:
-    from searchkit.indexing.schema import Ranking
+def _ranking(options: tuple[str, ...]) -> Ranking:
+    """The --rank KEY=VALUE options as a Ranking (RankingError for a knob the library refuses)."""
+    from searchkit.api import Ranking
 
     kw: dict[str, Any] = {}
     for item in options:
         key, sep, value = item.partition("=")
         if not sep:
             raise click.BadParameter(f"{item!r}: use KEY=VALUE, e.g. headline_boost=3")
-        kw[key.strip()] = value.strip() if key.strip() == "model" else float(value)
-    return Ranking().with_options(**kw)
+        kw[key.strip()] = value.strip() if key.strip() == "model" else _number(item, value)
+    try:
+        return Ranking().with_options(**kw)
+    except RankingError:
+        raise
+    except ValueError as exc:  # Ranking of searchkit 0.1 raises ValueError; drop once RankingError is merged
+        raise RankingError(str(exc)) from None
+
+
+def _number(item: str, value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise CliError(f"{item!r}: {value.strip()!r} is not a number") from None
 
 
 ranking_option = click.option(
@@ -118,7 +167,7 @@ def main() -> None:
 @click.option("--rebuild", is_flag=True, help="Throw the index away and build it anew.")
 @click.option(
     "--wait",
-    default=5.0,
+    default=defaults.WAIT,
     show_default=True,
     metavar="SECONDS",
     help="How long to wait for another process that is updating the index.",
@@ -136,14 +185,14 @@ def index_cmd(
     paths: tuple[str, ...], index_dir: str, rebuild: bool, wait: float, jobs: int | None, quiet: bool
 ) -> None:
     """Index the articles under PATHS (default ./corpus); the index mirrors them."""
-    from searchkit.indexing import indexer
+    from searchkit.api import Index
     from searchkit.render import progress_printer
 
     progress = None if quiet or not sys.stderr.isatty() else progress_printer()
-    with _errors():
-        report = indexer.update(
-            index_dir, list(paths) or ["corpus"], rebuild=rebuild, wait=wait, progress=progress, jobs=jobs
-        )
+    sources = list(paths) or [defaults.CORPUS_DIR]
+    with _errors(), Index.build(sources, index_dir, rebuild=rebuild, wait=wait, progress=progress, jobs=jobs) as ix:
+        report = ix.report
+    assert report is not None  # Index.build always reports
     if progress:
         click.echo("", err=True)
     if not quiet:
@@ -160,11 +209,11 @@ def index_cmd(
 @main.command("search")
 @click.argument("query")
 @index_option
-@click.option("-n", "--limit", default=10, show_default=True, help="Hits per page.")
+@click.option("-n", "--limit", default=defaults.LIMIT, show_default=True, help="Hits per page.")
 @click.option("--page", default=1, show_default=True, help="Page of results.")
 @click.option("--all-paragraphs", is_flag=True, help="Every matching paragraph, not the best one per article.")
 @click.option("--fragments", default=1, show_default=True, help="Snippet fragments per hit.")
-@click.option("--width", default=240, show_default=True, help="Snippet width in characters.")
+@click.option("--width", default=defaults.WIDTH, show_default=True, help="Snippet width in characters.")
 @click.option("--since", help="Only articles dated on or after (YYYY-MM-DD).")
 @click.option("--until", help="Only articles dated on or before (YYYY-MM-DD).")
 @click.option("--source", help="Only articles from this source.")
@@ -247,18 +296,7 @@ def show_cmd(ref: str, index_dir: str, context: int, as_json: bool) -> None:
     with _errors(), Index.open(index_dir) as ix:
         view = ix.show(article_id, int(n) if n else None, context)
     if as_json:
-        _emit_json(
-            {
-                "article_id": view.article_id,
-                "headline": view.headline,
-                "paragraphs": [{"paragraph": k, "text": t} for k, t in view.paragraphs],
-                "total_paragraphs": view.total_paragraphs,
-                "source": view.source,
-                "path": view.path,
-                "date": view.date.isoformat() if view.date else None,
-                "url": view.url,
-            }
-        )
+        _emit_json(view.to_dict())
     else:
         click.echo(render_article(view, focus=int(n) if n else None), nl=False)
 
@@ -266,7 +304,7 @@ def show_cmd(ref: str, index_dir: str, context: int, as_json: bool) -> None:
 @main.command("similar")
 @click.argument("ref", metavar="ARTICLE#N")
 @index_option
-@click.option("-n", "--limit", default=10, show_default=True)
+@click.option("-n", "--limit", default=defaults.LIMIT, show_default=True)
 @json_option
 def similar_cmd(ref: str, index_dir: str, limit: int, as_json: bool) -> None:
     """Paragraphs of other articles most like paragraph N of ARTICLE."""
@@ -298,17 +336,6 @@ def stats_cmd(index_dir: str, as_json: bool) -> None:
     with _errors(), Index.open(index_dir) as ix:
         st = ix.stats()
     if as_json:
-        _emit_json(
-            {
-                "articles": st.articles,
-                "paragraphs": st.paragraphs,
-                "files": st.files,
-                "quotes": st.quotes,
-                "speakers": st.speakers,
-                "top_speakers": [list(x) for x in st.top_speakers],
-                "size_bytes": st.size_bytes,
-                "last_update": st.last_update.isoformat() if st.last_update else None,
-            }
-        )
+        _emit_json(st.to_dict())
     else:
         click.echo(render_stats(st), nl=False)

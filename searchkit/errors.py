@@ -1,11 +1,11 @@
 """The errors searchkit raises, all under one base class.
 
-Every message says what happened and what to do about it, so the CLI can print
-it as one line and exit 2 without a traceback::
+Every message says what happened and what to do about it, in library terms, so any
+front end can show it as one line; the CLI prints it and exits 2 without a traceback::
 
     SearchkitError
      ├── CorpusError            a path to index is missing or holds nothing readable
-     ├── IndexNotFoundError     no index at the given folder (run `searchkit index`)
+     ├── IndexNotFoundError     no index at the given folder (build one)
      ├── IndexLockedError       another process is writing to the index
      ├── IndexCorruptError      the index files are damaged or truncated (rebuild)
      ├── SchemaMismatchError    the index was built by another schema version (rebuild)
@@ -13,6 +13,15 @@ it as one line and exit 2 without a traceback::
      ├── ArticleNotFoundError   `show`/`similar` named an article or paragraph that is not indexed
      ├── QueryError             the query cannot be understood (empty, too long, bad field)
      └── RankingError           a ranking setting is out of range or not a number
+
+The advice at the end of a message names the library's way to fix it; the CLI's error
+mapper (`searchkit.cli.cli_message`) swaps in the command that does the same:
+
+    library message ends with     the CLI prints
+    rebuild it (rebuild=True)     rebuild it with `searchkit index --rebuild`   (IndexCorruptError, SchemaMismatchError)
+    build one (Index.build)       run `searchkit index` to build one            (IndexNotFoundError)
+    (wait=SECONDS)                (--wait SECONDS)                              (IndexLockedError)
+    (jobs=1)                      (--jobs 1)                                    (IndexingError)
 """
 
 from __future__ import annotations

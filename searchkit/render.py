@@ -10,11 +10,14 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
-from searchkit.indexing.indexer import Progress
 from searchkit.results import ArticleView, Hit, IndexStats, SearchResults
+
+if TYPE_CHECKING:
+    from searchkit.api import Progress
 
 
 def _mark(colour: bool) -> tuple[str, str]:

@@ -403,3 +403,37 @@ def test_ten_thousand_term_query(built: tuple[Path, Path]) -> None:
 def test_store_helpers_refuse_to_open_what_is_not_an_index(tmp_path: Path) -> None:
     with pytest.raises(searchkit.IndexNotFoundError):
         store.open_index(tmp_path)
+
+
+@pytest.mark.parametrize("method", ["search", "show", "similar", "stats"])
+def test_every_reading_method_is_behind_the_damage_guard(
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    """Damage met while reading (here: when the searcher is refreshed) is an IndexCorruptError
+    advising a rebuild in library terms, whichever method met it."""
+    _, ix = built
+
+    def damaged(self: searchkit.Index) -> None:
+        raise EOFError("Ran out of input")
+
+    calls = {
+        "search": lambda index: index.search("council"),
+        "show": lambda index: index.show("good"),
+        "similar": lambda index: index.similar("good", 1),
+        "stats": lambda index: index.stats(),
+    }
+    with searchkit.Index.open(ix) as index:
+        monkeypatch.setattr(searchkit.Index, "_current", damaged)
+        with pytest.raises(searchkit.IndexCorruptError) as err:
+            calls[method](index)
+    assert str(err.value).endswith("is damaged (EOFError: Ran out of input); rebuild it (rebuild=True)")
+    assert "searchkit index" not in str(err.value)
+
+
+def test_searcher_is_public_and_guarded(built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    _, ix = built
+    with searchkit.Index.open(ix) as index:
+        assert {d["article_id"] for d in index.searcher().documents(kind="p")} == {"good", "other"}
+        monkeypatch.setattr(searchkit.Index, "_current", lambda self: (_ for _ in ()).throw(OSError("gone")))
+        with pytest.raises(searchkit.IndexCorruptError, match=r"rebuild it \(rebuild=True\)$"):
+            index.searcher()

@@ -152,3 +152,87 @@ def test_explain_option(runner: CliRunner, built: str) -> None:
     res = runner.invoke(main, ["search", "three minutes", "--index", built, "--explain", "--json"])
     ex = json.loads(res.output.splitlines()[0])["explanation"]
     assert {w["word"] for w in ex["words"]} == {"three", "minut"}
+
+
+def test_show_and_stats_json_are_pinned(runner: CliRunner, built: str) -> None:
+    """`show`/`stats --json` print the result types' to_dict(), in the shape 0.1 printed by hand."""
+    res = runner.invoke(main, ["show", "twitter-isis-accounts-offline#1", "--json", "--index", built])
+    first = (
+        "Twitter has launched an all-out-war against ISIS and similar organizations that promote violent "
+        "extremism and is actively wiping out all ISIS accounts on its site. ISIS sympathizers, however, are "
+        "not intimidated by Twitter's actions and are determined to make their online presence felt even more."
+    )
+    want = (
+        '{"article_id": "twitter-isis-accounts-offline", "headline": "Twitter Trying To Keep ISIS Accounts '
+        'Offline, But It\'s No Easy Task", "paragraphs": [{"paragraph": 1, "text": "' + first + '"}], '
+        '"total_paragraphs": 7, "source": "", "path": "twitter-isis-accounts-offline.txt", "date": null, "url": ""}\n'
+    )
+    assert res.stdout == want
+    res = runner.invoke(main, ["stats", "--index", built, "--json"])
+    st = json.loads(res.stdout)
+    assert list(st) == [
+        "articles",
+        "paragraphs",
+        "files",
+        "quotes",
+        "speakers",
+        "top_speakers",
+        "size_bytes",
+        "last_update",
+    ]
+    assert st["top_speakers"] == [["Abu al-Walid", 1], ["Michael S Smith II", 1]]
+    assert st["last_update"].endswith("+00:00")
+
+
+def test_library_advice_becomes_the_command(runner: CliRunner, built: str) -> None:
+    """Library errors advise in library terms; the CLI's one mapper prints the command instead."""
+    from searchkit import errors
+    from searchkit.cli import cli_message
+
+    damaged = errors.IndexCorruptError("the index in ix is damaged (EOFError: x); rebuild it (rebuild=True)")
+    assert (
+        cli_message(damaged) == "the index in ix is damaged (EOFError: x); rebuild it with `searchkit index --rebuild`"
+    )
+    old = errors.SchemaMismatchError("built with schema version 1; rebuild it (rebuild=True)")
+    assert cli_message(old).endswith("rebuild it with `searchkit index --rebuild`")
+    assert (
+        cli_message(errors.IndexLockedError("busy; wait longer (wait=SECONDS)")) == "busy; wait longer (--wait SECONDS)"
+    )
+    assert cli_message(errors.QueryError("rebuild it (rebuild=True)")) == "rebuild it (rebuild=True)"
+
+
+def test_rank_option_errors_are_one_line(runner: CliRunner, built: str) -> None:
+    res = runner.invoke(main, ["search", "twitter", "--index", built, "--rank", "k1=abc"])
+    assert res.exit_code == 2 and res.stderr == "Error: 'k1=abc': 'abc' is not a number\n"
+
+
+def test_cli_catches_library_errors_not_every_value_error(
+    runner: CliRunner, built: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ValueError that is not a SearchkitError is a bug: it must not be printed as a user error."""
+    from searchkit import api
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("a bug, not a user mistake")
+
+    monkeypatch.setattr(api.Index, "search", broken)
+    res = runner.invoke(main, ["search", "twitter", "--index", built])
+    assert res.exit_code == 1 and isinstance(res.exception, ValueError)
+
+
+def test_index_command_uses_the_public_api(
+    runner: CliRunner, sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`searchkit index` goes through Index.build, so the CLI and the library build alike."""
+    from searchkit import api
+
+    calls: list[object] = []
+    real = api.Index.build.__func__  # type: ignore[attr-defined]  # a classmethod's function
+
+    def spy(cls: type[api.Index], *args: object, **kwargs: object) -> api.Index:
+        calls.append(args)
+        return real(cls, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(api.Index, "build", classmethod(spy))
+    res = runner.invoke(main, ["index", str(sample_corpus), "--index", str(tmp_path / "ix2")])
+    assert res.exit_code == 0 and len(calls) == 1
