@@ -27,6 +27,21 @@ def test_two_commands_are_first() -> None:
     assert "pytest" in ci and ".[test]" in ci
 
 
+def test_ci_runs_the_static_checks_before_the_tests() -> None:
+    """ruff (lint and format) and mypy run in CI, before the suite, from the `test` extra."""
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    checks = ['ruff" check searchkit tests benchmarks', 'ruff" format --check searchkit tests benchmarks', 'mypy"']
+    positions = [ci.find(c) for c in checks]
+    assert all(p > 0 for p in positions), positions
+    assert max(positions) < ci.find("pytest")
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    test_extra = " ".join(project["project"]["optional-dependencies"]["test"])
+    assert "ruff" in test_extra and "mypy" in test_extra
+    assert project["tool"]["mypy"]["strict"] is True and project["tool"]["mypy"]["files"] == ["searchkit"]
+
+
 def test_library_examples_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
