@@ -36,7 +36,7 @@ def index_folder(folder: Path, ix: Path, *extra: str) -> tuple[int, str, str]:
 
 def article_ids(ix: Path) -> set[str]:
     with searchkit.Index.open(ix) as index:
-        return {d["article_id"] for d in index._current().documents(kind="p")}
+        return {d["article_id"] for d in index.searcher().documents(kind="p")}
 
 
 def warning_for(stderr: str, name: str) -> str:

@@ -7,16 +7,12 @@ inline inputs and always run.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
-sys.path.insert(0, str(BENCH))
+from tests.helpers import benchmark_module
 
-import ir_collections as ic  # noqa: E402
-import relevance  # noqa: E402
+ic = benchmark_module("ir_collections")
+relevance = benchmark_module("relevance")
 
 DATA = ic.DEFAULT_DATA
 

@@ -6,18 +6,13 @@ BBC set under ../shared/data and skips where it is absent.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("bench_corpora", ROOT / "benchmarks" / "corpora.py")
-corpora = importlib.util.module_from_spec(_spec)
-sys.modules["bench_corpora"] = corpora
-_spec.loader.exec_module(corpora)
+from tests.helpers import benchmark_module
+
+corpora = benchmark_module("corpora")
 
 SENTENCES = [
     f"Sentence number {i} mentions the {w} market."

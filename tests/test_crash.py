@@ -157,7 +157,7 @@ QUERIES = ("minister election", "storm OR flood", '"bank market"', "headline:a1"
 
 def docset(index_dir: Path) -> frozenset[tuple[str, int, str, str]]:
     with searchkit.Index.open(index_dir) as ix:
-        return frozenset((d["article_id"], d["n"], d["body"], d["headline"]) for d in ix._current().documents(kind="p"))
+        return frozenset((d["article_id"], d["n"], d["body"], d["headline"]) for d in ix.searcher().documents(kind="p"))
 
 
 def results(index_dir: Path) -> dict[str, list[tuple[str, int, float]]]:

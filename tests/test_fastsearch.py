@@ -21,7 +21,7 @@ import pytest
 from whoosh.query import And, Term
 
 from searchkit import Article, Index
-from searchkit.indexing import indexer
+from searchkit.indexing.indexer import paragraph_docs
 from searchkit.indexing.schema import Ranking
 from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
@@ -75,7 +75,7 @@ def _write_segment(path: Path, add: list[Article], delete: list[str]) -> None:
     for aid in delete + [a.id for a in add]:
         w.delete_by_term("article_id", aid)
     for a in add:
-        for doc in indexer.paragraph_docs(a):
+        for doc in paragraph_docs(a):
             w.add_document(**doc)
     w.commit(merge=False)
     ix.close()
@@ -83,8 +83,6 @@ def _write_segment(path: Path, add: list[Article], delete: list[str]) -> None:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    if not hasattr(indexer, "paragraph_docs"):
-        pytest.skip("indexer.paragraph_docs is gone; update this fixture")
     rng = random.Random(4)
     wire = [" ".join(_sentence(rng, 12) for _ in range(2)) for _ in range(6)]
     first = [_article(rng, i, wire) for i in range(220)]
@@ -95,7 +93,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Any:
     deleted = [f"gen/{i:04d}" for i in rng.sample(range(280), 20)]
     _write_segment(path, [_article(rng, i, wire) for i in range(280, 320)], deleted)
     with Index.open(path) as ix:
-        s = ix._current()
+        s = ix.searcher()
         assert len(s.leaf_searchers()) >= 2, "the test index should have several segments"
         assert any(sub.reader().has_deletions() for sub, _ in s.leaf_searchers())
         yield ix
@@ -142,7 +140,7 @@ FILTERS = [
 @pytest.mark.parametrize("ranking", RANKINGS, ids=["default", "low-k1-b", "high-k1-b-coordination"])
 @pytest.mark.parametrize("flt", FILTERS, ids=["no-filter", "dates", "source"])
 def test_every_match_scores_the_same(index: Index, ranking: Ranking, flt: dict[str, Any]) -> None:
-    s = index._current()
+    s = index.searcher()
     for text in _queries(25, seed=hash(str(flt)) % 1000):
         q = query_mod.parse(text, s.schema, ranking)
         if q is query_mod.NullQuery:
@@ -190,7 +188,7 @@ def _reference(s: Any, req: SearchRequest, ranking: Ranking) -> tuple[int, list[
 @pytest.mark.parametrize("per_article", [True, False], ids=["per-article", "all-paragraphs"])
 @pytest.mark.parametrize("flt", FILTERS, ids=["no-filter", "dates", "source"])
 def test_pages_totals_and_counts_are_the_same(index: Index, per_article: bool, flt: dict[str, Any]) -> None:
-    s = index._current()
+    s = index.searcher()
     ranking = Ranking()
     for text in _queries(30, seed=7):
         for limit, page in ((10, 1), (5, 3), (1000, 1)):
@@ -234,7 +232,7 @@ def _boolean_queries(n: int, seed: int) -> list[str]:
 
 @pytest.mark.parametrize("flt", FILTERS, ids=["no-filter", "dates", "source"])
 def test_boolean_queries_score_the_same(index: Index, flt: dict[str, Any]) -> None:
-    s = index._current()
+    s = index.searcher()
     ranking = Ranking()
     taken = 0
     for text in _boolean_queries(40, seed=len(flt)):
@@ -313,7 +311,7 @@ def _phrases(s: Any, n: int, seed: int) -> list[str]:
 
 @pytest.mark.parametrize("flt", FILTERS[:2], ids=["no-filter", "dates"])
 def test_phrases_score_the_same(index: Index, flt: dict[str, Any]) -> None:
-    s = index._current()
+    s = index.searcher()
     matched = 0
     for text in _phrases(s, 40, seed=len(flt)):
         q = query_mod.parse(text, s.schema, Ranking())
@@ -334,7 +332,7 @@ def test_phrases_score_the_same(index: Index, flt: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("per_article", [True, False], ids=["per-article", "all-paragraphs"])
 def test_boolean_pages_and_totals_are_the_same(index: Index, per_article: bool) -> None:
-    s = index._current()
+    s = index.searcher()
     for text in _boolean_queries(30, seed=9) + ["party NOT price"]:
         # (searchkit's Whoosh path corrects Whoosh's AndNot slip: NOT queries agree too)
         req = SearchRequest(text=text, limit=1000, per_article=per_article, snippets=False, fuzzy=False)
@@ -345,7 +343,7 @@ def test_boolean_pages_and_totals_are_the_same(index: Index, per_article: bool) 
 
 
 def test_typo_fallback_takes_the_fast_path_too(index: Index) -> None:
-    s = index._current()
+    s = index.searcher()
     for text in ("markt bank", "elecion", "budgett defisit"):
         req = SearchRequest(text=text, limit=1000, snippets=False)
         fast, slow = _both(s, req, Ranking())
@@ -354,7 +352,7 @@ def test_typo_fallback_takes_the_fast_path_too(index: Index) -> None:
 
 
 def test_ties_are_ordered_by_article_then_paragraph(index: Index) -> None:
-    s = index._current()
+    s = index.searcher()
     for text in _queries(30, seed=11):
         res = run(s, SearchRequest(text=text, limit=1000, per_article=False, snippets=False), Ranking())
         keys = [(-round(h.score, 9), h.article_id, h.paragraph) for h in res]
@@ -362,7 +360,7 @@ def test_ties_are_ordered_by_article_then_paragraph(index: Index) -> None:
 
 
 def test_wire_copies_fold_the_same_way(index: Index) -> None:
-    s = index._current()
+    s = index.searcher()
     folded = 0
     for text in _queries(60, seed=3):
         for per_article in (True, False):
@@ -374,14 +372,14 @@ def test_wire_copies_fold_the_same_way(index: Index) -> None:
 
 
 def test_snippets_are_the_same(index: Index) -> None:
-    s = index._current()
+    s = index.searcher()
     for text in _queries(10, seed=5):
         fast, slow = _both(s, SearchRequest(text=text, limit=10, fragments=2), Ranking())
         assert [h.fragments for h in fast] == [h.fragments for h in slow]
 
 
 def test_other_query_shapes_fall_back(index: Index) -> None:
-    s = index._current()
+    s = index.searcher()
     ranking = Ranking()
     for text in (
         "headline:market",
@@ -404,7 +402,7 @@ def test_sort_by_date_still_works(index: Index) -> None:
 
 
 def test_counts_act_like_a_counter(index: Index) -> None:
-    s = index._current()
+    s = index.searcher()
     q = query_mod.parse("market", s.schema, Ranking())
     fast = fastsearch.execute(s, q)
     assert fast is not None
@@ -440,7 +438,7 @@ def test_remembered_term_infos_follow_updates(tmp_path: Path) -> None:
     # Term infos are remembered per segment reader; a long-lived Index must still
     # see deletions and new segments after an update, exactly as a fresh one does.
     from searchkit.search import bm25f
-    from tests.conftest import write
+    from tests.helpers import write
 
     def corpus(texts: dict[str, list[str]]) -> None:
         for name, paras in texts.items():

@@ -97,7 +97,7 @@ def apply(corpus: Path, step: tuple) -> None:
 def paragraphs(index_dir: Path) -> Counter:
     """Every paragraph document, counted, so a doubled paragraph shows."""
     with searchkit.Index.open(index_dir) as ix:
-        return Counter((d["article_id"], d["n"], d["body"], d["headline"]) for d in ix._current().documents(kind="p"))
+        return Counter((d["article_id"], d["n"], d["body"], d["headline"]) for d in ix.searcher().documents(kind="p"))
 
 
 def top10(index_dir: Path) -> dict[str, tuple]:
@@ -120,7 +120,7 @@ def top10(index_dir: Path) -> dict[str, tuple]:
 
 def file_docs(index_dir: Path) -> dict[str, tuple]:
     with searchkit.Index.open(index_dir) as ix:
-        return {d["path"]: (d["meta"]["sha256"], tuple(d["meta"]["ids"])) for d in ix._current().documents(kind="f")}
+        return {d["path"]: (d["meta"]["sha256"], tuple(d["meta"]["ids"])) for d in ix.searcher().documents(kind="f")}
 
 
 def check_sequence(steps: list[tuple], workdir: Path, start: list[tuple]) -> None:

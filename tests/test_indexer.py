@@ -10,12 +10,12 @@ import pytest
 import searchkit
 from searchkit.errors import CorpusError, IndexNotFoundError
 from searchkit.indexing import indexer
-from tests.conftest import write
+from tests.helpers import write
 
 
 def paragraphs(index_dir: Path) -> set[tuple[str, int, str]]:
     with searchkit.Index.open(index_dir) as ix:
-        s = ix._current()
+        s = ix.searcher()
         return {(d["article_id"], d["n"], d["body"]) for d in s.documents(kind="p")}
 
 
@@ -23,7 +23,7 @@ def test_one_document_per_paragraph_with_fields(news: Path, tmp_path: Path) -> N
     report = indexer.update(tmp_path / "ix", [news])
     assert (report.added, report.paragraphs) == (3, 7)
     with searchkit.Index.open(tmp_path / "ix") as ix:
-        docs = {f"{d['article_id']}#{d['n']}": d for d in ix._current().documents(kind="p")}
+        docs = {f"{d['article_id']}#{d['n']}": d for d in ix.searcher().documents(kind="p")}
     assert not any("pid" in d for d in docs.values())  # a paragraph is article_id + n
     doc = docs["politics/election#2"]
     assert doc["headline"] == "Prime minister calls early election"

@@ -19,8 +19,11 @@ import pytest
 from searchkit.codec import bulkwrite as fastwrite
 from searchkit.errors import IndexingError, SearchkitError
 from searchkit.indexing import documents, indexer, parallel
-from tests.conftest import write
-from tests.test_fastwrite import _compare, _corpus, _results, _snapshot
+from tests.helpers import compare_indexes as _compare
+from tests.helpers import generated_corpus as _corpus
+from tests.helpers import search_results as _results
+from tests.helpers import snapshot as _snapshot
+from tests.helpers import write
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="patches reach workers by fork")
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from searchkit.codec import bulkwrite as fastwrite
 from searchkit.codec import pickleops, postings, segmentwrite
 from searchkit.indexing import indexer, store
-from tests.test_fastwrite import _corpus
+from tests.helpers import generated_corpus as _corpus
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)

@@ -124,10 +124,10 @@ def test_or_between_words_ranks_as_free_text(ix: Index) -> None:
     from searchkit.search import query
     from searchkit.search.bm25f import CombinedTerm
 
-    q = query.parse("(storm OR railway) AND winds", ix._current().schema, searchkit.Ranking())
+    q = query.parse("(storm OR railway) AND winds", ix.searcher().schema, searchkit.Ranking())
     assert all(isinstance(s, CombinedTerm) for s in q.subqueries[0].subqueries)
     # Beside a phrase, words keep Whoosh's per-field scoring, on the phrases' scale.
-    q = query.parse('"high winds" railway', ix._current().schema, searchkit.Ranking())
+    q = query.parse('"high winds" railway', ix.searcher().schema, searchkit.Ranking())
     assert not any(isinstance(s, CombinedTerm) for s in q.subqueries)
 
 
@@ -143,7 +143,7 @@ def test_not_and_minus_exclude(ix: Index) -> None:
     # A hyphen inside a word is not a minus.
     from searchkit.search import query
 
-    assert "AndNot" not in repr(query.parse("half-time score", ix._current().schema, searchkit.Ranking()))
+    assert "AndNot" not in repr(query.parse("half-time score", ix.searcher().schema, searchkit.Ranking()))
     # Nots alone: every paragraph but those.
     total = ix.search("NOT zebra", per_article=False).total
     assert ix.search("NOT storm NOT railway", per_article=False).total == total - len(

@@ -12,7 +12,9 @@ import pytest
 from searchkit.indexing import indexer
 from searchkit.ingest import articles
 from searchkit.ingest.articles import StreamedJsonl, parse_file
-from tests.test_fastwrite import _compare, _corpus, _results
+from tests.helpers import compare_indexes as _compare
+from tests.helpers import generated_corpus as _corpus
+from tests.helpers import search_results as _results
 
 LINES = [
     json.dumps({"id": "a1", "headline": "Storm hits coast", "paragraphs": ["Rain fell.", "Winds rose."]}),
