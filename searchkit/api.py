@@ -97,7 +97,7 @@ class Index:
         seconds, warnings).
         """
         report = indexer.update(
-            Path(path), [Path(p) for p in paths], rebuild=rebuild, wait=wait, progress=progress, jobs=jobs
+            os.fspath(path), [os.fspath(p) for p in paths], rebuild=rebuild, wait=wait, progress=progress, jobs=jobs
         )
         ix = cls(path, ranking=ranking)
         ix.report = report
@@ -113,7 +113,7 @@ class Index:
         ranking: Ranking | None = None,
     ) -> Index:
         """Replace whatever index is at `path` with exactly these articles."""
-        report = indexer.write_articles(Path(path), articles, progress=progress)
+        report = indexer.write_articles(os.fspath(path), articles, progress=progress)
         ix = cls(path, ranking=ranking)
         ix.report = report
         return ix

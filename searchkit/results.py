@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, overload
 
+from searchkit import defaults
+
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
@@ -172,7 +174,7 @@ class SearchResults(Sequence[Hit]):
     #: Matching paragraphs, or articles when results are grouped per article.
     total: int
     page: int = 1
-    limit: int = 10
+    limit: int = defaults.LIMIT
     per_article: bool = True
     #: Query words that matched nothing and were retried fuzzily: word -> words used.
     fuzzy: tuple[tuple[str, tuple[str, ...]], ...] = ()

@@ -236,3 +236,27 @@ def test_index_command_uses_the_public_api(
     monkeypatch.setattr(api.Index, "build", classmethod(spy))
     res = runner.invoke(main, ["index", str(sample_corpus), "--index", str(tmp_path / "ix2")])
     assert res.exit_code == 0 and len(calls) == 1
+
+
+def test_result_types_to_dict_are_json_ready(tmp_path: Path) -> None:
+    """Every result type gives a JSON-ready dict; datetimes become ISO 8601 strings."""
+    from datetime import datetime, timezone
+
+    import searchkit
+
+    art = searchkit.Article(
+        id="a1",
+        headline="Storm hits the coast",
+        paragraphs=('"The storm was fierce," said Jane Doe.', "Roads closed overnight."),
+        date=datetime(2005, 3, 1, tzinfo=timezone.utc),
+    )
+    with searchkit.Index.from_articles([art], tmp_path / "ix") as ix:
+        res = ix.search("storm", explain=True)
+        view, stats = ix.show("a1"), ix.stats()
+    page = json.loads(json.dumps(res.to_dict()))
+    assert page["total"] == 1 and page["hits"] == [json.loads(json.dumps(h.to_dict())) for h in res]
+    hit = page["hits"][0]
+    assert hit["date"] == "2005-03-01T00:00:00+00:00" and hit["explanation"]["words"][0]["word"] == "storm"
+    assert json.loads(json.dumps(view.to_dict()))["date"] == "2005-03-01T00:00:00+00:00"
+    assert isinstance(json.loads(json.dumps(stats.to_dict()))["last_update"], str)
+    assert res[0].fragments[0].to_dict()["text"] == hit["fragments"][0]["text"]
