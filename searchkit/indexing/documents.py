@@ -2,9 +2,9 @@
 
 `paragraph_docs` gives an article's documents (quotations and speakers found
 by `quotes.extract`). `ArticleWriter` feeds them to a writer, holding back each
-article's short trailing paragraphs: they may be site furniture repeated at the
-end of many articles, which is only known once the whole corpus has been seen,
-so they are written (or dropped) by `write_held` with that set. The same class
+article's tail (`searchkit.ingest.boilerplate`): it may be site furniture
+repeated at the end of many articles, which is only known once the whole corpus
+has been seen, so it is written (or dropped) by `write_held` with that set. The same class
 runs in the indexing process and in each parallel worker (`parallel.py`).
 """
 
@@ -12,19 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from searchkit.analysis import ascii_words
 from searchkit.indexing.schema import PARAGRAPH
+from searchkit.ingest import boilerplate
 from searchkit.ingest import quotes as quotes_mod
 from searchkit.ingest.articles import Article
-
-#: A trailing paragraph this short, ending this many articles (distinct headlines), is furniture.
-BOILERPLATE_MAX_CHARS = 200
-BOILERPLATE_MIN_ARTICLES = 3
-#: How many trailing paragraphs of each article are candidates.
-TAIL = 2
 
 _WORD = re.compile(r"\w+")
 
@@ -69,50 +64,37 @@ def paragraph_docs(article: Article) -> Iterator[dict[str, Any]]:
         yield doc
 
 
-def tail_count(paragraphs: Sequence[str]) -> int:
-    """How many trailing paragraphs are short enough to be furniture candidates."""
-    k = 0
-    while k < min(TAIL, len(paragraphs)) and len(paragraphs[-1 - k]) <= BOILERPLATE_MAX_CHARS:
-        k += 1
-    return k
-
-
-def tails(article: Article) -> list[str]:
-    """The article's furniture candidates: its short trailing paragraphs."""
-    return list(article.paragraphs[len(article.paragraphs) - tail_count(article.paragraphs) :])
-
-
 class ArticleWriter:
     """Writes articles' paragraph documents through `add`, holding back furniture candidates."""
 
     def __init__(self, add: Callable[[dict[str, Any]], None]) -> None:
         self.add = add
         self.paragraphs = 0  # documents written so far
-        # Each article's candidate tail documents wait for the boilerplate set; they are short.
-        self.held: list[list[dict[str, Any]]] = []
+        # Each article's tail documents wait for the boilerplate set (they are short),
+        # with whether they are the whole article (which is then never dropped whole).
+        self.held: list[tuple[list[dict[str, Any]], bool]] = []
 
     def write(self, article: Article) -> None:
         docs = list(paragraph_docs(article))
-        k = tail_count(article.paragraphs)
+        k = boilerplate.tail_count(article.paragraphs)
         for doc in docs[: len(docs) - k]:
             self.add(doc)
         self.paragraphs += len(docs) - k
         if k:
-            self.held.append(docs[len(docs) - k :])
+            self.held.append((docs[len(docs) - k :], k == len(docs)))
 
-    def write_held(self, boilerplate: frozenset[str]) -> None:
-        """Write the held documents, minus each article's trailing run of `boilerplate`."""
-        for docs in self.held:
-            while docs and docs[-1]["body"] in boilerplate:
-                docs.pop()
-            for doc in docs:
+    def write_held(self, repeated: frozenset[str]) -> None:
+        """Write the held documents, minus what the boilerplate rule drops given the set `repeated`."""
+        for docs, whole in self.held:
+            n = boilerplate.kept_of_tail([doc["body"] for doc in docs], repeated, whole=whole)
+            for doc in docs[:n]:
                 self.add(doc)
-            self.paragraphs += len(docs)
+            self.paragraphs += n
         self.held.clear()
 
-    def finish(self, boilerplate: frozenset[str], records: list[dict[str, Any]]) -> None:
+    def finish(self, repeated: frozenset[str], records: list[dict[str, Any]]) -> None:
         """Write the held documents, then `records` (manifest documents): all is written."""
-        self.write_held(boilerplate)
+        self.write_held(repeated)
         for doc in records:
             self.add(doc)
 

@@ -31,7 +31,6 @@ import hashlib
 import json
 import os
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -40,6 +39,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from searchkit.errors import CorpusError
+from searchkit.ingest import boilerplate
 
 SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".jsonl", ".html", ".htm"})
 MAX_PARAGRAPH = 10_000
@@ -672,28 +672,15 @@ def find_sources(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[SourceFi
 # ---------------------------------------------------------------- whole corpus
 
 
-def find_repeated_tails(articles: Iterable[Article], min_articles: int = 3) -> frozenset[str]:
-    """Short paragraphs that end (are among the last two of) at least min_articles distinct articles."""
-    counts: Counter[str] = Counter()
-    ends: dict[str, set[str]] = {}
-    for art in articles:
-        for par in art.paragraphs[-2:]:
-            if len(par) < FURNITURE_MAX:
-                ends.setdefault(art.id, set()).add(par)
-    for pars in ends.values():
-        counts.update(pars)
-    return frozenset(p for p, n in counts.items() if n >= min_articles)
+def find_repeated_tails(articles: Iterable[Article], min_articles: int = boilerplate.MIN_ARTICLES) -> frozenset[str]:
+    """The boilerplate set of these articles (see `searchkit.ingest.boilerplate` for the rule)."""
+    return boilerplate.repeated(((a.headline, boilerplate.tail(a.paragraphs)) for a in articles), min_articles)
 
 
-def drop_tail_paragraphs(article: Article, boilerplate: frozenset[str]) -> Article:
-    """Remove boilerplate paragraphs from the article's last two, repeatedly; never empties it."""
-    pars = list(article.paragraphs)
-    while len(pars) > 1:
-        hit = next((i for i in (-1, -2) if pars[i] in boilerplate), None)
-        if hit is None:
-            break
-        del pars[hit]
-    return article if len(pars) == len(article.paragraphs) else replace(article, paragraphs=tuple(pars))
+def drop_tail_paragraphs(article: Article, repeated: frozenset[str]) -> Article:
+    """The article without its boilerplate tail (never without every paragraph)."""
+    n = boilerplate.kept(article.paragraphs, repeated)
+    return article if n == len(article.paragraphs) else replace(article, paragraphs=article.paragraphs[:n])
 
 
 def read_corpus(
@@ -719,6 +706,6 @@ def _read_all(sources: list[SourceFile], emit: Callable[[CorpusWarning], None]) 
         for w in warns:
             emit(w)
         articles.extend(found)
-    boilerplate = find_repeated_tails(articles)
+    repeated = find_repeated_tails(articles)
     for art in articles:
-        yield drop_tail_paragraphs(art, boilerplate)
+        yield drop_tail_paragraphs(art, repeated)
