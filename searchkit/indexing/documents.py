@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from searchkit.analysis import ascii_words
 from searchkit.indexing.schema import PARAGRAPH
@@ -27,24 +26,24 @@ _WORD = re.compile(r"\w+")
 def wire_key(text: str) -> str:
     """A fingerprint of a paragraph's words, equal for syndicated copies of it."""
     lower = text.lower()
-    words = ascii_words(lower)  # the regex's words, in a quarter of the time
-    if words is None:
-        words = _WORD.findall(lower)
-        joined = " ".join(words).encode("utf-8")
+    ascii_found = ascii_words(lower)  # the regex's words, in a quarter of the time
+    if ascii_found is None:
+        words: list[str] = _WORD.findall(lower)
+        count, joined = len(words), " ".join(words).encode("utf-8")
     else:
-        joined = b" ".join(words)
-    if len(words) < 8:  # short lines repeat by chance; only real copy counts
+        count, joined = len(ascii_found), b" ".join(ascii_found)
+    if count < 8:  # short lines repeat by chance; only real copy counts
         return ""
     return hashlib.blake2b(joined, digest_size=10).hexdigest()
 
 
-def paragraph_docs(article: Article) -> Iterator[dict[str, Any]]:
+def paragraph_docs(article: Article) -> Iterator[dict[str, object]]:
     """The index documents of one article, one per paragraph, numbered from 1."""
     for n, (text, found) in enumerate(zip(article.paragraphs, quotes_mod.extract(article.paragraphs)), start=1):
         speakers = list(dict.fromkeys(q.speaker for q in found if q.speaker))
         # No "pid": a paragraph is found by article_id and n, and a unique term
         # per paragraph would cost the index a term-table entry each.
-        doc: dict[str, Any] = {
+        doc: dict[str, object] = {
             "kind": PARAGRAPH,
             "article_id": article.id,
             "n": n,
@@ -67,12 +66,12 @@ def paragraph_docs(article: Article) -> Iterator[dict[str, Any]]:
 class ArticleWriter:
     """Writes articles' paragraph documents through `add`, holding back furniture candidates."""
 
-    def __init__(self, add: Callable[[dict[str, Any]], None]) -> None:
+    def __init__(self, add: Callable[[dict[str, object]], None]) -> None:
         self.add = add
         self.paragraphs = 0  # documents written so far
-        # Each article's tail documents wait for the boilerplate set (they are short),
-        # with whether they are the whole article (which is then never dropped whole).
-        self.held: list[tuple[list[dict[str, Any]], bool]] = []
+        # Each article's tail documents wait for the boilerplate set (they are short), with
+        # their texts and whether they are the whole article (which is never dropped whole).
+        self.held: list[tuple[list[dict[str, object]], tuple[str, ...], bool]] = []
 
     def write(self, article: Article) -> None:
         docs = list(paragraph_docs(article))
@@ -81,18 +80,18 @@ class ArticleWriter:
             self.add(doc)
         self.paragraphs += len(docs) - k
         if k:
-            self.held.append((docs[len(docs) - k :], k == len(docs)))
+            self.held.append((docs[len(docs) - k :], article.paragraphs[len(docs) - k :], k == len(docs)))
 
     def write_held(self, repeated: frozenset[str]) -> None:
         """Write the held documents, minus what the boilerplate rule drops given the set `repeated`."""
-        for docs, whole in self.held:
-            n = boilerplate.kept_of_tail([doc["body"] for doc in docs], repeated, whole=whole)
+        for docs, texts, whole in self.held:
+            n = boilerplate.kept_of_tail(texts, repeated, whole=whole)
             for doc in docs[:n]:
                 self.add(doc)
             self.paragraphs += n
         self.held.clear()
 
-    def finish(self, repeated: frozenset[str], records: list[dict[str, Any]]) -> None:
+    def finish(self, repeated: frozenset[str], records: list[dict[str, object]]) -> None:
         """Write the held documents, then `records` (manifest documents): all is written."""
         self.write_held(repeated)
         for doc in records:

@@ -25,6 +25,9 @@ furniture; and an article is never removed whole by a corpus-wide guess.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from searchkit.ingest.values import Article
 
 #: A tail paragraph is at most this many characters long.
 MAX_CHARS = 200
@@ -69,3 +72,14 @@ def kept(paragraphs: Sequence[str], boilerplate: frozenset[str]) -> int:
     k = tail_count(paragraphs)
     body = len(paragraphs) - k
     return body + kept_of_tail(paragraphs[body:], boilerplate, whole=body == 0)
+
+
+def find_repeated_tails(articles: Iterable[Article], min_articles: int = MIN_ARTICLES) -> frozenset[str]:
+    """The boilerplate set of these articles."""
+    return repeated(((a.headline, tail(a.paragraphs)) for a in articles), min_articles)
+
+
+def drop_tail_paragraphs(article: Article, boilerplate: frozenset[str]) -> Article:
+    """The article without its boilerplate tail (never without every paragraph)."""
+    n = kept(article.paragraphs, boilerplate)
+    return article if n == len(article.paragraphs) else replace(article, paragraphs=article.paragraphs[:n])
