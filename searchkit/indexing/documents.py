@@ -18,7 +18,7 @@ from searchkit.analysis import ascii_words
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.ingest import boilerplate
 from searchkit.ingest import quotes as quotes_mod
-from searchkit.ingest.articles import Article
+from searchkit.ingest.values import Article
 
 _WORD = re.compile(r"\w+")
 
