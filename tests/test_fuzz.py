@@ -162,7 +162,7 @@ def test_fast_tokenizer_paths_match_the_regex(text: str) -> None:
     from searchkit import analysis
     from searchkit.codec.textpostings import TextField
     from searchkit.indexing import documents
-    from searchkit.ingest import articles
+    from searchkit.ingest import cleaning
 
     want = analysis.TOKEN_PATTERN.findall(text)
     runs = analysis.token_runs(text)
@@ -177,8 +177,8 @@ def test_fast_tokenizer_paths_match_the_regex(text: str) -> None:
     tokens = [(t.text, t.pos) for t in field.analyzer(text, positions=True)]
     terms, first = fast.terms_of(text)
     assert [(t, first + i) for i, t in enumerate(terms)] == tokens
-    assert articles._clean(text) == " ".join(articles._CONTROL.sub("", text).split())
-    assert articles._lines(text) == articles._NEWLINE.split(text)
+    assert cleaning.clean(text) == " ".join(cleaning._CONTROL.sub("", text).split())
+    assert cleaning.split_lines(text) == cleaning._NEWLINE.split(text)
     words = re.findall(r"\w+", text.lower())
     expected = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=10).hexdigest() if len(words) >= 8 else ""
     assert documents.wire_key(text) == expected

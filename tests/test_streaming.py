@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from searchkit.indexing import indexer
-from searchkit.ingest import articles
 from searchkit.ingest.articles import StreamedJsonl, parse_file
 from tests.helpers import compare_indexes as _compare
 from tests.helpers import generated_corpus as _corpus
 from tests.helpers import search_results as _results
+from searchkit.ingest.formats import jsonl
 
 LINES = [
     json.dumps({"id": "a1", "headline": "Storm hits coast", "paragraphs": ["Rain fell.", "Winds rose."]}),
@@ -70,7 +70,7 @@ def test_indexing_a_streamed_file_builds_the_same_index(tmp_path: Path, monkeypa
     corpus = _corpus(tmp_path / "corpus", articles=60)
     whole = tmp_path / "whole"
     indexer.update(whole, [corpus], jobs=1)
-    monkeypatch.setattr(articles, "STREAM_BYTES", 1)
+    monkeypatch.setattr(jsonl, "STREAM_BYTES", 1)
     read_bytes = Path.read_bytes
 
     def no_whole_jsonl(self: Path) -> bytes:

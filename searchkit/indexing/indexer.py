@@ -28,8 +28,9 @@ from whoosh import writing
 from searchkit.codec import bulkwrite as fastwrite
 from searchkit.errors import CorpusError, IndexCorruptError, SchemaMismatchError
 from searchkit.indexing import parallel, store
-from searchkit.indexing.documents import BOILERPLATE_MIN_ARTICLES, ArticleWriter, paragraph_docs, tails, wire_key
+from searchkit.indexing.documents import ArticleWriter, paragraph_docs, wire_key
 from searchkit.indexing.schema import FILE
+from searchkit.ingest import boilerplate
 from searchkit.ingest.articles import (
     Article,
     CorpusWarning,
@@ -78,14 +79,6 @@ class IndexReport:
 
 
 ProgressFn = Callable[[Progress], None]
-
-
-def _repeated(tails_by_headline: Iterable[Sequence[Any]]) -> frozenset[str]:
-    seen: dict[str, set[str]] = {}
-    for headline, texts in tails_by_headline:
-        for text in set(texts):
-            seen.setdefault(text, set()).add(headline)
-    return frozenset(t for t, heads in seen.items() if len(heads) >= BOILERPLATE_MIN_ARTICLES)
 
 
 @dataclass
@@ -296,7 +289,7 @@ def _apply(
         done += 1
         report()
 
-    boiler = _repeated(t for per_file in tails_of.values() for t in per_file)
+    boiler = boilerplate.repeated((h, t) for per_file in tails_of.values() for h, t in per_file)
     flipped = boiler ^ old_boiler
     if flipped:  # unchanged files whose tails changed status are rewritten
         for key, per_file in list(tails_of.items()):
@@ -349,7 +342,7 @@ def _index_file(run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], forc
                 continue
             run.ids.add(article.id)
             ids.append(article.id)
-            tails_of[key].append([article.headline, tails(article)])
+            tails_of[key].append([article.headline, boilerplate.tail(article.paragraphs)])
             run.write(article)
             run.tick()
     except OSError as exc:  # the file went away or failed mid-read: nothing of this update is kept

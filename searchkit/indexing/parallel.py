@@ -30,8 +30,9 @@ from typing import Any
 
 from searchkit.codec import bulkwrite as fastwrite
 from searchkit.errors import IndexingError
-from searchkit.indexing.documents import ArticleWriter, tail_count
+from searchkit.indexing.documents import ArticleWriter
 from searchkit.ingest.articles import Article
+from searchkit.ingest.boilerplate import tail_count
 
 #: Paragraphs per chunk sent to a worker: large enough that the queue's
 #: pickling is noise, small enough that the workers start early and stay even.

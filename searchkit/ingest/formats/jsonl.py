@@ -1,0 +1,157 @@
+"""JSON Lines articles: one JSON object per line, read whole or, for a big file, streamed.
+
+A record has ``headline`` (or ``title``), ``paragraphs`` (a list) or ``body``
+(or ``text``, blank-line paragraphs), and optional ``id``, ``date``,
+``source`` and ``url``. A bad line is reported as ``file:line`` and skipped; a
+missing, bad or duplicate ``id`` falls back to ``<file>:<line>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import PurePosixPath
+from typing import BinaryIO
+
+from searchkit.ingest.cleaning import block_paragraphs, clean, split_lines, text_blocks
+from searchkit.ingest.decoding import looks_binary
+from searchkit.ingest.formats.common import article_id, make_articles, set_date
+from searchkit.ingest.sources import SourceFile
+from searchkit.ingest.values import Article, CorpusWarning
+
+
+class _JsonlReader:
+    """JSON Lines, one record at a time: the state a file's records share."""
+
+    def __init__(self, rel: str) -> None:
+        self.rel = rel
+        self.stem = article_id(rel)
+        self.seen: set[str] = set()
+        self.warns: list[CorpusWarning] = []
+
+    def record(self, n: int, line: str) -> list[Article]:
+        """The article on line `n` ([] for a blank or bad line, with a warning for a bad one)."""
+        rel, warns = self.rel, self.warns
+        if not line.strip():
+            return []
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            warns.append(CorpusWarning(rel, f"malformed JSON ({e.msg}, column {e.colno}); line skipped", n))
+            return []
+        except (ValueError, RecursionError):  # e.g. nesting too deep, integer too long
+            warns.append(CorpusWarning(rel, "malformed JSON; line skipped", n))
+            return []
+        if not isinstance(rec, dict):
+            warns.append(CorpusWarning(rel, "not a JSON object; line skipped", n))
+            return []
+        title = rec.get("headline") or rec.get("title")
+        headline = clean(title) if isinstance(title, str) else ""
+        if not headline:
+            warns.append(CorpusWarning(rel, 'no "headline" or "title" string; line skipped', n))
+            return []
+        fallback = f"{self.stem}:{n}"
+        raw_id = rec.get("id")
+        art_id = fallback
+        if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and clean(str(raw_id)):
+            art_id = clean(str(raw_id)).replace("#", "_")
+        elif raw_id is not None:
+            warns.append(CorpusWarning(rel, f'"id" must be a non-empty string or integer; using {fallback}', n))
+        if art_id in self.seen:
+            warns.append(CorpusWarning(rel, f"duplicate id {art_id!r}; using {fallback}", n))
+            art_id = fallback
+        self.seen.add(art_id)
+        paras = rec.get("paragraphs")
+        body = rec.get("body") or rec.get("text")
+        if isinstance(paras, list):
+            blocks = [split_lines(p) for p in paras if isinstance(p, str) and p.strip()]
+        else:
+            blocks = text_blocks(split_lines(body)) if isinstance(body, str) else []
+        meta: dict[str, object] = {k: rec[k] for k in ("source", "url") if isinstance(rec.get(k), str)}
+        if rec.get("date") is not None:
+            set_date(meta, rec["date"], rel, warns, n)
+        return make_articles(rel, headline, block_paragraphs(blocks), meta, warns, n, art_id)
+
+
+def parse_jsonl(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning]]:
+    reader = _JsonlReader(rel)
+    articles: list[Article] = []
+    for n, line in enumerate(split_lines(text), 1):
+        articles += reader.record(n, line)
+    return articles, reader.warns
+
+
+#: JSON Lines files at least this big are read a line at a time (`StreamedJsonl`).
+STREAM_BYTES = 32 * 1024 * 1024
+
+
+def streamable(src: SourceFile) -> bool:
+    """Whether a file is read with `StreamedJsonl` rather than whole: a big JSONL file, not UTF-16."""
+    if src.size < STREAM_BYTES or PurePosixPath(src.rel).suffix.lower() != ".jsonl" or not src.path.is_file():
+        return False
+    try:
+        with open(src.path, "rb") as f:
+            head = f.read(2)
+    except OSError:
+        return False  # reading it whole reports why
+    return head not in (b"\xff\xfe", b"\xfe\xff")  # UTF-16 lines cannot be split as bytes
+
+
+class StreamedJsonl:
+    """A large JSON Lines file, read a line at a time so memory does not grow with the file.
+
+    Iterating gives its articles; once done, `warnings` says what was wrong and
+    `sha256` is the hash of the file's bytes. The articles are those
+    `parse_file` gives, with one difference: each line is decoded on its own,
+    so a file with a few non-UTF-8 lines has just those read as cp1252 (one
+    warning names the first), not the whole file.
+    """
+
+    def __init__(self, rel: str, path: str | os.PathLike[str]) -> None:
+        self.rel = rel
+        self.path = path
+        self.warnings: list[CorpusWarning] = []
+        self.sha256 = ""
+
+    def __iter__(self) -> Iterator[Article]:
+        reader = _JsonlReader(self.rel)
+        digest = hashlib.sha256()
+        with open(self.path, "rb") as f:
+            skip = looks_binary(f.read(8192).decode("utf-8", "replace"))
+            f.seek(0)
+            if skip:
+                self.warnings.append(CorpusWarning(self.rel, "binary file, skipped"))
+                for raw in f:  # hashed all the same: the update compares hashes
+                    digest.update(raw)
+            else:
+                blank = True
+                for n, piece in enumerate(self._lines(f, digest.update), 1):
+                    blank = blank and not piece.strip()
+                    yield from reader.record(n, piece)
+                if blank:
+                    self.warnings.append(CorpusWarning(self.rel, "empty file, skipped"))
+        self.warnings.extend(reader.warns)
+        self.sha256 = digest.hexdigest()
+
+    def _lines(self, f: BinaryIO, hash_bytes: Callable[[bytes], object]) -> Iterator[str]:
+        """The file's lines as text, each decoded on its own, every byte read passed to `hash_bytes`."""
+        recoded = False
+        n = 0
+        for number, raw in enumerate(f):
+            hash_bytes(raw)
+            if number == 0 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                line = raw.decode("cp1252", "replace")
+                if not recoded:
+                    recoded = True
+                    self.warnings.append(CorpusWarning(self.rel, "not valid UTF-8; such lines read as cp1252", n + 1))
+            # The line's own end goes; a bare \r inside it still splits, as in a whole file.
+            end = 2 if line.endswith("\r\n") else 1 if line.endswith("\n") else 0
+            for piece in split_lines(line[: len(line) - end]):
+                n += 1
+                yield piece
