@@ -11,10 +11,10 @@ import pytest
 
 from searchkit.indexing import indexer
 from searchkit.ingest.articles import StreamedJsonl, parse_file
+from searchkit.ingest.formats import jsonl
 from tests.helpers import compare_indexes as _compare
 from tests.helpers import generated_corpus as _corpus
 from tests.helpers import search_results as _results
-from searchkit.ingest.formats import jsonl
 
 LINES = [
     json.dumps({"id": "a1", "headline": "Storm hits coast", "paragraphs": ["Rain fell.", "Winds rose."]}),
