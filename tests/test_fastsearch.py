@@ -26,7 +26,8 @@ from searchkit.indexing.schema import Ranking
 from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
 from searchkit.search import searcher as searcher_mod
-from searchkit.search.searcher import SearchRequest, _collapse, _filter, run
+from searchkit.search.collapse import RowList, collapse
+from searchkit.search.searcher import SearchRequest, _filter, run
 
 WORDS = (
     "market bank rate growth price oil minister election vote party court judge police match goal "
@@ -169,12 +170,7 @@ def _reference(s: Any, req: SearchRequest, ranking: Ranking) -> tuple[int, list[
     counts = Counter(f["article_id"] for _, f in matches)
     rows = sorted(matches, key=lambda r: (-round(r[0], 9), r[1]["article_id"], r[1]["n"]))
     need = req.page * req.limit
-    fetch = need * (3 if req.per_article else 1) + 10
-    while True:
-        out = _collapse(rows[:fetch], req.per_article)
-        if len(out) >= need or len(rows) <= fetch:
-            break
-        fetch *= 4
+    out = collapse(RowList(rows), need, req.per_article)
     page = [
         (
             f["article_id"],

@@ -49,7 +49,7 @@ import pickle
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
 try:
@@ -65,6 +65,7 @@ from whoosh.util.numeric import byte_to_length
 from searchkit.codec import postings
 from searchkit.search import bm25f
 from searchkit.search.bm25f import CombinedMatcher, CombinedTerm
+from searchkit.search.collapse import Collapsed, collapse
 
 #: Set to False to send every query through Whoosh (tests, benchmarks).
 enabled = True
@@ -402,77 +403,37 @@ class FastResult:
         """The first k matches as (score, stored fields), best first."""
         return [(float(self.scores[i]), self._fields(int(self.docs[i]))) for i in self.order(k)]
 
-    def collapse(self, need: int, per_article: bool) -> list[tuple[float, dict[str, Any], list[str]]]:
-        """`searcher._collapse` over the same window of ranked rows, loading fewer stored fields.
+    def collapse(self, need: int, per_article: bool) -> list[Collapsed]:
+        """The first `need` results, collapsed as `collapse` says, loading only the rows shown."""
+        return collapse(self, need, per_article)
 
-        The Whoosh path ranks `fetch` rows, then keeps each article's first row
-        (if `per_article`) and folds a wire copy into the first row with the same
-        `wire` key, listing its article in that row's `also`. Here only rows up to
-        the `need`-th result are loaded; later rows of the window matter only as
-        copies of a kept row, which the `wire` field's postings name directly.
-        """
-        fetch = need * (3 if per_article else 1) + 10
-        while True:
-            window = self.order(fetch)
-            out = self._collapse(window, need, per_article)
-            if len(out) >= need or len(window) < fetch:
-                return out
-            fetch *= 4
+    # The ranking as `collapse.RankedRows`: a row is an index into docs/scores.
 
-    def _collapse(
-        self, window: list[int], need: int, per_article: bool
-    ) -> list[tuple[float, dict[str, Any], list[str]]]:
-        docs, article = self.docs, self._view.article
-        out: list[tuple[float, dict[str, Any], list[str]]] = []
-        seen: set[int] = set()
-        by_wire: dict[str, list[str]] = {}
-        pos = 0
-        for pos, i in enumerate(window):  # noqa: B007 - pos is used after the loop
-            if len(out) >= need:
-                break
-            doc = int(docs[i])
-            ordinal = int(article[doc])
-            if per_article and ordinal in seen:
-                continue
-            fields = self._fields(doc)
-            aid = fields["article_id"]
-            wire = fields.get("wire") or ""
-            seen.add(ordinal)
-            if wire and wire in by_wire:
-                if aid not in by_wire[wire]:
-                    by_wire[wire].append(aid)
-                continue
-            also: list[str] = []
-            if wire:
-                by_wire[wire] = also
-            out.append((float(self.scores[i]), fields, also))
-        else:
-            return out
-        copies = self._copies(by_wire)
-        if not copies:
-            return out
-        for i in window[pos:]:
-            doc = int(docs[i])
-            ordinal = int(article[doc])
-            if per_article and ordinal in seen:
-                continue
-            seen.add(ordinal)
-            wire = copies.get(doc)
-            if wire is not None:
-                aid = self._view.names[ordinal]
-                if aid not in by_wire[wire]:
-                    by_wire[wire].append(aid)
-        return out
+    def window(self, fetch: int) -> list[int]:
+        return self.order(fetch)
 
-    def _copies(self, by_wire: dict[str, list[str]]) -> dict[int, str]:
-        """Docnum -> wire key, for live paragraphs sharing the key of a kept row."""
+    def article(self, row: int) -> int:
+        return int(self._view.article[int(self.docs[row])])
+
+    def article_id(self, row: int) -> str:
+        return self._view.names[self.article(row)]
+
+    def score(self, row: int) -> float:
+        return float(self.scores[row])
+
+    def fields(self, row: int) -> dict[str, Any]:
+        return self._fields(int(self.docs[row]))
+
+    def copies(self, wires: Collection[str]) -> Callable[[int], str | None]:
+        """Rows whose paragraph shares one of these wire keys, by the `wire` field's postings (no stored fields)."""
         searcher = self._searcher
-        out: dict[int, str] = {}
-        for wire in by_wire:
+        wire_of: dict[int, str] = {}
+        for wire in wires:
             if searcher.doc_frequency("wire", wire) > 1:
                 for doc in searcher.docs_for_query(Term("wire", wire)):
-                    out[doc] = wire
-        return out
+                    wire_of[doc] = wire
+        docs = self.docs
+        return lambda row: wire_of.get(int(docs[row]))
 
 
 # --------------------------------------------------------------------------- boolean queries

@@ -30,6 +30,7 @@ from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
 from searchkit.search import typos
 from searchkit.search.bm25f import CombinedTerm
+from searchkit.search.collapse import RowList, collapse
 from searchkit.search.explain import Explanation, explain
 from searchkit.search.snippets import DEFAULT_WIDTH, make_snippets
 
@@ -201,17 +202,28 @@ def _ranked(
     results = searcher.search(_exact_exclusions(q), limit=None, filter=flt, **sort_kw)
     articles = searcher.reader().column_reader("article_id")
     counts: Counter[str] = Counter(articles[d] for _, d in results.top_n)
-    fetch = need * (3 if req.per_article else 1) + 10
-    read: list[tuple[float, dict[str, Any]]] = []  # rows in Whoosh's order, fields read once
-    while True:
-        read += [(hit.score or 0.0, hit.fields()) for hit in results[len(read) : fetch]]
-        rows = list(read)
-        if req.sort == "relevance":
+    return collapse(_WhooshRows(results, by_relevance=req.sort == "relevance"), need, req.per_article), counts
+
+
+class _WhooshRows(RowList):
+    """Whoosh's results as `collapse.RankedRows`: read a window at a time, stored fields read once.
+
+    Whoosh breaks score ties by docnum; by relevance the rows read are re-sorted in the
+    documented order (score rounded to 9 places desc, article id, paragraph number).
+    """
+
+    def __init__(self, results: Any, by_relevance: bool) -> None:
+        super().__init__([])
+        self._results = results
+        self._by_relevance = by_relevance
+        self._read: list[tuple[float, dict[str, Any]]] = []  # in Whoosh's order
+
+    def window(self, fetch: int) -> list[tuple[float, dict[str, Any]]]:
+        self._read += [(hit.score or 0.0, hit.fields()) for hit in self._results[len(self._read) : fetch]]
+        rows = list(self._read)
+        if self._by_relevance:
             rows.sort(key=lambda r: (-round(r[0], 9), r[1]["article_id"], r[1]["n"]))
-        out = _collapse(rows, req.per_article)
-        if len(out) >= need or len(rows) < fetch:
-            return out, counts
-        fetch *= 4
+        return rows
 
 
 class _AndNotMatcher(AndNotMatcher):
@@ -242,31 +254,6 @@ def _exact_exclusions(q: Query) -> Query:
         return q
     q = q.apply(_exact_exclusions)
     return _AndNot(q.a, q.b) if type(q) is AndNot else q
-
-
-def _collapse(
-    rows: Iterable[tuple[float, dict[str, Any]]], per_article: bool
-) -> list[tuple[float, dict[str, Any], list[str]]]:
-    """Keep each article's best paragraph (if asked) and fold wire copies into their first hit."""
-    out: list[tuple[float, dict[str, Any], list[str]]] = []
-    seen_articles: set[str] = set()
-    by_wire: dict[str, list[str]] = {}
-    for score, fields_ in rows:
-        aid = fields_["article_id"]
-        if per_article and aid in seen_articles:
-            continue
-        wire = fields_.get("wire") or ""
-        if wire and wire in by_wire:
-            if aid not in by_wire[wire]:
-                by_wire[wire].append(aid)
-            seen_articles.add(aid)
-            continue
-        seen_articles.add(aid)
-        also: list[str] = []
-        if wire:
-            by_wire[wire] = also
-        out.append((score, fields_, also))
-    return out
 
 
 def _hit(
