@@ -38,7 +38,7 @@ _EXPORTS = {
     "Quote": "ingest.quotes",
     "Hit": "results",
     "SearchResults": "results",
-    "Ranking": "indexing.schema",
+    "Ranking": "search.ranking",
     "Snippet": "search.snippets",
 }
 
@@ -58,10 +58,10 @@ if TYPE_CHECKING:
         SearchkitError,
     )
     from searchkit.indexing.indexer import IndexReport, Progress
-    from searchkit.indexing.schema import Ranking
     from searchkit.ingest.articles import Article, CorpusWarning, read_corpus
     from searchkit.ingest.quotes import Quote
     from searchkit.results import Hit, SearchResults
+    from searchkit.search.ranking import Ranking
     from searchkit.search.snippets import Snippet
 
 

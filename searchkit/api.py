@@ -25,10 +25,11 @@ from whoosh.query import Or
 from searchkit.errors import ArticleNotFoundError, IndexCorruptError
 from searchkit.indexing import indexer, store
 from searchkit.indexing.indexer import IndexReport, ProgressFn
-from searchkit.indexing.schema import PARAGRAPH, Ranking
+from searchkit.indexing.schema import PARAGRAPH
 from searchkit.ingest.articles import Article
 from searchkit.results import SearchResults
 from searchkit.search import query as query_mod
+from searchkit.search.ranking import Ranking
 from searchkit.search.searcher import SearchRequest, paragraph_docnum, run
 
 PathLike = str | os.PathLike[str]

@@ -85,7 +85,7 @@ def _date(value: str | None) -> datetime | None:
 
 
 def _ranking(options: tuple[str, ...]) -> Any:
-    from searchkit.indexing.schema import Ranking
+    from searchkit.search.ranking import Ranking
 
     kw: dict[str, Any] = {}
     for item in options:

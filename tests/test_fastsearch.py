@@ -22,11 +22,11 @@ from whoosh.query import And, Term
 
 from searchkit import Article, Index
 from searchkit.indexing import indexer
-from searchkit.indexing.schema import Ranking
 from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
 from searchkit.search import searcher as searcher_mod
 from searchkit.search.collapse import RowList, collapse
+from searchkit.search.ranking import Ranking
 from searchkit.search.searcher import SearchRequest, _filter, run
 
 WORDS = (

@@ -61,10 +61,8 @@ def _word(term: CombinedTerm, sub: Any, local: int) -> WordScore | None:
     m.skip_to(local)
     if not m.is_active() or m.id() != local:
         return None
-    # The matcher's children follow the term's fields that exist in this segment.
-    names = [f for f, w, _ in term.fields if w > 0 and (f, term.text) in sub.reader()]
     parts: list[tuple[str, float, int, float]] = []
-    for name, (fm, lengths, c0, c1) in zip(names, m._children):
+    for name, fm, lengths, c0, c1 in m.parts:
         if fm.is_active() and fm.id() == local:
             parts.append((name, fm.weight(), int(lengths[local]), fm.weight() / (c0 + c1 * lengths[local])))
     score = m.score()

@@ -23,8 +23,9 @@ from whoosh.query import AndNot, Not, NullQuery, Or, Query, Term
 from searchkit import analysis
 from searchkit.analysis import TOKEN_PATTERN  # noqa: F401 - re-exported for searcher and typos
 from searchkit.errors import QueryError
-from searchkit.indexing.schema import DEFAULT_FIELDS, QUERY_FIELDS, Ranking
+from searchkit.indexing.schema import DEFAULT_FIELDS, QUERY_FIELDS
 from searchkit.search.bm25f import CombinedTerm, FreeText
+from searchkit.search.ranking import Ranking
 
 MAX_QUERY_CHARS = 10_000
 MAX_TERMS = 1_000

@@ -15,16 +15,20 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from whoosh.matching import AndNotMatcher
-from whoosh.query import And, AndNot, DateRange, Every, Not, NullQuery, Phrase, Query, Term
+from whoosh.query.compound import And, AndNot
+from whoosh.query.positional import Phrase
+from whoosh.query.qcore import Every, NullQuery, Query
+from whoosh.query.ranges import DateRange
+from whoosh.query.terms import Term
+from whoosh.query.wrappers import Not
 
-from searchkit import analysis
-from searchkit.indexing.schema import PARAGRAPH, Ranking
+from searchkit import analysis, defaults
+from searchkit.codec import patches
+from searchkit.indexing.schema import PARAGRAPH
 from searchkit.results import Hit, SearchResults
 from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
@@ -32,7 +36,8 @@ from searchkit.search import typos
 from searchkit.search.bm25f import CombinedTerm
 from searchkit.search.collapse import RowList, collapse
 from searchkit.search.explain import Explanation, explain
-from searchkit.search.snippets import DEFAULT_WIDTH, make_snippets
+from searchkit.search.ranking import Ranking
+from searchkit.search.snippets import make_snippets
 
 SORTS = ("relevance", "date")
 
@@ -42,11 +47,11 @@ class SearchRequest:
     """Everything a search can be asked, with the defaults users get."""
 
     text: str
-    limit: int = 10
+    limit: int = defaults.LIMIT
     page: int = 1
     per_article: bool = True
     fragments: int = 1
-    width: int = DEFAULT_WIDTH
+    width: int = defaults.WIDTH
     since: datetime | None = None
     until: datetime | None = None
     source: str | None = None
@@ -199,7 +204,7 @@ def _ranked(
     # One pass over every match (a phrase is matched once, not twice): all of them
     # ranked, for the totals and "N more in this article", and the first rows read.
     sort_kw: dict[str, Any] = {"sortedby": "date", "reverse": True} if req.sort == "date" else {}
-    results = searcher.search(_exact_exclusions(q), limit=None, filter=flt, **sort_kw)
+    results = searcher.search(patches.exact_exclusions(q), limit=None, filter=flt, **sort_kw)
     articles = searcher.reader().column_reader("article_id")
     counts: Counter[str] = Counter(articles[d] for _, d in results.top_n)
     return collapse(_WhooshRows(results, by_relevance=req.sort == "relevance"), need, req.per_article), counts
@@ -224,36 +229,6 @@ class _WhooshRows(RowList):
         if self._by_relevance:
             rows.sort(key=lambda r: (-round(r[0], 9), r[1]["article_id"], r[1]["n"]))
         return rows
-
-
-class _AndNotMatcher(AndNotMatcher):
-    """Whoosh's AndNotMatcher, but the first match is checked against the excluded part too.
-
-    Whoosh's only compares the two parts' current documents when it starts, so
-    when the excluded part's first document lies before the first match, that
-    match is kept even if the excluded part holds it (one per segment).
-    """
-
-    def _find_first(self) -> None:
-        if self.a.is_active() and self.b.is_active():
-            self._find_next()  # skips the excluded part up to the match, then compares
-
-
-#: The fix leans on AndNotMatcher's own skip-and-compare step; without it Whoosh's matcher is used as is.
-_FIXES_AND_NOT = hasattr(AndNotMatcher, "_find_next")
-
-
-class _AndNot(AndNot):
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        return _AndNotMatcher(self.a.matcher(searcher, context), self.b.matcher(searcher, searcher.boolean_context()))
-
-
-def _exact_exclusions(q: Query) -> Query:
-    """`q` with each AndNot matched by `_AndNotMatcher` (for the queries Whoosh answers)."""
-    if q.is_leaf() or not _FIXES_AND_NOT:
-        return q
-    q = q.apply(_exact_exclusions)
-    return _AndNot(q.a, q.b) if type(q) is AndNot else q
 
 
 def _hit(

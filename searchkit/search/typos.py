@@ -16,8 +16,9 @@ from typing import Any
 
 from whoosh.query import FuzzyTerm
 
-from searchkit.indexing.schema import DEFAULT_FIELDS, Ranking
+from searchkit.indexing.schema import DEFAULT_FIELDS
 from searchkit.search import query as query_mod
+from searchkit.search.ranking import Ranking
 
 #: How many neighbours replace an unknown word: the most frequent one. More brought noise
 #: on the BBC set ("minster" -> ministers, minutes, monster, munster; the rugby lists won).
