@@ -84,8 +84,6 @@ def _write_segment(path: Path, add: list[Article], delete: list[str]) -> None:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    if not hasattr(indexer, "paragraph_docs"):
-        pytest.skip("indexer.paragraph_docs is gone; update this fixture")
     rng = random.Random(4)
     wire = [" ".join(_sentence(rng, 12) for _ in range(2)) for _ in range(6)]
     first = [_article(rng, i, wire) for i in range(220)]

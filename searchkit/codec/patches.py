@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from whoosh.matching.binary import AndNotMatcher
+from whoosh.matching.mcore import Matcher
 from whoosh.query.compound import AndNot
 from whoosh.query.qcore import Query
 
@@ -23,9 +24,13 @@ from whoosh.query.qcore import Query
 class _AndNotMatcher(AndNotMatcher):
     """Whoosh's AndNotMatcher, but the first match is checked against the excluded part too."""
 
+    def __init__(self, a: Matcher, b: Matcher) -> None:
+        AndNotMatcher.__init__(self, a, b)
+
     def _find_first(self) -> None:
         if self.a.is_active() and self.b.is_active():
-            self._find_next()  # skips the excluded part up to the match, then compares
+            whoosh_matcher: Any = self  # whoosh3 leaves AndNotMatcher's helpers unannotated
+            whoosh_matcher._find_next()  # skips the excluded part up to the match, then compares
 
 
 #: The fix leans on AndNotMatcher's own skip-and-compare step; without it Whoosh's matcher is used as is.

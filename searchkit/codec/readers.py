@@ -54,7 +54,7 @@ def _read_lengths(reader: Any, fieldname: str) -> NDArray[np.float64]:
 
 def _length_column(reader: Any, fieldname: str, size: int) -> NDArray[np.uint8] | None:
     """The field's one-byte length column in one read (zeros where absent), or None off the known layout."""
-    perdoc = getattr(reader, "_perdoc", None)
+    perdoc: Any = getattr(reader, "_perdoc", None)
     if not probe.is_w3(perdoc, "perdoc"):
         return None
     from whoosh.codec import whoosh3
@@ -78,7 +78,7 @@ def postings(reader: Any, fieldname: str, text: str, info: Any) -> Any:
     the TermInfo directly. A segment with deletions goes through `reader.postings`,
     which wraps the matcher in Whoosh's deletion filter.
     """
-    terms = getattr(reader, "_terms", None)
+    terms: Any = getattr(reader, "_terms", None)
     if not probe.is_w3(terms, "terms") or reader.has_deletions():
         return reader.postings(fieldname, text)
     field = reader.schema[fieldname]
@@ -105,7 +105,7 @@ def article_runs(reader: Any, column: str = "article_id") -> tuple[NDArray[np.in
 
 
 def _column_runs(reader: Any, column: str) -> tuple[NDArray[np.int64], list[Any]] | None:
-    perdoc = getattr(reader, "_perdoc", None)
+    perdoc: Any = getattr(reader, "_perdoc", None)
     if not probe.is_w3(perdoc, "perdoc"):
         return None
     size = reader.doc_count_all()

@@ -55,8 +55,9 @@ def match(q: Query, sub: Searcher, seg: Segment) -> Scored:
     if not parts:  # an empty And / Or matches nothing
         return empty()
     ids, scores = _combine(q, parts)
-    if type(q) in (Or, And) and len(parts) > 1 and q.boost != 1.0:
-        scores = scores * q.boost
+    boost = float(getattr(q, "boost", 1.0))
+    if type(q) in (Or, And) and len(parts) > 1 and boost != 1.0:
+        scores = scores * boost
     return ids, scores
 
 

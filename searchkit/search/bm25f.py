@@ -25,28 +25,34 @@ from __future__ import annotations
 import math
 import weakref
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterator, Sequence
+from typing import NamedTuple, TypeVar
 
 from whoosh.matching.mcore import ListMatcher, Matcher, NullMatcher
 from whoosh.query.compound import Or
 from whoosh.query.qcore import Query
-from whoosh.reading import IndexReader, TermNotFound
+from whoosh.reading import IndexReader, TermInfo, TermNotFound
+from whoosh.searching import SearchContext, Searcher
 
 from searchkit.codec import readers
 
 #: One field of a combined term: (field name, weight, b).
 FieldSpec = tuple[str, float, float]
 
-_lengths_cache: weakref.WeakKeyDictionary[Any, dict[str, list[float]]] = weakref.WeakKeyDictionary()
+_lengths_cache: weakref.WeakKeyDictionary[IndexReader, dict[str, list[float]]] = weakref.WeakKeyDictionary()
 
 
 #: Term infos remembered per segment reader (cleared when it grows past this).
 TERM_INFO_CACHE = 20_000
-_term_infos: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Any]] = weakref.WeakKeyDictionary()
+_term_infos: weakref.WeakKeyDictionary[IndexReader, dict[tuple[str, str], TermInfo | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
-def _of_reader(caches: weakref.WeakKeyDictionary[Any, dict[Any, Any]], reader: Any) -> dict[Any, Any]:
+def _of_reader(caches: weakref.WeakKeyDictionary[IndexReader, dict[_K, _V]], reader: IndexReader) -> dict[_K, _V]:
     """The reader's own dict in `caches`: it lives as long as the reader (a new dict each call if it cannot)."""
     try:
         return caches.setdefault(reader, {})
@@ -54,7 +60,7 @@ def _of_reader(caches: weakref.WeakKeyDictionary[Any, dict[Any, Any]], reader: A
         return {}
 
 
-def term_info(reader: Any, fieldname: str, text: str) -> Any | None:
+def term_info(reader: IndexReader, fieldname: str, text: str) -> TermInfo | None:
     """A reader's TermInfo for a word of a field, or None; remembered per reader.
 
     A word of a free-text query is looked up in every field and segment for its
@@ -117,16 +123,17 @@ class CombinedTerm(Query):
         self.k1 = k1
         self.boost = boost
         self.fieldname = None  # spans several fields; Whoosh asks for one
-        self._stats: tuple[Any, tuple[int, int, dict[str, float]]] | None = None
+        self._stats: tuple[weakref.ref[Searcher], tuple[int, int, dict[str, float]]] | None = None
 
-    def _key(self) -> tuple[Any, ...]:
+    def identity(self) -> tuple[str, tuple[FieldSpec, ...], float, float]:
+        """What makes two combined terms equal: word, fields, k1 and boost."""
         return (self.text, self.fields, self.k1, self.boost)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, CombinedTerm) and self._key() == other._key()
+        return isinstance(other, CombinedTerm) and self.identity() == other.identity()
 
     def __hash__(self) -> int:
-        return hash(self._key())
+        return hash(self.identity())
 
     def __repr__(self) -> str:
         return f"CombinedTerm({self.text!r}, {self.fields!r}, k1={self.k1!r}, boost={self.boost!r})"
@@ -138,14 +145,14 @@ class CombinedTerm(Query):
     def has_terms(self) -> bool:
         return True
 
-    def terms(self, phrases: bool = False) -> Iterator[tuple[str, Any]]:
+    def terms(self, phrases: bool = False) -> Iterator[tuple[str, str]]:
         for fieldname, _, _ in self.fields:
             yield (fieldname, self.text)
 
-    def estimate_size(self, ixreader: Any) -> int:
+    def estimate_size(self, ixreader: IndexReader) -> int:
         return sum(ixreader.doc_frequency(f, self.text) for f, _, _ in self.fields)
 
-    def statistics(self, parent: Any) -> tuple[int, int, dict[str, float]]:
+    def statistics(self, parent: Searcher) -> tuple[int, int, dict[str, float]]:
         """(documents, combined document frequency, average length per field) in the whole index.
 
         The same for every segment of one search, so computed once per parent
@@ -166,7 +173,7 @@ class CombinedTerm(Query):
         self._stats = (weakref.ref(parent), stats)
         return stats
 
-    def matcher(self, searcher: Any, context: Any = None) -> Matcher:
+    def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Matcher:
         reader = searcher.reader()
         doc_count, df, avgs = self.statistics(searcher.get_parent())
         parts: list[FieldPart] = []
@@ -181,10 +188,10 @@ class CombinedTerm(Query):
             c0, c1 = (1.0 - b) / weight, b / (avgs[fieldname] * weight)
             parts.append(FieldPart(fieldname, m, field_lengths(reader, fieldname), c0, c1))
         if not parts:
-            return NullMatcher()
+            return NullMatcher  # Whoosh's shared empty matcher
         return CombinedMatcher(parts, self.boost * idf(doc_count, df), self.k1)
 
-    def scores(self, searcher: Any, context: Any = None) -> dict[int, float]:
+    def scores(self, searcher: Searcher, context: SearchContext | None = None) -> dict[int, float]:
         """Every matching document's score at once (faster than walking the matcher)."""
         m = self.matcher(searcher, context)
         if not isinstance(m, CombinedMatcher):
@@ -266,6 +273,12 @@ class CombinedMatcher(Matcher):
     def supports(self, astype: str) -> bool:
         return False
 
+    def value(self) -> bytes:
+        raise NotImplementedError("a combined term has no posting values (supports() is False)")
+
+    def value_as(self, astype: str) -> object:
+        raise NotImplementedError("a combined term has no posting values (supports() is False)")
+
     def matching_terms(self, id: int | None = None) -> Iterator[tuple[str, bytes]]:  # noqa: A002 - Whoosh's signature
         id = self.id() if id is None else id
         for m in self._active():
@@ -328,13 +341,13 @@ class FreeText(Or):
     def normalize(self) -> Query:
         return self
 
-    def apply(self, fn: Any) -> FreeText:
+    def apply(self, fn: Callable[[Query], Query]) -> FreeText:
         return FreeText([fn(q) for q in self.subqueries], boost=self.boost, coordination=self.coordination)
 
-    def matcher(self, searcher: Any, context: Any = None) -> Matcher:
+    def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Matcher:
         return self._matcher(self.subqueries, searcher, context)
 
-    def _matcher(self, subs: Sequence[Query], searcher: Any, context: Any) -> Matcher:
+    def _matcher(self, subs: Sequence[Query], searcher: Searcher, context: SearchContext | None) -> Matcher:
         total: dict[int, float] = {}
         matched: dict[int, int] = {}
         coord = self.coordination
@@ -353,7 +366,7 @@ class FreeText(Or):
                 for d in scores:
                     matched[d] = matched.get(d, 0) + 1
         if not total:
-            return NullMatcher()
+            return NullMatcher  # Whoosh's shared empty matcher
         ids = sorted(total)
         boost = self.boost
         if coord:
@@ -367,17 +380,18 @@ class _ScoreList(ListMatcher):
     """Precomputed (document, score) pairs; the score is the stored weight."""
 
     def __init__(self, ids: list[int], scores: list[float], position: int = 0) -> None:
-        super().__init__(ids, weights=scores, position=position)
+        ListMatcher.__init__(self, ids, weights=scores, position=position)
         self._doc_ids = ids
         self._scores = scores
         self._max = max(scores, default=0.0)
 
     def copy(self) -> _ScoreList:
         ids = self._doc_ids
-        return _ScoreList(ids, self._scores, bisect_left(ids, self.id()) if self.is_active() else len(ids))
+        active = ListMatcher.is_active(self)
+        return _ScoreList(ids, self._scores, bisect_left(ids, ListMatcher.id(self)) if active else len(ids))
 
     def score(self) -> float:
-        return float(self.weight())
+        return float(ListMatcher.weight(self))
 
     def supports_block_quality(self) -> bool:
         return False

@@ -114,7 +114,7 @@ class FastResult:
         doc = int(self.docs[row])
         fields = self._stored.get(doc)
         if fields is None:
-            fields = self._stored[doc] = self._searcher.stored_fields(doc)
+            fields = self._stored[doc] = self._searcher.reader().stored_fields(doc)
         return fields
 
     def copies(self, wires: Collection[str]) -> Callable[[int], str | None]:
@@ -122,7 +122,7 @@ class FastResult:
         searcher = self._searcher
         wire_of: dict[int, str] = {}
         for wire in wires:
-            if searcher.doc_frequency("wire", wire) > 1:
+            if searcher.reader().doc_frequency("wire", wire) > 1:
                 for doc in searcher.docs_for_query(Term("wire", wire)):
                     wire_of[doc] = wire
         docs = self.docs

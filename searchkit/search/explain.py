@@ -11,9 +11,9 @@ not cover (phrases, prefixes, fields) are reported as one total.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from whoosh.query import Query
+from whoosh.query.qcore import Query
+from whoosh.searching import Searcher
 
 from searchkit.search.bm25f import CombinedMatcher, CombinedTerm
 
@@ -46,7 +46,7 @@ class Explanation:
     other: float  # score not explained word by word (coordination bonus, other query syntax)
 
 
-def _segment(searcher: Any, docnum: int) -> tuple[Any, int]:
+def _segment(searcher: Searcher, docnum: int) -> tuple[Searcher, int]:
     subs = getattr(searcher, "subsearchers", None) or [(searcher, 0)]  # None for a one-segment index
     for sub, offset in reversed(subs):
         if docnum >= offset:
@@ -54,7 +54,7 @@ def _segment(searcher: Any, docnum: int) -> tuple[Any, int]:
     return searcher, docnum
 
 
-def _word(term: CombinedTerm, sub: Any, local: int) -> WordScore | None:
+def _word(term: CombinedTerm, sub: Searcher, local: int) -> WordScore | None:
     m = term.matcher(sub)
     if not isinstance(m, CombinedMatcher):
         return None
@@ -71,7 +71,7 @@ def _word(term: CombinedTerm, sub: Any, local: int) -> WordScore | None:
     return WordScore(term.text, score, fields)
 
 
-def explain(searcher: Any, q: Query, docnum: int, score: float) -> Explanation:
+def explain(searcher: Searcher, q: Query, docnum: int, score: float) -> Explanation:
     """Break `score` (the paragraph `docnum`'s score for `q`) down by word and field."""
     sub, local = _segment(searcher, docnum)
     words = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -25,16 +26,21 @@ from whoosh.query.qcore import Every, NullQuery, Query
 from whoosh.query.ranges import DateRange
 from whoosh.query.terms import Term
 from whoosh.query.wrappers import Not
+from whoosh.reading import IndexReader
+from whoosh.searching import Results, Searcher
 
 from searchkit import analysis, defaults
+from searchkit.analysis import TOKEN_PATTERN
 from searchkit.codec import patches
+from searchkit.errors import QueryError
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.results import Hit, SearchResults
 from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
 from searchkit.search import typos
 from searchkit.search.bm25f import CombinedTerm
-from searchkit.search.collapse import RowList, collapse
+from searchkit.search.bulkresult import ArticleCounts
+from searchkit.search.collapse import Collapsed, RowList, collapse
 from searchkit.search.explain import Explanation, explain
 from searchkit.search.ranking import Ranking
 from searchkit.search.snippets import make_snippets
@@ -61,7 +67,9 @@ class SearchRequest:
     explain: bool = False
 
 
-def _fuzzy_query(searcher: Any, text: str, ranking: Ranking) -> tuple[Query, tuple[tuple[str, tuple[str, ...]], ...]]:
+def _fuzzy_query(
+    searcher: Searcher, text: str, ranking: Ranking
+) -> tuple[Query, tuple[tuple[str, tuple[str, ...]], ...]]:
     """The free-text query, with each unknown word replaced by the indexed word nearest it.
 
     Built through `query.free_text`, so repeated words and coordination weigh as
@@ -70,7 +78,7 @@ def _fuzzy_query(searcher: Any, text: str, ranking: Ranking) -> tuple[Query, tup
     reader = searcher.reader()
     stems: list[str] = []
     retried: dict[str, tuple[str, ...]] = {}
-    for word in (w.lower() for w in query_mod.TOKEN_PATTERN.findall(text)):
+    for word in (w.lower() for w in TOKEN_PATTERN.findall(text)):
         found = analysis.terms(word)
         if not found:
             continue
@@ -95,7 +103,7 @@ def _filter(req: SearchRequest) -> Query | None:
     return parts[0] if len(parts) == 1 else And(parts)
 
 
-def highlight_terms(q: Query, reader: Any) -> frozenset[str]:
+def highlight_terms(q: Query, reader: IndexReader) -> frozenset[str]:
     """The indexed words (stems) a query looks for in body or quotes, for highlighting.
 
     Walks the tree itself: Whoosh's `existing_terms` skips custom leaves and phrases.
@@ -124,13 +132,13 @@ def highlight_terms(q: Query, reader: Any) -> frozenset[str]:
     return frozenset(out)
 
 
-def run(searcher: Any, req: SearchRequest, ranking: Ranking, parsed: Query | None = None) -> SearchResults:
+def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query | None = None) -> SearchResults:
     """Execute one search request on an open Whoosh searcher (`parsed`: a ready-made query)."""
     started = time.perf_counter()
     if req.limit < 1 or req.page < 1:
-        raise query_mod.QueryError("--limit and --page must be 1 or more")
+        raise QueryError("limit and page must be 1 or more")
     if req.sort not in SORTS:
-        raise query_mod.QueryError(f"unknown sort {req.sort!r}; use relevance or date")
+        raise QueryError(f"unknown sort {req.sort!r}; use relevance or date")
     reader = searcher.reader()
     q = parsed if parsed is not None else query_mod.parse(req.text, searcher.schema, ranking)
     retried: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -169,16 +177,16 @@ def run(searcher: Any, req: SearchRequest, ranking: Ranking, parsed: Query | Non
     )
 
 
-def paragraph_docnum(searcher: Any, article_id: str, n: int) -> int | None:
+def paragraph_docnum(searcher: Searcher, article_id: str, n: int) -> int | None:
     """The document number of paragraph `n` of an article, or None."""
     for docnum in searcher.document_numbers(article_id=article_id):
-        fields_ = searcher.stored_fields(docnum)
+        fields_ = searcher.reader().stored_fields(docnum)
         if fields_.get("kind") == PARAGRAPH and fields_.get("n") == n:
             return int(docnum)
     return None
 
 
-def _explain(searcher: Any, q: Query, hit: Hit) -> Explanation | None:
+def _explain(searcher: Searcher, q: Query, hit: Hit) -> Explanation | None:
     docnum = paragraph_docnum(searcher, hit.article_id, hit.paragraph)
     return None if docnum is None else explain(searcher, q, docnum, hit.score)
 
@@ -191,8 +199,8 @@ def _reaches_other_docs(q: Query) -> bool:
 
 
 def _ranked(
-    searcher: Any, q: Query, flt: Query | None, req: SearchRequest, need: int
-) -> tuple[list[tuple[float, dict[str, Any], list[str]]], Counter[str] | fastsearch.ArticleCounts]:
+    searcher: Searcher, q: Query, flt: Query | None, req: SearchRequest, need: int
+) -> tuple[list[Collapsed], Counter[str] | ArticleCounts]:
     """The first `need` results in order (paragraphs, or best paragraph per article)."""
     if q is NullQuery:
         return [], Counter()
@@ -217,7 +225,7 @@ class _WhooshRows(RowList):
     documented order (score rounded to 9 places desc, article id, paragraph number).
     """
 
-    def __init__(self, results: Any, by_relevance: bool) -> None:
+    def __init__(self, results: Results, by_relevance: bool) -> None:
         super().__init__([])
         self._results = results
         self._by_relevance = by_relevance
@@ -236,7 +244,7 @@ def _hit(
     score: float,
     f: dict[str, Any],
     also: list[str],
-    counts: Counter[str],
+    counts: Mapping[str, int],
     terms: frozenset[str],
     phrase: bool,
     req: SearchRequest,

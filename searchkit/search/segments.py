@@ -17,7 +17,7 @@ from collections import OrderedDict
 import numpy as np
 from numpy.typing import NDArray
 from whoosh.query.qcore import Query
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, SegmentReader
 from whoosh.searching import Searcher
 
 from searchkit.codec import readers
@@ -70,11 +70,18 @@ class Leaf:
         self.offset = offset
         reader = sub.reader()
         self.segment = segment(reader)
-        deleted = sorted(reader.deleted_docs_set) if reader.has_deletions() else []
+        deleted = _deleted(reader) if reader.has_deletions() else []
         self.live: NDArray[np.bool_] | None = None
         if deleted:
             self.live = np.ones(self.segment.size, dtype=bool)
             self.live[np.array(deleted, dtype=np.int64)] = False
+
+
+def _deleted(reader: IndexReader) -> list[int]:
+    """The reader's deleted docnums, sorted."""
+    if isinstance(reader, SegmentReader):
+        return sorted(reader.deleted_docs_set)
+    return [d for d in range(reader.doc_count_all()) if reader.is_deleted(d)]
 
 
 class View:
@@ -102,7 +109,7 @@ class View:
         if self._n is not None:
             return int(self._n[docnum])
         searcher = self._searcher()
-        return int(searcher.stored_fields(docnum).get("n", 0)) if searcher is not None else 0
+        return int(searcher.reader().stored_fields(docnum).get("n", 0)) if searcher is not None else 0
 
     def filter_mask(self, searcher: Searcher, flt: Query) -> NDArray[np.bool_]:
         """Which docnums the filter query lets through (remembered for the last few filters)."""

@@ -38,7 +38,8 @@ def sum_by_id(ids_l: list[NDArray[np.int64]], values_l: list[NDArray[np.float64]
     if len(ids_l) == 1:
         return ids_l[0], values_l[0] + 0.0
     ids, where = np.unique(np.concatenate(ids_l), return_inverse=True)
-    return ids, np.bincount(where.ravel(), weights=np.concatenate(values_l), minlength=len(ids))
+    sums = np.bincount(where.ravel(), weights=np.concatenate(values_l), minlength=len(ids))
+    return ids, sums.astype(np.float64, copy=False)  # (float64 already: weights given)
 
 
 def word_scores(term: CombinedTerm, sub: Searcher) -> Scored | None:
