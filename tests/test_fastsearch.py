@@ -5,7 +5,7 @@ updated and deleted articles (so deletions and docnum offsets are exercised)
 and syndicated paragraphs (wire copies). Random free-text queries are run both
 ways: every match's score, the hits of a page, their order, totals, "more in
 this article" counts and `also_in` lists must agree. If the BM25F formula in
-`bm25f.py` changes and `fastsearch._bm25f` does not (or the other way round),
+`bm25f.py` changes and `wordscores.word_scores` does not (or the other way round),
 these tests fail.
 """
 

@@ -88,10 +88,6 @@ class FastResult:
         keyed = sorted(range(len(cand)), key=keys.__getitem__)
         return [int(cand[i]) for i in keyed[:k]]
 
-    def top(self, k: int) -> list[tuple[float, dict[str, Any]]]:
-        """The first k matches as (score, stored fields), best first."""
-        return [(self.score(i), self.fields(i)) for i in self.order(k)]
-
     def collapse(self, need: int, per_article: bool) -> list[Collapsed]:
         """The first `need` results, collapsed as `collapse` says, loading only the rows shown."""
         return collapse(self, need, per_article)
