@@ -41,7 +41,7 @@ _EXPORTS = {
     "Explanation": "results",
     "Hit": "results",
     "SearchResults": "results",
-    "Ranking": "indexing.schema",
+    "Ranking": "search.ranking",
     "Snippet": "results",
 }
 
@@ -62,10 +62,10 @@ if TYPE_CHECKING:
         SearchkitError,
     )
     from searchkit.indexing.indexer import IndexReport, Progress
-    from searchkit.indexing.schema import Ranking
     from searchkit.ingest.articles import Article, CorpusWarning, read_corpus
     from searchkit.ingest.quotes import Quote
     from searchkit.results import ArticleView, Explanation, Hit, IndexStats, SearchResults, Snippet
+    from searchkit.search.ranking import Ranking
 
 
 def __getattr__(name: str) -> Any:

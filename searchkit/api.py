@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import functools
 import os
-import pickle
-import struct
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,22 +26,21 @@ from whoosh.query.compound import Or
 from whoosh.searching import Searcher
 
 from searchkit import defaults
-from searchkit.errors import ArticleNotFoundError, IndexCorruptError
+from searchkit.errors import ArticleNotFoundError
 from searchkit.indexing import indexer, store
 from searchkit.indexing.indexer import IndexReport, Progress, ProgressFn
-from searchkit.indexing.schema import PARAGRAPH, Ranking
+from searchkit.indexing.schema import PARAGRAPH
 from searchkit.ingest.articles import Article
 from searchkit.results import ArticleView, IndexStats, SearchResults
+from searchkit.search import damage
 from searchkit.search import query as query_mod
+from searchkit.search.ranking import Ranking
 from searchkit.search.searcher import SearchRequest, paragraph_docnum, run
 
 # Re-exported so that the faces (cli, render) need only this module for what they type.
 __all__ = ["ArticleView", "Index", "IndexReport", "IndexStats", "PathLike", "Progress", "ProgressFn", "Ranking"]
 
 PathLike = str | os.PathLike[str]
-
-#: What Whoosh raises when it reads damaged or truncated index files.
-_DAMAGE = (EOFError, OSError, struct.error, zlib.error, pickle.UnpicklingError)
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -135,12 +131,8 @@ class Index:
     @contextmanager
     def _damage_guard(self) -> Iterator[None]:
         """The one place where damage found while reading becomes an IndexCorruptError."""
-        try:
+        with damage.reading(self.path):
             yield
-        except _DAMAGE as exc:
-            raise IndexCorruptError(
-                f"the index in {self.path} is damaged ({type(exc).__name__}: {exc}); rebuild it (rebuild=True)"
-            ) from exc
 
     def _current(self) -> Searcher:
         """The shared searcher, refreshed if another writer has committed since (call inside the guard)."""

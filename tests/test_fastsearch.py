@@ -5,7 +5,7 @@ updated and deleted articles (so deletions and docnum offsets are exercised)
 and syndicated paragraphs (wire copies). Random free-text queries are run both
 ways: every match's score, the hits of a page, their order, totals, "more in
 this article" counts and `also_in` lists must agree. If the BM25F formula in
-`bm25f.py` changes and `fastsearch._bm25f` does not (or the other way round),
+`bm25f.py` changes and `wordscores.word_scores` does not (or the other way round),
 these tests fail.
 """
 
@@ -22,11 +22,12 @@ from whoosh.query import And, Term
 
 from searchkit import Article, Index
 from searchkit.indexing.indexer import paragraph_docs
-from searchkit.indexing.schema import Ranking
 from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
 from searchkit.search import searcher as searcher_mod
-from searchkit.search.searcher import SearchRequest, _collapse, _filter, run
+from searchkit.search.collapse import RowList, collapse
+from searchkit.search.ranking import Ranking
+from searchkit.search.searcher import SearchRequest, _filter, run
 
 WORDS = (
     "market bank rate growth price oil minister election vote party court judge police match goal "
@@ -167,12 +168,7 @@ def _reference(s: Any, req: SearchRequest, ranking: Ranking) -> tuple[int, list[
     counts = Counter(f["article_id"] for _, f in matches)
     rows = sorted(matches, key=lambda r: (-round(r[0], 9), r[1]["article_id"], r[1]["n"]))
     need = req.page * req.limit
-    fetch = need * (3 if req.per_article else 1) + 10
-    while True:
-        out = _collapse(rows[:fetch], req.per_article)
-        if len(out) >= need or len(rows) <= fetch:
-            break
-        fetch *= 4
+    out = collapse(RowList(rows), need, req.per_article)
     page = [
         (
             f["article_id"],

@@ -29,10 +29,11 @@ from hypothesis import strategies as st
 import searchkit
 from searchkit.cli import main
 from searchkit.errors import SearchkitError
-from searchkit.indexing.schema import Ranking, build_schema
+from searchkit.indexing.schema import build_schema
 from searchkit.ingest import quotes
 from searchkit.ingest.articles import SUFFIXES, parse_file
 from searchkit.search import query as query_mod
+from searchkit.search.ranking import Ranking
 from searchkit.search.snippets import Snippet, make_snippets
 
 settings.register_profile(

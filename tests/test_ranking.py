@@ -12,9 +12,10 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 import searchkit
 from searchkit import analysis
-from searchkit.indexing.schema import Ranking, build_schema
+from searchkit.indexing.schema import build_schema
 from searchkit.search import query as query_mod
 from searchkit.search.bm25f import CombinedTerm, FreeText
+from searchkit.search.ranking import Ranking
 
 
 def _index(tmp_path: Path, articles: list[searchkit.Article], **ranking: float) -> searchkit.Index:

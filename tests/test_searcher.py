@@ -319,3 +319,49 @@ def test_explain_adds_up_by_word_and_field(ix: Index) -> None:
     top = res[0]
     assert {f.field for w in top.explanation.words for f in w.fields} >= {"headline"}
     assert ix.search("election").hits[0].explanation is None
+
+
+def test_whoosh_path_excludes_the_first_match_too(tmp_path: Path) -> None:
+    # Whoosh's AndNotMatcher keeps the first match when the excluded word's first
+    # document lies before it; codec.patches.exact_exclusions corrects that.
+    from whoosh import fields, index
+    from whoosh.query import AndNot, Term
+
+    from searchkit.codec import patches
+
+    ix = index.create_in(str(tmp_path), fields.Schema(body=fields.TEXT(stored=True)))
+    w = ix.writer()
+    for text in ("beta", "alpha beta", "alpha"):
+        w.add_document(body=text)
+    w.commit()
+    q = AndNot(Term("body", "alpha"), Term("body", "beta"))
+    with ix.searcher() as s:
+        assert [h["body"] for h in s.search(patches.exact_exclusions(q))] == ["alpha"]
+
+
+def test_damage_while_reading_is_index_corrupt_error(tmp_path: Path) -> None:
+    import zlib
+
+    from searchkit.errors import IndexCorruptError
+    from searchkit.search.damage import reading
+
+    with pytest.raises(IndexCorruptError, match=r"rebuild it \(rebuild=True\)$"):
+        with reading(tmp_path):
+            raise zlib.error("invalid stored block lengths")
+
+
+def test_search_touches_no_private_attribute_of_another_object() -> None:
+    # Code that knows Whoosh's private attributes lives in searchkit/codec/ only;
+    # search/ may use its own objects' (self._x) and nothing else's.
+    import re
+
+    import searchkit.search
+
+    folder = Path(searchkit.search.__file__).parent
+    found = [
+        f"{path.name}:{n}: {line.strip()}"
+        for path in sorted(folder.glob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"(?<!\bself)(?<!\bcls)\._[a-z]", line.split("#")[0])
+    ]
+    assert not found, found

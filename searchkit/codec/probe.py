@@ -28,6 +28,7 @@ _ATTRS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("_postfile", "_dataoffset", "_nextoffset", "_compression", "_goto", "_lastblock", "_blocklength", "_maxid"),
     ),
     "terms": ("W3TermsReader", ("_postfile", "_codec")),
+    "perdoc": ("W3PerDocReader", ("_cached_reader", "column_reader")),
 }
 
 

@@ -1,6 +1,10 @@
 """Search: query text -> ranked results.
 
-Reading the query, BM25F ranking, the bulk scorer, collapsing paragraphs to articles,
-typo retry, snippets and score explanations. Posting lists and field lengths are read
-through `searchkit.codec`.
+`searcher.run` is the entry: `query` reads the text (free text or syntax) into BM25F
+terms (`bm25f`, weighed by `ranking.Ranking`); `bulk` scores free text and AND / OR /
+NOT queries over whole posting blocks (`wordscores`, `phrases`, `algebra`, `segments`,
+`bulkresult`), Whoosh's matchers everything else; `collapse` keeps one hit per article
+and folds wire copies; `typos` retries mistyped words; `snippets` and `explain` describe
+each hit; `damage` turns a damaged index met while reading into IndexCorruptError.
+Posting lists and field lengths are read through `searchkit.codec`.
 """

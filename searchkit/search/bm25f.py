@@ -24,27 +24,35 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Iterator, Sequence
-from typing import Any
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
+from typing import NamedTuple, TypeVar
 
-from whoosh import matching
-from whoosh.query import Or, qcore
-from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
+from whoosh.matching.mcore import ListMatcher, Matcher, NullMatcher
+from whoosh.query.compound import Or
+from whoosh.query.qcore import Query
+from whoosh.reading import IndexReader, TermInfo, TermNotFound
+from whoosh.searching import SearchContext, Searcher
+
+from searchkit.codec import readers
 
 #: One field of a combined term: (field name, weight, b).
 FieldSpec = tuple[str, float, float]
 
-_LENGTH_OF_BYTE = [byte_to_length(i) for i in range(256)]
-_lengths_cache: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+_lengths_cache: weakref.WeakKeyDictionary[IndexReader, dict[str, list[float]]] = weakref.WeakKeyDictionary()
 
 
 #: Term infos remembered per segment reader (cleared when it grows past this).
 TERM_INFO_CACHE = 20_000
-_term_infos: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Any]] = weakref.WeakKeyDictionary()
+_term_infos: weakref.WeakKeyDictionary[IndexReader, dict[tuple[str, str], TermInfo | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
-def _of_reader(caches: weakref.WeakKeyDictionary[Any, dict[Any, Any]], reader: Any) -> dict[Any, Any]:
+def _of_reader(caches: weakref.WeakKeyDictionary[IndexReader, dict[_K, _V]], reader: IndexReader) -> dict[_K, _V]:
     """The reader's own dict in `caches`: it lives as long as the reader (a new dict each call if it cannot)."""
     try:
         return caches.setdefault(reader, {})
@@ -52,7 +60,7 @@ def _of_reader(caches: weakref.WeakKeyDictionary[Any, dict[Any, Any]], reader: A
         return {}
 
 
-def term_info(reader: Any, fieldname: str, text: str) -> Any | None:
+def term_info(reader: IndexReader, fieldname: str, text: str) -> TermInfo | None:
     """A reader's TermInfo for a word of a field, or None; remembered per reader.
 
     A word of a free-text query is looked up in every field and segment for its
@@ -74,68 +82,39 @@ def term_info(reader: Any, fieldname: str, text: str) -> Any | None:
     return info
 
 
-def postings(reader: Any, fieldname: str, text: str) -> matching.Matcher:
-    """The term's posting matcher, from a segment reader's remembered TermInfo where the codec allows."""
-    info = term_info(reader, fieldname, text)
-    terms = getattr(reader, "_terms", None)
-    codec = getattr(terms, "_codec", None)
-    if (
-        info is None
-        or not hasattr(codec, "postings_reader")
-        or not hasattr(terms, "_postfile")
-        or reader.has_deletions()
-    ):
-        return reader.postings(fieldname, text)
-    field = reader.schema[fieldname]
-    tbytes = field.to_bytes(text)
-    return codec.postings_reader(terms._postfile, info, field.format, term=(fieldname, tbytes), scorer=None)
-
-
 def idf(doc_count: int, df: int) -> float:
     """BM25's probabilistic IDF (Lucene's), always positive."""
     return math.log(1.0 + (doc_count - df + 0.5) / (df + 0.5))
 
 
-def field_lengths(reader: Any, fieldname: str) -> Any:
-    """Every document's length in `fieldname` on one segment reader, as a sequence (cached)."""
+def field_lengths(reader: IndexReader, fieldname: str) -> list[float]:
+    """Every document's length in `fieldname` on one segment reader, as a list (cached per reader).
+
+    A list, not the codec's array: scoring one posting is then a list lookup giving a
+    Python float, as fast as it gets in the scalar path.
+    """
     per_reader = _of_reader(_lengths_cache, reader)
     lengths = per_reader.get(fieldname)
     if lengths is None:
-        lengths = _load_lengths(reader, fieldname)
+        lengths = readers.field_lengths(reader, fieldname).tolist()
         per_reader[fieldname] = lengths
     return lengths
 
 
-def _load_lengths(reader: Any, fieldname: str) -> Any:
-    try:  # Whoosh 3 codec: the length column holds one byte per document
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+class FieldPart(NamedTuple):
+    """One field of a `CombinedMatcher`: its postings, lengths and normalisation constants.
 
-        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is not None:
-            table = _LENGTH_OF_BYTE
-            return [table[x] for x in column.load()]
-    except (AttributeError, ImportError, TypeError):
-        pass
-    return _LazyLengths(reader, fieldname)
+    The field's share of tf~ for a document is `matcher.weight() / (c0 + c1 * lengths[doc])`.
+    """
 
-
-class _LazyLengths:
-    """Fallback for other readers: ask the reader per document, remember the answer."""
-
-    def __init__(self, reader: Any, fieldname: str) -> None:
-        self._reader = reader
-        self._fieldname = fieldname
-        self._known: dict[int, int] = {}
-
-    def __getitem__(self, docnum: int) -> int:
-        length = self._known.get(docnum)
-        if length is None:
-            length = self._reader.doc_field_length(docnum, self._fieldname, 0) or 0
-            self._known[docnum] = length
-        return length
+    field: str
+    matcher: Matcher
+    lengths: list[float]
+    c0: float
+    c1: float
 
 
-class CombinedTerm(qcore.Query):
+class CombinedTerm(Query):
     """One analysed term searched in several fields as a single BM25F field."""
 
     def __init__(self, text: str, fields: Sequence[FieldSpec], k1: float, boost: float = 1.0) -> None:
@@ -144,16 +123,17 @@ class CombinedTerm(qcore.Query):
         self.k1 = k1
         self.boost = boost
         self.fieldname = None  # spans several fields; Whoosh asks for one
-        self._stats: tuple[Any, tuple[int, int, dict[str, float]]] | None = None
+        self._stats: tuple[weakref.ref[Searcher], tuple[int, int, dict[str, float]]] | None = None
 
-    def _key(self) -> tuple[Any, ...]:
+    def identity(self) -> tuple[str, tuple[FieldSpec, ...], float, float]:
+        """What makes two combined terms equal: word, fields, k1 and boost."""
         return (self.text, self.fields, self.k1, self.boost)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, CombinedTerm) and self._key() == other._key()
+        return isinstance(other, CombinedTerm) and self.identity() == other.identity()
 
     def __hash__(self) -> int:
-        return hash(self._key())
+        return hash(self.identity())
 
     def __repr__(self) -> str:
         return f"CombinedTerm({self.text!r}, {self.fields!r}, k1={self.k1!r}, boost={self.boost!r})"
@@ -165,14 +145,14 @@ class CombinedTerm(qcore.Query):
     def has_terms(self) -> bool:
         return True
 
-    def terms(self, phrases: bool = False) -> Iterator[tuple[str, Any]]:
+    def terms(self, phrases: bool = False) -> Iterator[tuple[str, str]]:
         for fieldname, _, _ in self.fields:
             yield (fieldname, self.text)
 
-    def estimate_size(self, ixreader: Any) -> int:
+    def estimate_size(self, ixreader: IndexReader) -> int:
         return sum(ixreader.doc_frequency(f, self.text) for f, _, _ in self.fields)
 
-    def statistics(self, parent: Any) -> tuple[int, int, dict[str, float]]:
+    def statistics(self, parent: Searcher) -> tuple[int, int, dict[str, float]]:
         """(documents, combined document frequency, average length per field) in the whole index.
 
         The same for every segment of one search, so computed once per parent
@@ -193,23 +173,25 @@ class CombinedTerm(qcore.Query):
         self._stats = (weakref.ref(parent), stats)
         return stats
 
-    def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
+    def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Matcher:
         reader = searcher.reader()
         doc_count, df, avgs = self.statistics(searcher.get_parent())
-        children: list[tuple[matching.Matcher, Any, float, float]] = []
+        parts: list[FieldPart] = []
         for fieldname, weight, b in self.fields:
-            if fieldname not in avgs or term_info(reader, fieldname, self.text) is None:
+            info = term_info(reader, fieldname, self.text) if fieldname in avgs else None
+            if info is None:
                 continue
             # The reader's matcher, not the searcher's: that one also builds a Whoosh
             # BM25 scorer per field (more index lookups) that this scoring never uses.
-            m = postings(reader, fieldname, self.text)
+            m = readers.postings(reader, fieldname, self.text, info)
             # tf_f * w_f / (1 - b + b * len / avg) == tf_f / (c0 + c1 * len)
-            children.append((m, field_lengths(reader, fieldname), (1.0 - b) / weight, b / (avgs[fieldname] * weight)))
-        if not children:
-            return matching.NullMatcher()
-        return CombinedMatcher(children, self.boost * idf(doc_count, df), self.k1)
+            c0, c1 = (1.0 - b) / weight, b / (avgs[fieldname] * weight)
+            parts.append(FieldPart(fieldname, m, field_lengths(reader, fieldname), c0, c1))
+        if not parts:
+            return NullMatcher  # Whoosh's shared empty matcher
+        return CombinedMatcher(parts, self.boost * idf(doc_count, df), self.k1)
 
-    def scores(self, searcher: Any, context: Any = None) -> dict[int, float]:
+    def scores(self, searcher: Searcher, context: SearchContext | None = None) -> dict[int, float]:
         """Every matching document's score at once (faster than walking the matcher)."""
         m = self.matcher(searcher, context)
         if not isinstance(m, CombinedMatcher):
@@ -217,47 +199,65 @@ class CombinedTerm(qcore.Query):
         return m.all_scores()
 
 
-class CombinedMatcher(matching.Matcher):
+class CombinedMatcher(Matcher):
     """Walks the union of a term's per-field postings and scores each document once.
 
-    `children` holds, per field: the posting matcher, the field's lengths, and the
-    two constants of its normalisation (tf_f / (c0 + c1 * len_f)).
+    Its parts are public and read-only, so the bulk scorer and `explain` repeat its
+    arithmetic from the same constants: `parts` (one `FieldPart` per field present in
+    the segment), `term_weight` (query weight times idf) and `k1`.
     """
 
-    def __init__(self, children: list[tuple[matching.Matcher, Any, float, float]], weight: float, k1: float) -> None:
-        self._children = children
-        self._weight = weight
+    def __init__(self, parts: Sequence[FieldPart], term_weight: float, k1: float) -> None:
+        self._parts = tuple(parts)
+        self._term_weight = term_weight
         self._k1 = k1
 
-    def _active(self) -> list[matching.Matcher]:
-        return [m for m, *_ in self._children if m.is_active()]
+    @property
+    def parts(self) -> tuple[FieldPart, ...]:
+        """Per field: its name, posting matcher, lengths and the constants c0, c1."""
+        return self._parts
+
+    @property
+    def term_weight(self) -> float:
+        """The query word's weight (its boost in the query) times its idf."""
+        return self._term_weight
+
+    @property
+    def k1(self) -> float:
+        """BM25's saturation constant."""
+        return self._k1
+
+    def _active(self) -> list[Matcher]:
+        return [p.matcher for p in self._parts if p.matcher.is_active()]
 
     def is_active(self) -> bool:
-        return any(m.is_active() for m, *_ in self._children)
+        return any(p.matcher.is_active() for p in self._parts)
 
     def id(self) -> int:
-        return min(m.id() for m, *_ in self._children if m.is_active())
+        return min(m.id() for m in self._active())
 
     def next(self) -> None:
         current = self.id()
-        for m, *_ in self._children:
-            if m.is_active() and m.id() == current:
+        for m in self._active():
+            if m.id() == current:
                 m.next()
 
     def skip_to(self, id: int) -> None:  # noqa: A002 - Whoosh's signature
-        for m, *_ in self._children:
-            if m.is_active() and m.id() < id:
+        for m in self._active():
+            if m.id() < id:
                 m.skip_to(id)
 
     def reset(self) -> None:
-        for m, *_ in self._children:
-            m.reset()
+        for p in self._parts:
+            p.matcher.reset()
 
     def copy(self) -> CombinedMatcher:
-        return CombinedMatcher([(m.copy(), *rest) for m, *rest in self._children], self._weight, self._k1)
+        return CombinedMatcher(
+            [FieldPart(p.field, p.matcher.copy(), *p[2:]) for p in self._parts], self._term_weight, self._k1
+        )
 
-    def children(self) -> list[matching.Matcher]:
-        return [m for m, *_ in self._children]
+    def children(self) -> list[Matcher]:
+        return [p.matcher for p in self._parts]
 
     def supports_block_quality(self) -> bool:
         return False
@@ -265,7 +265,7 @@ class CombinedMatcher(matching.Matcher):
     def max_quality(self) -> float:
         # Whoosh's union matchers ask for this even without block quality; tf~/(k1+tf~) < 1
         # makes weight * (k1 + 1) a true upper bound of any score.
-        return self._weight * (self._k1 + 1.0)
+        return self._term_weight * (self._k1 + 1.0)
 
     def block_quality(self) -> float:
         return self.max_quality()
@@ -273,7 +273,13 @@ class CombinedMatcher(matching.Matcher):
     def supports(self, astype: str) -> bool:
         return False
 
-    def matching_terms(self, id: int | None = None) -> Iterator[tuple[str, bytes]]:
+    def value(self) -> bytes:
+        raise NotImplementedError("a combined term has no posting values (supports() is False)")
+
+    def value_as(self, astype: str) -> object:
+        raise NotImplementedError("a combined term has no posting values (supports() is False)")
+
+    def matching_terms(self, id: int | None = None) -> Iterator[tuple[str, bytes]]:  # noqa: A002 - Whoosh's signature
         id = self.id() if id is None else id
         for m in self._active():
             if m.id() == id:
@@ -281,29 +287,29 @@ class CombinedMatcher(matching.Matcher):
 
     def weight(self) -> float:
         current = self.id()
-        return sum(m.weight() for m in self._active() if m.id() == current)
+        return sum(float(m.weight()) for m in self._active() if m.id() == current)
 
     def all_scores(self) -> dict[int, float]:
         """{docnum: score} for every remaining document, consuming the matcher."""
         tfs: dict[int, float] = {}
         get = tfs.get
-        for m, lengths, c0, c1 in self._children:
+        for _, m, lengths, c0, c1 in self._parts:
             while m.is_active():
                 d = m.id()
                 tfs[d] = get(d, 0.0) + m.weight() / (c0 + c1 * lengths[d])
                 m.next()
-        w1 = self._weight * (self._k1 + 1.0)
+        w1 = self._term_weight * (self._k1 + 1.0)
         k1 = self._k1
         return {d: w1 * tf / (k1 + tf) for d, tf in tfs.items()}
 
     def score(self) -> float:
         current = self.id()
         tf = 0.0
-        for m, lengths, c0, c1 in self._children:
+        for _, m, lengths, c0, c1 in self._parts:
             if m.is_active() and m.id() == current:
                 tf += m.weight() / (c0 + c1 * lengths[current])
         k1 = self._k1
-        return self._weight * tf * (k1 + 1.0) / (k1 + tf)
+        return self._term_weight * tf * (k1 + 1.0) / (k1 + tf)
 
 
 class FreeText(Or):
@@ -315,7 +321,7 @@ class FreeText(Or):
     computed at once, word by word, and served from a list.
     """
 
-    def __init__(self, subqueries: Sequence[qcore.Query], boost: float = 1.0, coordination: float = 0.0) -> None:
+    def __init__(self, subqueries: Sequence[Query], boost: float = 1.0, coordination: float = 0.0) -> None:
         super().__init__(list(subqueries), boost=boost)
         self.coordination = coordination
 
@@ -332,16 +338,16 @@ class FreeText(Or):
     def __repr__(self) -> str:
         return f"FreeText({self.subqueries!r}, coordination={self.coordination!r})"
 
-    def normalize(self) -> qcore.Query:
+    def normalize(self) -> Query:
         return self
 
-    def apply(self, fn: Any) -> FreeText:
+    def apply(self, fn: Callable[[Query], Query]) -> FreeText:
         return FreeText([fn(q) for q in self.subqueries], boost=self.boost, coordination=self.coordination)
 
-    def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
+    def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Matcher:
         return self._matcher(self.subqueries, searcher, context)
 
-    def _matcher(self, subs: Sequence[qcore.Query], searcher: Any, context: Any) -> matching.Matcher:
+    def _matcher(self, subs: Sequence[Query], searcher: Searcher, context: SearchContext | None) -> Matcher:
         total: dict[int, float] = {}
         matched: dict[int, int] = {}
         coord = self.coordination
@@ -360,7 +366,7 @@ class FreeText(Or):
                 for d in scores:
                     matched[d] = matched.get(d, 0) + 1
         if not total:
-            return matching.NullMatcher()
+            return NullMatcher  # Whoosh's shared empty matcher
         ids = sorted(total)
         boost = self.boost
         if coord:
@@ -370,21 +376,22 @@ class FreeText(Or):
         return _ScoreList(ids, weights)
 
 
-class _ScoreList(matching.ListMatcher):
+class _ScoreList(ListMatcher):
     """Precomputed (document, score) pairs; the score is the stored weight."""
 
-    def __init__(self, ids: list[int], scores: list[float]) -> None:
-        super().__init__(ids, weights=scores)
+    def __init__(self, ids: list[int], scores: list[float], position: int = 0) -> None:
+        ListMatcher.__init__(self, ids, weights=scores, position=position)
+        self._doc_ids = ids
         self._scores = scores
         self._max = max(scores, default=0.0)
 
     def copy(self) -> _ScoreList:
-        c = _ScoreList(self._ids, self._scores)
-        c._i = self._i
-        return c
+        ids = self._doc_ids
+        active = ListMatcher.is_active(self)
+        return _ScoreList(ids, self._scores, bisect_left(ids, ListMatcher.id(self)) if active else len(ids))
 
     def score(self) -> float:
-        return self._scores[self._i]
+        return float(ListMatcher.weight(self))
 
     def supports_block_quality(self) -> bool:
         return False

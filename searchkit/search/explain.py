@@ -10,15 +10,14 @@ not cover (phrases, prefixes, fields) are reported as one total.
 
 from __future__ import annotations
 
-from typing import Any
-
-from whoosh.query import Query
+from whoosh.query.qcore import Query
+from whoosh.searching import Searcher
 
 from searchkit.results import Explanation, FieldShare, WordScore
 from searchkit.search.bm25f import CombinedMatcher, CombinedTerm
 
 
-def _segment(searcher: Any, docnum: int) -> tuple[Any, int]:
+def _segment(searcher: Searcher, docnum: int) -> tuple[Searcher, int]:
     subs = getattr(searcher, "subsearchers", None) or [(searcher, 0)]  # None for a one-segment index
     for sub, offset in reversed(subs):
         if docnum >= offset:
@@ -26,17 +25,15 @@ def _segment(searcher: Any, docnum: int) -> tuple[Any, int]:
     return searcher, docnum
 
 
-def _word(term: CombinedTerm, sub: Any, local: int) -> WordScore | None:
+def _word(term: CombinedTerm, sub: Searcher, local: int) -> WordScore | None:
     m = term.matcher(sub)
     if not isinstance(m, CombinedMatcher):
         return None
     m.skip_to(local)
     if not m.is_active() or m.id() != local:
         return None
-    # The matcher's children follow the term's fields that exist in this segment.
-    names = [f for f, w, _ in term.fields if w > 0 and (f, term.text) in sub.reader()]
     parts: list[tuple[str, float, int, float]] = []
-    for name, (fm, lengths, c0, c1) in zip(names, m._children):
+    for name, fm, lengths, c0, c1 in m.parts:
         if fm.is_active() and fm.id() == local:
             parts.append((name, fm.weight(), int(lengths[local]), fm.weight() / (c0 + c1 * lengths[local])))
     score = m.score()
@@ -45,7 +42,7 @@ def _word(term: CombinedTerm, sub: Any, local: int) -> WordScore | None:
     return WordScore(term.text, score, fields)
 
 
-def explain(searcher: Any, q: Query, docnum: int, score: float) -> Explanation:
+def explain(searcher: Searcher, q: Query, docnum: int, score: float) -> Explanation:
     """Break `score` (the paragraph `docnum`'s score for `q`) down by word and field."""
     sub, local = _segment(searcher, docnum)
     words = []

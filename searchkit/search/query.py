@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
 
-from whoosh import qparser
-from whoosh.query import AndNot, Not, NullQuery, Or, Query, Term
+from whoosh.fields import Schema
+from whoosh.qparser.default import MultifieldParser
+from whoosh.qparser.plugins import FieldAliasPlugin, FuzzyTermPlugin, PlusMinusPlugin
+from whoosh.qparser.syntax import OrGroup
+from whoosh.query.compound import AndNot, Or
+from whoosh.query.qcore import NullQuery, Query
+from whoosh.query.terms import Term
+from whoosh.query.wrappers import Not
 
 from searchkit import analysis
-from searchkit.analysis import TOKEN_PATTERN  # noqa: F401 - re-exported for searcher and typos
 from searchkit.errors import QueryError
-from searchkit.indexing.schema import DEFAULT_FIELDS, QUERY_FIELDS, Ranking
+from searchkit.indexing.schema import DEFAULT_FIELDS, QUERY_FIELDS
 from searchkit.search.bm25f import CombinedTerm, FreeText
+from searchkit.search.ranking import Ranking
 
 MAX_QUERY_CHARS = 10_000
 MAX_TERMS = 1_000
@@ -101,7 +106,7 @@ def free_text(stems: list[str], ranking: Ranking) -> Query:
     return parts[0] if len(parts) == 1 else Or(parts)
 
 
-def parse(text: str, schema: Any, ranking: Ranking) -> Query:
+def parse(text: str, schema: Schema, ranking: Ranking) -> Query:
     """The Whoosh query for `text` (raises QueryError)."""
     text = _check(text)
     if is_free_text(text):
@@ -110,12 +115,12 @@ def parse(text: str, schema: Any, ranking: Ranking) -> Query:
         if distinct > MAX_TERMS:
             raise QueryError(f"the query has {distinct:,} distinct words; the limit is {MAX_TERMS:,}")
         return free_text(stems, ranking)
-    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=ranking.boosts, group=qparser.OrGroup)
-    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser = MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=ranking.boosts, group=OrGroup)
+    parser.add_plugin(FuzzyTermPlugin())
     # +word is required, -word excluded; only at the start of a word, so e-mail stays a word.
-    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=_PLUS, minusexpr=_MINUS))
+    parser.add_plugin(PlusMinusPlugin(plusexpr=_PLUS, minusexpr=_MINUS))
     parser.add_plugin(
-        qparser.FieldAliasPlugin(
+        FieldAliasPlugin(
             {
                 real: [a for a, r in QUERY_FIELDS.items() if r == real and a != real]
                 for real in set(QUERY_FIELDS.values())
@@ -182,12 +187,12 @@ def _to_bm25f(q: Query, ranking: Ranking) -> Query:
         out: list[Query] = []
         i = 0
         while i < len(subs):
-            boost = _word_boost(subs[i : i + n], ranking)
-            if boost is None:
+            word = _spread_word(subs[i : i + n], ranking)
+            if word is None:
                 out.append(subs[i])
                 i += 1
             else:
-                out.append(combined(subs[i].text, ranking, boost=boost))
+                out.append(combined(word[0], ranking, boost=word[1]))
                 i += n
         if not all(isinstance(leaf, CombinedTerm) for x in out for leaf in x.leaves()):
             out = subs  # not only words: see above
@@ -199,16 +204,17 @@ def _to_bm25f(q: Query, ranking: Ranking) -> Query:
     return q.apply(lambda sub: _to_bm25f(sub, ranking))
 
 
-def _word_boost(subs: list[Query], ranking: Ranking) -> float | None:
-    """The boost of a word the parser spread over the default fields (`word^2`: 2), or None if `subs` is not one."""
-    if len(subs) != len(DEFAULT_FIELDS) or not all(type(s) is Term for s in subs):
+def _spread_word(subs: list[Query], ranking: Ranking) -> tuple[str, float] | None:
+    """(word, boost) of a word the parser spread over the default fields (`word^2`: 2), or None if `subs` is not one."""
+    terms = [s for s in subs if isinstance(s, Term) and type(s) is Term]
+    if len(subs) != len(DEFAULT_FIELDS) or len(terms) != len(subs):
         return None
-    if {s.fieldname for s in subs} != set(DEFAULT_FIELDS) or len({s.text for s in subs}) != 1:
+    if {s.fieldname for s in terms} != set(DEFAULT_FIELDS) or len({s.text for s in terms}) != 1:
         return None
     boosts = ranking.boosts
-    factors = {s.boost / boosts[s.fieldname] if boosts[s.fieldname] else None for s in subs}
+    factors = {s.boost / boosts[s.fieldname] if boosts[s.fieldname] else None for s in terms}
     if len(factors) != 1 or None in factors:
         return None
     factor = factors.pop()
     assert factor is not None
-    return float(round(factor, 9))
+    return str(terms[0].text), float(round(factor, 9))

@@ -15,23 +15,35 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from whoosh.matching import AndNotMatcher
-from whoosh.query import And, AndNot, DateRange, Every, Not, NullQuery, Phrase, Query, Term
+from whoosh.query.compound import And, AndNot
+from whoosh.query.positional import Phrase
+from whoosh.query.qcore import Every, NullQuery, Query
+from whoosh.query.ranges import DateRange
+from whoosh.query.terms import Term
+from whoosh.query.wrappers import Not
+from whoosh.reading import IndexReader
+from whoosh.searching import Results, Searcher
 
-from searchkit import analysis
-from searchkit.indexing.schema import PARAGRAPH, Ranking
-from searchkit.results import Hit, SearchResults
+from searchkit import analysis, defaults
+from searchkit.analysis import TOKEN_PATTERN
+from searchkit.codec import patches
+from searchkit.errors import QueryError
+from searchkit.indexing.schema import PARAGRAPH
+from searchkit.results import Explanation, Hit, SearchResults
 from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
 from searchkit.search import typos
 from searchkit.search.bm25f import CombinedTerm
-from searchkit.search.explain import Explanation, explain
-from searchkit.search.snippets import DEFAULT_WIDTH, make_snippets
+from searchkit.search.bulkresult import ArticleCounts
+from searchkit.search.collapse import Collapsed, RowList, collapse
+from searchkit.search.explain import explain
+from searchkit.search.ranking import Ranking
+from searchkit.search.snippets import make_snippets
 
 SORTS = ("relevance", "date")
 
@@ -41,11 +53,11 @@ class SearchRequest:
     """Everything a search can be asked, with the defaults users get."""
 
     text: str
-    limit: int = 10
+    limit: int = defaults.LIMIT
     page: int = 1
     per_article: bool = True
     fragments: int = 1
-    width: int = DEFAULT_WIDTH
+    width: int = defaults.WIDTH
     since: datetime | None = None
     until: datetime | None = None
     source: str | None = None
@@ -55,7 +67,9 @@ class SearchRequest:
     explain: bool = False
 
 
-def _fuzzy_query(searcher: Any, text: str, ranking: Ranking) -> tuple[Query, tuple[tuple[str, tuple[str, ...]], ...]]:
+def _fuzzy_query(
+    searcher: Searcher, text: str, ranking: Ranking
+) -> tuple[Query, tuple[tuple[str, tuple[str, ...]], ...]]:
     """The free-text query, with each unknown word replaced by the indexed word nearest it.
 
     Built through `query.free_text`, so repeated words and coordination weigh as
@@ -64,7 +78,7 @@ def _fuzzy_query(searcher: Any, text: str, ranking: Ranking) -> tuple[Query, tup
     reader = searcher.reader()
     stems: list[str] = []
     retried: dict[str, tuple[str, ...]] = {}
-    for word in (w.lower() for w in query_mod.TOKEN_PATTERN.findall(text)):
+    for word in (w.lower() for w in TOKEN_PATTERN.findall(text)):
         found = analysis.terms(word)
         if not found:
             continue
@@ -89,7 +103,7 @@ def _filter(req: SearchRequest) -> Query | None:
     return parts[0] if len(parts) == 1 else And(parts)
 
 
-def highlight_terms(q: Query, reader: Any) -> frozenset[str]:
+def highlight_terms(q: Query, reader: IndexReader) -> frozenset[str]:
     """The indexed words (stems) a query looks for in body or quotes, for highlighting.
 
     Walks the tree itself: Whoosh's `existing_terms` skips custom leaves and phrases.
@@ -118,13 +132,13 @@ def highlight_terms(q: Query, reader: Any) -> frozenset[str]:
     return frozenset(out)
 
 
-def run(searcher: Any, req: SearchRequest, ranking: Ranking, parsed: Query | None = None) -> SearchResults:
+def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query | None = None) -> SearchResults:
     """Execute one search request on an open Whoosh searcher (`parsed`: a ready-made query)."""
     started = time.perf_counter()
     if req.limit < 1 or req.page < 1:
-        raise query_mod.QueryError("--limit and --page must be 1 or more")
+        raise QueryError("limit and page must be 1 or more")
     if req.sort not in SORTS:
-        raise query_mod.QueryError(f"unknown sort {req.sort!r}; use relevance or date")
+        raise QueryError(f"unknown sort {req.sort!r}; use relevance or date")
     reader = searcher.reader()
     q = parsed if parsed is not None else query_mod.parse(req.text, searcher.schema, ranking)
     retried: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -163,16 +177,16 @@ def run(searcher: Any, req: SearchRequest, ranking: Ranking, parsed: Query | Non
     )
 
 
-def paragraph_docnum(searcher: Any, article_id: str, n: int) -> int | None:
+def paragraph_docnum(searcher: Searcher, article_id: str, n: int) -> int | None:
     """The document number of paragraph `n` of an article, or None."""
     for docnum in searcher.document_numbers(article_id=article_id):
-        fields_ = searcher.stored_fields(docnum)
+        fields_ = searcher.reader().stored_fields(docnum)
         if fields_.get("kind") == PARAGRAPH and fields_.get("n") == n:
             return int(docnum)
     return None
 
 
-def _explain(searcher: Any, q: Query, hit: Hit) -> Explanation | None:
+def _explain(searcher: Searcher, q: Query, hit: Hit) -> Explanation | None:
     docnum = paragraph_docnum(searcher, hit.article_id, hit.paragraph)
     return None if docnum is None else explain(searcher, q, docnum, hit.score)
 
@@ -185,8 +199,8 @@ def _reaches_other_docs(q: Query) -> bool:
 
 
 def _ranked(
-    searcher: Any, q: Query, flt: Query | None, req: SearchRequest, need: int
-) -> tuple[list[tuple[float, dict[str, Any], list[str]]], Counter[str] | fastsearch.ArticleCounts]:
+    searcher: Searcher, q: Query, flt: Query | None, req: SearchRequest, need: int
+) -> tuple[list[Collapsed], Counter[str] | ArticleCounts]:
     """The first `need` results in order (paragraphs, or best paragraph per article)."""
     if q is NullQuery:
         return [], Counter()
@@ -198,75 +212,31 @@ def _ranked(
     # One pass over every match (a phrase is matched once, not twice): all of them
     # ranked, for the totals and "N more in this article", and the first rows read.
     sort_kw: dict[str, Any] = {"sortedby": "date", "reverse": True} if req.sort == "date" else {}
-    results = searcher.search(_exact_exclusions(q), limit=None, filter=flt, **sort_kw)
+    results = searcher.search(patches.exact_exclusions(q), limit=None, filter=flt, **sort_kw)
     articles = searcher.reader().column_reader("article_id")
     counts: Counter[str] = Counter(articles[d] for _, d in results.top_n)
-    fetch = need * (3 if req.per_article else 1) + 10
-    read: list[tuple[float, dict[str, Any]]] = []  # rows in Whoosh's order, fields read once
-    while True:
-        read += [(hit.score or 0.0, hit.fields()) for hit in results[len(read) : fetch]]
-        rows = list(read)
-        if req.sort == "relevance":
-            rows.sort(key=lambda r: (-round(r[0], 9), r[1]["article_id"], r[1]["n"]))
-        out = _collapse(rows, req.per_article)
-        if len(out) >= need or len(rows) < fetch:
-            return out, counts
-        fetch *= 4
+    return collapse(_WhooshRows(results, by_relevance=req.sort == "relevance"), need, req.per_article), counts
 
 
-class _AndNotMatcher(AndNotMatcher):
-    """Whoosh's AndNotMatcher, but the first match is checked against the excluded part too.
+class _WhooshRows(RowList):
+    """Whoosh's results as `collapse.RankedRows`: read a window at a time, stored fields read once.
 
-    Whoosh's only compares the two parts' current documents when it starts, so
-    when the excluded part's first document lies before the first match, that
-    match is kept even if the excluded part holds it (one per segment).
+    Whoosh breaks score ties by docnum; by relevance the rows read are re-sorted in the
+    documented order (score rounded to 9 places desc, article id, paragraph number).
     """
 
-    def _find_first(self) -> None:
-        if self.a.is_active() and self.b.is_active():
-            self._find_next()  # skips the excluded part up to the match, then compares
+    def __init__(self, results: Results, by_relevance: bool) -> None:
+        super().__init__([])
+        self._results = results
+        self._by_relevance = by_relevance
+        self._read: list[tuple[float, dict[str, Any]]] = []  # in Whoosh's order
 
-
-#: The fix leans on AndNotMatcher's own skip-and-compare step; without it Whoosh's matcher is used as is.
-_FIXES_AND_NOT = hasattr(AndNotMatcher, "_find_next")
-
-
-class _AndNot(AndNot):
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        return _AndNotMatcher(self.a.matcher(searcher, context), self.b.matcher(searcher, searcher.boolean_context()))
-
-
-def _exact_exclusions(q: Query) -> Query:
-    """`q` with each AndNot matched by `_AndNotMatcher` (for the queries Whoosh answers)."""
-    if q.is_leaf() or not _FIXES_AND_NOT:
-        return q
-    q = q.apply(_exact_exclusions)
-    return _AndNot(q.a, q.b) if type(q) is AndNot else q
-
-
-def _collapse(
-    rows: Iterable[tuple[float, dict[str, Any]]], per_article: bool
-) -> list[tuple[float, dict[str, Any], list[str]]]:
-    """Keep each article's best paragraph (if asked) and fold wire copies into their first hit."""
-    out: list[tuple[float, dict[str, Any], list[str]]] = []
-    seen_articles: set[str] = set()
-    by_wire: dict[str, list[str]] = {}
-    for score, fields_ in rows:
-        aid = fields_["article_id"]
-        if per_article and aid in seen_articles:
-            continue
-        wire = fields_.get("wire") or ""
-        if wire and wire in by_wire:
-            if aid not in by_wire[wire]:
-                by_wire[wire].append(aid)
-            seen_articles.add(aid)
-            continue
-        seen_articles.add(aid)
-        also: list[str] = []
-        if wire:
-            by_wire[wire] = also
-        out.append((score, fields_, also))
-    return out
+    def window(self, fetch: int) -> list[tuple[float, dict[str, Any]]]:
+        self._read += [(hit.score or 0.0, hit.fields()) for hit in self._results[len(self._read) : fetch]]
+        rows = list(self._read)
+        if self._by_relevance:
+            rows.sort(key=lambda r: (-round(r[0], 9), r[1]["article_id"], r[1]["n"]))
+        return rows
 
 
 def _hit(
@@ -274,7 +244,7 @@ def _hit(
     score: float,
     f: dict[str, Any],
     also: list[str],
-    counts: Counter[str],
+    counts: Mapping[str, int],
     terms: frozenset[str],
     phrase: bool,
     req: SearchRequest,

@@ -19,10 +19,9 @@ from collections.abc import Collection
 from dataclasses import replace
 from functools import lru_cache
 
+from searchkit import defaults
 from searchkit.analysis import TOKEN_PATTERN, stem, text_analyzer
 from searchkit.results import Snippet
-
-DEFAULT_WIDTH = 240
 
 # A sentence ends at . ! or ? (maybe followed by a closing quote or bracket), then
 # space, then something that can start a sentence. Common abbreviations don't end one.
@@ -98,7 +97,7 @@ def make_snippets(
     text: str,
     terms: Collection[str],
     *,
-    width: int = DEFAULT_WIDTH,
+    width: int = defaults.WIDTH,
     fragments: int = 1,
     phrase: bool = False,
     quotes: Collection[tuple[str, str]] = (),

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import string
 import weakref
-from typing import Any
 
-from whoosh.query import FuzzyTerm
+from whoosh.query.terms import FuzzyTerm
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
-from searchkit.indexing.schema import DEFAULT_FIELDS, Ranking
+from searchkit.analysis import TOKEN_PATTERN
+from searchkit.indexing.schema import DEFAULT_FIELDS
 from searchkit.search import query as query_mod
+from searchkit.search.ranking import Ranking
 
 #: How many neighbours replace an unknown word: the most frequent one. More brought noise
 #: on the BBC set ("minster" -> ministers, minutes, monster, munster; the rugby lists won).
@@ -31,10 +34,10 @@ def fuzzy_distance(word: str) -> int:
     return 2 if len(word) >= 9 else 1 if len(word) >= 5 else 0
 
 
-_lexicons: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()
+_lexicons: weakref.WeakKeyDictionary[IndexReader, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
-def _lexicon(reader: Any) -> frozenset[str]:
+def _lexicon(reader: IndexReader) -> frozenset[str]:
     """Every stem of the searched fields, once per reader: candidate checks become set lookups."""
     try:
         return _lexicons[reader]
@@ -50,11 +53,11 @@ def _lexicon(reader: Any) -> frozenset[str]:
     return words
 
 
-def known(reader: Any, stem: str) -> bool:
+def known(reader: IndexReader, stem: str) -> bool:
     return stem in _lexicon(reader)
 
 
-def _frequency(reader: Any, stem: str) -> int:
+def _frequency(reader: IndexReader, stem: str) -> int:
     return max(reader.doc_frequency(f, stem) for f in ("headline", "body"))
 
 
@@ -69,7 +72,7 @@ def _edits1(word: str) -> set[str]:
     )
 
 
-def near(reader: Any, word: str, thorough: bool = True) -> list[str]:
+def near(reader: IndexReader, word: str, thorough: bool = True) -> list[str]:
     """Indexed stems within the typo distance of `word`, most frequent first.
 
     Without `thorough`, only one-edit spellings are tried (no fuzzy walk of the
@@ -94,22 +97,23 @@ def near(reader: Any, word: str, thorough: bool = True) -> list[str]:
     return sorted(found, key=lambda s: (-_frequency(reader, s), s))[:MAX_NEAR]
 
 
-def surface(searcher: Any, stem: str) -> str:
+def surface(searcher: Searcher, stem: str) -> str:
     """A word as written in the articles whose stem is `stem`, for showing to people."""
     for fieldname in ("body", "headline"):
-        m = searcher.postings(fieldname, stem) if (fieldname, stem) in searcher.reader() else None
+        term = (fieldname, searcher.schema[fieldname].to_bytes(stem))
+        m = searcher.postings(fieldname, stem) if term in searcher.reader() else None
         if m is not None and m.is_active():
-            text = searcher.stored_fields(m.id()).get(fieldname, "")
-            for word in query_mod.TOKEN_PATTERN.findall(text):
+            text = str(searcher.reader().stored_fields(m.id()).get(fieldname, ""))
+            for word in TOKEN_PATTERN.findall(text):
                 if query_mod.terms_of(word) == [stem]:
-                    return word.lower()
+                    return str(word).lower()
     return stem
 
 
-def suggest(searcher: Any, text: str, ranking: Ranking, found: int) -> str | None:
+def suggest(searcher: Searcher, text: str, ranking: Ranking, found: int) -> str | None:
     """A respelled free-text query that matches more paragraphs than `found`, or None."""
     reader = searcher.reader()
-    words = query_mod.TOKEN_PATTERN.findall(text)
+    words = TOKEN_PATTERN.findall(text)
     out: list[str] = []
     for word in words:
         stems = query_mod.terms_of(word)

@@ -1,0 +1,125 @@
+"""The bulk scorer's result: every match scored, ranked on demand, collapsed lazily.
+
+Only the top of the ranking is ever sorted: `argpartition` finds the k-th best score,
+and everything within rounding distance of it is sorted with the Whoosh path's key
+(score rounded to 9 places desc, article id, paragraph number), which makes the order
+total and the same on every run. Exact per-article counts come from the matches'
+article ordinals by `bincount`; stored fields are loaded only for the rows shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from whoosh.query.terms import Term
+from whoosh.searching import Searcher
+
+from searchkit.search.collapse import Collapsed, collapse
+from searchkit.search.segments import View
+
+#: Scores this close are not told apart by the ranking key (rounded to 9 places).
+TIE_MARGIN = 2e-9
+
+
+class ArticleCounts(Mapping[str, int]):
+    """Matching paragraphs per article id (a read-only Counter, backed by an array)."""
+
+    def __init__(self, counts: NDArray[np.int64], names: list[str], ordinal: dict[str, int]) -> None:
+        self._counts = counts
+        self._names = names
+        self._ordinal = ordinal
+        self._len = int(np.count_nonzero(counts))
+        self._total = int(counts.sum())
+
+    def __getitem__(self, article_id: str) -> int:
+        i = self._ordinal.get(article_id)
+        if i is None or i >= len(self._counts) or not self._counts[i]:
+            raise KeyError(article_id)
+        return int(self._counts[i])
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._names[i] for i in np.flatnonzero(self._counts))
+
+    def __len__(self) -> int:
+        return self._len
+
+    def total(self) -> int:
+        """All matching paragraphs (as `Counter.total`)."""
+        return self._total
+
+
+class FastResult:
+    """Every match of a query, scored; rows come out in ranking order on demand.
+
+    It is a `collapse.RankedRows` whose rows are indexes into `docs` / `scores`.
+    """
+
+    def __init__(self, searcher: Searcher, view: View, docs: NDArray[np.int64], scores: NDArray[np.float64]) -> None:
+        self._searcher = searcher
+        self._view = view
+        self.docs = docs
+        self.scores = scores
+        counts = np.bincount(view.article[docs], minlength=len(view.names))
+        self.counts = ArticleCounts(counts, view.names, view.ordinal)
+        self._stored: dict[int, dict[str, Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def order(self, k: int) -> list[int]:
+        """Indexes (into docs/scores) of the first k matches in ranking order."""
+        scores = self.scores
+        if k <= 0 or not len(scores):
+            return []
+        if k < len(scores):
+            kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+            cand = np.flatnonzero(scores >= kth - TIE_MARGIN)
+        else:
+            cand = np.arange(len(scores))
+        s = scores[cand].tolist()
+        art = self._view.article[self.docs[cand]].tolist()
+        keys: list[tuple[float | int, ...]] = [(-round(x, 9), a) for x, a in zip(s, art)]
+        if len(set(keys)) < len(keys):  # paragraphs of one article tie: the earlier paragraph first
+            docs = self.docs[cand].tolist()
+            keys = [(*key, self._view.paragraph_number(d)) for key, d in zip(keys, docs)]
+        keyed = sorted(range(len(cand)), key=keys.__getitem__)
+        return [int(cand[i]) for i in keyed[:k]]
+
+    def collapse(self, need: int, per_article: bool) -> list[Collapsed]:
+        """The first `need` results, collapsed as `collapse` says, loading only the rows shown."""
+        return collapse(self, need, per_article)
+
+    # The ranking as `collapse.RankedRows`.
+
+    def window(self, fetch: int) -> list[int]:
+        return self.order(fetch)
+
+    def article(self, row: int) -> int:
+        return int(self._view.article[int(self.docs[row])])
+
+    def article_id(self, row: int) -> str:
+        return self._view.names[self.article(row)]
+
+    def score(self, row: int) -> float:
+        return float(self.scores[row])
+
+    def fields(self, row: int) -> dict[str, Any]:
+        doc = int(self.docs[row])
+        fields = self._stored.get(doc)
+        if fields is None:
+            fields = self._stored[doc] = self._searcher.reader().stored_fields(doc)
+        return fields
+
+    def copies(self, wires: Collection[str]) -> Callable[[int], str | None]:
+        """Rows whose paragraph shares one of these wire keys, by the `wire` field's postings (no stored fields)."""
+        searcher = self._searcher
+        wire_of: dict[int, str] = {}
+        for wire in wires:
+            if searcher.reader().doc_frequency("wire", wire) > 1:
+                for doc in searcher.docs_for_query(Term("wire", wire)):
+                    wire_of[doc] = wire
+        docs = self.docs
+        return lambda row: wire_of.get(int(docs[row]))

@@ -1,0 +1,65 @@
+"""One word's BM25F scores in one segment, for every matching paragraph at once.
+
+The statistics come from the query itself: `CombinedTerm.matcher` is called for the
+segment, so document frequency, idf, average lengths, k1, b and the weighted fields
+are exactly the ones the Whoosh path uses, and only the arithmetic of
+`CombinedMatcher.score` is repeated here, vectorised, from the matcher's public parts.
+Each field's postings are read a block at a time (ids and term frequencies; positions
+are not decoded) and field lengths come from per-segment arrays (`codec.readers`).
+`tests/test_fastsearch.py` compares both paths on random queries, so a formula change
+in one fails the tests until the other agrees.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from whoosh.matching.mcore import NullMatcherClass
+from whoosh.searching import Searcher
+
+from searchkit.codec import postings, readers
+from searchkit.search.bm25f import CombinedMatcher, CombinedTerm
+
+#: Sorted local docnums and their scores.
+Scored = tuple[NDArray[np.int64], NDArray[np.float64]]
+
+
+class Unsupported(Exception):
+    """A part of the query the bulk scorer does not score: Whoosh answers the whole query."""
+
+
+def empty() -> Scored:
+    """No match."""
+    return np.zeros(0, dtype=np.int64), np.zeros(0)
+
+
+def sum_by_id(ids_l: list[NDArray[np.int64]], values_l: list[NDArray[np.float64]]) -> Scored:
+    """Sorted distinct ids and, per id, the sum of its values in list order (from 0.0)."""
+    if len(ids_l) == 1:
+        return ids_l[0], values_l[0] + 0.0
+    ids, where = np.unique(np.concatenate(ids_l), return_inverse=True)
+    sums = np.bincount(where.ravel(), weights=np.concatenate(values_l), minlength=len(ids))
+    return ids, sums.astype(np.float64, copy=False)  # (float64 already: weights given)
+
+
+def word_scores(term: CombinedTerm, sub: Searcher) -> Scored | None:
+    """(sorted local ids, scores) of one word in one segment: `CombinedMatcher.score`, vectorised.
+
+    None when the segment lacks the word. The same operations in the same order as the
+    scalar code (fields summed in order from 0.0 by `bincount`), so the same floats.
+    """
+    m = term.matcher(sub)
+    if isinstance(m, NullMatcherClass):
+        return None  # the word is not in this segment
+    if type(m) is not CombinedMatcher:
+        raise Unsupported  # a matcher of an unexpected shape: let Whoosh answer
+    reader = sub.reader()
+    ids_l, tf_l = [], []
+    for part in m.parts:
+        ids, freq = postings.read_postings(part.matcher)
+        length = readers.field_lengths(reader, part.field)[ids]
+        tf_l.append(freq / (part.c0 + part.c1 * length))
+        ids_l.append(ids)
+    ids, t = sum_by_id(ids_l, tf_l)
+    k1 = m.k1
+    return ids.astype(np.int64, copy=False), m.term_weight * t * (k1 + 1.0) / (k1 + t)
