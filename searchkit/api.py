@@ -27,7 +27,7 @@ from searchkit.indexing import indexer, store
 from searchkit.indexing.indexer import IndexReport, ProgressFn
 from searchkit.indexing.schema import PARAGRAPH, Ranking
 from searchkit.ingest.articles import Article
-from searchkit.results import SearchResults
+from searchkit.results import Facets, SearchResults
 from searchkit.search import query as query_mod
 from searchkit.search.searcher import SearchRequest, paragraph_docnum, run
 
@@ -263,3 +263,36 @@ class Index:
             size_bytes=size,
             last_update=datetime.fromtimestamp(modified, tz=timezone.utc) if modified > 0 else None,
         )
+
+    def facets(
+        self,
+        text: str,
+        *,
+        fields: Sequence[str] = ("source", "month", "speaker"),
+        since: datetime | None = None,
+        until: datetime | None = None,
+        source: str | None = None,
+        per_article: bool = True,
+        fuzzy: bool = True,
+        top: int = 10,
+    ) -> Facets:
+        """Counts by source, month ("YYYY-MM") and speaker over EVERY match of `search(text, ...)`.
+
+        Give the same `text` and filters as the search they go with. Counts are articles
+        (paragraphs when not `per_article`), the `top` most frequent values per field.
+        """
+        from searchkit.search import facets as facets_mod
+
+        with self._reading():
+            return facets_mod.count(
+                self._current(),
+                text,
+                self.ranking,
+                fields=fields,
+                since=since,
+                until=until,
+                source=source,
+                per_article=per_article,
+                fuzzy=fuzzy,
+                top=top,
+            )

@@ -1,0 +1,294 @@
+"""Facets: how the matches of a query spread over sources, months and speakers.
+
+A facet count is taken over EVERY match of the query (the reporter's "when and
+where was this covered"), never just the page shown. Two parts make it cheap:
+
+- a `FacetTable` per open searcher (so per commit), built once from the index's
+  own structures: paragraph -> article (the `article_id` column), -> source (the
+  `source` postings), -> month (the `date` column), -> speakers (stored only on the
+  paragraphs the `speakers` postings name). It is cached beside the searcher and
+  rebuilt when another commit gives the index a new searcher.
+- the query's matching paragraphs, unscored: for free text (an OR of words, the
+  common case) the union of the words' postings read in bulk; for anything else
+  Whoosh's own matchers. The filters (dates, source) narrow them as in the search.
+
+Counting is then a handful of numpy operations. Counts are articles (an article
+counts once per value however many of its paragraphs match), or paragraphs when
+the search is not grouped per article, so they add up like `SearchResults.total`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from whoosh.query.compound import And, Or
+from whoosh.query.qcore import NullQuery, Query
+from whoosh.query.ranges import DateRange
+from whoosh.query.terms import Term
+from whoosh.searching import Searcher
+from whoosh.util.times import long_to_datetime
+
+from searchkit import analysis
+from searchkit.errors import QueryError
+from searchkit.indexing.schema import PARAGRAPH, Ranking
+from searchkit.results import FacetCount, Facets
+from searchkit.search import query as query_mod
+from searchkit.search import typos
+from searchkit.search.bm25f import CombinedTerm
+
+#: The facets a search page shows, in order.
+FACET_FIELDS = ("source", "month", "speaker")
+
+#: Values kept per facet, most frequent first.
+FACET_TOP = 10
+
+_NONE = -1  # code of "no value" in the per-paragraph arrays
+
+
+@dataclass(frozen=True)
+class FacetTable:
+    """Per paragraph (by document number): its article, source and month codes, and its speakers."""
+
+    article: np.ndarray  # int32; _NONE for documents that are not paragraphs
+    source: np.ndarray  # int32 code into `sources`, or _NONE
+    month: np.ndarray  # int32 code into `months`, or _NONE
+    speaker_doc: np.ndarray  # (document, speaker code) pairs, sorted by document
+    speaker_code: np.ndarray
+    sources: tuple[str, ...]
+    months: tuple[str, ...]
+    speakers: tuple[str, ...]
+
+
+_tables: weakref.WeakKeyDictionary[Searcher, FacetTable] = weakref.WeakKeyDictionary()
+_tables_lock = threading.Lock()
+
+
+def table(searcher: Searcher) -> FacetTable:
+    """The facet table of this searcher's index state, built on first use."""
+    with _tables_lock:
+        found = _tables.get(searcher)
+        if found is None:
+            found = _tables[searcher] = _build(searcher)
+        return found
+
+
+def _build(searcher: Searcher) -> FacetTable:
+    reader = searcher.reader()
+    size = reader.doc_count_all()
+    paragraphs = _postings(searcher, [("kind", PARAGRAPH)])
+    article = np.full(size, _NONE, dtype=np.int32)
+    names: dict[str, int] = {}
+    ids = reader.column_reader("article_id")
+    for doc in paragraphs.tolist():
+        article[doc] = names.setdefault(ids[doc], len(names))
+    source, sources = _source_codes(searcher, size)
+    month, months = _month_codes(searcher, paragraphs, size)
+    speaker_doc, speaker_code, speakers = _speaker_pairs(searcher)
+    return FacetTable(article, source, month, speaker_doc, speaker_code, sources, months, speakers)
+
+
+def _postings(searcher: Searcher, terms: Iterable[tuple[str, str]]) -> np.ndarray:
+    """The sorted union of the documents holding any of `terms` (absent terms skipped)."""
+    reader = searcher.reader()
+    parts = [
+        np.fromiter(reader.postings(field, text).all_ids(), dtype=np.int64)
+        for field, text in terms
+        if (field, text.encode("utf-8")) in reader
+    ]
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(parts))
+
+
+def _source_codes(searcher: Searcher, size: int) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each document's source code; a source is shown as first stored (its case kept)."""
+    reader = searcher.reader()
+    codes = np.full(size, _NONE, dtype=np.int32)
+    shown: list[str] = []
+    for text in reader.lexicon("source"):
+        word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+        docs = _postings(searcher, [("source", word)])
+        if not len(docs):
+            continue
+        stored = str(searcher.reader().stored_fields(int(docs[0])).get("source", "") or word)
+        codes[docs] = len(shown)
+        shown.append(stored if stored.lower() == word else word)
+    return codes, tuple(shown)
+
+
+def _month_codes(searcher: Searcher, paragraphs: np.ndarray, size: int) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each paragraph's month ("YYYY-MM" of its article's date) as a code; undated ones _NONE."""
+    codes = np.full(size, _NONE, dtype=np.int32)
+    raw = searcher.reader().column_reader("date", translate=False)
+    found: dict[str, int] = {}
+    code_of: dict[int, int] = {}  # raw column value -> month code; undated rows hold a value out of range
+    for doc in paragraphs.tolist():
+        value = int(raw[doc])
+        if value not in code_of:
+            code_of[value] = _month_code(value, found)
+        codes[doc] = code_of[value]
+    return codes, tuple(found)
+
+
+def _month_code(raw: int, found: dict[str, int]) -> int:
+    try:
+        when = long_to_datetime(raw)
+    except (OverflowError, ValueError):
+        return _NONE
+    return found.setdefault(f"{when.year:04d}-{when.month:02d}", len(found))
+
+
+def _speaker_pairs(searcher: Searcher) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """(document, speaker) pairs for the paragraphs that quote someone (read from storage)."""
+    reader = searcher.reader()
+    words = [("speakers", t.decode("utf-8") if isinstance(t, bytes) else str(t)) for t in reader.lexicon("speakers")]
+    docs = _postings(searcher, words)
+    names: dict[str, int] = {}
+    pair_doc: list[int] = []
+    pair_code: list[int] = []
+    for doc in docs.tolist():
+        for name in str(searcher.reader().stored_fields(doc).get("speakers", "") or "").split("; "):
+            if name:
+                pair_doc.append(doc)
+                pair_code.append(names.setdefault(name, len(names)))
+    return np.array(pair_doc, dtype=np.int64), np.array(pair_code, dtype=np.int32), tuple(names)
+
+
+# -- the query's matches ------------------------------------------------------------
+
+
+def _free_text_query(searcher: Searcher, text: str, ranking: Ranking, fuzzy: bool) -> Query:
+    """The query the search runs: parsed, with unknown free-text words retried as in the search."""
+    if not (fuzzy and query_mod.is_free_text(text)):
+        return query_mod.parse(text, searcher.schema, ranking)
+    query_mod.parse(text, searcher.schema, ranking)  # the same QueryErrors as the search
+    reader = searcher.reader()
+    stems: list[str] = []
+    for word in (w.lower() for w in analysis.TOKEN_PATTERN.findall(text)):
+        found = analysis.terms(word)
+        if not found:
+            continue
+        if typos.known(reader, found[0]) or not typos.fuzzy_distance(word):
+            stems.append(found[0])
+        else:
+            stems.extend(typos.near(reader, word))
+    return query_mod.free_text(stems, ranking)
+
+
+def _word_terms(q: Query) -> list[tuple[str, str]] | None:
+    """The (field, word) terms of a query that is only an OR of single words, else None."""
+    leaves = [q] if isinstance(q, (Term, CombinedTerm)) else list(q.children()) if isinstance(q, Or) else None
+    if leaves is None or not all(isinstance(leaf, (Term, CombinedTerm)) for leaf in leaves):
+        return None
+    return [(str(f), str(t)) for leaf in leaves for f, t in leaf.terms()]
+
+
+def _query_docs(searcher: Searcher, q: Query) -> np.ndarray:
+    """Every document `q` matches, through Whoosh's matchers segment by segment (unscored)."""
+    subs = searcher.subsearchers or [(searcher, 0)]
+    parts = [np.fromiter(q.docs(sub), dtype=np.int64) + offset for sub, offset in subs]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def matching(searcher: Searcher, q: Query, flt: Query | None) -> np.ndarray:
+    """Document numbers of every paragraph `q` matches under filter `flt` (unscored)."""
+    if q is NullQuery:
+        return np.zeros(0, dtype=np.int64)
+    words = _word_terms(q)
+    if words is not None:  # free text: the postings' union, no matcher tree walked per document
+        docs = _postings(searcher, words)
+    else:
+        docs = _query_docs(searcher, q)
+    if flt is not None and len(docs):
+        allowed = _query_docs(searcher, flt)
+        docs = docs[np.isin(docs, allowed, assume_unique=True)]
+    return docs
+
+
+def date_source_filter(since: datetime | None, until: datetime | None, source: str | None) -> Query | None:
+    """The date and source filter, as the search applies it (source matched lower-cased)."""
+    parts: list[Query] = []
+    if since or until:
+        parts.append(DateRange("date", since, until))
+    if source:
+        parts.append(Term("source", source.lower()))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+# -- counting -----------------------------------------------------------------------
+
+
+def _top(codes: np.ndarray, names: Sequence[str], top: int) -> tuple[FacetCount, ...]:
+    """The `top` most frequent codes (ties by name), skipping "no value"."""
+    codes = codes[codes != _NONE]
+    if not len(codes):
+        return ()
+    counts = np.bincount(codes, minlength=len(names))
+    present = np.nonzero(counts)[0].tolist()
+    ranked = sorted(present, key=lambda c: (-int(counts[c]), names[c]))[:top]
+    return tuple(FacetCount(names[c], int(counts[c])) for c in ranked)
+
+
+def _once_per_article(t: FacetTable, docs: np.ndarray, codes: np.ndarray, per_article: bool) -> np.ndarray:
+    """`codes` of `docs`, with an (article, value) pair counted once when grouping per article."""
+    if not per_article or not len(docs):
+        return codes
+    width = np.int64(max(1, len(t.article)))
+    pairs = np.unique(t.article[docs].astype(np.int64) * width + codes.astype(np.int64) + 1)
+    values: np.ndarray = (pairs % width - 1).astype(np.int32)
+    return values
+
+
+def _field_codes(t: FacetTable, docs: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray, Sequence[str]]:
+    """For facet `name`: the matched documents, their value codes and the value names."""
+    if name == "source":
+        return docs, t.source[docs], t.sources
+    if name == "month":
+        return docs, t.month[docs], t.months
+    if name == "speaker":
+        lo = np.searchsorted(t.speaker_doc, docs, side="left")
+        hi = np.searchsorted(t.speaker_doc, docs, side="right")
+        rows = np.concatenate(
+            [np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist()) if b > a] or [np.zeros(0, int)]
+        )
+        return t.speaker_doc[rows], t.speaker_code[rows], t.speakers
+    raise QueryError(f"unknown facet {name!r}; the facets are {', '.join(FACET_FIELDS)}")
+
+
+def count(
+    searcher: Searcher,
+    text: str,
+    ranking: Ranking,
+    *,
+    fields: Sequence[str] = FACET_FIELDS,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    source: str | None = None,
+    per_article: bool = True,
+    fuzzy: bool = True,
+    top: int = FACET_TOP,
+) -> Facets:
+    """Facet counts for the search `text` with these filters (raises QueryError as the search does)."""
+    started = time.perf_counter()
+    for name in fields:
+        if name not in FACET_FIELDS:
+            raise QueryError(f"unknown facet {name!r}; the facets are {', '.join(FACET_FIELDS)}")
+    q = _free_text_query(searcher, text, ranking, fuzzy)
+    flt = date_source_filter(since, until, source)
+    t = table(searcher)
+    docs = matching(searcher, q, flt)
+    docs = docs[t.article[docs] != _NONE] if len(docs) else docs  # paragraphs only, not file records
+    out: list[tuple[str, tuple[FacetCount, ...]]] = []
+    for name in fields:
+        field_docs, codes, names = _field_codes(t, docs, name)
+        out.append((name, _top(_once_per_article(t, field_docs, codes, per_article), names, top)))
+    total = len(np.unique(t.article[docs])) if per_article else len(docs)
+    return Facets(tuple(out), total=total, per_article=per_article, seconds=time.perf_counter() - started)
