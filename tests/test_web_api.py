@@ -141,6 +141,8 @@ def test_pages_escape_article_text_headline_and_query(client: TestClient) -> Non
     article = client.get("/articles/evil", params={"q": '"><script>', "paragraph": 1})
     assert "<script>" not in article.text and "&lt;script&gt;alert(" in article.text
     assert "X&lt;y&gt;" in article.text
+    marked = client.get("/articles/evil", params={"q": "flood", "paragraph": 1}).text
+    assert "<mark>Flood</mark> water" in marked and "&lt;script&gt;alert(" in marked and "<script>" not in marked
 
 
 def test_search_page_shows_hits_facets_paging_and_notes(client: TestClient) -> None:
@@ -152,6 +154,7 @@ def test_search_page_shows_hits_facets_paging_and_notes(client: TestClient) -> N
     assert 'rel="next"' in page and "page=2" in page
     article = client.get("/articles/storm-2", params={"q": "storm", "paragraph": 2}).text
     assert 'id="p2" class="para hit"' in article and article.count('class="para') == 3
+    assert "The <mark>storm</mark> number 2" in article
     assert "Most quoted" in client.get("/stats").text
 
 

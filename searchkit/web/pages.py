@@ -123,9 +123,12 @@ def routes(library: Library) -> list[Route]:
         try:
             hit = integer(args, "paragraph", 0, 0, 1_000_000)
             view = views.article(library, request.path_params["article_id"])
-        except Exception as exc:  # noqa: BLE001
+            spans = views.paragraph_highlights(library, view.article_id, q)
+        except Exception as exc:  # noqa: BLE001 - every failure is a page with the library's message
             return _error_page(exc, params=SearchParams(q=q))
-        return _page("article.html", params=SearchParams(q=q), view=view, hit=hit, back="/?" + urlencode({"q": q}))
+        paragraphs = [(n, marked(text, spans.get(n, ()))) for n, text in view.paragraphs]
+        back = "/?" + urlencode({"q": q})
+        return _page("article.html", params=SearchParams(q=q), view=view, paragraphs=paragraphs, hit=hit, back=back)
 
     def stats_page(request: Request) -> HTMLResponse:
         try:

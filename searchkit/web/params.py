@@ -19,6 +19,8 @@ from searchkit.errors import QueryError
 
 #: The most hits one page may ask for (a server answers many users; the CLI has no cap).
 MAX_LIMIT = 100
+#: The widest snippet (characters): a whole news paragraph.
+MAX_WIDTH = 10_000
 #: The most snippet fragments per hit.
 MAX_FRAGMENTS = 5
 _TRUE = {"1", "true", "yes", "on"}
@@ -136,7 +138,7 @@ def search_params(args: Mapping[str, str]) -> SearchParams:
         page=integer(args, "page", 1, 1, 1_000_000),
         per_article=flag(args, "per_article", True),
         fragments=integer(args, "fragments", 1, 1, MAX_FRAGMENTS),
-        width=integer(args, "width", WIDTH, 40, 10_000),
+        width=integer(args, "width", WIDTH, 40, MAX_WIDTH),
         since=date(args, "since"),
         until=date(args, "until"),
         source=args.get("source", "").strip(),

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from searchkit.api import ArticleView, Index, IndexStats
+from searchkit.errors import QueryError
 from searchkit.results import Facets, SearchResults
 from searchkit.web.library import Library
-from searchkit.web.params import SearchParams
+from searchkit.web.params import MAX_LIMIT, MAX_WIDTH, SearchParams
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,28 @@ def run_search(library: Library, p: SearchParams) -> SearchOutcome:
 
 def article(library: Library, article_id: str, paragraph: int | None = None, context: int = 0) -> ArticleView:
     return library.use(lambda ix: ix.show(article_id, paragraph, context))
+
+
+def paragraph_highlights(library: Library, article_id: str, q: str) -> dict[int, tuple[tuple[int, int], ...]]:
+    """Where `q` matches in each paragraph of one article: paragraph -> highlight spans.
+
+    The article's own paragraphs searched for `q` (`article:` narrows the query), with
+    snippets as wide as a paragraph so the spans index the whole text. A query that
+    cannot be read here just gives no highlights: the page still shows the article.
+    """
+    if not q.strip():
+        return {}
+    name = article_id.replace('"', " ")
+    text = f'({q}) AND article:"{name}"'
+
+    def work(ix: Index) -> SearchResults:
+        return ix.search(text, limit=MAX_LIMIT, per_article=False, width=MAX_WIDTH, fuzzy=False)
+
+    try:
+        results = library.use(work)
+    except QueryError:
+        return {}
+    return {h.paragraph: h.highlights for h in results if h.snippet == h.text}
 
 
 def similar(library: Library, article_id: str, paragraph: int, limit: int) -> SearchResults:
