@@ -181,3 +181,27 @@ def test_api_answers_are_plain_json(client: TestClient) -> None:
     r = client.get("/api/search", params={"q": "storm"})
     assert r.headers["content-type"].startswith("application/json")
     json.loads(r.text)
+
+
+def test_facets_skip_paragraphs_an_update_deleted(tmp_path: Path) -> None:
+    """An incremental update deletes the old paragraphs of a changed file; facets must not count them."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+
+    def write(sources: list[str]) -> None:
+        lines = [
+            json.dumps({"id": f"a{i}", "headline": "Tide report", "paragraphs": ["High tide at noon."], "source": s})
+            for i, s in enumerate(sources)
+        ]
+        (corpus / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    write(["North Star", "North Star", "South Wind"])
+    Index.build([corpus], tmp_path / "index", jobs=1).close()
+    write(["South Wind", "South Wind", "South Wind"])
+    with Index.build([corpus], tmp_path / "index", jobs=1) as ix:
+        facets = ix.facets("tide")
+        assert facets.total == 3
+        assert [(c.value, c.count) for c in facets["source"]] == [("South Wind", 3)]
+        assert ix.facets("tide", per_article=False, fields=("source",)).to_dict()["fields"] == {
+            "source": [{"value": "South Wind", "count": 3}]
+        }

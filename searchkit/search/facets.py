@@ -35,6 +35,7 @@ from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
 from searchkit import analysis
+from searchkit.codec import postings as codec_postings
 from searchkit.errors import QueryError
 from searchkit.indexing.schema import PARAGRAPH, Ranking
 from searchkit.results import FacetCount, Facets
@@ -58,11 +59,12 @@ class FacetTable:
     article: np.ndarray  # int32; _NONE for documents that are not paragraphs
     source: np.ndarray  # int32 code into `sources`, or _NONE
     month: np.ndarray  # int32 code into `months`, or _NONE
-    speaker_doc: np.ndarray  # (document, speaker code) pairs, sorted by document
+    speaker_start: np.ndarray  # int64, size+1: document d's speakers are speaker_code[start[d]:start[d+1]]
     speaker_code: np.ndarray
     sources: tuple[str, ...]
     months: tuple[str, ...]
     speakers: tuple[str, ...]
+    articles: int  # how many article codes there are
 
 
 _tables: weakref.WeakKeyDictionary[Searcher, FacetTable] = weakref.WeakKeyDictionary()
@@ -90,11 +92,36 @@ def _build(searcher: Searcher) -> FacetTable:
     source, sources = _source_codes(searcher, size)
     month, months = _month_codes(searcher, paragraphs, size)
     speaker_doc, speaker_code, speakers = _speaker_pairs(searcher)
-    return FacetTable(article, source, month, speaker_doc, speaker_code, sources, months, speakers)
+    start = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(speaker_doc, minlength=size), out=start[1:])
+    return FacetTable(article, source, month, start, speaker_code, sources, months, speakers, len(names))
+
+
+def _word_docs(searcher: Searcher, terms: Iterable[tuple[str, str]]) -> np.ndarray:
+    """Like `_postings`, read a block at a time (codec); deleted documents are NOT removed.
+
+    Callers drop them with the table (deleted documents have no article there).
+    """
+    subs = searcher.subsearchers or [(searcher, 0)]
+    parts = []
+    for field, text in terms:
+        key = (field, text.encode("utf-8"))
+        for sub, offset in subs:
+            reader = sub.reader()
+            if key in reader:
+                parts.append(codec_postings.read_postings(reader.postings(field, text))[0] + offset)
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    if len(parts) == 1:
+        return parts[0]
+    seen = np.zeros(searcher.doc_count_all(), dtype=bool)  # a mask unions faster than sorting
+    for ids in parts:
+        seen[ids] = True
+    return np.flatnonzero(seen)
 
 
 def _postings(searcher: Searcher, terms: Iterable[tuple[str, str]]) -> np.ndarray:
-    """The sorted union of the documents holding any of `terms` (absent terms skipped)."""
+    """The sorted union of the live documents holding any of `terms` (absent terms skipped)."""
     reader = searcher.reader()
     parts = [
         np.fromiter(reader.postings(field, text).all_ids(), dtype=np.int64)
@@ -202,7 +229,7 @@ def matching(searcher: Searcher, q: Query, flt: Query | None) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     words = _word_terms(q)
     if words is not None:  # free text: the postings' union, no matcher tree walked per document
-        docs = _postings(searcher, words)
+        docs = _word_docs(searcher, words)
     else:
         docs = _query_docs(searcher, q)
     if flt is not None and len(docs):
@@ -232,8 +259,11 @@ def _top(codes: np.ndarray, names: Sequence[str], top: int) -> tuple[FacetCount,
     if not len(codes):
         return ()
     counts = np.bincount(codes, minlength=len(names))
-    present = np.nonzero(counts)[0].tolist()
-    ranked = sorted(present, key=lambda c: (-int(counts[c]), names[c]))[:top]
+    present = np.nonzero(counts)[0]
+    if len(present) > top:  # keep every value tied with the top-th, then order those few exactly
+        cut = np.partition(counts[present], len(present) - top)[len(present) - top]
+        present = present[counts[present] >= cut]
+    ranked = sorted(present.tolist(), key=lambda c: (-int(counts[c]), names[c]))[:top]
     return tuple(FacetCount(names[c], int(counts[c])) for c in ranked)
 
 
@@ -247,19 +277,30 @@ def _once_per_article(t: FacetTable, docs: np.ndarray, codes: np.ndarray, per_ar
     return values
 
 
-def _field_codes(t: FacetTable, docs: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray, Sequence[str]]:
-    """For facet `name`: the matched documents, their value codes and the value names."""
-    if name == "source":
-        return docs, t.source[docs], t.sources
-    if name == "month":
-        return docs, t.month[docs], t.months
+def _representatives(t: FacetTable, docs: np.ndarray) -> np.ndarray:
+    """One matching paragraph of each matching article (source and month are the article's)."""
+    rep = np.full(t.articles, -1, dtype=np.int64)
+    rep[t.article[docs]] = docs
+    return rep[rep >= 0]
+
+
+def _field_codes(
+    t: FacetTable, docs: np.ndarray, units: np.ndarray, name: str, per_article: bool
+) -> tuple[np.ndarray, Sequence[str]]:
+    """For facet `name`: the value code of each counted unit, and the value names.
+
+    `units` are the paragraphs counted for one-value-per-article facets (one per
+    article when `per_article`); speakers are per paragraph, so they start from `docs`.
+    """
+    if name in ("source", "month"):
+        return (t.source[units], t.sources) if name == "source" else (t.month[units], t.months)
     if name == "speaker":
-        lo = np.searchsorted(t.speaker_doc, docs, side="left")
-        hi = np.searchsorted(t.speaker_doc, docs, side="right")
-        rows = np.concatenate(
-            [np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist()) if b > a] or [np.zeros(0, int)]
-        )
-        return t.speaker_doc[rows], t.speaker_code[rows], t.speakers
+        first = t.speaker_start[docs]
+        many = t.speaker_start[docs + 1] - first
+        # Row numbers first[i] .. first[i] + many[i] - 1 for every document, without a Python loop.
+        step = np.arange(int(many.sum())) - np.repeat(np.cumsum(many) - many, many)
+        rows = np.repeat(first, many) + step
+        return _once_per_article(t, np.repeat(docs, many), t.speaker_code[rows], per_article), t.speakers
     raise QueryError(f"unknown facet {name!r}; the facets are {', '.join(FACET_FIELDS)}")
 
 
@@ -286,9 +327,10 @@ def count(
     t = table(searcher)
     docs = matching(searcher, q, flt)
     docs = docs[t.article[docs] != _NONE] if len(docs) else docs  # paragraphs only, not file records
+    units = _representatives(t, docs) if per_article else docs
     out: list[tuple[str, tuple[FacetCount, ...]]] = []
     for name in fields:
-        field_docs, codes, names = _field_codes(t, docs, name)
-        out.append((name, _top(_once_per_article(t, field_docs, codes, per_article), names, top)))
-    total = len(np.unique(t.article[docs])) if per_article else len(docs)
+        codes, names = _field_codes(t, docs, units, name, per_article)
+        out.append((name, _top(codes, names, top)))
+    total = len(units)
     return Facets(tuple(out), total=total, per_article=per_article, seconds=time.perf_counter() - started)
