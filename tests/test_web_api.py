@@ -205,3 +205,19 @@ def test_facets_skip_paragraphs_an_update_deleted(tmp_path: Path) -> None:
         assert ix.facets("tide", per_article=False, fields=("source",)).to_dict()["fields"] == {
             "source": [{"value": "South Wind", "count": 3}]
         }
+
+
+def test_serve_warns_only_beyond_loopback(
+    index_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import uvicorn
+
+    from searchkit.web.app import serve
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    serve(index_dir)
+    assert calls[-1]["host"] == "127.0.0.1" and "warning" not in capsys.readouterr().err
+    serve(index_dir, host="0.0.0.0", port=9001)
+    assert calls[-1] == {"host": "0.0.0.0", "port": 9001, "log_level": "warning"}
+    assert "warning: serving on 0.0.0.0" in capsys.readouterr().err

@@ -87,6 +87,25 @@ def _month_range(month: str) -> dict[str, Any]:
     return {"since": first, "until": last - timedelta(days=1)}
 
 
+def _results_page(p: SearchParams, outcome: views.SearchOutcome) -> HTMLResponse:
+    """The search page with its hits, facets, paging and filter links, every link a shareable URL."""
+    pages = {
+        "prev": "/?" + urlencode(p.query_string(page=p.page - 1)) if p.page > 1 else None,
+        "next": "/?" + urlencode(p.query_string(page=p.page + 1)) if p.page < outcome.results.pages else None,
+    }
+    return _page(
+        "search.html",
+        params=p,
+        outcome=outcome,
+        hits=[hit_view(h, p) for h in outcome.results],
+        facets=_facet_links(outcome),
+        pages=pages,
+        toggle="/?" + urlencode(p.query_string(per_article=not p.per_article, page=1)),
+        suggestion_link="/?" + urlencode(p.query_string(q=outcome.results.suggestion or "", page=1)),
+        clear={k: "/?" + urlencode(p.query_string(page=1, **{k: v})) for k, v in _CLEAR.items()},
+    )
+
+
 def routes(library: Library) -> list[Route]:
     """The page routes over `library`."""
 
@@ -101,21 +120,7 @@ def routes(library: Library) -> list[Route]:
             outcome = views.run_search(library, p)
         except Exception as exc:  # noqa: BLE001 - every failure is a page with the library's message
             return _error_page(exc, params=p)
-        pages = {
-            "prev": "/?" + urlencode(p.query_string(page=p.page - 1)) if p.page > 1 else None,
-            "next": "/?" + urlencode(p.query_string(page=p.page + 1)) if p.page < outcome.results.pages else None,
-        }
-        return _page(
-            "search.html",
-            params=p,
-            outcome=outcome,
-            hits=[hit_view(h, p) for h in outcome.results],
-            facets=_facet_links(outcome),
-            pages=pages,
-            toggle="/?" + urlencode(p.query_string(per_article=not p.per_article, page=1)),
-            suggestion_link="/?" + urlencode(p.query_string(q=outcome.results.suggestion or "", page=1)),
-            clear={k: "/?" + urlencode(p.query_string(page=1, **{k: v})) for k, v in _CLEAR.items()},
-        )
+        return _results_page(p, outcome)
 
     def article_page(request: Request) -> HTMLResponse:
         args = request.query_params
