@@ -31,7 +31,7 @@ from searchkit.indexing import indexer, store
 from searchkit.indexing.indexer import IndexReport, Progress, ProgressFn
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.ingest.articles import Article
-from searchkit.results import ArticleView, IndexStats, SearchResults
+from searchkit.results import ArticleView, Facets, IndexStats, SearchResults
 from searchkit.search import damage
 from searchkit.search import query as query_mod
 from searchkit.search.ranking import Ranking
@@ -259,4 +259,37 @@ class Index:
             top_speakers=tuple(speakers.most_common(10)),
             size_bytes=size,
             last_update=datetime.fromtimestamp(modified, tz=timezone.utc) if modified > 0 else None,
+        )
+
+    @_guarded
+    def facets(
+        self,
+        text: str,
+        *,
+        fields: Sequence[str] = ("source", "month", "speaker"),
+        since: datetime | None = None,
+        until: datetime | None = None,
+        source: str | None = None,
+        per_article: bool = True,
+        fuzzy: bool = True,
+        top: int = 10,
+    ) -> Facets:
+        """Counts by source, month ("YYYY-MM") and speaker over EVERY match of `search(text, ...)`.
+
+        Give the same `text` and filters as the search they go with. Counts are articles
+        (paragraphs when not `per_article`), the `top` most frequent values per field.
+        """
+        from searchkit.search import facets as facets_mod
+
+        return facets_mod.count(
+            self._current(),
+            text,
+            self.ranking,
+            fields=fields,
+            since=since,
+            until=until,
+            source=source,
+            per_article=per_article,
+            fuzzy=fuzzy,
+            top=top,
         )

@@ -339,3 +339,18 @@ def stats_cmd(index_dir: str, as_json: bool) -> None:
         _emit_json(st.to_dict())
     else:
         click.echo(render_stats(st), nl=False)
+
+
+@main.command("serve")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (others get a warning).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+def serve_cmd(index_dir: str, host: str, port: int) -> None:
+    """Serve a search page and a JSON API over the index (read-only)."""
+    try:
+        from searchkit.web.app import serve
+    except ImportError as exc:
+        raise CliError(
+            f"searchkit serve needs the serve extra ({exc.name} is missing): pip install 'searchkit[serve]'"
+        ) from None
+    serve(index_dir, host=host, port=port)

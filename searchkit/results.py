@@ -267,3 +267,40 @@ class IndexStats:
             "size_bytes": self.size_bytes,
             "last_update": _iso(self.last_update),
         }
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    """One value of a facet and how many matching articles (or paragraphs) carry it."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts by source, month and speaker over every match of a query, not just one page.
+
+    `fields` keeps the order asked for; each holds its values most frequent first
+    (ties by value). Counts are articles when `per_article`, else paragraphs;
+    `total` is what they are out of.
+    """
+
+    fields: tuple[tuple[str, tuple[FacetCount, ...]], ...]
+    total: int
+    per_article: bool = True
+    seconds: float = 0.0
+
+    def __getitem__(self, name: str) -> tuple[FacetCount, ...]:
+        for field_name, counts in self.fields:
+            if field_name == name:
+                return counts
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: `{field: [{"value", "count"}, ...]}` plus the total."""
+        return {
+            "total": self.total,
+            "per_article": self.per_article,
+            "fields": {name: [{"value": c.value, "count": c.count} for c in counts] for name, counts in self.fields},
+        }

@@ -1,0 +1,337 @@
+"""Facets: how the matches of a query spread over sources, months and speakers.
+
+A facet count is taken over EVERY match of the query (the reporter's "when and
+where was this covered"), never just the page shown. Two parts make it cheap:
+
+- a `FacetTable` per open searcher (so per commit), built once from the index's
+  own structures: paragraph -> article (the `article_id` column), -> source (the
+  `source` postings), -> month (the `date` column), -> speakers (stored only on the
+  paragraphs the `speakers` postings name). It is cached beside the searcher and
+  rebuilt when another commit gives the index a new searcher.
+- the query's matching paragraphs, unscored: for free text (an OR of words, the
+  common case) the union of the words' postings read in bulk; for anything else
+  Whoosh's own matchers. The filters (dates, source) narrow them as in the search.
+
+Counting is then a handful of numpy operations. Counts are articles (an article
+counts once per value however many of its paragraphs match), or paragraphs when
+the search is not grouped per article, so they add up like `SearchResults.total`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from whoosh.query.compound import And, Or
+from whoosh.query.qcore import NullQuery, Query
+from whoosh.query.ranges import DateRange
+from whoosh.query.terms import Term
+from whoosh.searching import Searcher
+from whoosh.util.times import long_to_datetime
+
+from searchkit import analysis
+from searchkit.codec import postings as codec_postings
+from searchkit.errors import QueryError
+from searchkit.indexing.schema import PARAGRAPH
+from searchkit.results import FacetCount, Facets
+from searchkit.search import query as query_mod
+from searchkit.search import typos
+from searchkit.search.bm25f import CombinedTerm
+from searchkit.search.ranking import Ranking
+
+#: The facets a search page shows, in order.
+FACET_FIELDS = ("source", "month", "speaker")
+
+#: Values kept per facet, most frequent first.
+FACET_TOP = 10
+
+_NONE = -1  # code of "no value" in the per-paragraph arrays
+
+
+@dataclass(frozen=True)
+class FacetTable:
+    """Per paragraph (by document number): its article, source and month codes, and its speakers."""
+
+    article: np.ndarray  # int32; _NONE for documents that are not paragraphs
+    source: np.ndarray  # int32 code into `sources`, or _NONE
+    month: np.ndarray  # int32 code into `months`, or _NONE
+    speaker_start: np.ndarray  # int64, size+1: document d's speakers are speaker_code[start[d]:start[d+1]]
+    speaker_code: np.ndarray
+    sources: tuple[str, ...]
+    months: tuple[str, ...]
+    speakers: tuple[str, ...]
+    articles: int  # how many article codes there are
+
+
+_tables: weakref.WeakKeyDictionary[Searcher, FacetTable] = weakref.WeakKeyDictionary()
+_tables_lock = threading.Lock()
+
+
+def table(searcher: Searcher) -> FacetTable:
+    """The facet table of this searcher's index state, built on first use."""
+    with _tables_lock:
+        found = _tables.get(searcher)
+        if found is None:
+            found = _tables[searcher] = _build(searcher)
+        return found
+
+
+def _build(searcher: Searcher) -> FacetTable:
+    reader = searcher.reader()
+    size = reader.doc_count_all()
+    paragraphs = _postings(searcher, [("kind", PARAGRAPH)])
+    article = np.full(size, _NONE, dtype=np.int32)
+    names: dict[str, int] = {}
+    ids = reader.column_reader("article_id")
+    for doc in paragraphs.tolist():
+        article[doc] = names.setdefault(ids[doc], len(names))
+    source, sources = _source_codes(searcher, size)
+    month, months = _month_codes(searcher, paragraphs, size)
+    speaker_doc, speaker_code, speakers = _speaker_pairs(searcher)
+    start = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(speaker_doc, minlength=size), out=start[1:])
+    return FacetTable(article, source, month, start, speaker_code, sources, months, speakers, len(names))
+
+
+def _word_docs(searcher: Searcher, terms: Iterable[tuple[str, str]]) -> np.ndarray:
+    """Like `_postings`, read a block at a time (codec); deleted documents are NOT removed.
+
+    Callers drop them with the table (deleted documents have no article there).
+    """
+    subs = searcher.subsearchers or [(searcher, 0)]
+    parts = []
+    for field, text in terms:
+        key = (field, text.encode("utf-8"))
+        for sub, offset in subs:
+            reader = sub.reader()
+            if key in reader:
+                parts.append(codec_postings.read_postings(reader.postings(field, text))[0] + offset)
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    if len(parts) == 1:
+        return parts[0]
+    seen = np.zeros(searcher.doc_count_all(), dtype=bool)  # a mask unions faster than sorting
+    for ids in parts:
+        seen[ids] = True
+    return np.flatnonzero(seen)
+
+
+def _postings(searcher: Searcher, terms: Iterable[tuple[str, str]]) -> np.ndarray:
+    """The sorted union of the live documents holding any of `terms` (absent terms skipped)."""
+    reader = searcher.reader()
+    parts = [
+        np.fromiter(reader.postings(field, text).all_ids(), dtype=np.int64)
+        for field, text in terms
+        if (field, text.encode("utf-8")) in reader
+    ]
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(parts))
+
+
+def _source_codes(searcher: Searcher, size: int) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each document's source code; a source is shown as first stored (its case kept)."""
+    reader = searcher.reader()
+    codes = np.full(size, _NONE, dtype=np.int32)
+    shown: list[str] = []
+    for text in reader.lexicon("source"):
+        word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+        docs = _postings(searcher, [("source", word)])
+        if not len(docs):
+            continue
+        stored = str(searcher.reader().stored_fields(int(docs[0])).get("source", "") or word)
+        codes[docs] = len(shown)
+        shown.append(stored if stored.lower() == word else word)
+    return codes, tuple(shown)
+
+
+def _month_codes(searcher: Searcher, paragraphs: np.ndarray, size: int) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each paragraph's month ("YYYY-MM" of its article's date) as a code; undated ones _NONE."""
+    codes = np.full(size, _NONE, dtype=np.int32)
+    raw = searcher.reader().column_reader("date", translate=False)
+    found: dict[str, int] = {}
+    code_of: dict[int, int] = {}  # raw column value -> month code; undated rows hold a value out of range
+    for doc in paragraphs.tolist():
+        value = int(raw[doc])
+        if value not in code_of:
+            code_of[value] = _month_code(value, found)
+        codes[doc] = code_of[value]
+    return codes, tuple(found)
+
+
+def _month_code(raw: int, found: dict[str, int]) -> int:
+    try:
+        when = long_to_datetime(raw)
+    except (OverflowError, ValueError):
+        return _NONE
+    return found.setdefault(f"{when.year:04d}-{when.month:02d}", len(found))
+
+
+def _speaker_pairs(searcher: Searcher) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """(document, speaker) pairs for the paragraphs that quote someone (read from storage)."""
+    reader = searcher.reader()
+    words = [("speakers", t.decode("utf-8") if isinstance(t, bytes) else str(t)) for t in reader.lexicon("speakers")]
+    docs = _postings(searcher, words)
+    names: dict[str, int] = {}
+    pair_doc: list[int] = []
+    pair_code: list[int] = []
+    for doc in docs.tolist():
+        for name in str(searcher.reader().stored_fields(doc).get("speakers", "") or "").split("; "):
+            if name:
+                pair_doc.append(doc)
+                pair_code.append(names.setdefault(name, len(names)))
+    return np.array(pair_doc, dtype=np.int64), np.array(pair_code, dtype=np.int32), tuple(names)
+
+
+# -- the query's matches ------------------------------------------------------------
+
+
+def _free_text_query(searcher: Searcher, text: str, ranking: Ranking, fuzzy: bool) -> Query:
+    """The query the search runs: parsed, with unknown free-text words retried as in the search."""
+    if not (fuzzy and query_mod.is_free_text(text)):
+        return query_mod.parse(text, searcher.schema, ranking)
+    query_mod.parse(text, searcher.schema, ranking)  # the same QueryErrors as the search
+    reader = searcher.reader()
+    stems: list[str] = []
+    for word in (w.lower() for w in analysis.TOKEN_PATTERN.findall(text)):
+        found = analysis.terms(word)
+        if not found:
+            continue
+        if typos.known(reader, found[0]) or not typos.fuzzy_distance(word):
+            stems.append(found[0])
+        else:
+            stems.extend(typos.near(reader, word))
+    return query_mod.free_text(stems, ranking)
+
+
+def _word_terms(q: Query) -> list[tuple[str, str]] | None:
+    """The (field, word) terms of a query that is only an OR of single words, else None."""
+    leaves = [q] if isinstance(q, (Term, CombinedTerm)) else list(q.children()) if isinstance(q, Or) else None
+    if leaves is None or not all(isinstance(leaf, (Term, CombinedTerm)) for leaf in leaves):
+        return None
+    return [(str(f), str(t)) for leaf in leaves for f, t in leaf.terms()]
+
+
+def _query_docs(searcher: Searcher, q: Query) -> np.ndarray:
+    """Every document `q` matches, through Whoosh's matchers segment by segment (unscored)."""
+    subs = searcher.subsearchers or [(searcher, 0)]
+    parts = [np.fromiter(q.docs(sub), dtype=np.int64) + offset for sub, offset in subs]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def matching(searcher: Searcher, q: Query, flt: Query | None) -> np.ndarray:
+    """Document numbers of every paragraph `q` matches under filter `flt` (unscored)."""
+    if q is NullQuery:
+        return np.zeros(0, dtype=np.int64)
+    words = _word_terms(q)
+    if words is not None:  # free text: the postings' union, no matcher tree walked per document
+        docs = _word_docs(searcher, words)
+    else:
+        docs = _query_docs(searcher, q)
+    if flt is not None and len(docs):
+        allowed = _query_docs(searcher, flt)
+        docs = docs[np.isin(docs, allowed, assume_unique=True)]
+    return docs
+
+
+def date_source_filter(since: datetime | None, until: datetime | None, source: str | None) -> Query | None:
+    """The date and source filter, as the search applies it (source matched lower-cased)."""
+    parts: list[Query] = []
+    if since or until:
+        parts.append(DateRange("date", since, until))
+    if source:
+        parts.append(Term("source", source.lower()))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+# -- counting -----------------------------------------------------------------------
+
+
+def _top(codes: np.ndarray, names: Sequence[str], top: int) -> tuple[FacetCount, ...]:
+    """The `top` most frequent codes (ties by name), skipping "no value"."""
+    codes = codes[codes != _NONE]
+    if not len(codes):
+        return ()
+    counts = np.bincount(codes, minlength=len(names))
+    present = np.nonzero(counts)[0]
+    if len(present) > top:  # keep every value tied with the top-th, then order those few exactly
+        cut = np.partition(counts[present], len(present) - top)[len(present) - top]
+        present = present[counts[present] >= cut]
+    ranked = sorted(present.tolist(), key=lambda c: (-int(counts[c]), names[c]))[:top]
+    return tuple(FacetCount(names[c], int(counts[c])) for c in ranked)
+
+
+def _once_per_article(t: FacetTable, docs: np.ndarray, codes: np.ndarray, per_article: bool) -> np.ndarray:
+    """`codes` of `docs`, with an (article, value) pair counted once when grouping per article."""
+    if not per_article or not len(docs):
+        return codes
+    width = np.int64(max(1, len(t.article)))
+    pairs = np.unique(t.article[docs].astype(np.int64) * width + codes.astype(np.int64) + 1)
+    values: np.ndarray = (pairs % width - 1).astype(np.int32)
+    return values
+
+
+def _representatives(t: FacetTable, docs: np.ndarray) -> np.ndarray:
+    """One matching paragraph of each matching article (source and month are the article's)."""
+    rep = np.full(t.articles, -1, dtype=np.int64)
+    rep[t.article[docs]] = docs
+    return rep[rep >= 0]
+
+
+def _field_codes(
+    t: FacetTable, docs: np.ndarray, units: np.ndarray, name: str, per_article: bool
+) -> tuple[np.ndarray, Sequence[str]]:
+    """For facet `name`: the value code of each counted unit, and the value names.
+
+    `units` are the paragraphs counted for one-value-per-article facets (one per
+    article when `per_article`); speakers are per paragraph, so they start from `docs`.
+    """
+    if name in ("source", "month"):
+        return (t.source[units], t.sources) if name == "source" else (t.month[units], t.months)
+    if name == "speaker":
+        first = t.speaker_start[docs]
+        many = t.speaker_start[docs + 1] - first
+        # Row numbers first[i] .. first[i] + many[i] - 1 for every document, without a Python loop.
+        step = np.arange(int(many.sum())) - np.repeat(np.cumsum(many) - many, many)
+        rows = np.repeat(first, many) + step
+        return _once_per_article(t, np.repeat(docs, many), t.speaker_code[rows], per_article), t.speakers
+    raise QueryError(f"unknown facet {name!r}; the facets are {', '.join(FACET_FIELDS)}")
+
+
+def count(
+    searcher: Searcher,
+    text: str,
+    ranking: Ranking,
+    *,
+    fields: Sequence[str] = FACET_FIELDS,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    source: str | None = None,
+    per_article: bool = True,
+    fuzzy: bool = True,
+    top: int = FACET_TOP,
+) -> Facets:
+    """Facet counts for the search `text` with these filters (raises QueryError as the search does)."""
+    started = time.perf_counter()
+    for name in fields:
+        if name not in FACET_FIELDS:
+            raise QueryError(f"unknown facet {name!r}; the facets are {', '.join(FACET_FIELDS)}")
+    q = _free_text_query(searcher, text, ranking, fuzzy)
+    flt = date_source_filter(since, until, source)
+    t = table(searcher)
+    docs = matching(searcher, q, flt)
+    docs = docs[t.article[docs] != _NONE] if len(docs) else docs  # paragraphs only, not file records
+    units = _representatives(t, docs) if per_article else docs
+    out: list[tuple[str, tuple[FacetCount, ...]]] = []
+    for name in fields:
+        codes, names = _field_codes(t, docs, units, name, per_article)
+        out.append((name, _top(codes, names, top)))
+    total = len(units)
+    return Facets(tuple(out), total=total, per_article=per_article, seconds=time.perf_counter() - started)
