@@ -431,6 +431,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped {system}: {reason}")
     if config:
         print(f"searchkit ranking config: {config}")
+    sk = summary.get("searchkit")
+    if sk and sk["collections"] == len(args.names):
+        print(f"mean nDCG@10 = {sk['nDCG@10']:.4f} (MAP = {sk['MAP']:.4f})")
     if grid:
         print()
         print("\n".join(loo.report(grid, report.results)))
