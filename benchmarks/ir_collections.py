@@ -41,7 +41,7 @@ from pathlib import Path
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
-NAMES = ("cranfield", "cisi", "med", "cacm", "adi", "lisa")
+NAMES = ("cranfield", "cisi", "med", "cacm", "adi", "lisa", "cystic-fibrosis", "scifact", "squad-paragraphs")
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ class Collection:
     queries: dict[str, str]
     qrels: dict[str, dict[str, int]]
     notes: list[str] = field(default_factory=list)
+    #: Documents are paragraphs ``<article>#<n>`` of articles, judged per paragraph.
+    paragraphs: bool = False
 
     def judged_queries(self) -> dict[str, str]:
         """The queries that have at least one judgement (the ones to evaluate)."""
@@ -326,6 +328,10 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 
 def load(name: str, data: Path | str = DEFAULT_DATA) -> Collection:
+    import more_collections  # the collections added later (issue 16), in their own module
+
+    LOADERS.update(more_collections.LOADERS)
+    EXPECTED.update(more_collections.EXPECTED)
     try:
         loader = LOADERS[name]
     except KeyError:

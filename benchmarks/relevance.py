@@ -1,9 +1,18 @@
 """Relevance benchmark: searchkit against raw Whoosh, SQLite FTS5 and bm25s on
-six classic test collections (Cranfield, CISI, MED, CACM, ADI, LISA).
+ten test collections, and the leave-one-collection-out choice of its defaults.
 
     python benchmarks/relevance.py [--data DIR] [--collections cranfield,cisi]
         [--systems searchkit,whoosh,fts5,bm25s] [--config KEY=VALUE ...]
-        [--stemmer snowball|porter|none] [--stop whoosh|none|lucene|nltk] [--json OUT]
+        [--no-grid] [--grid-json OUT] [--from-grid-json IN] [--rebuild] [--json OUT]
+
+The collections: Cranfield, CISI, MED, CACM, ADI, LISA, Cystic Fibrosis,
+SciFact, SQuAD paragraphs (ir_collections.py, more_collections.py) and
+bbcnews-dev (the real BBC files through searchkit's own reader, judged per
+paragraph, wire copies counted as shown; targets.py).  After the per-collection
+tables comes the selection grid (loo.py): every candidate default on every
+collection, indexes cached under benchmarks/.work/, then per collection the
+figure of the setting chosen on the other nine, the cross-validated mean, the
+plain-BM25 standard and the baselines, and the defaults issue 16's rule keeps.
 
 Every system indexes each collection once (title + body) and runs every judged
 query as free text, the way a user would type it, keeping the top 1000
@@ -18,10 +27,11 @@ and passes it to ``Index.from_articles(..., ranking=...)``, so ranking
 alternatives can be compared on the same run.  Values are Python literals
 (``1.2``, ``True``, ``'x'``); anything else is taken as a string.
 
-``--stemmer`` and ``--stop`` index searchkit with another analyzer than the
-shipped one (Snowball English, Whoosh's stop words), to re-check that choice:
-they replace the stem function and stop list in ``searchkit.analysis`` for this
-process only.
+The "searchkit" system row is the shipped defaults (or ``--config``) through
+``Index.from_articles``; on bbcnews-dev it is left to the grid (shipped row).
+Other analyzers (benchmarks/analyzers.py) are no longer patched into the
+library: they return once an index can be built and queried with an explicit
+analysis (see README.md, "Selection by leave-one-collection-out").
 """
 
 from __future__ import annotations
@@ -45,7 +55,11 @@ sys.path.insert(0, str(HERE))
 if str(HERE.parent) not in sys.path:
     sys.path.insert(1, str(HERE.parent))
 import ir_collections  # noqa: E402
-from ir_collections import DEFAULT_DATA, NAMES, Collection, Doc  # noqa: E402
+import loo  # noqa: E402
+from ir_collections import DEFAULT_DATA, Collection, Doc  # noqa: E402
+from targets import BbcTarget, CollectionTarget  # noqa: E402
+
+NAMES = (*ir_collections.NAMES, "bbcnews-dev")
 
 SYSTEMS = ("searchkit", "whoosh", "fts5", "bm25s")
 DEPTH = 1000
@@ -251,32 +265,6 @@ def run_bm25s(docs: list[Doc], queries: dict[str, str], workdir: Path, config: d
     return SystemResult(ranked, t1 - t0, t2 - t1)
 
 
-#: Stop lists --stop can choose (None: the shipped one).
-def _stop_lists() -> dict[str, frozenset[str] | None]:
-    from whoosh.analysis.filters import STOP_WORDS
-    from whoosh.lang.stopwords import stoplists
-
-    from searchkit.analysis import LUCENE_STOP_WORDS
-
-    return {"whoosh": STOP_WORDS, "none": frozenset(), "lucene": LUCENE_STOP_WORDS, "nltk": frozenset(stoplists["en"])}
-
-
-STEMMERS = {"snowball": "snowball_stem", "porter": "porter1_stem", "none": "no_stem"}
-
-
-def set_analyzer(stemmer: str | None, stop: str | None) -> None:
-    """Index and search searchkit with another stemmer / stop list (this process only)."""
-    if not stemmer and not stop:
-        return
-    from searchkit import analysis
-
-    if stemmer:
-        analysis._STEM = getattr(analysis, STEMMERS[stemmer])
-    if stop:
-        analysis.STOP = _stop_lists()[stop]
-    analysis._cache.clear()
-
-
 RUNNERS: dict[str, Callable[[list[Doc], dict[str, str], Path, dict[str, Any]], SystemResult]] = {
     "searchkit": run_searchkit,
     "whoosh": run_whoosh,
@@ -329,12 +317,12 @@ def table(title: str, rows: dict[str, dict[str, float]]) -> list[str]:
     return lines
 
 
-def run_collection(c: Collection, systems: list[str], config: dict[str, Any], report: Report) -> None:
+def run_collection(c: Collection, systems: list[str], config: dict[str, Any], report: Report, target: Any) -> None:
     queries = c.judged_queries()
     report.results[c.name] = {}
     for system in systems:
-        if system in report.skipped:
-            continue
+        if system in report.skipped or (system == "searchkit" and c.paragraphs):
+            continue  # paragraph collections: searchkit's rows come from the grid (per paragraph)
         with tempfile.TemporaryDirectory(prefix=f"sk-bench-{c.name}-") as tmp:
             print(f"[{c.name}] {system}: {len(c.docs)} docs, {len(queries)} queries", file=sys.stderr)
             try:
@@ -344,41 +332,66 @@ def run_collection(c: Collection, systems: list[str], config: dict[str, Any], re
                 print(f"skipping {system}: {e}", file=sys.stderr)
                 continue
         figures = evaluate(res.ranked, c.qrels)
+        if isinstance(target, BbcTarget):
+            figures["quote"] = target.score_ranked(res.ranked)["quote"]
         figures.update(index_s=res.index_s, query_s=res.query_s, queries=len(queries), failed_queries=res.failed)
         report.results[c.name][system] = figures
 
 
-def main(argv: list[str] | None = None) -> int:
+def load_target(name: str, data: Path, rebuild: bool) -> tuple[Collection, Any]:
+    """The collection (for the baselines) and its grid target (for searchkit)."""
+    if name == "bbcnews-dev":
+        t = BbcTarget(data, rebuild)
+        docs = [Doc(d["id"], d["title"], d["body"]) for d in t.docs]
+        c = Collection(name, docs, t.queries(), t.qrels, paragraphs=True)
+        return c, t
+    c = ir_collections.load(name, data)
+    return c, CollectionTarget(c, rebuild)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument(
-        "--data",
-        type=Path,
-        default=DEFAULT_DATA,
-        help="folder holding the collections (default: ../shared/data next to the repo)",
-    )
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding the collections")
     ap.add_argument("--collections", default=",".join(NAMES), help=f"comma-separated subset of {','.join(NAMES)}")
     ap.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated subset of {','.join(SYSTEMS)}")
     ap.add_argument(
         "--config", action="append", default=[], metavar="KEY=VALUE", help="searchkit.Ranking field (repeatable)"
     )
-    ap.add_argument("--stemmer", choices=sorted(STEMMERS), help="searchkit's stemmer (default: the shipped one)")
-    ap.add_argument(
-        "--stop", choices=("whoosh", "none", "lucene", "nltk"), help="searchkit's stop list (default: the shipped one)"
-    )
     ap.add_argument("--json", type=Path, metavar="OUT", help="also write all figures as JSON to OUT")
     ap.add_argument("--no-fuzzy", action="store_true", help="searchkit without its typo retry of unknown words")
+    ap.add_argument("--no-grid", action="store_true", help="skip the selection grid")
+    ap.add_argument("--grid-json", type=Path, metavar="OUT", help="write every grid figure as JSON to OUT")
+    ap.add_argument("--from-grid-json", type=Path, metavar="IN", help="take the grid figures from IN (no searches)")
+    ap.add_argument("--baselines-json", type=Path, metavar="IN", help="take the baselines from a --json file (no runs)")
+    ap.add_argument("--rebuild", action="store_true", help="rebuild the cached grid indexes in benchmarks/.work/")
     args = ap.parse_args(argv)
-
-    names = [n.strip() for n in args.collections.split(",") if n.strip()]
-    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
-    for n in names:
+    args.names = [n.strip() for n in args.collections.split(",") if n.strip()]
+    args.system_list = [s.strip() for s in args.systems.split(",") if s.strip()]
+    for n in args.names:
         if n not in NAMES:
             ap.error(f"unknown collection {n!r}; choose from {', '.join(NAMES)}")
-    for s in systems:
+    for s in args.system_list:
         if s not in SYSTEMS:
             ap.error(f"unknown system {s!r}; choose from {', '.join(SYSTEMS)}")
+    return args
+
+
+def print_collection(c: Collection, report: Report) -> None:
+    print()
+    print(
+        "\n".join(
+            table(f"== {c.name}: {len(c.docs)} docs, {len(c.judged_queries())} judged queries", report.results[c.name])
+        )
+    )
+    for system, r in report.results[c.name].items():
+        if r["failed_queries"]:
+            print(f"   {system}: {r['failed_queries']} queries raised an error (scored as empty)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     if not args.data.is_dir():
         print(f"Error: data folder {args.data} not found; pass --data DIR", file=sys.stderr)
         return 2
@@ -388,54 +401,45 @@ def main(argv: list[str] | None = None) -> int:
         print("Error: ir_measures is not installed; run pip install -e '.[bench]'", file=sys.stderr)
         return 2
     config = parse_config(args.config)
-    set_analyzer(args.stemmer, args.stop)
     global FUZZY
     FUZZY = not args.no_fuzzy
 
     report = Report()
-    for name in names:
-        c = ir_collections.load(name, args.data)
-        run_collection(c, systems, config, report)
-        print()
-        print(
-            "\n".join(
-                table(
-                    f"== {c.name}: {len(c.docs)} docs, {len(c.judged_queries())} judged queries", report.results[c.name]
-                )
-            )
-        )
-        for system, r in report.results[c.name].items():
-            if r["failed_queries"]:
-                print(f"   {system}: {r['failed_queries']} queries raised an error (scored as empty)")
+    grid: dict[str, dict[loo.Setting, dict[str, float]]] = {}
+    if args.baselines_json:
+        report.results = json.loads(args.baselines_json.read_text())["collections"]
+        args.system_list = []
+    for name in args.names:
+        c, target = load_target(name, args.data, args.rebuild)
+        if args.system_list:
+            run_collection(c, args.system_list, config, report, target)
+            print_collection(c, report)
+        if not args.no_grid and not args.from_grid_json:
+            print(f"[{name}] grid: {len(loo.grid())} settings", file=sys.stderr)
+            grid[name] = loo.sweep(target, loo.grid())
+            if args.grid_json:  # written as it grows, so a long run interrupted keeps what it measured
+                loo.dump(args.grid_json, grid)
+    if args.from_grid_json:
+        grid = {n: by for n, by in loo.load_dump(args.from_grid_json).items() if n in args.names}
+    if args.grid_json and grid:
+        loo.dump(args.grid_json, grid)
 
-    summary = report.summary(systems)
+    summary = report.summary(args.system_list)
     print()
-    print("\n".join(table(f"== mean over {len(names)} collections", summary)))
+    print("\n".join(table(f"== mean over {len(args.names)} collections", summary)))
     for system, reason in report.skipped.items():
         print(f"skipped {system}: {reason}")
     if config:
         print(f"searchkit ranking config: {config}")
-    if args.stemmer or args.stop:
-        print(f"searchkit analyzer: stemmer={args.stemmer or 'shipped'}, stop={args.stop or 'shipped'}")
-
-    if args.json:
-        payload = {
-            "collections": report.results,
-            "summary": summary,
-            "skipped": report.skipped,
-            "config": config,
-            "analyzer": {"stemmer": args.stemmer, "stop": args.stop},
-            "depth": DEPTH,
-        }
-        args.json.write_text(json.dumps(payload, indent=2) + "\n")
-
     sk = summary.get("searchkit")
-    if sk and sk["collections"] == len(names):
+    if sk and sk["collections"] == len(args.names):
         print(f"mean nDCG@10 = {sk['nDCG@10']:.4f} (MAP = {sk['MAP']:.4f})")
-    elif "searchkit" not in systems:
-        print("mean nDCG@10 = n/a (searchkit not run: not in --systems)")
-    else:
-        print(f"mean nDCG@10 = n/a (searchkit unavailable: {report.skipped.get('searchkit', 'incomplete run')})")
+    if grid:
+        print()
+        print("\n".join(loo.report(grid, report.results)))
+    if args.json:
+        payload = {"collections": report.results, "summary": summary, "skipped": report.skipped, "config": config}
+        args.json.write_text(json.dumps(payload, indent=2) + "\n")
     return 0
 
 

@@ -3,10 +3,15 @@
 Text is split into words (`TOKEN_PATTERN`), lower-cased, stripped of stop words
 and one-letter words, and each word is reduced to its stem by `stem`: accents
 folded (`café` -> `cafe`), then the Snowball English stemmer from PyStemmer.
-(`porter1_stem`, Whoosh's Porter stemmer, is kept for the relevance benchmark.)
 `terms` is the same chain as a plain function, for code that wants the stems
 without Whoosh's token objects; snippets stem the words they highlight with
 `stem`, so highlights always agree with the index.
+
+The stem function and the stop list are parameters of `text_analyzer` and
+`terms` (the defaults are the shipped analysis), so other analyses (the
+relevance benchmark's, in benchmarks/analyzers.py) are passed in, never
+patched into this module; `analysis_of` reads them back from an index's own
+analyzer, so a query can be analysed exactly as the index it searches was.
 
 Whoosh pickles the schema, analyzers included, into the index, so everything
 the analyzer refers to must stay importable at this module path for as long as
@@ -21,16 +26,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Collection
 from typing import Any
 
-from whoosh.analysis import (
-    Analyzer,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
-from whoosh.lang.porter import stem as porter_stem
+from whoosh.analysis.analyzers import Analyzer
+from whoosh.analysis.filters import LowercaseFilter, StopFilter
+from whoosh.analysis.morph import StemFilter
+from whoosh.analysis.tokenizers import RegexTokenizer
 from whoosh.lang.stopwords import stoplists as _stoplists
 
 #: Words: letters/digits, with inner dots kept ("U.S", "3.5"). An apostrophe,
@@ -76,14 +78,13 @@ def ascii_words(text: str) -> list[bytes] | None:
     return text.encode("ascii").translate(_WORD_BYTES).split()
 
 
-#: Words dropped from text and queries: Lucene's English list (33 words).
-LUCENE_STOP_WORDS = frozenset(
-    "a an and are as at be but by for if in into is it no not of on or such that the their then there these "
-    "they this to was will with".split()
-)
-#: NLTK's English list (127 words, as Whoosh ships it), the default.
+#: Words dropped from text and queries: NLTK's English list (127 words, as
+#: Whoosh ships it), the default.
 NLTK_STOP_WORDS = frozenset(_stoplists["en"])
 STOP = NLTK_STOP_WORDS
+
+#: A stem function: a lowercased word in, its index term out.
+StemFn = Callable[[str], str]
 
 #: Shorter words are dropped too.
 MIN_LENGTH = 2
@@ -106,42 +107,41 @@ def snowball_stem(word: str) -> str:
         import Stemmer
 
         _snowball = Stemmer.Stemmer("english")
-    return _snowball.stemWord(fold(word))
-
-
-def porter1_stem(word: str) -> str:
-    """Whoosh's Porter stem of a lowercased word, accents folded (searchkit 0.1's stemmer)."""
-    return porter_stem(fold(word))
-
-
-def no_stem(word: str) -> str:
-    """The lowercased word itself, accents folded (no stemming)."""
-    return fold(word)
-
-
-#: The stem function the index uses; `stem` calls it. Snowball (PyStemmer), with
-#: NLTK's stop words and k1 2.0, ranks best on the test collections (benchmarks/README.md).
-_STEM = snowball_stem
+    stemmed: str = _snowball.stemWord(fold(word))
+    return stemmed
 
 
 def stem(word: str) -> str:
-    """The stem the index stores for a lowercased word."""
-    return _STEM(word)
+    """The stem the shipped index stores for a lowercased word.
+
+    Snowball (PyStemmer) with NLTK's stop words ranks best on the test
+    collections (benchmarks/README.md).
+    """
+    return snowball_stem(word)
 
 
-_cache: dict[str, str | None] = {}
+# word as found -> its term (None: dropped), one cache per (stem function, stop list).
+_caches: dict[tuple[StemFn, frozenset[str]], dict[str, str | None]] = {}
+_cache: dict[str, str | None] = {}  # the shipped analysis's, the one every search uses
 _CACHE_MAX = 200_000
 
 
-def terms(text: str) -> list[str]:
-    """The index terms of `text` in order, repeats kept: exactly what the analyzer yields."""
-    cache = _cache
+def _cache_for(stem_fn: StemFn, stop: frozenset[str]) -> dict[str, str | None]:
+    if stem_fn is snowball_stem and stop is STOP:
+        return _cache
+    return _caches.setdefault((stem_fn, stop), {})
+
+
+def terms(text: str, stem_fn: StemFn = snowball_stem, stop: Collection[str] = STOP) -> list[str]:
+    """The index terms of `text` in order, repeats kept: exactly what `text_analyzer(stem_fn, stop)` yields."""
+    stops = stop if isinstance(stop, frozenset) else frozenset(stop)
+    cache = _cache_for(stem_fn, stops)
     out: list[str] = []
     for word in TOKEN_PATTERN.findall(text):
         t = cache.get(word, "")
         if t == "":
             low = word.lower()
-            t = None if len(low) < MIN_LENGTH or low in STOP else _STEM(low)
+            t = None if len(low) < MIN_LENGTH or low in stops else stem_fn(low)
             if len(cache) >= _CACHE_MAX:
                 cache.clear()
             cache[word] = t
@@ -150,14 +150,35 @@ def terms(text: str) -> list[str]:
     return out
 
 
-def text_analyzer() -> Analyzer:
-    """Headline, body and quotes: tokenize, lowercase, drop stop words, stem."""
+def text_analyzer(stem_fn: StemFn = snowball_stem, stop: Collection[str] = STOP) -> Analyzer:
+    """Headline, body and quotes: tokenize, lowercase, drop stop words, stem.
+
+    Whoosh pickles `stem_fn` by name into the schema: pass a module-level
+    function that stays importable where it is for as long as the index lives.
+    """
     return (
         RegexTokenizer(TOKEN_PATTERN)
         | LowercaseFilter()
-        | StopFilter(stoplist=STOP, minsize=MIN_LENGTH)
-        | StemFilter(stemfn=_STEM, cachesize=100_000)
+        | StopFilter(stoplist=frozenset(stop), minsize=MIN_LENGTH)
+        | StemFilter(stemfn=stem_fn, cachesize=100_000)  # type: ignore[no-untyped-call]  # whoosh3 leaves its __init__ unannotated
     )
+
+
+def analysis_of(analyzer: Analyzer) -> tuple[StemFn, frozenset[str]] | None:
+    """The stem function and stop list of a `text_analyzer` (read back from an index's schema).
+
+    None for an analyzer of another shape (no stop or no stem filter).
+    """
+    stem_fn: StemFn | None = None
+    stops: frozenset[str] | None = None
+    for item in getattr(analyzer, "items", ()):
+        if isinstance(item, StemFilter):
+            stem_fn = item.stemfn
+        elif isinstance(item, StopFilter):
+            stops = frozenset(item.stops)
+    if stem_fn is None or stops is None:
+        return None
+    return stem_fn, stops
 
 
 def name_analyzer() -> Analyzer:
