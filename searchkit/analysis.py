@@ -160,7 +160,7 @@ def text_analyzer(stem_fn: StemFn = snowball_stem, stop: Collection[str] = STOP)
         RegexTokenizer(TOKEN_PATTERN)
         | LowercaseFilter()
         | StopFilter(stoplist=frozenset(stop), minsize=MIN_LENGTH)
-        | StemFilter(stemfn=stem_fn, cachesize=100_000)  # type: ignore[no-untyped-call]  # whoosh3 leaves its __init__ unannotated
+        | StemFilter(stemfn=stem_fn, cachesize=100_000)
     )
 
 
