@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searchkit.codec import bulkwrite as fastwrite
-from searchkit.codec import pickleops, postings, segmentwrite
+from searchkit.codec import pickleops, postings, probe, segmentwrite
 from searchkit.indexing import indexer, store
 from tests.test_fastwrite import _corpus
 
@@ -112,6 +112,8 @@ def test_bulk_postings_read_equals_whoosh_s_matcher(
     indexer.update(tmp_path / "ix", [corpus], rebuild=True)
     lists = _every_posting_list(tmp_path / "ix")
     assert max(len(ids) for ids, _ in lists.values()) > 128
+    if not probe.layout_known():
+        pytest.skip("the same postings were read one at a time; reading in bulk needs the whoosh3 layout it knows")
     # Lists searchkit wrote are read whole; Whoosh's own go block by block.
     assert whole and all((w is not None) == fast for w in whole)
 

@@ -28,8 +28,8 @@ the segment list that the writer's TOC records — so an exception (or a crash)
 before that leaves the last committed index as it was; files of segments no
 TOC names are removed by the next commit (`whoosh.index.clean_files`).
 
-Only the whoosh3 codec's layout is written this way (`_w3_layout`); with any
-other codec, term vectors or spelling fields `FastWriter.create` returns None
+Only the whoosh3 codec's layout is written this way (`probe.is_w3`); with any
+other codec or Whoosh, term vectors or spelling fields `FastWriter.create` returns None
 and the caller keeps using `add_document`. A field whose analyzer has another
 shape goes through its own `index()`.
 """
@@ -47,7 +47,7 @@ from whoosh.columns import CompressedBytesColumn, NumericColumn, PickleColumn
 from whoosh.formats import Existence
 from whoosh.util.numeric import length_to_byte
 
-from searchkit.codec import deflate
+from searchkit.codec import deflate, probe
 from searchkit.codec.segmentwrite import Grouped, by_term, write_field
 from searchkit.codec.textpostings import TextBatch, TextField
 
@@ -400,22 +400,6 @@ def _merged(parts: list[Grouped]) -> Grouped:
     )
 
 
-def _w3_layout(codec: Any) -> bool:
-    """Whether `codec` is the whoosh3 codec whose per-document writer's columns we fill directly."""
-    if type(codec).__name__ != "W3Codec":
-        return False
-    if not all(hasattr(codec, a) for a in ("new_segment", "per_document_writer", "field_writer")):
-        return False
-    from whoosh.codec import whoosh3
-
-    perdoc = getattr(whoosh3, "W3PerDocWriter", None)
-    return (
-        all(hasattr(whoosh3, a) for a in ("_lenfield", "LENGTHS_COLUMN"))
-        and perdoc is not None
-        and all(hasattr(perdoc, a) for a in ("_has_column", "_create_column", "_get_column", "close"))
-    )
-
-
 def _ensure_columns(perdoc: Any, schema: Any) -> None:
     """Give a segment every column of the schema, filled with defaults where no document has a value.
 
@@ -424,7 +408,7 @@ def _ensure_columns(perdoc: Any, schema: Any) -> None:
     per build never shows it; paragraphs in our segments and the manifest in
     the writer's own would, e.g. for a query that matches every document.
     """
-    if not (hasattr(perdoc, "_has_column") and hasattr(perdoc, "_create_column")):
+    if not probe.is_w3(perdoc, "perdocwriter"):
         return
     for name in schema.names():
         column = schema[name].column_type
@@ -482,7 +466,7 @@ class FastWriter:
         needed = ("codec", "storage", "indexname", "schema", "commit")
         if not all(hasattr(writer, a) for a in needed):
             return None
-        if not _w3_layout(writer.codec):
+        if not probe.is_w3(writer.codec, "codec"):
             return None
         for name in writer.schema.names():
             field = writer.schema[name]

@@ -22,7 +22,7 @@ import numpy as np
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length
 
-from searchkit.codec import deflate, pickleops
+from searchkit.codec import deflate, pickleops, probe
 from searchkit.codec.pickleops import MARK, NONE, STOP, TUPLE, TUPLE3
 
 #: Posting blocks with fewer postings are written uncompressed: zlib costs more
@@ -81,20 +81,14 @@ def write_field(fieldwriter: Any, fmt: Any, grouped: Grouped, lens: array[int] |
 
 def _supports_blocks(fieldwriter: Any) -> bool:
     """Whether this is the whoosh3 codec's field writer, whose files `_write_w3_terms` writes directly."""
-    pw = getattr(fieldwriter, "_postwriter", None)
-    if type(fieldwriter).__name__ != "W3FieldWriter" or type(pw).__name__ != "W3PostingsWriter":
+    if not probe.is_w3(fieldwriter, "fieldwriter"):
         return False
-    if not all(hasattr(fieldwriter, a) for a in ("_postfile", "_tindex", "_fieldid")):
-        return False
-    if not all(hasattr(pw, a) for a in ("_blocklimit", "_compression", "_inlinelimit", "_byteids")):
-        return False
-    from whoosh.codec import whoosh3
-
+    pw = fieldwriter._postwriter
     return (
-        pw._inlinelimit <= 1  # no posting list is ever inlined in the term info
+        probe.is_w3(pw, "postwriter")
+        and probe.is_w3(fieldwriter._tindex, "termtable")
+        and pw._inlinelimit <= 1  # no posting list is ever inlined in the term info
         and not pw._byteids
-        and hasattr(whoosh3, "WHOOSH3_HEADER_MAGIC")
-        and getattr(getattr(whoosh3, "W3TermInfo", None), "_struct", None) is not None
     )
 
 
@@ -317,10 +311,6 @@ def _add_rows(tindex: Any, rows: list[tuple[bytes, bytes]]) -> None:
     """
     from whoosh.filedb import filetables
 
-    if type(tindex) is not filetables.OrderedHashWriter or not hasattr(filetables, "_lengths"):
-        for key, value in rows:
-            tindex.add(key, value)
-        return
     if rows[0][0] <= tindex.lastkey:
         raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{rows[0][0]!r}")
     dbfile, hashfn, buckets = tindex.dbfile, tindex.hashfn, tindex.buckets
