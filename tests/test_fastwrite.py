@@ -263,6 +263,25 @@ def test_an_unknown_layout_falls_back_to_add_document(tmp_path: Path, monkeypatc
 
 
 @needs_w3
+def test_every_segment_has_every_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # patches.ensure_columns: Whoosh's MultiReader misreads a column some segment lacks, so
+    # every bulk segment, and the writer's own, gets each column, even an update that writes
+    # nothing but its manifest record.
+    corpus = _corpus(tmp_path / "corpus")
+    ix_dir = _build(tmp_path, corpus, True, monkeypatch, MAX_POSTINGS=400)
+    indexer.update(ix_dir, [corpus])  # unchanged: a segment holding the boilerplate record only
+    ix = store.open_index(ix_dir)
+    try:
+        with ix.searcher() as s:
+            leaves = [r for r, _ in s.reader().leaf_readers()]
+            columns = [n for n in s.schema.names() if s.schema[n].column_type]
+            assert len(leaves) >= 3 and columns
+            assert [(r.doc_count_all(), n) for r in leaves for n in columns if not r.has_column(n)] == []
+    finally:
+        ix.close()
+
+
+@needs_w3
 def test_stored_fields_and_blocks_are_compressed_by_deflate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Both kinds of zlib stream go through searchkit.codec.deflate (ISA-L where installed),
     # and stock Whoosh reads them back to what the standard build holds.

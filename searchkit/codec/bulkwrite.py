@@ -47,7 +47,7 @@ from whoosh.columns import CompressedBytesColumn, NumericColumn, PickleColumn
 from whoosh.formats import Existence
 from whoosh.util.numeric import length_to_byte
 
-from searchkit.codec import deflate, probe
+from searchkit.codec import deflate, patches, probe
 from searchkit.codec.segmentwrite import Grouped, by_term, write_field
 from searchkit.codec.textpostings import TextBatch, TextField
 
@@ -225,7 +225,7 @@ class _SegmentBatch:
         self.owner = owner
         self.segment = w.codec.new_segment(w.storage, w.indexname)
         self.perdoc = w.codec.per_document_writer(w.storage, self.segment)
-        _ensure_columns(self.perdoc, owner.schema)
+        patches.ensure_columns(self.perdoc, owner.schema)
         stored = self.perdoc._get_column("_stored")
         child = getattr(stored, "_child", None)  # PickleColumn's writer wraps the compressing one
         if type(child) is CompressedBytesColumn.Writer and child._compress is zlib.compress:
@@ -400,22 +400,6 @@ def _merged(parts: list[Grouped]) -> Grouped:
     )
 
 
-def _ensure_columns(perdoc: Any, schema: Any) -> None:
-    """Give a segment every column of the schema, filled with defaults where no document has a value.
-
-    Whoosh's MultiReader.column_reader skips segments that lack a column and
-    then maps their documents to the wrong segment (IndexError). One segment
-    per build never shows it; paragraphs in our segments and the manifest in
-    the writer's own would, e.g. for a query that matches every document.
-    """
-    if not probe.is_w3(perdoc, "perdocwriter"):
-        return
-    for name in schema.names():
-        column = schema[name].column_type
-        if column is not None and not perdoc._has_column(name):
-            perdoc._create_column(name, column)
-
-
 def _delete_segment_files(storage: Any, segment: Any) -> None:
     prefix = segment.make_filename("")
     for name in list(storage.list()):
@@ -526,7 +510,7 @@ class FastWriter:
         ours = list(self.segments)
         # The writer's own segment gets documents if its merge policy merges
         # segments into it; it then needs every column too. (Unused, it is dropped.)
-        _ensure_columns(getattr(self.writer, "perdocwriter", None), self.schema)
+        patches.ensure_columns(getattr(self.writer, "perdocwriter", None), self.schema)
 
         def policy(writer: Any, segments: list[Any]) -> list[Any]:
             # The writer's merge policy decides about the existing segments;
