@@ -1,7 +1,7 @@
 """The bulk segment writer builds exactly the index `add_document` builds.
 
-Each comparison indexes the same corpus twice, once through `fastwrite` and once
-through Whoosh's own writer (`fastwrite.ENABLED = False`), and compares what a
+Each comparison indexes the same corpus twice, once through `bulkwrite` and once
+through Whoosh's own writer (`bulkwrite.ENABLED = False`), and compares what a
 reader sees: terms, postings (documents, weights, positions), term statistics,
 field lengths, stored fields, columns, and search results with their scores.
 Document numbers differ between the two (the fast path writes paragraphs into
@@ -22,8 +22,7 @@ from whoosh.qparser import OrGroup, QueryParser
 
 import searchkit
 from searchkit import analysis
-from searchkit.codec import bulkwrite as fastwrite
-from searchkit.codec import deflate, probe, segmentwrite
+from searchkit.codec import bulkwrite, deflate, probe, segmentwrite
 from searchkit.codec.textpostings import TextField
 from searchkit.indexing import indexer, store
 from searchkit.indexing.schema import build_schema
@@ -75,9 +74,9 @@ def _corpus(folder: Path, articles: int = 40, seed: int = 7) -> Path:
 
 
 def _build(tmp: Path, corpus: Path, fast: bool, monkeypatch: pytest.MonkeyPatch, **kw: Any) -> Path:
-    monkeypatch.setattr(fastwrite, "ENABLED", fast)
+    monkeypatch.setattr(bulkwrite, "ENABLED", fast)
     for k, v in kw.items():
-        monkeypatch.setattr(fastwrite, k, v)
+        monkeypatch.setattr(bulkwrite, k, v)
     ix = tmp / ("fast" if fast else "std")
     indexer.update(ix, [corpus], rebuild=True)
     return ix
@@ -254,8 +253,8 @@ def test_an_unknown_layout_falls_back_to_add_document(tmp_path: Path, monkeypatc
     std = _build(tmp_path, corpus, False, monkeypatch)
     monkeypatch.setattr(probe, "layout_known", lambda: False)
     created: list[Any] = []
-    real = fastwrite.FastWriter.create
-    monkeypatch.setattr(fastwrite.FastWriter, "create", staticmethod(lambda w, *a: created.append(real(w, *a))))
+    real = bulkwrite.BulkWriter.create
+    monkeypatch.setattr(bulkwrite.BulkWriter, "create", staticmethod(lambda w, *a: created.append(real(w, *a))))
     fallback = _build(tmp_path, corpus, True, monkeypatch)
     assert created == [None]
     _compare(std, fallback)
@@ -325,14 +324,14 @@ def test_blocks_of_many_postings_and_the_generic_fallback(tmp_path: Path, monkey
 
 def test_updates_and_deletes_after_a_fast_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = _corpus(tmp_path / "corpus")
-    monkeypatch.setattr(fastwrite, "MAX_POSTINGS", 500)
+    monkeypatch.setattr(bulkwrite, "MAX_POSTINGS", 500)
     fast_ix, std_ix = tmp_path / "fast", tmp_path / "std"
 
     def both() -> None:  # the same update through each path
         indexer.update(fast_ix, [corpus])
-        monkeypatch.setattr(fastwrite, "ENABLED", False)
+        monkeypatch.setattr(bulkwrite, "ENABLED", False)
         indexer.update(std_ix, [corpus])
-        monkeypatch.setattr(fastwrite, "ENABLED", True)
+        monkeypatch.setattr(bulkwrite, "ENABLED", True)
 
     both()
     # Change one file, remove one, add one, replace an article; update incrementally.
@@ -372,17 +371,17 @@ def test_a_failed_update_leaves_the_last_commit_and_no_files(tmp_path: Path, mon
         )
         + "\n",
     )
-    monkeypatch.setattr(fastwrite, "MAX_POSTINGS", 50)  # segments get written before the failure
+    monkeypatch.setattr(bulkwrite, "MAX_POSTINGS", 50)  # segments get written before the failure
     calls = {"n": 0}
-    real_add = fastwrite.FastWriter.add
+    real_add = bulkwrite.BulkWriter.add
 
-    def failing_add(self: fastwrite.FastWriter, doc: dict[str, Any]) -> None:
+    def failing_add(self: bulkwrite.BulkWriter, doc: dict[str, Any]) -> None:
         calls["n"] += 1
         if calls["n"] == 120:
             raise RuntimeError("disk on fire")
         real_add(self, doc)
 
-    monkeypatch.setattr(fastwrite.FastWriter, "add", failing_add)
+    monkeypatch.setattr(bulkwrite.BulkWriter, "add", failing_add)
     with pytest.raises(RuntimeError):
         indexer.update(ix_dir, [corpus])
     assert _snapshot(ix_dir) == before
@@ -405,7 +404,7 @@ def test_uncommitted_segments_are_invisible_and_cleaned_up(tmp_path: Path, monke
     files_before = {p.name for p in ix_dir.iterdir()}
     ix = store.open_index(ix_dir)
     w = store.acquire_writer(ix, ix_dir, 5.0)
-    fw = fastwrite.FastWriter.create(w, max_postings=10)
+    fw = bulkwrite.BulkWriter.create(w, max_postings=10)
     assert fw is not None
     for i in range(30):
         fw.add({"pid": f"x#{i}", "kind": "p", "article_id": "x", "n": i + 1, "body": "orphan words"})
@@ -428,16 +427,16 @@ def test_write_articles_uses_the_fast_path(tmp_path: Path, monkeypatch: pytest.M
     corpus = _corpus(tmp_path / "corpus")
     arts, _ = parse_file("feed.jsonl", (corpus / "feed.jsonl").read_bytes())
     created = []
-    real = fastwrite.FastWriter.create
+    real = bulkwrite.BulkWriter.create
 
     def spy(writer: Any, *a: Any, **k: Any) -> Any:
         created.append(real(writer, *a, **k))
         return created[-1]
 
-    monkeypatch.setattr(fastwrite.FastWriter, "create", staticmethod(spy))
+    monkeypatch.setattr(bulkwrite.BulkWriter, "create", staticmethod(spy))
     indexer.write_articles(tmp_path / "fast", arts)
     assert created and created[0] is not None and created[0].documents > 0
-    monkeypatch.setattr(fastwrite, "ENABLED", False)
+    monkeypatch.setattr(bulkwrite, "ENABLED", False)
     indexer.write_articles(tmp_path / "std", arts)
     _compare(tmp_path / "std", tmp_path / "fast")
 
@@ -446,20 +445,20 @@ def test_writer_without_a_codec_is_declined() -> None:
     class Plain:
         schema = build_schema()
 
-    assert fastwrite.FastWriter.create(Plain()) is None
+    assert bulkwrite.BulkWriter.create(Plain()) is None
 
 
 @needs_w3
 def test_merge_policy_still_applies_to_existing_segments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = _corpus(tmp_path / "corpus")
     ix_dir = tmp_path / "ix"
-    monkeypatch.setattr(fastwrite, "MAX_POSTINGS", 300)
+    monkeypatch.setattr(bulkwrite, "MAX_POSTINGS", 300)
     indexer.update(ix_dir, [corpus])
     ix = store.open_index(ix_dir)
     try:
         n_fast = len(ix._segments())
         w = store.acquire_writer(ix, ix_dir, 5.0)
-        fw = fastwrite.FastWriter.create(w)
+        fw = bulkwrite.BulkWriter.create(w)
         assert fw is not None
         fw.add({"pid": "z#1", "kind": "p", "article_id": "z", "n": 1, "body": "zebra"})
         fw.commit(mergetype=writing.OPTIMIZE)  # existing segments merged; ours added beside them

@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 
-from searchkit.codec import bulkwrite as fastwrite
-from searchkit.codec import probe
+from searchkit.codec import bulkwrite, probe
 from searchkit.errors import IndexingError, SearchkitError
 from searchkit.indexing import documents, indexer, parallel
 from tests.conftest import write
@@ -118,7 +117,7 @@ def test_a_failing_worker_commits_nothing(
     indexer.update(ix_dir, [corpus / "txt"], jobs=1)
     before = _snapshot(ix_dir)
     segments_before = _segments(ix_dir)
-    monkeypatch.setattr(fastwrite, "MAX_POSTINGS", 200)  # workers write segments before the failure
+    monkeypatch.setattr(bulkwrite, "MAX_POSTINGS", 200)  # workers write segments before the failure
     _fail_on("a040", how, monkeypatch)
     with pytest.raises(IndexingError) as info:
         indexer.update(ix_dir, [corpus], jobs=2)

@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchkit.codec import bulkwrite as fastwrite
-from searchkit.codec import pickleops, postings, probe, segmentwrite
+from searchkit.codec import bulkwrite, pickleops, postings, probe, segmentwrite
 from searchkit.indexing import indexer, store
 from tests.test_fastwrite import _corpus
 
@@ -104,7 +103,7 @@ def test_bulk_postings_read_equals_whoosh_s_matcher(
 ) -> None:
     # 120 articles: the common words span several blocks (Whoosh's hold 128, ours 64 here), some compressed.
     corpus = _corpus(tmp_path / "corpus", articles=120, seed=3)
-    monkeypatch.setattr(fastwrite, "ENABLED", fast)
+    monkeypatch.setattr(bulkwrite, "ENABLED", fast)
     monkeypatch.setattr(segmentwrite, "BLOCK_POSTINGS", 64)
     whole = []
     real = postings._w3_list

@@ -20,6 +20,7 @@ from array import array
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from whoosh import formats
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.system import pack_uint
@@ -128,7 +129,7 @@ class TextField:
 
     @classmethod
     def create(cls, field: Any) -> TextField | None:
-        """The fast analysis of `field`, or None if its analyzer or format is of a shape we don't know."""
+        """The bulk analysis of `field`, or None if its analyzer or format is of a shape we don't know."""
         if field.analyzer is None or type(field.format) not in KINDS:
             return None
         chain = _chain(field.analyzer)
@@ -191,10 +192,23 @@ class TextBatch:
 
     def grouped(self, field: TextField, fmt: Any) -> Grouped:
         """The batch's postings, as the format would encode them; the token arrays are released."""
-        import numpy as np
-
         kind = KINDS[type(fmt)]
         boost = float(fmt.field_boost)
+        terms, docs, pos = self._kept_tokens()
+        keyed, tstarts, pdocs, counts, pos, gs = _postings(field, terms, docs, pos)
+        names = [t for t, _ in keyed]
+        if kind == "existence":
+            weights = np.full(len(gs), boost, dtype=np.float32)
+            return Grouped(names, tstarts, pdocs, weights, np.zeros(len(gs), np.uint32), [b""], True)
+        weights = (counts * boost).astype(np.float32)
+        if kind == "frequency":
+            values = [pack_uint(c) for c in range(int(counts.max(initial=1)) + 1)]
+            return Grouped(names, tstarts, pdocs, weights, counts.astype(np.uint32), values, True)
+        vids, values = _position_values(field, pos, gs, counts)
+        return Grouped(names, tstarts, pdocs, weights, vids, values, True)
+
+    def _kept_tokens(self) -> tuple[Any, Any, Any]:
+        """Term number, document and position of every kept token, in arrival order; the arrays are released."""
         tok = np.frombuffer(self.tokens, dtype=np.int32)
         starts = np.frombuffer(self.value_starts, dtype=np.uint64).astype(np.int64)
         per_value = np.diff(np.append(starts, len(tok)))
@@ -206,57 +220,60 @@ class TextBatch:
         self.tokens = array("i")
         docs = np.frombuffer(self.value_docs, dtype=np.uint32)[value_of]
         self.value_docs, self.value_starts = array("I"), array("Q")
-        m = len(terms)
         # Positions: the first kept token of a value keeps its raw place, the rest follow it.
         first = np.zeros(len(starts), dtype=np.int64)
         np.cumsum(np.bincount(value_of, minlength=len(starts))[:-1], out=first[1:])
         base = first[value_of]
         del value_of, first
-        pos = raw[base] + (np.arange(m, dtype=np.int64) - base)
-        del raw, base
+        return terms, docs, raw[base] + (np.arange(len(terms), dtype=np.int64) - base)
 
-        present = np.flatnonzero(np.bincount(terms, minlength=len(field.terms))).tolist()
-        keyed = sorted((field.terms[i].encode("utf-8"), i) for i in present)  # UTF-8 byte order
-        rank = np.zeros(len(field.terms), dtype=np.int32)
-        rank[[i for _, i in keyed]] = np.arange(len(keyed), dtype=np.int32)
-        key = rank[terms]
-        del terms, rank
-        order = by_term(key, len(keyed))  # stable: documents, then positions, stay in order
-        key, docs, pos = key[order], docs[order], pos[order]
-        del order
-        # A posting is a run of equal (term, document).
-        new = np.ones(m, dtype=bool)
-        new[1:] = (key[1:] != key[:-1]) | (docs[1:] != docs[:-1])
-        gs = np.flatnonzero(new)
-        counts = np.diff(np.append(gs, m))
-        pterms = key[gs]
-        tstarts = np.searchsorted(pterms, np.arange(len(keyed) + 1, dtype=np.int32))
-        pdocs = docs[gs]
-        del key, docs
 
-        if kind == "existence":
-            weights = np.full(len(gs), boost, dtype=np.float32)
-            return Grouped([t for t, _ in keyed], tstarts, pdocs, weights, np.zeros(len(gs), np.uint32), [b""], True)
-        weights = (counts * boost).astype(np.float32)
-        if kind == "frequency":
-            values = [pack_uint(c) for c in range(int(counts.max(initial=1)) + 1)]
-            return Grouped([t for t, _ in keyed], tstarts, pdocs, weights, counts.astype(np.uint32), values, True)
-        # Positions: a one-position value is shared by every posting at that position.
-        values = list(field.single(int(pos.max(initial=0))))
-        vids = pos[gs].astype(np.uint32)
-        repeated = np.flatnonzero(counts > 1)
-        if len(repeated):
-            # Several positions: the first, then the gaps.
-            rpos = pos[np.repeat(counts > 1, counts)]
-            rcounts = counts[repeated]
-            deltas = rpos.copy()
-            deltas[1:] -= rpos[:-1]
-            rstarts = np.cumsum(rcounts) - rcounts
-            deltas[rstarts] = rpos[rstarts]
-            ops, offsets = pickleops.small_ints(deltas)
-            cut = offsets[np.append(rstarts, len(deltas))].tolist()  # value k's opcodes: cut[k]:cut[k + 1]
-            at = len(values)
-            vids[repeated] = np.arange(at, at + len(repeated), dtype=np.uint32)
-            for k, c in enumerate(rcounts.tolist()):
-                values.append(_positions_value(c, ops[cut[k] : cut[k + 1]]))
-        return Grouped([t for t, _ in keyed], tstarts, pdocs, weights, vids, values, True)
+def _postings(
+    field: TextField, terms: Any, docs: Any, pos: Any
+) -> tuple[list[tuple[bytes, int]], Any, Any, Any, Any, Any]:
+    """Tokens grouped into postings by term (UTF-8 byte order), then document.
+
+    Returns the terms present (bytes, number), where each term's postings start,
+    each posting's document and token count, the tokens' positions in that
+    order, and where each posting's tokens start.
+    """
+    m = len(terms)
+    present = np.flatnonzero(np.bincount(terms, minlength=len(field.terms))).tolist()
+    keyed = sorted((field.terms[i].encode("utf-8"), i) for i in present)  # UTF-8 byte order
+    rank = np.zeros(len(field.terms), dtype=np.int32)
+    rank[[i for _, i in keyed]] = np.arange(len(keyed), dtype=np.int32)
+    key = rank[terms]
+    del terms, rank
+    order = by_term(key, len(keyed))  # stable: documents, then positions, stay in order
+    key, docs, pos = key[order], docs[order], pos[order]
+    del order
+    # A posting is a run of equal (term, document).
+    new = np.ones(m, dtype=bool)
+    new[1:] = (key[1:] != key[:-1]) | (docs[1:] != docs[:-1])
+    gs = np.flatnonzero(new)
+    counts = np.diff(np.append(gs, m))
+    tstarts = np.searchsorted(key[gs], np.arange(len(keyed) + 1, dtype=np.int32))
+    return keyed, tstarts, docs[gs], counts, pos, gs
+
+
+def _position_values(field: TextField, pos: Any, gs: Any, counts: Any) -> tuple[Any, list[bytes]]:
+    """Each posting's value number and the values: Positions.encode's bytes of its positions."""
+    # A one-position value is shared by every posting at that position.
+    values = list(field.single(int(pos.max(initial=0))))
+    vids = pos[gs].astype(np.uint32)
+    repeated = np.flatnonzero(counts > 1)
+    if len(repeated):
+        # Several positions: the first, then the gaps.
+        rpos = pos[np.repeat(counts > 1, counts)]
+        rcounts = counts[repeated]
+        deltas = rpos.copy()
+        deltas[1:] -= rpos[:-1]
+        rstarts = np.cumsum(rcounts) - rcounts
+        deltas[rstarts] = rpos[rstarts]
+        ops, offsets = pickleops.small_ints(deltas)
+        cut = offsets[np.append(rstarts, len(deltas))].tolist()  # value k's opcodes: cut[k]:cut[k + 1]
+        at = len(values)
+        vids[repeated] = np.arange(at, at + len(repeated), dtype=np.uint32)
+        for k, c in enumerate(rcounts.tolist()):
+            values.append(_positions_value(c, ops[cut[k] : cut[k + 1]]))
+    return vids, values

@@ -5,7 +5,7 @@ lists) needs nothing but the article, so it parallelises by article. The
 indexing process still finds, reads and parses the files and keeps the
 manifest; it deals the articles, in chunks and round-robin (so the same input
 always gives the same segments), to `jobs` worker processes. Each worker runs an
-`ArticleWriter` over its own `FastWriter`, which writes ordinary Whoosh segments
+`ArticleWriter` over its own `BulkWriter`, which writes ordinary Whoosh segments
 into the index folder. When the corpus has been read, the parent sends every
 worker the boilerplate set; the workers write their held-back tail paragraphs,
 finish their segments and send them back, and the parent's writer commits them
@@ -28,7 +28,7 @@ import threading
 import traceback
 from typing import Any
 
-from searchkit.codec import bulkwrite as fastwrite
+from searchkit.codec.bulkwrite import BulkWriter
 from searchkit.errors import IndexingError
 from searchkit.indexing.documents import ArticleWriter, tail_count
 from searchkit.ingest.articles import Article
@@ -63,7 +63,7 @@ def _context() -> Any:
 
 
 class _Target:
-    """What FastWriter needs of a writer, in a worker: where and how to write segments."""
+    """What BulkWriter needs of a writer, in a worker: where and how to write segments."""
 
     is_closed = True  # nothing to cancel but our own files
 
@@ -92,8 +92,8 @@ def _work(
 ) -> None:
     """A worker's life: write the articles it is sent, then its held paragraphs, then report."""
     parent = os.getppid()
-    fast = fastwrite.FastWriter(_Target(index_dir, indexname, schema, codec), max_postings)
-    out = ArticleWriter(fast.add)
+    bulk = BulkWriter(_Target(index_dir, indexname, schema, codec), max_postings)
+    out = ArticleWriter(bulk.add)
     try:
         while True:
             try:
@@ -102,18 +102,18 @@ def _work(
                 kind, payload = "", None
             # Cancelled, or orphaned (nobody will commit our segments): delete them and go.
             if stop.is_set() or os.getppid() != parent:
-                fast.cancel()
+                bulk.cancel()
                 return
             if kind == "articles":
                 for article in payload:
                     out.write(article)
             elif kind == "finish":
                 out.finish(*payload)
-                fast.flush()
-                results.put(("segments", worker, fast.segments, out.paragraphs))
+                bulk.flush()
+                results.put(("segments", worker, bulk.segments, out.paragraphs))
                 return
     except BaseException:
-        fast.cancel()
+        bulk.cancel()
         results.put(("error", worker, traceback.format_exc(), 0))
 
 
@@ -121,15 +121,15 @@ class ParallelWriter:
     """ArticleWriter's interface, with the work done by `jobs` worker processes.
 
     `write(article)` queues the article; `finish(boilerplate, records)` ends
-    the workers and hands their segments to `fast` (the parent's FastWriter),
+    the workers and hands their segments to `bulk` (the parent's BulkWriter),
     to be committed with it. `paragraphs` counts what was sent; after `finish`
     it is exactly what was written.
     """
 
-    def __init__(self, fast: fastwrite.FastWriter, jobs: int, max_postings: int | None = None) -> None:
+    def __init__(self, bulk: BulkWriter, jobs: int, max_postings: int | None = None) -> None:
         ctx = _context()
-        self.fast = fast
-        writer = fast.writer
+        self.bulk = bulk
+        writer = bulk.writer
         self.results = ctx.Queue()
         self.queues = [ctx.Queue(QUEUE_CHUNKS) for _ in range(jobs)]
         self.stop = ctx.Event()
@@ -211,7 +211,7 @@ class ParallelWriter:
             p.join()
         self._close(wait=True)
         self.paragraphs = written
-        self.fast.adopt(s for i in sorted(by_worker) for s in by_worker[i])
+        self.bulk.adopt(s for i in sorted(by_worker) for s in by_worker[i])
 
     def cancel(self) -> None:
         """Stop every worker; each deletes the segment files it wrote."""

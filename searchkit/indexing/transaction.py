@@ -22,7 +22,7 @@ from whoosh import writing
 from whoosh.index import FileIndex
 from whoosh.writing import SegmentWriter
 
-from searchkit.codec.bulkwrite import FastWriter
+from searchkit.codec.bulkwrite import BulkWriter
 from searchkit.errors import CorpusError, IndexCorruptError, SchemaMismatchError
 from searchkit.indexing import store
 
@@ -33,7 +33,7 @@ class Transaction:
     def __init__(self, writer: SegmentWriter) -> None:
         self.writer = writer
         # Paragraphs go through the bulk segment writer when the writer allows it (see bulkwrite).
-        self.bulk = FastWriter.create(writer)
+        self.bulk = BulkWriter.create(writer)
         self._undo: list[Callable[[], None]] = []
 
     def add(self, doc: dict[str, Any]) -> None:
