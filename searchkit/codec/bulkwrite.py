@@ -183,7 +183,9 @@ class _SegmentBatch:
         perdoc = self.perdoc
         for name in self.lengths:
             writer = self._column(_lenfield(name), LENGTHS_COLUMN)
-            lens = self._lengths_of(name)
+            lens = self.lengths[name]
+            if len(lens) < self.doccount:  # documents at the end without this field
+                lens.extend(bytes(self.doccount - len(lens)))
             if type(writer) is NumericColumn.Writer and writer._fixedlen == 1 and writer._count == 0:
                 # The bytes its add() would write, one per document, defaults (0) included.
                 writer._dbfile.write(lens.tobytes())

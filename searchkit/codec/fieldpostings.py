@@ -55,7 +55,10 @@ class FieldIndexer:
         key = (type(value), value)
         result = self._cache.get(key) if value.__hash__ is not None else None
         if result is None:
-            terms, values, weights, length = [], [], {}, 0
+            terms: list[bytes] = []
+            values: list[bytes] = []
+            weights: dict[int, float] = {}
+            length = 0
             for tbytes, freq, weight, vbytes in self.field.index(value):
                 if weight != self.default_weight:
                     weights[len(terms)] = weight

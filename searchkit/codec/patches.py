@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import Storage
 from whoosh.index import FileIndex
 from whoosh.reading import IndexReader
 
@@ -29,8 +31,11 @@ class FreshReaderIndex(FileIndex):
     (and the 50-commit test beside it).
     """
 
+    def __init__(self, storage: Storage, schema: Schema | None = None, indexname: str = "MAIN") -> None:
+        FileIndex.__init__(self, storage, schema, indexname)  # (named, not super(): mypy sees it is Whoosh's)
+
     def reader(self, reuse: IndexReader | None = None) -> IndexReader:
-        fresh: IndexReader = super().reader()  # Whoosh retries "a commit deleted it meanwhile" itself
+        fresh: IndexReader = FileIndex.reader(self)  # Whoosh retries "a commit deleted it meanwhile" itself
         if reuse is not None:
             reuse.close()
         return fresh

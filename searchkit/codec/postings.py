@@ -94,7 +94,7 @@ def _w3_list(m: Any) -> tuple[np.ndarray, np.ndarray] | None:
     return _joined(ids, weights)
 
 
-def _ids_and_weights(data: bytes, count: int, compressed: bool) -> tuple[bytes, Any]:
+def _ids_and_weights(data: bytes, count: int, compressed: int) -> tuple[bytes, Any]:
     """A block's bytes, inflated only as far as the ids and weights of a block searchkit wrote.
 
     The positions are most of a block's bytes. Returns the bytes and the

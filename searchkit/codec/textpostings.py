@@ -22,7 +22,9 @@ from typing import Any
 
 import numpy as np
 from whoosh import formats
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis.filters import LowercaseFilter, StopFilter
+from whoosh.analysis.morph import StemFilter
+from whoosh.analysis.tokenizers import RegexTokenizer
 from whoosh.system import pack_uint
 
 from searchkit.analysis import TOKEN_PATTERN, token_runs
@@ -96,13 +98,15 @@ class TextField:
             def __missing__(self, key: str | bytes) -> int:
                 if len(self) >= TOKEN_CACHE_SIZE:
                     self.clear()
-                token = key
-                if type(key) is bytes:  # a run: its one token, if it holds exactly one
-                    found = findall(key.decode("utf-8", "surrogatepass"))  # type: ignore[misc]
+                if isinstance(key, bytes):  # a run: its one token, if it holds exactly one
+                    assert findall is not None  # runs are cut only for a pattern without groups
+                    found = findall(key.decode("utf-8", "surrogatepass"))
                     if len(found) != 1:
                         self[key] = _NOT_ONE
                         return _NOT_ONE
-                    token = found[0]
+                    token: str = found[0]
+                else:
+                    token = key
                 term = term_of(token)
                 if not term:
                     number = -1

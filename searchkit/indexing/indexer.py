@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from whoosh.searching import Searcher
+
 from searchkit.defaults import WAIT
 from searchkit.errors import CorpusError
 from searchkit.indexing import parallel
@@ -141,7 +143,7 @@ class _Run:
         self.records.clear()
 
 
-def _stored_files(searcher: Any) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
+def _stored_files(searcher: Searcher) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
     files: dict[str, dict[str, Any]] = {}
     boilerplate: frozenset[str] = frozenset()
     for fields_ in searcher.documents(kind=FILE):
@@ -276,6 +278,7 @@ def _index_file(run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], forc
     key = src.rel
     old = run.existing.get(key)
     stream = StreamedJsonl(src.rel, src.path) if streamable(src) else None
+    data: bytes | None
     if stream is not None:  # a big JSONL file: hashed first if that may spare parsing it
         data, digest = b"", (_hash_file(src, run) if old and not force else "")
     else:

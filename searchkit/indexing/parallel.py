@@ -26,7 +26,13 @@ import queue
 import sys
 import threading
 import traceback
+from multiprocessing.context import ForkContext, SpawnContext
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
 from typing import Any
+
+from whoosh.codec.base import Codec, Segment
+from whoosh.fields import Schema
 
 from searchkit.codec.bulkwrite import BulkWriter
 from searchkit.errors import IndexingError
@@ -53,7 +59,7 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _context() -> Any:
+def _context() -> ForkContext | SpawnContext:
     # fork starts a worker in milliseconds with everything imported, but is only
     # safe on Linux and in a single-threaded process (a library caller may run
     # threads, whose locks a forked child would inherit held); otherwise spawn.
@@ -67,7 +73,7 @@ class _Target:
 
     is_closed = True  # nothing to cancel but our own files
 
-    def __init__(self, index_dir: str, indexname: str, schema: Any, codec: Any) -> None:
+    def __init__(self, index_dir: str, indexname: str, schema: Schema, codec: Codec) -> None:
         from whoosh.filedb.filestore import FileStorage
 
         self.storage = FileStorage(index_dir)
@@ -81,13 +87,13 @@ class _Target:
 
 def _work(
     worker: int,
-    jobs_in: Any,
-    results: Any,
-    stop: Any,
+    jobs_in: Queue[tuple[str, Any]],
+    results: Queue[tuple[str, int, Any, int]],
+    stop: Event,
     index_dir: str,
     indexname: str,
-    schema: Any,
-    codec: Any,
+    schema: Schema,
+    codec: Codec,
     max_postings: int | None,
 ) -> None:
     """A worker's life: write the articles it is sent, then its held paragraphs, then report."""
@@ -184,7 +190,7 @@ class ParallelWriter:
             if not p.is_alive() and p.exitcode not in (0, None):
                 raise IndexingError(
                     f"an indexing worker process died (exit code {p.exitcode}; out of memory?); "
-                    "nothing was committed. Run again, with --jobs 1 to index in one process"
+                    "nothing was committed. Run again, in one process (jobs=1)"
                 )
 
     def finish(self, boilerplate: frozenset[str], records: list[dict[str, Any]]) -> None:
@@ -192,7 +198,7 @@ class ParallelWriter:
         self._send()
         for i in range(len(self.queues)):
             self._put(i, ("finish", (boilerplate, records if i == 0 else [])))
-        by_worker: dict[int, list[Any]] = {}
+        by_worker: dict[int, list[Segment]] = {}
         written = 0
         while len(by_worker) < len(self.procs):
             try:

@@ -31,6 +31,7 @@ from typing import Any
 from whoosh import index as windex
 from whoosh.index import TOC, FileIndex
 from whoosh.reading import IndexReader
+from whoosh.util.filelock import LockBase
 from whoosh.writing import SegmentWriter
 
 from searchkit.codec import patches, writers
@@ -189,14 +190,14 @@ def interrupted_create(index_dir: Path) -> bool:
     )
 
 
-def _acquire(lock: Any, index_dir: Path, wait: float) -> None:
+def _acquire(lock: LockBase, index_dir: Path, wait: float) -> None:
     """Take the index's write lock, polling for up to `wait` seconds."""
     deadline = time.monotonic() + max(wait, 0.0)
     while not lock.acquire():
         if time.monotonic() >= deadline:
             raise IndexLockedError(
                 f"index is being updated by another process ({index_dir}); "
-                "try again when it finishes, or wait longer with --wait SECONDS"
+                "try again when it finishes, or wait longer (wait=SECONDS)"
             )
         time.sleep(0.05)
 

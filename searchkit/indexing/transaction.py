@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import writing
+from whoosh.codec.base import Segment
 from whoosh.index import FileIndex
 from whoosh.writing import SegmentWriter
 
@@ -56,7 +57,7 @@ class Transaction:
         else:
             self.writer.cancel()
 
-    def commit(self, mergetype: Callable[[Any, list[Any]], list[Any]]) -> None:
+    def commit(self, mergetype: Callable[[SegmentWriter, list[Segment]], list[Segment]]) -> None:
         """Commit every document, the bulk writer's segments with the writer's own, as one step."""
         if self.bulk is not None:
             self.bulk.commit(mergetype=mergetype)
