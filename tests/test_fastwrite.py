@@ -26,6 +26,7 @@ from searchkit.codec import bulkwrite, deflate, probe, segmentwrite
 from searchkit.codec.textpostings import TextField
 from searchkit.indexing import indexer, store
 from searchkit.indexing.schema import build_schema
+from searchkit.indexing.transaction import TOKEN_RUNS
 from tests.conftest import write
 
 WORDS = (
@@ -191,8 +192,8 @@ def _results(index_dir: Path, scores: bool = True) -> dict[str, Any]:
 @pytest.mark.parametrize("field", ["headline", "body", "quotes", "speakers"])
 def test_fast_analyser_matches_the_field_analyzer(field: str) -> None:
     schema = build_schema()
-    text = TextField.create(schema[field])
-    assert text is not None
+    text = TextField.create(schema[field], TOKEN_RUNS)  # with the cutter the indexer gives it
+    assert text is not None and text._cut is not None  # searchkit's pattern: cut by token_runs
     texts = [
         "",
         "the",
@@ -254,7 +255,7 @@ def test_an_unknown_layout_falls_back_to_add_document(tmp_path: Path, monkeypatc
     monkeypatch.setattr(probe, "layout_known", lambda: False)
     created: list[Any] = []
     real = bulkwrite.BulkWriter.create
-    monkeypatch.setattr(bulkwrite.BulkWriter, "create", staticmethod(lambda w, *a: created.append(real(w, *a))))
+    monkeypatch.setattr(bulkwrite.BulkWriter, "create", staticmethod(lambda w, **k: created.append(real(w, **k))))
     fallback = _build(tmp_path, corpus, True, monkeypatch)
     assert created == [None]
     _compare(std, fallback)

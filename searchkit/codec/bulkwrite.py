@@ -48,7 +48,7 @@ from whoosh.util.numeric import length_to_byte
 from searchkit.codec import deflate, patches, probe
 from searchkit.codec.fieldpostings import FieldIndexer, FieldPostings, merged
 from searchkit.codec.segmentwrite import write_field
-from searchkit.codec.textpostings import TextBatch, TextField
+from searchkit.codec.textpostings import RunCutter, TextBatch, TextField
 
 #: Set to False to make `BulkWriter.create` decline (tests compare both paths).
 ENABLED = True
@@ -261,10 +261,11 @@ class BulkWriter:
     and other documents keep going through the writer itself.
     """
 
-    def __init__(self, writer: Any, max_postings: int | None = None) -> None:
+    def __init__(self, writer: Any, max_postings: int | None = None, runs: RunCutter | None = None) -> None:
         self.writer = writer
         self.schema = writer.schema
         self.max_postings = MAX_POSTINGS if max_postings is None else max_postings
+        self.runs = runs  # how text fields' values are cut (see textpostings.RunCutter)
         self.segments: list[Any] = []
         self.documents = 0
         self._batch: _SegmentBatch | None = None
@@ -275,14 +276,14 @@ class BulkWriter:
                 bool(field.scorable),
                 bool(field.stored),
                 field.column_type or None,
-                TextField.create(field) if field.indexed else None,
+                TextField.create(field, runs) if field.indexed else None,
                 FieldIndexer(field) if field.indexed else None,
             )
             for name, field in self.schema.items()
         }
 
     @classmethod
-    def create(cls, writer: Any, max_postings: int | None = None) -> BulkWriter | None:
+    def create(cls, writer: Any, max_postings: int | None = None, runs: RunCutter | None = None) -> BulkWriter | None:
         """A BulkWriter for `writer`, or None where only add_document is safe."""
         if not ENABLED:
             return None
@@ -296,7 +297,7 @@ class BulkWriter:
             # Vectors and spelling words need extra per-document work we don't replicate.
             if field.vector or field.separate_spelling():
                 return None
-        return cls(writer, max_postings)
+        return cls(writer, max_postings, runs)
 
     def add(self, doc: dict[str, Any]) -> None:
         """Add one document (the keyword arguments add_document would get)."""

@@ -2,8 +2,8 @@
 
 Whoosh analyses a text value into a stream of Token objects and builds a dict
 of positions per word, all in Python, per document. Here a value costs one
-bytes.translate pass (`analysis.token_runs`, or the regex where that cannot
-cut it) and one C-level dict lookup per raw token (`TextField.ids`: raw token
+bytes.translate pass (a `RunCutter` such as `analysis.token_runs`, or the regex
+where that cannot cut it) and one C-level dict lookup per raw token (`TextField.ids`: raw token
 -> term number, -1 for a token the analyzer drops), appended to a flat
 array. When the segment is written, `TextBatch.grouped` derives everything else
 for all documents at once: each kept token's position (Whoosh's StopFilter
@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from whoosh import formats
@@ -27,7 +27,6 @@ from whoosh.analysis.morph import StemFilter
 from whoosh.analysis.tokenizers import RegexTokenizer
 from whoosh.system import pack_uint
 
-from searchkit.analysis import TOKEN_PATTERN, token_runs
 from searchkit.codec import pickleops
 from searchkit.codec.segmentwrite import Grouped, by_term
 
@@ -78,17 +77,30 @@ def _chain(analyzer: Any) -> tuple[re.Pattern[str], Callable[[str], str]] | None
     return pattern, term_of
 
 
+class RunCutter(NamedTuple):
+    """A faster way to cut text for one token pattern: `cut(text)` gives runs of UTF-8 bytes.
+
+    Every ASCII run must be exactly one match of `pattern`; a run with other
+    characters may hold none, one or several (the regex decides). searchkit's
+    own is `analysis.token_runs` for `analysis.TOKEN_PATTERN`, passed in by the
+    indexing code (this package knows Whoosh, not searchkit's analysis).
+    """
+
+    pattern: re.Pattern[str]
+    cut: Callable[[str], list[bytes]]
+
+
 class TextField:
     """One text field's analysis for a whole build: raw token -> term number, -1 if dropped.
 
-    With searchkit's own token pattern, a value is cut into runs by
-    `analysis.token_runs` (bytes) rather than the regex: an ASCII run is one
+    Given a `RunCutter` for the field's token pattern, a value is cut into runs
+    (bytes) by it rather than by the regex: an ASCII run is one
     token; a run with other characters is matched by the regex when first
     seen, and if it holds anything but exactly one token (`a—b`, a lone `—`)
     the value goes through the regex instead (`_NOT_ONE`).
     """
 
-    def __init__(self, pattern: re.Pattern[str], term_of: Callable[[str], str]) -> None:
+    def __init__(self, pattern: re.Pattern[str], term_of: Callable[[str], str], runs: RunCutter | None = None) -> None:
         self.terms: list[str] = []  # term number -> term
         numbers: dict[str, int] = {}
         findall = pattern.findall if pattern.groups == 0 else None
@@ -125,19 +137,22 @@ class TextField:
             self._tokenize: Callable[[str], list[str]] = findall
         else:
             self._tokenize = lambda text: [m.group(0) for m in pattern.finditer(text)]
-        # token_runs knows searchkit's own pattern only (Whoosh pickles it into the schema: compare its text).
-        same = pattern.pattern == TOKEN_PATTERN.pattern and pattern.flags == TOKEN_PATTERN.flags
-        self._runs = findall is not None and same
+        # A cutter knows its own pattern only (Whoosh pickles the field's into the schema: compare its text).
+        same = runs is not None and (pattern.pattern, pattern.flags) == (runs.pattern.pattern, runs.pattern.flags)
+        self._cut = runs.cut if runs is not None and same and findall is not None else None
         self._last: tuple[str, array[int]] | None = None
         self._single: list[bytes] = []  # position -> its one-position encoding
 
     @classmethod
-    def create(cls, field: Any) -> TextField | None:
-        """The bulk analysis of `field`, or None if its analyzer or format is of a shape we don't know."""
+    def create(cls, field: Any, runs: RunCutter | None = None) -> TextField | None:
+        """The bulk analysis of `field`, or None if its analyzer or format is of a shape we don't know.
+
+        `runs` cuts values faster where its pattern is the field's; otherwise the regex does.
+        """
         if field.analyzer is None or type(field.format) not in KINDS:
             return None
         chain = _chain(field.analyzer)
-        return None if chain is None else cls(*chain)
+        return None if chain is None else cls(*chain, runs)
 
     def ids(self, text: str) -> array[int]:
         """The term number of each raw token of `text` (-1: dropped); a repeated value is analysed once.
@@ -149,7 +164,7 @@ class TextField:
         if last is not None and last[0] == text:
             return last[1]
         lookup = self._lookup
-        numbers = list(map(lookup, token_runs(text))) if self._runs else None
+        numbers = list(map(lookup, self._cut(text))) if self._cut is not None else None
         if numbers is None or (not text.isascii() and _NOT_ONE in numbers):
             numbers = list(map(lookup, self._tokenize(text)))
         ids = array("i", numbers)  # from a list: 30% faster than from the map

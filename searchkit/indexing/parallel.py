@@ -35,6 +35,7 @@ from whoosh.codec.base import Codec, Segment
 from whoosh.fields import Schema
 
 from searchkit.codec.bulkwrite import BulkWriter
+from searchkit.codec.textpostings import RunCutter
 from searchkit.errors import IndexingError
 from searchkit.indexing.documents import ArticleWriter, tail_count
 from searchkit.ingest.articles import Article
@@ -95,10 +96,11 @@ def _work(
     schema: Schema,
     codec: Codec,
     max_postings: int | None,
+    runs: RunCutter | None,
 ) -> None:
     """A worker's life: write the articles it is sent, then its held paragraphs, then report."""
     parent = os.getppid()
-    bulk = BulkWriter(_Target(index_dir, indexname, schema, codec), max_postings)
+    bulk = BulkWriter(_Target(index_dir, indexname, schema, codec), max_postings, runs)
     out = ArticleWriter(bulk.add)
     try:
         while True:
@@ -139,7 +141,7 @@ class ParallelWriter:
         self.results = ctx.Queue()
         self.queues = [ctx.Queue(QUEUE_CHUNKS) for _ in range(jobs)]
         self.stop = ctx.Event()
-        args = (str(writer.storage.folder), writer.indexname, writer.schema, writer.codec, max_postings)
+        args = (str(writer.storage.folder), writer.indexname, writer.schema, writer.codec, max_postings, bulk.runs)
         self.procs = [
             ctx.Process(
                 target=_work, args=(i, q, self.results, self.stop, *args), daemon=True, name=f"searchkit-index-{i}"
