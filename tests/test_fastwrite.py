@@ -26,7 +26,6 @@ from searchkit.codec import bulkwrite, deflate, probe, segmentwrite
 from searchkit.codec.textpostings import TextField
 from searchkit.indexing import indexer, store
 from searchkit.indexing.schema import build_schema
-from searchkit.indexing.transaction import TOKEN_RUNS
 from tests.conftest import write
 
 WORDS = (
@@ -191,6 +190,8 @@ def _results(index_dir: Path, scores: bool = True) -> dict[str, Any]:
 
 @pytest.mark.parametrize("field", ["headline", "body", "quotes", "speakers"])
 def test_fast_analyser_matches_the_field_analyzer(field: str) -> None:
+    from searchkit.indexing.transaction import TOKEN_RUNS
+
     schema = build_schema()
     text = TextField.create(schema[field], TOKEN_RUNS)  # with the cutter the indexer gives it
     assert text is not None and text._cut is not None  # searchkit's pattern: cut by token_runs
