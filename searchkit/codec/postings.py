@@ -58,7 +58,7 @@ _BLOCK_SIZE = struct.Struct("!i")  # a block's byte length; negative for the las
 
 def _w3_list(m: Any) -> tuple[np.ndarray, np.ndarray] | None:
     """A whole posting list searchkit wrote, in one read and a few numpy calls a block; None for any other."""
-    start, length = m._startoffset, m._length
+    start, length = getattr(m, "_startoffset", None), getattr(m, "_length", None)
     if type(length) is tuple and len(length) == 1:  # W3TermInfo.from_bytes keeps unpack_int's tuple
         length = length[0]
     if type(start) is not int or type(length) is not int or length <= 0:
@@ -165,11 +165,12 @@ def _w3_postings(m: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def length_bytes(reader: Any, fieldname: str, size: int) -> np.ndarray | None:
     """The one-byte length column of a field, read in one piece when the codec allows."""
-    if probe.is_w3(reader, "reader") and probe.is_w3(reader._perdoc, "perdocreader"):
+    perdoc: Any = getattr(reader, "_perdoc", None)  # a SegmentReader's
+    if probe.is_w3(perdoc, "perdoc"):
         try:
             from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
-            col = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            col = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
             if col is None:
                 return None
             raw = col._dbfile.get(col._basepos, col._count * col._fixedlen)

@@ -27,23 +27,10 @@ _ATTRS: dict[str, tuple[str, tuple[str, ...]]] = {
     "termtable": ("OrderedHashWriter", ("dbfile", "hashfn", "buckets", "index", "lastkey")),
     "matcher": (
         "W3LeafMatcher",
-        (
-            "_postfile",
-            "_startoffset",
-            "_length",
-            "_dataoffset",
-            "_nextoffset",
-            "_compression",
-            "_goto",
-            "_lastblock",
-            "_blocklength",
-            "_maxid",
-            "_read_values",
-        ),
+        ("_postfile", "_dataoffset", "_nextoffset", "_compression", "_goto", "_lastblock", "_blocklength", "_maxid"),
     ),
     "terms": ("W3TermsReader", ("_postfile", "_codec")),
-    "reader": ("SegmentReader", ("_perdoc",)),
-    "perdocreader": ("W3PerDocReader", ("_cached_reader",)),
+    "perdoc": ("W3PerDocReader", ("_cached_reader", "column_reader")),
 }
 
 
