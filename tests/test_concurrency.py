@@ -211,6 +211,24 @@ def run_concurrency(workdir: Path, commits: int = 50, threads: int = 3, processe
     return out
 
 
+def test_a_refreshed_searcher_sees_only_the_new_commit(tmp_path: Path) -> None:
+    # patches.FreshReaderIndex: Whoosh's refresh would keep merged-away segments and reuse
+    # segment readers whose deletions changed, showing old paragraphs beside new ones.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    ix_dir = tmp_path / "ix"
+    write_live(corpus, 0)
+    indexer.update(ix_dir, [corpus])
+    (corpus / "other.jsonl").write_text(json.dumps({"id": "o", "headline": "O", "paragraphs": ["Other."]}) + "\n")
+    indexer.update(ix_dir, [corpus])  # a second segment
+    with searchkit.Index.open(ix_dir) as ix:
+        assert check_once(ix, 0) == 0
+        for gen in (1, 2, 3):  # each commit deletes the live paragraphs and merges small segments
+            write_live(corpus, gen)
+            indexer.update(ix_dir, [corpus])
+            assert check_once(ix, gen) == gen
+
+
 @pytest.mark.slow
 def test_searches_see_only_committed_states_while_a_writer_commits_50_times(tmp_path: Path) -> None:
     out = run_concurrency(tmp_path, commits=50)

@@ -82,7 +82,7 @@ if _trace:
         setattr(cls, name, _finish)
 
     _mark_segment(_ww.SegmentWriter, "_finalize_segment")
-    # searchkit writes its documents as segments of its own (fastwrite): the same step.
+    # searchkit writes its documents as segments of its own (bulkwrite): the same step.
     from searchkit.codec import bulkwrite as _fw
     _mark_segment(_fw._SegmentBatch, "finish")
 

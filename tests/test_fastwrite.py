@@ -1,7 +1,7 @@
 """The bulk segment writer builds exactly the index `add_document` builds.
 
-Each comparison indexes the same corpus twice, once through `fastwrite` and once
-through Whoosh's own writer (`fastwrite.ENABLED = False`), and compares what a
+Each comparison indexes the same corpus twice, once through `bulkwrite` and once
+through Whoosh's own writer (`bulkwrite.ENABLED = False`), and compares what a
 reader sees: terms, postings (documents, weights, positions), term statistics,
 field lengths, stored fields, columns, and search results with their scores.
 Document numbers differ between the two (the fast path writes paragraphs into
@@ -20,8 +20,7 @@ from whoosh import writing
 from whoosh.qparser import QueryParser
 
 from searchkit import analysis
-from searchkit.codec import bulkwrite as fastwrite
-from searchkit.codec import deflate, segmentwrite
+from searchkit.codec import bulkwrite, deflate, probe, segmentwrite
 from searchkit.codec.textpostings import TextField
 from searchkit.indexing import indexer, store
 from searchkit.indexing.schema import build_schema
@@ -34,9 +33,9 @@ from tests.helpers import write
 
 
 def _build(tmp: Path, corpus: Path, fast: bool, monkeypatch: pytest.MonkeyPatch, **kw: Any) -> Path:
-    monkeypatch.setattr(fastwrite, "ENABLED", fast)
+    monkeypatch.setattr(bulkwrite, "ENABLED", fast)
     for k, v in kw.items():
-        monkeypatch.setattr(fastwrite, k, v)
+        monkeypatch.setattr(bulkwrite, k, v)
     ix = tmp / ("fast" if fast else "std")
     indexer.update(ix, [corpus], rebuild=True)
     return ix
@@ -47,9 +46,11 @@ def _build(tmp: Path, corpus: Path, fast: bool, monkeypatch: pytest.MonkeyPatch,
 
 @pytest.mark.parametrize("field", ["headline", "body", "quotes", "speakers"])
 def test_fast_analyser_matches_the_field_analyzer(field: str) -> None:
+    from searchkit.indexing.transaction import TOKEN_RUNS
+
     schema = build_schema()
-    text = TextField.create(schema[field])
-    assert text is not None
+    text = TextField.create(schema[field], TOKEN_RUNS)  # with the cutter the indexer gives it
+    assert text is not None and text._cut is not None  # searchkit's pattern: cut by token_runs
     texts = [
         "",
         "the",
@@ -73,6 +74,14 @@ def test_fast_analyser_matches_the_field_analyzer(field: str) -> None:
             assert analysis.terms(text) == terms, text
 
 
+#: For tests that check the bulk path itself was taken. With another Whoosh (whoosh-reloaded,
+#: a whoosh3 release the codec was not checked against) every write falls back to
+#: `add_document` (test_an_unknown_layout_falls_back_to_add_document).
+needs_w3 = pytest.mark.skipif(
+    not probe.layout_known(), reason="the bulk writer needs the whoosh3 layout it knows; this Whoosh uses add_document"
+)
+
+
 def test_unknown_analyzer_shape_is_declined() -> None:
     from whoosh.analysis import NgramFilter, RegexTokenizer
     from whoosh.fields import TEXT
@@ -80,6 +89,7 @@ def test_unknown_analyzer_shape_is_declined() -> None:
     assert TextField.create(TEXT(analyzer=RegexTokenizer() | NgramFilter(2))) is None
 
 
+@needs_w3
 def test_fast_build_equals_standard_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = _corpus(tmp_path / "corpus")
     std = _build(tmp_path, corpus, False, monkeypatch)
@@ -94,6 +104,41 @@ def test_fast_build_equals_standard_build(tmp_path: Path, monkeypatch: pytest.Mo
     assert _results(std) == _results(fast)
 
 
+def test_an_unknown_layout_falls_back_to_add_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What happens under whoosh-reloaded or an unchecked whoosh3: the probe says no, every
+    # bulk path declines, and the index is the one add_document builds.
+    corpus = _corpus(tmp_path / "corpus")
+    std = _build(tmp_path, corpus, False, monkeypatch)
+    monkeypatch.setattr(probe, "layout_known", lambda: False)
+    created: list[Any] = []
+    real = bulkwrite.BulkWriter.create
+    monkeypatch.setattr(bulkwrite.BulkWriter, "create", staticmethod(lambda w, **k: created.append(real(w, **k))))
+    fallback = _build(tmp_path, corpus, True, monkeypatch)
+    assert created == [None]
+    _compare(std, fallback)
+    assert _results(std) == _results(fallback)
+
+
+@needs_w3
+def test_every_segment_has_every_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # patches.ensure_columns: Whoosh's MultiReader misreads a column some segment lacks, so
+    # every bulk segment, and the writer's own, gets each column, even an update that writes
+    # nothing but its manifest record.
+    corpus = _corpus(tmp_path / "corpus")
+    ix_dir = _build(tmp_path, corpus, True, monkeypatch, MAX_POSTINGS=400)
+    indexer.update(ix_dir, [corpus])  # unchanged: a segment holding the boilerplate record only
+    ix = store.open_index(ix_dir)
+    try:
+        with ix.searcher() as s:
+            leaves = [r for r, _ in s.reader().leaf_readers()]
+            columns = [n for n in s.schema.names() if s.schema[n].column_type]
+            assert len(leaves) >= 3 and columns
+            assert [(r.doc_count_all(), n) for r in leaves for n in columns if not r.has_column(n)] == []
+    finally:
+        ix.close()
+
+
+@needs_w3
 def test_stored_fields_and_blocks_are_compressed_by_deflate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Both kinds of zlib stream go through searchkit.codec.deflate (ISA-L where installed),
     # and stock Whoosh reads them back to what the standard build holds.
@@ -137,14 +182,14 @@ def test_blocks_of_many_postings_and_the_generic_fallback(tmp_path: Path, monkey
 
 def test_updates_and_deletes_after_a_fast_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = _corpus(tmp_path / "corpus")
-    monkeypatch.setattr(fastwrite, "MAX_POSTINGS", 500)
+    monkeypatch.setattr(bulkwrite, "MAX_POSTINGS", 500)
     fast_ix, std_ix = tmp_path / "fast", tmp_path / "std"
 
     def both() -> None:  # the same update through each path
         indexer.update(fast_ix, [corpus])
-        monkeypatch.setattr(fastwrite, "ENABLED", False)
+        monkeypatch.setattr(bulkwrite, "ENABLED", False)
         indexer.update(std_ix, [corpus])
-        monkeypatch.setattr(fastwrite, "ENABLED", True)
+        monkeypatch.setattr(bulkwrite, "ENABLED", True)
 
     both()
     # Change one file, remove one, add one, replace an article; update incrementally.
@@ -169,6 +214,7 @@ def test_updates_and_deletes_after_a_fast_build(tmp_path: Path, monkeypatch: pyt
     assert _results(std_ix) == _results(fast_ix)
 
 
+@needs_w3
 def test_a_failed_update_leaves_the_last_commit_and_no_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = _corpus(tmp_path / "corpus")
     ix_dir = tmp_path / "ix"
@@ -183,17 +229,17 @@ def test_a_failed_update_leaves_the_last_commit_and_no_files(tmp_path: Path, mon
         )
         + "\n",
     )
-    monkeypatch.setattr(fastwrite, "MAX_POSTINGS", 50)  # segments get written before the failure
+    monkeypatch.setattr(bulkwrite, "MAX_POSTINGS", 50)  # segments get written before the failure
     calls = {"n": 0}
-    real_add = fastwrite.FastWriter.add
+    real_add = bulkwrite.BulkWriter.add
 
-    def failing_add(self: fastwrite.FastWriter, doc: dict[str, Any]) -> None:
+    def failing_add(self: bulkwrite.BulkWriter, doc: dict[str, Any]) -> None:
         calls["n"] += 1
         if calls["n"] == 120:
             raise RuntimeError("disk on fire")
         real_add(self, doc)
 
-    monkeypatch.setattr(fastwrite.FastWriter, "add", failing_add)
+    monkeypatch.setattr(bulkwrite.BulkWriter, "add", failing_add)
     with pytest.raises(RuntimeError):
         indexer.update(ix_dir, [corpus])
     assert _snapshot(ix_dir) == before
@@ -206,6 +252,7 @@ def test_a_failed_update_leaves_the_last_commit_and_no_files(tmp_path: Path, mon
     assert all(name not in {p.name for p in ix_dir.iterdir()} for name in extra)
 
 
+@needs_w3
 def test_uncommitted_segments_are_invisible_and_cleaned_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A writer killed after writing fast segments but before its commit: nothing refers to them.
     corpus = _corpus(tmp_path / "corpus")
@@ -215,7 +262,7 @@ def test_uncommitted_segments_are_invisible_and_cleaned_up(tmp_path: Path, monke
     files_before = {p.name for p in ix_dir.iterdir()}
     ix = store.open_index(ix_dir)
     w = store.acquire_writer(ix, ix_dir, 5.0)
-    fw = fastwrite.FastWriter.create(w, max_postings=10)
+    fw = bulkwrite.BulkWriter.create(w, max_postings=10)
     assert fw is not None
     for i in range(30):
         fw.add({"pid": f"x#{i}", "kind": "p", "article_id": "x", "n": i + 1, "body": "orphan words"})
@@ -231,22 +278,23 @@ def test_uncommitted_segments_are_invisible_and_cleaned_up(tmp_path: Path, monke
     assert not any(p.name.startswith(tuple(orphans)) for p in ix_dir.iterdir())
 
 
+@needs_w3
 def test_write_articles_uses_the_fast_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from searchkit.ingest.articles import parse_file
 
     corpus = _corpus(tmp_path / "corpus")
     arts, _ = parse_file("feed.jsonl", (corpus / "feed.jsonl").read_bytes())
     created = []
-    real = fastwrite.FastWriter.create
+    real = bulkwrite.BulkWriter.create
 
     def spy(writer: Any, *a: Any, **k: Any) -> Any:
         created.append(real(writer, *a, **k))
         return created[-1]
 
-    monkeypatch.setattr(fastwrite.FastWriter, "create", staticmethod(spy))
+    monkeypatch.setattr(bulkwrite.BulkWriter, "create", staticmethod(spy))
     indexer.write_articles(tmp_path / "fast", arts)
     assert created and created[0] is not None and created[0].documents > 0
-    monkeypatch.setattr(fastwrite, "ENABLED", False)
+    monkeypatch.setattr(bulkwrite, "ENABLED", False)
     indexer.write_articles(tmp_path / "std", arts)
     _compare(tmp_path / "std", tmp_path / "fast")
 
@@ -255,19 +303,20 @@ def test_writer_without_a_codec_is_declined() -> None:
     class Plain:
         schema = build_schema()
 
-    assert fastwrite.FastWriter.create(Plain()) is None
+    assert bulkwrite.BulkWriter.create(Plain()) is None
 
 
+@needs_w3
 def test_merge_policy_still_applies_to_existing_segments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = _corpus(tmp_path / "corpus")
     ix_dir = tmp_path / "ix"
-    monkeypatch.setattr(fastwrite, "MAX_POSTINGS", 300)
+    monkeypatch.setattr(bulkwrite, "MAX_POSTINGS", 300)
     indexer.update(ix_dir, [corpus])
     ix = store.open_index(ix_dir)
     try:
         n_fast = len(ix._segments())
         w = store.acquire_writer(ix, ix_dir, 5.0)
-        fw = fastwrite.FastWriter.create(w)
+        fw = bulkwrite.BulkWriter.create(w)
         assert fw is not None
         fw.add({"pid": "z#1", "kind": "p", "article_id": "z", "n": 1, "body": "zebra"})
         fw.commit(mergetype=writing.OPTIMIZE)  # existing segments merged; ours added beside them
@@ -291,6 +340,7 @@ def test_postings_are_grouped_by_term_stably(nterms: int) -> None:
     assert order.tolist() == np.argsort(key, kind="stable").tolist()
 
 
+@needs_w3
 @pytest.mark.parametrize(("name", "scored"), [("wire", False), ("article_id", False), ("wire", True)])
 def test_one_document_terms_are_written_in_bulk_byte_for_byte(
     name: str, scored: bool, monkeypatch: pytest.MonkeyPatch

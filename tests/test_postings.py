@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchkit.codec import bulkwrite as fastwrite
-from searchkit.codec import pickleops, postings, segmentwrite
+from searchkit.codec import bulkwrite, pickleops, postings, probe, segmentwrite
 from searchkit.indexing import indexer, store
 from tests.helpers import generated_corpus as _corpus
 
@@ -104,7 +103,7 @@ def test_bulk_postings_read_equals_whoosh_s_matcher(
 ) -> None:
     # 120 articles: the common words span several blocks (Whoosh's hold 128, ours 64 here), some compressed.
     corpus = _corpus(tmp_path / "corpus", articles=120, seed=3)
-    monkeypatch.setattr(fastwrite, "ENABLED", fast)
+    monkeypatch.setattr(bulkwrite, "ENABLED", fast)
     monkeypatch.setattr(segmentwrite, "BLOCK_POSTINGS", 64)
     whole = []
     real = postings._w3_list
@@ -112,6 +111,8 @@ def test_bulk_postings_read_equals_whoosh_s_matcher(
     indexer.update(tmp_path / "ix", [corpus], rebuild=True)
     lists = _every_posting_list(tmp_path / "ix")
     assert max(len(ids) for ids, _ in lists.values()) > 128
+    if not probe.layout_known():
+        pytest.skip("the same postings were read one at a time; reading in bulk needs the whoosh3 layout it knows")
     # Lists searchkit wrote are read whole; Whoosh's own go block by block.
     assert whole and all((w is not None) == fast for w in whole)
 

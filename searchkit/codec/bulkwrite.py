@@ -10,7 +10,7 @@ several per-field calls. This module does the same work in bulk, one batch
 - **Text fields** (`textpostings.py`): per value, one bytes.translate pass
   and a term number per raw token; positions, postings, weights and position
   encodings for the whole batch with numpy when the segment is written.
-- **Other indexed fields** (IDs, numbers, dates, keywords): the field's own
+- **Other indexed fields** (IDs, numbers, dates, keywords; `fieldpostings.py`): the field's own
   `index()` (remembered for repeated values; a plain ID value is its own term),
   kept as flat arrays of term, document and value numbers.
 - **Stored fields and columns** go straight to the per-document writer's
@@ -28,8 +28,8 @@ the segment list that the writer's TOC records — so an exception (or a crash)
 before that leaves the last committed index as it was; files of segments no
 TOC names are removed by the next commit (`whoosh.index.clean_files`).
 
-Only the whoosh3 codec's layout is written this way (`_w3_layout`); with any
-other codec, term vectors or spelling fields `FastWriter.create` returns None
+Only the whoosh3 codec's layout is written this way (`probe.is_w3`); with any
+other codec or Whoosh, term vectors or spelling fields `BulkWriter.create` returns None
 and the caller keeps using `add_document`. A field whose analyzer has another
 shape goes through its own `index()`.
 """
@@ -42,16 +42,15 @@ from array import array
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from whoosh.analysis import IDTokenizer
 from whoosh.columns import CompressedBytesColumn, NumericColumn, PickleColumn
-from whoosh.formats import Existence
 from whoosh.util.numeric import length_to_byte
 
-from searchkit.codec import deflate
-from searchkit.codec.segmentwrite import Grouped, by_term, write_field
-from searchkit.codec.textpostings import TextBatch, TextField
+from searchkit.codec import deflate, patches, probe
+from searchkit.codec.fieldpostings import FieldIndexer, FieldPostings, merged
+from searchkit.codec.segmentwrite import write_field
+from searchkit.codec.textpostings import RunCutter, TextBatch, TextField
 
-#: Set to False to make `FastWriter.create` decline (tests compare both paths).
+#: Set to False to make `BulkWriter.create` decline (tests compare both paths).
 ENABLED = True
 
 #: Postings (raw tokens, for text fields) held in memory before the batch is
@@ -62,139 +61,6 @@ MAX_POSTINGS = 10_000_000
 #: Field lengths below this are turned into their length byte by a table lookup.
 _LENGTH_TABLE = 4096
 _LENGTH_BYTE = [length_to_byte(n) for n in range(_LENGTH_TABLE)]
-
-#: Non-text field values whose postings are remembered (per field).
-GENERIC_CACHE_SIZE = 4096
-
-
-# -------------------------------------------------- other fields' postings
-
-
-class _Postings(NamedTuple):
-    """One non-text value's postings, from the field's own `index()`."""
-
-    terms: list[bytes]
-    values: list[bytes]  # encoded posting values, parallel to terms
-    weights: dict[int, float]  # index in terms -> weight, where it is not the field's default
-    length: int  # the field length the value adds (0 for unscored fields)
-
-
-class _FieldIndexer:
-    """Postings of IDs, numbers, dates and keywords, exactly as the field's own `index()` makes them."""
-
-    def __init__(self, field: Any) -> None:
-        self.field = field
-        self.scorable = bool(field.scorable)
-        # A one-occurrence posting weighs the field boost; others are listed as exceptions.
-        self.default_weight = float(field.format.field_boost)
-        self._last_value: Any = None
-        self._last = _Postings([], [], {}, 0)
-        # Such values (paragraph numbers, dates, sources) repeat across documents.
-        self._cache: dict[tuple[type, Any], _Postings] = {}
-        # A plain ID field indexes the value itself, often a new one each time (a fingerprint).
-        self._plain_id = type(field.analyzer) is IDTokenizer and type(field.format) is Existence
-
-    def postings(self, value: Any) -> _Postings:
-        """The postings of one value (remembered, for a value seen before)."""
-        if value == self._last_value and type(value) is type(self._last_value):
-            return self._last
-        if self._plain_id and type(value) is str:
-            return _Postings([value.encode("utf-8")], [b""], {}, 1 if self.scorable else 0)
-        key = (type(value), value)
-        result = self._cache.get(key) if value.__hash__ is not None else None
-        if result is None:
-            terms, values, weights, length = [], [], {}, 0
-            for tbytes, freq, weight, vbytes in self.field.index(value):
-                if weight != self.default_weight:
-                    weights[len(terms)] = weight
-                terms.append(tbytes)
-                values.append(vbytes)
-                if self.scorable:
-                    length += freq
-            result = _Postings(terms, values, weights, length)
-            if value.__hash__ is not None:
-                if len(self._cache) >= GENERIC_CACHE_SIZE:
-                    self._cache.clear()
-                self._cache[key] = result
-        self._last_value, self._last = value, result
-        return result
-
-
-class _TermIds(dict):  # type: ignore[type-arg]
-    """term -> a small int, numbered in order of first use (a hit is a C-level lookup)."""
-
-    def __missing__(self, term: Any) -> int:
-        number = self[term] = len(self)
-        return number
-
-
-class _FieldPostings:
-    """One non-text field's postings in a batch, as flat parallel arrays in arrival (docnum) order.
-
-    A posting costs 12 bytes (term, document and value numbers; values, like
-    terms, are numbered, as most are shared). Weights are kept only where they
-    differ from the field's default.
-    """
-
-    __slots__ = ("term_ids", "terms", "docs", "value_ids", "values", "weights", "all_values")
-
-    def __init__(self) -> None:
-        self.terms = _TermIds()
-        self.term_ids = array("I")
-        self.docs = array("I")
-        self.values = _TermIds()  # encoded value -> its number
-        self.value_ids = array("I")
-        self.weights: dict[int, float] = {}
-        self.all_values = True  # every posting has a non-empty value (else empty ones are dropped)
-
-    def add(self, docnum: int, posts: _Postings) -> None:
-        n = len(posts.terms)
-        if n == 1 and not posts.weights:  # the usual value: one term
-            value = posts.values[0] if posts.values else b""
-            if not value:
-                self.all_values = False
-            self.term_ids.append(self.terms[posts.terms[0]])
-            self.docs.append(docnum)
-            self.value_ids.append(self.values[value])
-            return
-        base = len(self.term_ids)
-        self.term_ids.extend(map(self.terms.__getitem__, posts.terms))
-        self.docs.extend(array("I", (docnum,)) * n)
-        if not (posts.values and all(posts.values)):
-            self.all_values = False
-        self.value_ids.extend(map(self.values.__getitem__, posts.values or [b""] * n))
-        for i, weight in posts.weights.items():
-            self.weights[base + i] = weight
-
-    def __len__(self) -> int:
-        return len(self.term_ids)
-
-    def grouped(self, default_weight: float) -> Grouped:
-        """The postings reordered by term, terms in byte order; the batch's arrays are released."""
-        import numpy as np
-
-        keyed = sorted(self.terms.items())
-        self.terms = _TermIds()
-        rank = np.empty(len(keyed), dtype=np.uint32)
-        rank[np.fromiter((tid for _, tid in keyed), dtype=np.int64, count=len(keyed))] = np.arange(
-            len(keyed), dtype=np.uint32
-        )
-        key = rank[np.frombuffer(self.term_ids, dtype=np.uint32)]
-        self.term_ids = array("I")
-        order = by_term(key, len(keyed))  # stable: docnums stay ascending per term
-        starts = np.zeros(len(keyed) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(key, minlength=len(keyed)), out=starts[1:])
-        docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
-        vids = np.frombuffer(self.value_ids, dtype=np.uint32)[order]
-        self.docs, self.value_ids = array("I"), array("I")
-        weights = np.full(len(order), default_weight, dtype=np.float32)
-        if self.weights:
-            weights[np.fromiter(self.weights, dtype=np.int64)] = np.fromiter(self.weights.values(), dtype=np.float32)
-            self.weights = {}
-        values = list(self.values)
-        self.values = _TermIds()
-        return Grouped([t for t, _ in keyed], starts, docs, weights[order], vids, values, self.all_values)
-
 
 # ------------------------------------------------------------- the segment
 
@@ -207,8 +73,8 @@ class _FieldPlan(NamedTuple):
     scorable: bool
     stored: bool
     column: Any  # the field's column type, or None
-    text: TextField | None  # the fast analysis of a text field
-    indexer: _FieldIndexer | None  # its own index() for other values (and a text field's non-strings)
+    text: TextField | None  # the bulk analysis of a text field
+    indexer: FieldIndexer | None  # its own index() for other values (and a text field's non-strings)
 
 
 class _SegmentBatch:
@@ -220,12 +86,12 @@ class _SegmentBatch:
     it arrives, are written as their columns when the batch finishes.
     """
 
-    def __init__(self, owner: FastWriter) -> None:
+    def __init__(self, owner: BulkWriter) -> None:
         w = owner.writer
         self.owner = owner
         self.segment = w.codec.new_segment(w.storage, w.indexname)
         self.perdoc = w.codec.per_document_writer(w.storage, self.segment)
-        _ensure_columns(self.perdoc, owner.schema)
+        patches.ensure_columns(self.perdoc, owner.schema)
         stored = self.perdoc._get_column("_stored")
         child = getattr(stored, "_child", None)  # PickleColumn's writer wraps the compressing one
         if type(child) is CompressedBytesColumn.Writer and child._compress is zlib.compress:
@@ -242,7 +108,7 @@ class _SegmentBatch:
         self.doccount = 0
         self.npostings = 0  # postings of other fields plus raw tokens of text fields: the memory budget
         self.text: dict[str, TextBatch] = {}
-        self.postings: dict[str, _FieldPostings] = {}
+        self.postings: dict[str, FieldPostings] = {}
         # field -> length byte per docnum (for the length column and the block statistics), and the total
         self.lengths: dict[str, array[int]] = {}
         self.totals: dict[str, int] = {}
@@ -305,7 +171,7 @@ class _SegmentBatch:
         posts = plan.indexer.postings(value)
         table = self.postings.get(name)
         if table is None:
-            table = self.postings[name] = _FieldPostings()
+            table = self.postings[name] = FieldPostings()
         table.add(docnum, posts)
         self.npostings += len(posts.terms)
         return posts.length
@@ -317,7 +183,9 @@ class _SegmentBatch:
         perdoc = self.perdoc
         for name in self.lengths:
             writer = self._column(_lenfield(name), LENGTHS_COLUMN)
-            lens = self._lengths_of(name)
+            lens = self.lengths[name]
+            if len(lens) < self.doccount:  # documents at the end without this field
+                lens.extend(bytes(self.doccount - len(lens)))
             if type(writer) is NumericColumn.Writer and writer._fixedlen == 1 and writer._count == 0:
                 # The bytes its add() would write, one per document, defaults (0) included.
                 writer._dbfile.write(lens.tobytes())
@@ -348,7 +216,7 @@ class _SegmentBatch:
                 parts.append(self.text.pop(name).grouped(text, field.format))
             if name in self.postings:
                 parts.append(self.postings.pop(name).grouped(float(field.format.field_boost)))
-            write_field(fieldwriter, field.format, _merged(parts), self._lengths_of(name))
+            write_field(fieldwriter, field.format, merged(parts), self._lengths_of(name))
             fieldwriter.finish_field()
         fieldwriter.close()
         if self.segment.should_assemble():  # one compound file, as SegmentWriter makes
@@ -371,67 +239,6 @@ class _SegmentBatch:
         _delete_segment_files(self.owner.writer.storage, self.segment)
 
 
-def _merged(parts: list[Grouped]) -> Grouped:
-    """One field's postings from its text and its other values (rare: a text field given a non-string)."""
-    if len(parts) == 1:
-        return parts[0]
-    import numpy as np
-
-    rows: dict[bytes, list[tuple[int, float, bytes]]] = {}
-    for g in parts:
-        for i, term in enumerate(g.terms):
-            s, e = int(g.starts[i]), int(g.starts[i + 1])
-            vals = [g.values[v] for v in g.value_ids[s:e].tolist()]
-            rows.setdefault(term, []).extend(zip(g.docs[s:e].tolist(), g.weights[s:e].tolist(), vals))
-    terms = sorted(rows)
-    flat = [sorted(rows[t]) for t in terms]
-    starts = np.zeros(len(terms) + 1, dtype=np.int64)
-    np.cumsum([len(r) for r in flat], out=starts[1:])
-    postings = [p for r in flat for p in r]
-    values = [v for _, _, v in postings]
-    return Grouped(
-        terms,
-        starts,
-        np.array([d for d, _, _ in postings], dtype=np.uint32),
-        np.array([w for _, w, _ in postings], dtype=np.float32),
-        np.arange(len(values), dtype=np.uint32),
-        values,
-        all(g.all_values for g in parts),
-    )
-
-
-def _w3_layout(codec: Any) -> bool:
-    """Whether `codec` is the whoosh3 codec whose per-document writer's columns we fill directly."""
-    if type(codec).__name__ != "W3Codec":
-        return False
-    if not all(hasattr(codec, a) for a in ("new_segment", "per_document_writer", "field_writer")):
-        return False
-    from whoosh.codec import whoosh3
-
-    perdoc = getattr(whoosh3, "W3PerDocWriter", None)
-    return (
-        all(hasattr(whoosh3, a) for a in ("_lenfield", "LENGTHS_COLUMN"))
-        and perdoc is not None
-        and all(hasattr(perdoc, a) for a in ("_has_column", "_create_column", "_get_column", "close"))
-    )
-
-
-def _ensure_columns(perdoc: Any, schema: Any) -> None:
-    """Give a segment every column of the schema, filled with defaults where no document has a value.
-
-    Whoosh's MultiReader.column_reader skips segments that lack a column and
-    then maps their documents to the wrong segment (IndexError). One segment
-    per build never shows it; paragraphs in our segments and the manifest in
-    the writer's own would, e.g. for a query that matches every document.
-    """
-    if not (hasattr(perdoc, "_has_column") and hasattr(perdoc, "_create_column")):
-        return
-    for name in schema.names():
-        column = schema[name].column_type
-        if column is not None and not perdoc._has_column(name):
-            perdoc._create_column(name, column)
-
-
 def _delete_segment_files(storage: Any, segment: Any) -> None:
     prefix = segment.make_filename("")
     for name in list(storage.list()):
@@ -445,7 +252,7 @@ def _delete_segment_files(storage: Any, segment: Any) -> None:
 # -------------------------------------------------------------- the writer
 
 
-class FastWriter:
+class BulkWriter:
     """Adds documents as pre-built segments of an open SegmentWriter's transaction.
 
     Use `add(doc)` instead of `writer.add_document(**doc)`, then
@@ -454,10 +261,11 @@ class FastWriter:
     and other documents keep going through the writer itself.
     """
 
-    def __init__(self, writer: Any, max_postings: int | None = None) -> None:
+    def __init__(self, writer: Any, max_postings: int | None = None, runs: RunCutter | None = None) -> None:
         self.writer = writer
         self.schema = writer.schema
         self.max_postings = MAX_POSTINGS if max_postings is None else max_postings
+        self.runs = runs  # how text fields' values are cut (see textpostings.RunCutter)
         self.segments: list[Any] = []
         self.documents = 0
         self._batch: _SegmentBatch | None = None
@@ -468,28 +276,28 @@ class FastWriter:
                 bool(field.scorable),
                 bool(field.stored),
                 field.column_type or None,
-                TextField.create(field) if field.indexed else None,
-                _FieldIndexer(field) if field.indexed else None,
+                TextField.create(field, runs) if field.indexed else None,
+                FieldIndexer(field) if field.indexed else None,
             )
             for name, field in self.schema.items()
         }
 
     @classmethod
-    def create(cls, writer: Any, max_postings: int | None = None) -> FastWriter | None:
-        """A FastWriter for `writer`, or None where only add_document is safe."""
+    def create(cls, writer: Any, max_postings: int | None = None, runs: RunCutter | None = None) -> BulkWriter | None:
+        """A BulkWriter for `writer`, or None where only add_document is safe."""
         if not ENABLED:
             return None
         needed = ("codec", "storage", "indexname", "schema", "commit")
         if not all(hasattr(writer, a) for a in needed):
             return None
-        if not _w3_layout(writer.codec):
+        if not probe.is_w3(writer.codec, "codec"):
             return None
         for name in writer.schema.names():
             field = writer.schema[name]
             # Vectors and spelling words need extra per-document work we don't replicate.
             if field.vector or field.separate_spelling():
                 return None
-        return cls(writer, max_postings)
+        return cls(writer, max_postings, runs)
 
     def add(self, doc: dict[str, Any]) -> None:
         """Add one document (the keyword arguments add_document would get)."""
@@ -506,10 +314,6 @@ class FastWriter:
         self.documents += 1
         if self._batch.npostings >= self.max_postings:
             self.flush()
-
-    def add_many(self, docs: Iterable[dict[str, Any]]) -> None:
-        for doc in docs:
-            self.add(doc)
 
     def flush(self) -> None:
         """Write the current batch as a segment (not yet part of the index)."""
@@ -542,7 +346,7 @@ class FastWriter:
         ours = list(self.segments)
         # The writer's own segment gets documents if its merge policy merges
         # segments into it; it then needs every column too. (Unused, it is dropped.)
-        _ensure_columns(getattr(self.writer, "perdocwriter", None), self.schema)
+        patches.ensure_columns(getattr(self.writer, "perdocwriter", None), self.schema)
 
         def policy(writer: Any, segments: list[Any]) -> list[Any]:
             # The writer's merge policy decides about the existing segments;

@@ -13,11 +13,18 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
+from typing import Any
 
-try:
-    from isal import isal_zlib
-except ImportError:  # no wheel for this platform: zlib makes the same format
-    isal_zlib = None
+
+def _isal_zlib() -> Any:
+    try:
+        from isal import isal_zlib
+    except ImportError:  # no wheel for this platform: zlib makes the same format
+        return None
+    return isal_zlib
+
+
+isal_zlib = _isal_zlib()
 
 #: ISA-L's level used for any zlib level from 1 up: on paragraphs and posting
 #: blocks its level 1 gives zlib level 1-3 sizes (ISA-L's 3 is slower, no smaller).

@@ -19,18 +19,18 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.util.numeric import length_to_byte
 
-from searchkit.codec import pickleops
-
-_W3_ATTRS = ("_postfile", "_dataoffset", "_nextoffset", "_compression", "_goto", "_lastblock", "_blocklength", "_maxid")
+from searchkit.codec import pickleops, probe
 
 
 def read_postings(m: Any) -> tuple[np.ndarray, np.ndarray]:
     """All (docnum, weight) pairs of a leaf matcher, deletions *not* removed."""
     if type(m) is FilterMatcher:  # the deletion filter; deletions are a mask here
         m = m.child
-    if type(m).__name__ == "W3LeafMatcher" and all(hasattr(m, a) for a in _W3_ATTRS):
+    if probe.is_w3(m, "matcher"):
         try:
             return _w3_postings(m)
         except (AttributeError, TypeError, ValueError, IndexError, pickle.UnpicklingError, zlib.error):
@@ -53,7 +53,6 @@ _VALUES_START = b"(c_codecs\nencode\n"
 _NO_VALUES = b"N\x87."  # push None, make the (ids, weights, values) 3-tuple, stop
 
 
-_W3_MAGIC = b"W3Bl"  # whoosh3.WHOOSH3_HEADER_MAGIC: a posting list starts with it
 _BLOCK_SIZE = struct.Struct("!i")  # a block's byte length; negative for the last block
 
 
@@ -65,7 +64,7 @@ def _w3_list(m: Any) -> tuple[np.ndarray, np.ndarray] | None:
     if type(start) is not int or type(length) is not int or length <= 0:
         return None
     raw = m._postfile.get(start, length)
-    if raw[:4] != _W3_MAGIC:
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:  # a posting list starts with it
         return None
     pos, end = 4, len(raw)
     ids: list[np.ndarray] = []
@@ -95,7 +94,7 @@ def _w3_list(m: Any) -> tuple[np.ndarray, np.ndarray] | None:
     return _joined(ids, weights)
 
 
-def _ids_and_weights(data: bytes, count: int, compressed: bool) -> tuple[bytes, Any]:
+def _ids_and_weights(data: bytes, count: int, compressed: int) -> tuple[bytes, Any]:
     """A block's bytes, inflated only as far as the ids and weights of a block searchkit wrote.
 
     The positions are most of a block's bytes. Returns the bytes and the
@@ -166,30 +165,31 @@ def _w3_postings(m: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def length_bytes(reader: Any, fieldname: str, size: int) -> np.ndarray | None:
     """The one-byte length column of a field, read in one piece when the codec allows."""
-    perdoc = getattr(reader, "_perdoc", None)
-    try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+    perdoc: Any = getattr(reader, "_perdoc", None)  # a SegmentReader's
+    if probe.is_w3(perdoc, "perdoc"):
+        try:
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
-        col = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if col is None:
-            return None
-        raw = col._dbfile.get(col._basepos, col._count * col._fixedlen)
-        out = np.zeros(size, dtype=np.uint8)
-        out[: col._count] = np.frombuffer(raw, dtype=np.uint8)
-        return out
-    except (AttributeError, ImportError, TypeError):
-        pass
+            col = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            if col is None:
+                return None
+            raw = col._dbfile.get(col._basepos, col._count * col._fixedlen)
+            out = np.zeros(size, dtype=np.uint8)
+            out[: col._count] = np.frombuffer(raw, dtype=np.uint8)
+            return out
+        except (AttributeError, TypeError):
+            pass  # a column laid out otherwise: read it document by document
     values = [0] * size
     for d in range(size):  # portable, slow: one call per paragraph
-        length = reader.doc_field_length(d, fieldname, None)
-        values[d] = 0 if length is None else _byte_of_length(length)
+        length = reader.doc_field_length(d, fieldname, _NO_COLUMN)
+        if length == _NO_COLUMN:  # the segment has no lengths for this field, as None above
+            return None
+        values[d] = 0 if length is None else length_to_byte(length)
     return np.array(values, dtype=np.uint8)
 
 
-def _byte_of_length(length: int) -> int:
-    from whoosh.util.numeric import length_to_byte
-
-    return length_to_byte(length)
+#: What the public `doc_field_length` answers when a segment has no length column for the field.
+_NO_COLUMN = -1
 
 
 def read_positions(m: Any, ids: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -222,7 +222,7 @@ def read_positions(m: Any, ids: np.ndarray, docs: np.ndarray) -> tuple[np.ndarra
 
 def _block_values(m: Any, index: np.ndarray) -> list[bytes]:
     """The values at these (sorted) places of a W3 posting list, reading only the blocks that hold them."""
-    if type(m).__name__ != "W3LeafMatcher":
+    if not probe.is_w3(m, "matcher"):
         raise TypeError("not a W3 matcher")
     m.reset()
     out: list[bytes] = []

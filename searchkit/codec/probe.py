@@ -21,8 +21,10 @@ KNOWN_SERIES = ("3.54.",)
 #: For each kind of object, its whoosh3 class name and the private attributes the codec uses.
 _ATTRS: dict[str, tuple[str, tuple[str, ...]]] = {
     "codec": ("W3Codec", ("new_segment", "per_document_writer", "field_writer", "postings_reader")),
+    "perdocwriter": ("W3PerDocWriter", ("_has_column", "_create_column", "_get_column", "_fieldlengths", "_doccount")),
     "fieldwriter": ("W3FieldWriter", ("_postfile", "_tindex", "_fieldid", "_postwriter")),
     "postwriter": ("W3PostingsWriter", ("_blocklimit", "_compression", "_inlinelimit", "_byteids")),
+    "termtable": ("OrderedHashWriter", ("dbfile", "hashfn", "buckets", "index", "lastkey")),
     "matcher": (
         "W3LeafMatcher",
         ("_postfile", "_dataoffset", "_nextoffset", "_compression", "_goto", "_lastblock", "_blocklength", "_maxid"),
@@ -43,6 +45,7 @@ def layout_known() -> bool:
         return False
     try:
         from whoosh.codec import whoosh3
+        from whoosh.filedb import filetables
     except ImportError:
         return False
     perdoc = getattr(whoosh3, "W3PerDocWriter", None)
@@ -51,6 +54,7 @@ def layout_known() -> bool:
         and getattr(getattr(whoosh3, "W3TermInfo", None), "_struct", None) is not None
         and perdoc is not None
         and all(hasattr(perdoc, a) for a in ("_has_column", "_create_column", "_get_column", "close"))
+        and hasattr(filetables, "_lengths")  # the term table's row header, written in bulk
     )
 
 

@@ -1,7 +1,7 @@
 """Posting lists and term-table rows of one field, written in the whoosh3 codec's format.
 
 `Grouped` is a field's postings, grouped by term, as the bulk writer holds
-them (`fastwrite`, `textpostings`). `write_field` writes them through the
+them (`bulkwrite`, `textpostings`). `write_field` writes them through the
 codec's field writer: for the whoosh3 codec directly into its postings file and
 term table, a window of terms at a time, with the per-posting work (delta
 coding, block minima and maxima, weight sums) done by numpy; for any other
@@ -16,13 +16,15 @@ as numpy records, the same bytes without a Python loop per term.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length
 
-from searchkit.codec import deflate, pickleops
+from searchkit.codec import deflate, pickleops, probe
 from searchkit.codec.pickleops import MARK, NONE, STOP, TUPLE, TUPLE3
 
 #: Posting blocks with fewer postings are written uncompressed: zlib costs more
@@ -81,20 +83,14 @@ def write_field(fieldwriter: Any, fmt: Any, grouped: Grouped, lens: array[int] |
 
 def _supports_blocks(fieldwriter: Any) -> bool:
     """Whether this is the whoosh3 codec's field writer, whose files `_write_w3_terms` writes directly."""
-    pw = getattr(fieldwriter, "_postwriter", None)
-    if type(fieldwriter).__name__ != "W3FieldWriter" or type(pw).__name__ != "W3PostingsWriter":
+    if not probe.is_w3(fieldwriter, "fieldwriter"):
         return False
-    if not all(hasattr(fieldwriter, a) for a in ("_postfile", "_tindex", "_fieldid")):
-        return False
-    if not all(hasattr(pw, a) for a in ("_blocklimit", "_compression", "_inlinelimit", "_byteids")):
-        return False
-    from whoosh.codec import whoosh3
-
+    pw = fieldwriter._postwriter
     return (
-        pw._inlinelimit <= 1  # no posting list is ever inlined in the term info
+        probe.is_w3(pw, "postwriter")
+        and probe.is_w3(fieldwriter._tindex, "termtable")
+        and pw._inlinelimit <= 1  # no posting list is ever inlined in the term info
         and not pw._byteids
-        and hasattr(whoosh3, "WHOOSH3_HEADER_MAGIC")
-        and getattr(getattr(whoosh3, "W3TermInfo", None), "_struct", None) is not None
     )
 
 
@@ -109,130 +105,168 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
     `BLOCK_POSTINGS` postings: the pickled block info and the block data, maybe
     compressed), and the term-table row is W3TermInfo's. What Whoosh computes
     per posting in Python (deltas, block minima and maxima, weight sums, the
-    pickled data) is computed here with numpy for a window of terms at once;
-    the data's pickle opcodes are written directly (`pickleops`), so readers
-    unpickle the same tuples Whoosh's would hold.
+    pickled data) is computed here with numpy for a window of terms at once
+    (`_Window`); the data's pickle opcodes are written directly (`pickleops`),
+    so readers unpickle the same tuples Whoosh's would hold.
     """
-    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-
-    pw = fieldwriter._postwriter
-    limit, level = BLOCK_POSTINGS, min(pw._compression, POSTINGS_LEVEL)
-    fixed = fmt.fixed_value_size()
+    level = min(fieldwriter._postwriter._compression, POSTINGS_LEVEL)
+    pack_info = W3TermInfo._struct.pack  # a term-table row's statistics
     postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
     prefix = pack_ushort(fieldwriter._fieldid)
-    pack_info = W3TermInfo._struct.pack
-    compress, block_info, block_data = deflate.compress, pickleops.block_info, pickleops.block_data
+    values = _Values(fmt.fixed_value_size(), g.values)
     lengths = np.frombuffer(lens, dtype=np.uint8) if lens is not None else None
     starts = g.starts
-    nterms = len(g.terms)
-    if fixed is None or fixed < 0:  # variable-size values, each pushed by its own opcode
-        # The postings writer keeps only non-empty values: an empty one pushes nothing.
-        ops = [pickleops.bytes_op(v) if v else b"" for v in g.values]
-        op_lens = np.fromiter(map(len, ops), dtype=np.int64, count=len(ops))
     t0 = 0
-    while t0 < nterms:
+    while t0 < len(g.terms):
         # Whole terms, about WINDOW_POSTINGS postings (one term may be more).
         t1 = max(t0 + 1, int(np.searchsorted(starts, starts[t0] + WINDOW_POSTINGS, side="right")) - 1)
-        p0, p1 = int(starts[t0]), int(starts[t1])
-        tstarts = starts[t0 : t1 + 1] - p0
+        window = _Window(g, t0, t1, lengths, values)
+        keys = [prefix + t for t in g.terms[t0:t1]]
+        blobs, rows = window.lists(keys, postfile.tell(), level, pack_info)
+        postfile.write(b"".join(blobs))
+        _add_rows(tindex, rows)
+        t0 = t1
+
+
+class _Values:
+    """How a field's posting values are pushed in a block's data: not at all, as one byte string, or one by one."""
+
+    def __init__(self, fixed: int | None, values: list[bytes]) -> None:
+        self.fixed = fixed  # the format's value size: 0 none, > 0 that many bytes each, else variable
+        self.values = values
+        self.ops: list[bytes] = []
+        self.op_lens: Any = None
+        if fixed is None or fixed < 0:  # variable-size values, each pushed by its own opcode
+            # The postings writer keeps only non-empty values: an empty one pushes nothing.
+            self.ops = [pickleops.bytes_op(v) if v else b"" for v in values]
+            self.op_lens = np.fromiter(map(len, self.ops), dtype=np.int64, count=len(self.ops))
+
+    def window(self, vids: Any, bounds: Any) -> tuple[bytes | None, list[int] | None]:
+        """The opcodes of a window's values (None: no values), and where each block's start (None: fixed width)."""
+        fixed = self.fixed
+        if fixed == 0:  # no values
+            return None, None
+        if fixed is not None and fixed > 0:  # one byte string of the block's values, back to back
+            return b"".join(map(self.values.__getitem__, vids.tolist())), None
+        voff = np.zeros(len(vids) + 1, dtype=np.int64)
+        np.cumsum(self.op_lens[vids], out=voff[1:])
+        return b"".join(map(self.ops.__getitem__, vids.tolist())), voff[bounds].tolist()
+
+
+class _Window:
+    """A window of whole terms: their postings cut into blocks, each block's statistics and opcodes."""
+
+    def __init__(self, g: Grouped, t0: int, t1: int, lengths: Any, values: _Values) -> None:
+        p0, p1 = int(g.starts[t0]), int(g.starts[t1])
+        self.tstarts = tstarts = g.starts[t0 : t1 + 1] - p0
         counts = np.diff(tstarts)
-        # Every term starts a block; a term with more than `limit` postings has several.
+        # Every term starts a block; a term with more than BLOCK_POSTINGS postings has several.
         bstarts = tstarts[:-1]
+        limit = BLOCK_POSTINGS
         long_terms = np.flatnonzero(counts > limit)
         if len(long_terms):
             extra = [np.arange(tstarts[i] + limit, tstarts[i + 1], limit) for i in long_terms.tolist()]
             bstarts = np.sort(np.concatenate([bstarts, *extra]))
-        first_block = np.searchsorted(bstarts, tstarts).tolist()  # term -> its first block; [-1] = block count
-        docs = g.docs[p0:p1].astype(np.int64)
+        self.first_block = np.searchsorted(bstarts, tstarts).tolist()  # term -> its first block; [-1] = count
+        self.docs = docs = g.docs[p0:p1].astype(np.int64)
+        self.weights = weights = g.weights[p0:p1]
+        bounds = np.append(bstarts, p1 - p0)
+        self.bl = bounds.tolist()
+        self.firsts = docs[tstarts[:-1]].tolist()
+        self._block_stats(bstarts, bounds, lengths)
+        # The window's ids and weights as opcodes, fixed width: block b's are a slice.
         deltas = docs.copy()
         deltas[1:] -= docs[:-1]
         deltas[bstarts] = docs[bstarts]  # each block starts from 0
-        weights = g.weights[p0:p1]
-        bounds = np.append(bstarts, p1 - p0)
-        b_last = docs[bounds[1:] - 1].tolist()
-        b_min = np.minimum.reduceat(weights, bstarts).tolist()
-        b_max = np.maximum.reduceat(weights, bstarts).tolist()
-        b_sum = np.add.reduceat(weights.astype(np.float64), bstarts).tolist()
-        if lengths is not None:
-            lb = lengths[docs]
-            l_min = np.minimum.reduceat(lb, bstarts).tolist()
-            l_max = np.maximum.reduceat(lb, bstarts).tolist()
+        self.id_ops = pickleops.fixed_ints(deltas)
+        self.weight_ops, self.wide = pickleops.fixed_weights(weights)
+        self.fixed = values.fixed
+        self.value_ops, self.voff = values.window(g.value_ids[p0:p1], bounds)
+
+    def _block_stats(self, bstarts: Any, bounds: Any, lengths: Any) -> None:
+        """Each block's last id, weight minimum, maximum and sum, and length-byte minimum and maximum."""
+        docs, weights = self.docs, self.weights
+        self.b_last = docs[bounds[1:] - 1].tolist()
+        self.b_min = np.minimum.reduceat(weights, bstarts).tolist()
+        self.b_max = np.maximum.reduceat(weights, bstarts).tolist()
+        self.b_sum = np.add.reduceat(weights.astype(np.float64), bstarts).tolist()
+        self.lb = lengths[docs] if lengths is not None else None
+        if self.lb is not None:
+            self.l_min = np.minimum.reduceat(self.lb, bstarts).tolist()
+            self.l_max = np.maximum.reduceat(self.lb, bstarts).tolist()
         else:  # unscored field: no lengths
-            l_min = l_max = [0] * len(bstarts)
-        bl = bounds.tolist()
-        firsts = docs[tstarts[:-1]].tolist()
-        # The window's ids and weights as opcodes, fixed width: block b's are a slice.
-        id_ops = pickleops.fixed_ints(deltas)
-        weight_ops, wide = pickleops.fixed_weights(weights)
-        vids = g.value_ids[p0:p1]
-        if fixed == 0:  # no values
-            value_ops, voff = None, None
-        elif fixed is not None and fixed > 0:  # one byte string of the block's values, back to back
-            value_ops = b"".join(map(g.values.__getitem__, vids.tolist()))
-            voff = None
-        else:
-            value_ops = b"".join(map(ops.__getitem__, vids.tolist()))
-            voff = np.zeros(len(vids) + 1, dtype=np.int64)
-            np.cumsum(op_lens[vids], out=voff[1:])
-            voff = voff[bounds].tolist()  # where each block's values start
-        blobs, rows = [], []
-        offset = postfile.tell()
+            self.l_min = self.l_max = [0] * len(bstarts)
+
+    def lists(
+        self, keys: list[bytes], offset: int, level: int, pack_info: Callable[..., bytes]
+    ) -> tuple[list[bytes], list[tuple[bytes, bytes]]]:
+        """The window's posting lists, written from `offset` on, and their term-table rows (`keys`: the terms')."""
+        blobs: list[bytes] = []
+        rows: list[tuple[bytes, bytes]] = []
+        tstarts = self.tstarts
         # Runs of terms in one document each (a wire fingerprint, most article ids) are made in bulk.
-        runs = _single_runs(tstarts, weights) if value_ops is None else {}
-        ti, nwin = 0, t1 - t0
+        runs = _single_runs(tstarts, self.weights) if self.value_ops is None else {}
+        ti, nwin = 0, len(keys)
         while ti < nwin:
             end = runs.get(ti)
             if end is not None:
-                keys = [prefix + t for t in g.terms[t0 + ti : t0 + end]]
                 p_lo, p_hi = tstarts[ti], tstarts[end]  # their postings, one each
-                blob, values = _single_terms(docs[p_lo:p_hi], lb[p_lo:p_hi] if lengths is not None else None, offset)
-                blobs.append(blob)
-                rows += zip(keys, values)
-                offset += len(blob)
+                lens = self.lb[p_lo:p_hi] if self.lb is not None else None
+                blob, values = _single_terms(self.docs[p_lo:p_hi], lens, offset)
+                rows += zip(keys[ti:end], values)
                 ti = end
-                continue
-            b0, b1 = first_block[ti], first_block[ti + 1]
-            parts = [WHOOSH3_HEADER_MAGIC]
-            for b in range(b0, b1):
-                s, e = bl[b], bl[b + 1]
-                lo, hi = b_min[b], b_max[b]
-                if lo == hi == 1.0:
-                    w = NONE
-                elif lo == hi:  # one float for the block (Whoosh's readers want a float here)
-                    w = pickleops.fixed_floats((lo,))
-                else:
-                    w = MARK + weight_ops[wide * s : wide * e] + TUPLE
-                if value_ops is None:
-                    v = NONE
-                elif voff is None:
-                    v = pickleops.bytes_op(value_ops[fixed * s : fixed * e])
-                else:
-                    v = MARK + value_ops[voff[b] : voff[b + 1]] + TUPLE
-                data = block_data(id_ops[5 * s : 5 * e], w, v)
-                comp = level if e - s >= COMPRESS_MIN_POSTINGS else 0
-                if comp:
-                    data = compress(data, comp)
-                info = block_info(e - s, b_last[b], hi, comp, l_min[b], l_max[b])
-                size = len(info) + len(data)
-                parts += (pack_int(-size if b == b1 - 1 else size), info, data)  # negative: the last block
-            blob = b"".join(parts)
+            else:
+                b0, b1 = self.first_block[ti], self.first_block[ti + 1]
+                blob = self._posting_list(b0, b1, level)
+                info = self._term_info(pack_info, ti, b0, b1)
+                rows.append((keys[ti], info + pack_long(offset) + pack_int(len(blob))))
+                ti += 1
             blobs.append(blob)
-            ti_row = pack_info(
-                0,
-                sum(b_sum[b0:b1]),
-                bl[b1] - bl[b0],
-                min(l_min[b0:b1]),
-                max(l_max[b0:b1]),
-                max(b_max[b0:b1]),
-                firsts[ti],
-                b_last[b1 - 1],
-            )
-            rows.append((prefix + g.terms[t0 + ti], ti_row + pack_long(offset) + pack_int(len(blob))))
             offset += len(blob)
-            ti += 1
-        postfile.write(b"".join(blobs))
-        _add_rows(tindex, rows)
-        t0 = t1
+        return blobs, rows
+
+    def _posting_list(self, b0: int, b1: int, level: int) -> bytes:
+        """One term's posting list: the header tag, then blocks b0..b1, each its size, info and data."""
+        bl, b_min, b_max, b_last, l_min, l_max = self.bl, self.b_min, self.b_max, self.b_last, self.l_min, self.l_max
+        weight_ops, wide, value_ops, voff = self.weight_ops, self.wide, self.value_ops, self.voff
+        fixed = self.fixed or 0  # used only for fixed-size values
+        parts = [WHOOSH3_HEADER_MAGIC]
+        for b in range(b0, b1):
+            s, e = bl[b], bl[b + 1]
+            lo, hi = b_min[b], b_max[b]
+            if lo == hi == 1.0:
+                w = NONE
+            elif lo == hi:  # one float for the block (Whoosh's readers want a float here)
+                w = pickleops.fixed_floats((lo,))
+            else:
+                w = MARK + weight_ops[wide * s : wide * e] + TUPLE
+            if value_ops is None:
+                v = NONE
+            elif voff is None:
+                v = pickleops.bytes_op(value_ops[fixed * s : fixed * e])
+            else:
+                v = MARK + value_ops[voff[b] : voff[b + 1]] + TUPLE
+            data = pickleops.block_data(self.id_ops[5 * s : 5 * e], w, v)
+            comp = level if e - s >= COMPRESS_MIN_POSTINGS else 0
+            if comp:
+                data = deflate.compress(data, comp)
+            info = pickleops.block_info(e - s, b_last[b], hi, comp, l_min[b], l_max[b])
+            size = len(info) + len(data)
+            parts += (pack_int(-size if b == b1 - 1 else size), info, data)  # negative: the last block
+        return b"".join(parts)
+
+    def _term_info(self, pack_info: Callable[..., bytes], ti: int, b0: int, b1: int) -> bytes:
+        """W3TermInfo's packed statistics of term `ti`, whose blocks are b0..b1."""
+        return pack_info(
+            0,
+            sum(self.b_sum[b0:b1]),
+            self.bl[b1] - self.bl[b0],
+            min(self.l_min[b0:b1]),
+            max(self.l_max[b0:b1]),
+            max(self.b_max[b0:b1]),
+            self.firsts[ti],
+            self.b_last[b1 - 1],
+        )
 
 
 #: Terms in a row that `_single_terms` makes together (fewer go through the general loop).
@@ -285,8 +319,6 @@ def _single_runs(tstarts: Any, weights: Any) -> dict[int, int]:
 
 def _single_terms(docs: Any, lens: Any, offset: int) -> tuple[bytes, list[bytes]]:
     """The posting lists of a run of one-posting terms (back to back, from `offset`) and their term-table values."""
-    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-
     n = len(docs)
     lists = np.zeros(n, dtype=_SINGLE_LIST)
     size = _SINGLE_LIST.itemsize - 8  # what follows the magic number and the size itself
@@ -317,10 +349,6 @@ def _add_rows(tindex: Any, rows: list[tuple[bytes, bytes]]) -> None:
     """
     from whoosh.filedb import filetables
 
-    if type(tindex) is not filetables.OrderedHashWriter or not hasattr(filetables, "_lengths"):
-        for key, value in rows:
-            tindex.add(key, value)
-        return
     if rows[0][0] <= tindex.lastkey:
         raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{rows[0][0]!r}")
     dbfile, hashfn, buckets = tindex.dbfile, tindex.hashfn, tindex.buckets

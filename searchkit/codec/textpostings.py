@@ -2,8 +2,8 @@
 
 Whoosh analyses a text value into a stream of Token objects and builds a dict
 of positions per word, all in Python, per document. Here a value costs one
-bytes.translate pass (`analysis.token_runs`, or the regex where that cannot
-cut it) and one C-level dict lookup per raw token (`TextField.ids`: raw token
+bytes.translate pass (a `RunCutter` such as `analysis.token_runs`, or the regex
+where that cannot cut it) and one C-level dict lookup per raw token (`TextField.ids`: raw token
 -> term number, -1 for a token the analyzer drops), appended to a flat
 array. When the segment is written, `TextBatch.grouped` derives everything else
 for all documents at once: each kept token's position (Whoosh's StopFilter
@@ -18,13 +18,15 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
 from whoosh import formats
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis.filters import LowercaseFilter, StopFilter
+from whoosh.analysis.morph import StemFilter
+from whoosh.analysis.tokenizers import RegexTokenizer
 from whoosh.system import pack_uint
 
-from searchkit.analysis import TOKEN_PATTERN, token_runs
 from searchkit.codec import pickleops
 from searchkit.codec.segmentwrite import Grouped, by_term
 
@@ -75,17 +77,30 @@ def _chain(analyzer: Any) -> tuple[re.Pattern[str], Callable[[str], str]] | None
     return pattern, term_of
 
 
+class RunCutter(NamedTuple):
+    """A faster way to cut text for one token pattern: `cut(text)` gives runs of UTF-8 bytes.
+
+    Every ASCII run must be exactly one match of `pattern`; a run with other
+    characters may hold none, one or several (the regex decides). searchkit's
+    own is `analysis.token_runs` for `analysis.TOKEN_PATTERN`, passed in by the
+    indexing code (this package knows Whoosh, not searchkit's analysis).
+    """
+
+    pattern: re.Pattern[str]
+    cut: Callable[[str], list[bytes]]
+
+
 class TextField:
     """One text field's analysis for a whole build: raw token -> term number, -1 if dropped.
 
-    With searchkit's own token pattern, a value is cut into runs by
-    `analysis.token_runs` (bytes) rather than the regex: an ASCII run is one
+    Given a `RunCutter` for the field's token pattern, a value is cut into runs
+    (bytes) by it rather than by the regex: an ASCII run is one
     token; a run with other characters is matched by the regex when first
     seen, and if it holds anything but exactly one token (`a—b`, a lone `—`)
     the value goes through the regex instead (`_NOT_ONE`).
     """
 
-    def __init__(self, pattern: re.Pattern[str], term_of: Callable[[str], str]) -> None:
+    def __init__(self, pattern: re.Pattern[str], term_of: Callable[[str], str], runs: RunCutter | None = None) -> None:
         self.terms: list[str] = []  # term number -> term
         numbers: dict[str, int] = {}
         findall = pattern.findall if pattern.groups == 0 else None
@@ -95,13 +110,15 @@ class TextField:
             def __missing__(self, key: str | bytes) -> int:
                 if len(self) >= TOKEN_CACHE_SIZE:
                     self.clear()
-                token = key
-                if type(key) is bytes:  # a run: its one token, if it holds exactly one
-                    found = findall(key.decode("utf-8", "surrogatepass"))  # type: ignore[misc]
+                if isinstance(key, bytes):  # a run: its one token, if it holds exactly one
+                    assert findall is not None  # runs are cut only for a pattern without groups
+                    found = findall(key.decode("utf-8", "surrogatepass"))
                     if len(found) != 1:
                         self[key] = _NOT_ONE
                         return _NOT_ONE
-                    token = found[0]
+                    token: str = found[0]
+                else:
+                    token = key
                 term = term_of(token)
                 if not term:
                     number = -1
@@ -120,19 +137,22 @@ class TextField:
             self._tokenize: Callable[[str], list[str]] = findall
         else:
             self._tokenize = lambda text: [m.group(0) for m in pattern.finditer(text)]
-        # token_runs knows searchkit's own pattern only (Whoosh pickles it into the schema: compare its text).
-        same = pattern.pattern == TOKEN_PATTERN.pattern and pattern.flags == TOKEN_PATTERN.flags
-        self._runs = findall is not None and same
+        # A cutter knows its own pattern only (Whoosh pickles the field's into the schema: compare its text).
+        same = runs is not None and (pattern.pattern, pattern.flags) == (runs.pattern.pattern, runs.pattern.flags)
+        self._cut = runs.cut if runs is not None and same and findall is not None else None
         self._last: tuple[str, array[int]] | None = None
         self._single: list[bytes] = []  # position -> its one-position encoding
 
     @classmethod
-    def create(cls, field: Any) -> TextField | None:
-        """The fast analysis of `field`, or None if its analyzer or format is of a shape we don't know."""
+    def create(cls, field: Any, runs: RunCutter | None = None) -> TextField | None:
+        """The bulk analysis of `field`, or None if its analyzer or format is of a shape we don't know.
+
+        `runs` cuts values faster where its pattern is the field's; otherwise the regex does.
+        """
         if field.analyzer is None or type(field.format) not in KINDS:
             return None
         chain = _chain(field.analyzer)
-        return None if chain is None else cls(*chain)
+        return None if chain is None else cls(*chain, runs)
 
     def ids(self, text: str) -> array[int]:
         """The term number of each raw token of `text` (-1: dropped); a repeated value is analysed once.
@@ -144,7 +164,7 @@ class TextField:
         if last is not None and last[0] == text:
             return last[1]
         lookup = self._lookup
-        numbers = list(map(lookup, token_runs(text))) if self._runs else None
+        numbers = list(map(lookup, self._cut(text))) if self._cut is not None else None
         if numbers is None or (not text.isascii() and _NOT_ONE in numbers):
             numbers = list(map(lookup, self._tokenize(text)))
         ids = array("i", numbers)  # from a list: 30% faster than from the map
@@ -191,10 +211,23 @@ class TextBatch:
 
     def grouped(self, field: TextField, fmt: Any) -> Grouped:
         """The batch's postings, as the format would encode them; the token arrays are released."""
-        import numpy as np
-
         kind = KINDS[type(fmt)]
         boost = float(fmt.field_boost)
+        terms, docs, pos = self._kept_tokens()
+        keyed, tstarts, pdocs, counts, pos, gs = _postings(field, terms, docs, pos)
+        names = [t for t, _ in keyed]
+        if kind == "existence":
+            weights = np.full(len(gs), boost, dtype=np.float32)
+            return Grouped(names, tstarts, pdocs, weights, np.zeros(len(gs), np.uint32), [b""], True)
+        weights = (counts * boost).astype(np.float32)
+        if kind == "frequency":
+            values = [pack_uint(c) for c in range(int(counts.max(initial=1)) + 1)]
+            return Grouped(names, tstarts, pdocs, weights, counts.astype(np.uint32), values, True)
+        vids, values = _position_values(field, pos, gs, counts)
+        return Grouped(names, tstarts, pdocs, weights, vids, values, True)
+
+    def _kept_tokens(self) -> tuple[Any, Any, Any]:
+        """Term number, document and position of every kept token, in arrival order; the arrays are released."""
         tok = np.frombuffer(self.tokens, dtype=np.int32)
         starts = np.frombuffer(self.value_starts, dtype=np.uint64).astype(np.int64)
         per_value = np.diff(np.append(starts, len(tok)))
@@ -206,57 +239,60 @@ class TextBatch:
         self.tokens = array("i")
         docs = np.frombuffer(self.value_docs, dtype=np.uint32)[value_of]
         self.value_docs, self.value_starts = array("I"), array("Q")
-        m = len(terms)
         # Positions: the first kept token of a value keeps its raw place, the rest follow it.
         first = np.zeros(len(starts), dtype=np.int64)
         np.cumsum(np.bincount(value_of, minlength=len(starts))[:-1], out=first[1:])
         base = first[value_of]
         del value_of, first
-        pos = raw[base] + (np.arange(m, dtype=np.int64) - base)
-        del raw, base
+        return terms, docs, raw[base] + (np.arange(len(terms), dtype=np.int64) - base)
 
-        present = np.flatnonzero(np.bincount(terms, minlength=len(field.terms))).tolist()
-        keyed = sorted((field.terms[i].encode("utf-8"), i) for i in present)  # UTF-8 byte order
-        rank = np.zeros(len(field.terms), dtype=np.int32)
-        rank[[i for _, i in keyed]] = np.arange(len(keyed), dtype=np.int32)
-        key = rank[terms]
-        del terms, rank
-        order = by_term(key, len(keyed))  # stable: documents, then positions, stay in order
-        key, docs, pos = key[order], docs[order], pos[order]
-        del order
-        # A posting is a run of equal (term, document).
-        new = np.ones(m, dtype=bool)
-        new[1:] = (key[1:] != key[:-1]) | (docs[1:] != docs[:-1])
-        gs = np.flatnonzero(new)
-        counts = np.diff(np.append(gs, m))
-        pterms = key[gs]
-        tstarts = np.searchsorted(pterms, np.arange(len(keyed) + 1, dtype=np.int32))
-        pdocs = docs[gs]
-        del key, docs
 
-        if kind == "existence":
-            weights = np.full(len(gs), boost, dtype=np.float32)
-            return Grouped([t for t, _ in keyed], tstarts, pdocs, weights, np.zeros(len(gs), np.uint32), [b""], True)
-        weights = (counts * boost).astype(np.float32)
-        if kind == "frequency":
-            values = [pack_uint(c) for c in range(int(counts.max(initial=1)) + 1)]
-            return Grouped([t for t, _ in keyed], tstarts, pdocs, weights, counts.astype(np.uint32), values, True)
-        # Positions: a one-position value is shared by every posting at that position.
-        values = list(field.single(int(pos.max(initial=0))))
-        vids = pos[gs].astype(np.uint32)
-        repeated = np.flatnonzero(counts > 1)
-        if len(repeated):
-            # Several positions: the first, then the gaps.
-            rpos = pos[np.repeat(counts > 1, counts)]
-            rcounts = counts[repeated]
-            deltas = rpos.copy()
-            deltas[1:] -= rpos[:-1]
-            rstarts = np.cumsum(rcounts) - rcounts
-            deltas[rstarts] = rpos[rstarts]
-            ops, offsets = pickleops.small_ints(deltas)
-            cut = offsets[np.append(rstarts, len(deltas))].tolist()  # value k's opcodes: cut[k]:cut[k + 1]
-            at = len(values)
-            vids[repeated] = np.arange(at, at + len(repeated), dtype=np.uint32)
-            for k, c in enumerate(rcounts.tolist()):
-                values.append(_positions_value(c, ops[cut[k] : cut[k + 1]]))
-        return Grouped([t for t, _ in keyed], tstarts, pdocs, weights, vids, values, True)
+def _postings(
+    field: TextField, terms: Any, docs: Any, pos: Any
+) -> tuple[list[tuple[bytes, int]], Any, Any, Any, Any, Any]:
+    """Tokens grouped into postings by term (UTF-8 byte order), then document.
+
+    Returns the terms present (bytes, number), where each term's postings start,
+    each posting's document and token count, the tokens' positions in that
+    order, and where each posting's tokens start.
+    """
+    m = len(terms)
+    present = np.flatnonzero(np.bincount(terms, minlength=len(field.terms))).tolist()
+    keyed = sorted((field.terms[i].encode("utf-8"), i) for i in present)  # UTF-8 byte order
+    rank = np.zeros(len(field.terms), dtype=np.int32)
+    rank[[i for _, i in keyed]] = np.arange(len(keyed), dtype=np.int32)
+    key = rank[terms]
+    del terms, rank
+    order = by_term(key, len(keyed))  # stable: documents, then positions, stay in order
+    key, docs, pos = key[order], docs[order], pos[order]
+    del order
+    # A posting is a run of equal (term, document).
+    new = np.ones(m, dtype=bool)
+    new[1:] = (key[1:] != key[:-1]) | (docs[1:] != docs[:-1])
+    gs = np.flatnonzero(new)
+    counts = np.diff(np.append(gs, m))
+    tstarts = np.searchsorted(key[gs], np.arange(len(keyed) + 1, dtype=np.int32))
+    return keyed, tstarts, docs[gs], counts, pos, gs
+
+
+def _position_values(field: TextField, pos: Any, gs: Any, counts: Any) -> tuple[Any, list[bytes]]:
+    """Each posting's value number and the values: Positions.encode's bytes of its positions."""
+    # A one-position value is shared by every posting at that position.
+    values = list(field.single(int(pos.max(initial=0))))
+    vids = pos[gs].astype(np.uint32)
+    repeated = np.flatnonzero(counts > 1)
+    if len(repeated):
+        # Several positions: the first, then the gaps.
+        rpos = pos[np.repeat(counts > 1, counts)]
+        rcounts = counts[repeated]
+        deltas = rpos.copy()
+        deltas[1:] -= rpos[:-1]
+        rstarts = np.cumsum(rcounts) - rcounts
+        deltas[rstarts] = rpos[rstarts]
+        ops, offsets = pickleops.small_ints(deltas)
+        cut = offsets[np.append(rstarts, len(deltas))].tolist()  # value k's opcodes: cut[k]:cut[k + 1]
+        at = len(values)
+        vids[repeated] = np.arange(at, at + len(repeated), dtype=np.uint32)
+        for k, c in enumerate(rcounts.tolist()):
+            values.append(_positions_value(c, ops[cut[k] : cut[k + 1]]))
+    return vids, values

@@ -4,8 +4,8 @@ An update makes the index mirror the paths it is given. Each source file has a
 "file" document recording its size, mtime, content hash and the articles it
 produced; a file whose size and mtime (or, failing that, hash) match is not read
 again, a changed one has its articles replaced, a vanished one has them deleted.
-All of it, file documents included, is committed by one Whoosh writer, so a crash
-leaves the index exactly as the last commit left it.
+All of it, file documents included, is committed as one transaction
+(`transaction.py`), so a crash leaves the index exactly as the last commit left it.
 
 Trailing paragraphs repeated at the end of many articles (site furniture the
 reader's rules did not catch) are held back while writing and dropped once the
@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import writing
+from whoosh.searching import Searcher
 
-from searchkit.codec import bulkwrite as fastwrite
-from searchkit.errors import CorpusError, IndexCorruptError, SchemaMismatchError
-from searchkit.indexing import parallel, store
+from searchkit.defaults import WAIT
+from searchkit.errors import CorpusError
+from searchkit.indexing import parallel
 from searchkit.indexing.documents import ArticleWriter, paragraph_docs, wire_key
 from searchkit.indexing.schema import FILE
+from searchkit.indexing.transaction import Transaction, transaction
 from searchkit.ingest import boilerplate
 from searchkit.ingest.articles import (
     Article,
@@ -85,10 +86,8 @@ ProgressFn = Callable[[Progress], None]
 class _Run:
     """Mutable state of one update while its writer is open."""
 
-    writer: Any
+    tx: Transaction
     existing: dict[str, dict[str, Any]]  # file key -> stored meta
-    # Paragraphs go through the bulk segment writer when the writer allows it (see fastwrite).
-    fast: fastwrite.FastWriter | None = None
     # Who turns articles into documents: this process, or worker processes (see parallel).
     out: ArticleWriter | parallel.ParallelWriter | None = None
     warnings: list[CorpusWarning] = field(default_factory=list)
@@ -106,17 +105,16 @@ class _Run:
 
     def start(self, jobs: int) -> None:
         """Choose who writes the paragraphs: `jobs` workers, or this process."""
-        if jobs > 1 and self.fast is not None:
-            self.out = parallel.ParallelWriter(self.fast, jobs)
+        if jobs > 1 and self.tx.bulk is not None:
+            workers = parallel.ParallelWriter(self.tx.bulk, jobs)
+            self.tx.on_cancel(workers.cancel)  # workers stop and delete their segment files
+            self.out = workers
         else:
-            self.out = ArticleWriter(self.fast.add if self.fast is not None else self._add_document)
-
-    def _add_document(self, doc: dict[str, Any]) -> None:
-        self.writer.add_document(**doc)
+            self.out = ArticleWriter(self.tx.add)
 
     def delete_articles(self, ids: Iterable[str]) -> None:
         for aid in ids:
-            self.writer.delete_by_term("article_id", aid)
+            self.tx.writer.delete_by_term("article_id", aid)
 
     def write(self, article: Article) -> None:
         assert self.out is not None
@@ -128,7 +126,7 @@ class _Run:
         It goes into the paragraphs' segment rather than the writer's own, so a
         build makes no extra one-document segment that every search must visit.
         """
-        self.writer.delete_by_term("pid", doc["pid"])
+        self.tx.writer.delete_by_term("pid", doc["pid"])
         self.records[doc["pid"]] = doc  # a file recorded twice in one run keeps its last record
 
     def finish(self, boilerplate: frozenset[str]) -> None:
@@ -137,14 +135,8 @@ class _Run:
         self.out.finish(boilerplate, list(self.records.values()))
         self.records.clear()
 
-    def cancel(self) -> None:
-        """Throw away everything this run wrote; the index stays as last committed."""
-        if self.out is not None:
-            self.out.cancel()  # workers stop and delete their segment files
-        (self.fast or self.writer).cancel()  # FastWriter.cancel also deletes its segment files
 
-
-def _stored_files(searcher: Any) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
+def _stored_files(searcher: Searcher) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
     files: dict[str, dict[str, Any]] = {}
     boilerplate: frozenset[str] = frozenset()
     for fields_ in searcher.documents(kind=FILE):
@@ -175,7 +167,7 @@ def update(
     paths: Sequence[str | Path],
     *,
     rebuild: bool = False,
-    wait: float = 5.0,
+    wait: float = WAIT,
     progress: ProgressFn | None = None,
     jobs: int | None = None,
 ) -> IndexReport:
@@ -187,23 +179,13 @@ def update(
     started = time.monotonic()
     index_dir = Path(index_dir)
     sources, warnings = find_sources(paths)
-    ix = _open_for_writing(index_dir, rebuild, wait)
-    try:
-        run = _Run(writer=store.acquire_writer(ix, index_dir, wait), existing={})
-        run.fast = fastwrite.FastWriter.create(run.writer)
+    with transaction(index_dir, rebuild=rebuild, wait=wait) as tx:
+        run = _Run(tx=tx, existing={})
         run.warnings.extend(warnings)
-        with run.writer.searcher() as searcher:
+        with tx.writer.searcher() as searcher:
             stored, old_boiler = ({}, frozenset()) if rebuild else _stored_files(searcher)
         run.existing = stored
-        try:
-            _apply(run, sources, old_boiler, progress, started, parallel.default_jobs() if jobs is None else jobs)
-        except BaseException:
-            run.cancel()
-            raise
-        # FastWriter.commit adds its segments to the segments this commit records.
-        (run.fast or run.writer).commit(mergetype=writing.CLEAR if rebuild else writing.MERGE_SMALL)
-    finally:
-        ix.close()
+        _apply(run, sources, old_boiler, progress, started, parallel.default_jobs() if jobs is None else jobs)
     c = run.counts
     return IndexReport(
         added=c["added"],
@@ -214,28 +196,6 @@ def update(
         seconds=time.monotonic() - started,
         warnings=tuple(run.warnings),
     )
-
-
-def _open_for_writing(index_dir: Path, rebuild: bool, wait: float = 5.0) -> Any:
-    if not store.has_index(index_dir):
-        if (
-            index_dir.exists()
-            and any(index_dir.iterdir())
-            and not _only_placeholders(index_dir)
-            and not store.interrupted_create(index_dir)
-        ):  # a crash mid-create left only Whoosh files
-            raise CorpusError(f"{index_dir} exists and is not a searchkit index; choose an empty folder with --index")
-        return store.create_index(index_dir, wait)
-    try:
-        return store.open_index(index_dir, verify=True)  # damaged segments: the error, or --rebuild replaces them
-    except (SchemaMismatchError, IndexCorruptError):
-        if not rebuild:
-            raise
-        return store.create_index(index_dir, wait)
-
-
-def _only_placeholders(index_dir: Path) -> bool:
-    return all(p.name.startswith(".") for p in index_dir.iterdir())
 
 
 def _apply(
@@ -265,7 +225,7 @@ def _apply(
     for key, old in run.existing.items():
         if key not in by_key:
             run.delete_articles(old["ids"])
-            run.writer.delete_by_term("pid", f"file:{key}")
+            run.tx.writer.delete_by_term("pid", f"file:{key}")
             run.counts["removed"] += len(old["ids"])
 
     # Workers pay off only with enough to read; their start-up is ~0.1 s.
@@ -311,6 +271,7 @@ def _index_file(run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], forc
     key = src.rel
     old = run.existing.get(key)
     stream = StreamedJsonl(src.rel, src.path) if streamable(src) else None
+    data: bytes | None
     if stream is not None:  # a big JSONL file: hashed first if that may spare parsing it
         data, digest = b"", (_hash_file(src, run) if old and not force else "")
     else:
@@ -380,29 +341,15 @@ def write_articles(
 ) -> IndexReport:
     """Replace the index in `index_dir` with exactly these articles (no manifest, no boilerplate pass)."""
     started = time.monotonic()
-    index_dir = Path(index_dir)
-    ix = _open_for_writing(index_dir, rebuild=True)
-    try:
-        w = store.acquire_writer(ix, index_dir, wait=5.0)
-        fast = fastwrite.FastWriter.create(w)
-        count = paragraphs = 0
-        try:
-            for article in articles:
-                for doc in paragraph_docs(article):
-                    if fast is not None:
-                        fast.add(doc)
-                    else:
-                        w.add_document(**doc)
-                    paragraphs += 1
-                count += 1
-                if progress and count % 500 == 0:
-                    progress(Progress(count, 0, paragraphs, time.monotonic() - started))
-        except BaseException:
-            (fast or w).cancel()
-            raise
-        (fast or w).commit(mergetype=writing.CLEAR)
-    finally:
-        ix.close()
+    count = paragraphs = 0
+    with transaction(Path(index_dir), rebuild=True, wait=WAIT) as tx:
+        for article in articles:
+            for doc in paragraph_docs(article):
+                tx.add(doc)
+                paragraphs += 1
+            count += 1
+            if progress and count % 500 == 0:
+                progress(Progress(count, 0, paragraphs, time.monotonic() - started))
     return IndexReport(
         added=count,
         updated=0,

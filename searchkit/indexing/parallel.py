@@ -5,7 +5,7 @@ lists) needs nothing but the article, so it parallelises by article. The
 indexing process still finds, reads and parses the files and keeps the
 manifest; it deals the articles, in chunks and round-robin (so the same input
 always gives the same segments), to `jobs` worker processes. Each worker runs an
-`ArticleWriter` over its own `FastWriter`, which writes ordinary Whoosh segments
+`ArticleWriter` over its own `BulkWriter`, which writes ordinary Whoosh segments
 into the index folder. When the corpus has been read, the parent sends every
 worker the boilerplate set; the workers write their held-back tail paragraphs,
 finish their segments and send them back, and the parent's writer commits them
@@ -26,9 +26,16 @@ import queue
 import sys
 import threading
 import traceback
+from multiprocessing.context import ForkContext, SpawnContext
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
 from typing import Any
 
-from searchkit.codec import bulkwrite as fastwrite
+from whoosh.codec.base import Codec, Segment
+from whoosh.fields import Schema
+
+from searchkit.codec.bulkwrite import BulkWriter
+from searchkit.codec.textpostings import RunCutter
 from searchkit.errors import IndexingError
 from searchkit.indexing.documents import ArticleWriter
 from searchkit.ingest.articles import Article
@@ -54,7 +61,7 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _context() -> Any:
+def _context() -> ForkContext | SpawnContext:
     # fork starts a worker in milliseconds with everything imported, but is only
     # safe on Linux and in a single-threaded process (a library caller may run
     # threads, whose locks a forked child would inherit held); otherwise spawn.
@@ -64,11 +71,11 @@ def _context() -> Any:
 
 
 class _Target:
-    """What FastWriter needs of a writer, in a worker: where and how to write segments."""
+    """What BulkWriter needs of a writer, in a worker: where and how to write segments."""
 
     is_closed = True  # nothing to cancel but our own files
 
-    def __init__(self, index_dir: str, indexname: str, schema: Any, codec: Any) -> None:
+    def __init__(self, index_dir: str, indexname: str, schema: Schema, codec: Codec) -> None:
         from whoosh.filedb.filestore import FileStorage
 
         self.storage = FileStorage(index_dir)
@@ -82,19 +89,20 @@ class _Target:
 
 def _work(
     worker: int,
-    jobs_in: Any,
-    results: Any,
-    stop: Any,
+    jobs_in: Queue[tuple[str, Any]],
+    results: Queue[tuple[str, int, Any, int]],
+    stop: Event,
     index_dir: str,
     indexname: str,
-    schema: Any,
-    codec: Any,
+    schema: Schema,
+    codec: Codec,
     max_postings: int | None,
+    runs: RunCutter | None,
 ) -> None:
     """A worker's life: write the articles it is sent, then its held paragraphs, then report."""
     parent = os.getppid()
-    fast = fastwrite.FastWriter(_Target(index_dir, indexname, schema, codec), max_postings)
-    out = ArticleWriter(fast.add)
+    bulk = BulkWriter(_Target(index_dir, indexname, schema, codec), max_postings, runs)
+    out = ArticleWriter(bulk.add)
     try:
         while True:
             try:
@@ -103,18 +111,18 @@ def _work(
                 kind, payload = "", None
             # Cancelled, or orphaned (nobody will commit our segments): delete them and go.
             if stop.is_set() or os.getppid() != parent:
-                fast.cancel()
+                bulk.cancel()
                 return
             if kind == "articles":
                 for article in payload:
                     out.write(article)
             elif kind == "finish":
                 out.finish(*payload)
-                fast.flush()
-                results.put(("segments", worker, fast.segments, out.paragraphs))
+                bulk.flush()
+                results.put(("segments", worker, bulk.segments, out.paragraphs))
                 return
     except BaseException:
-        fast.cancel()
+        bulk.cancel()
         results.put(("error", worker, traceback.format_exc(), 0))
 
 
@@ -122,19 +130,19 @@ class ParallelWriter:
     """ArticleWriter's interface, with the work done by `jobs` worker processes.
 
     `write(article)` queues the article; `finish(boilerplate, records)` ends
-    the workers and hands their segments to `fast` (the parent's FastWriter),
+    the workers and hands their segments to `bulk` (the parent's BulkWriter),
     to be committed with it. `paragraphs` counts what was sent; after `finish`
     it is exactly what was written.
     """
 
-    def __init__(self, fast: fastwrite.FastWriter, jobs: int, max_postings: int | None = None) -> None:
+    def __init__(self, bulk: BulkWriter, jobs: int, max_postings: int | None = None) -> None:
         ctx = _context()
-        self.fast = fast
-        writer = fast.writer
+        self.bulk = bulk
+        writer = bulk.writer
         self.results = ctx.Queue()
         self.queues = [ctx.Queue(QUEUE_CHUNKS) for _ in range(jobs)]
         self.stop = ctx.Event()
-        args = (str(writer.storage.folder), writer.indexname, writer.schema, writer.codec, max_postings)
+        args = (str(writer.storage.folder), writer.indexname, writer.schema, writer.codec, max_postings, bulk.runs)
         self.procs = [
             ctx.Process(
                 target=_work, args=(i, q, self.results, self.stop, *args), daemon=True, name=f"searchkit-index-{i}"
@@ -185,7 +193,7 @@ class ParallelWriter:
             if not p.is_alive() and p.exitcode not in (0, None):
                 raise IndexingError(
                     f"an indexing worker process died (exit code {p.exitcode}; out of memory?); "
-                    "nothing was committed. Run again, with --jobs 1 to index in one process"
+                    "nothing was committed. Run again, in one process (jobs=1)"
                 )
 
     def finish(self, boilerplate: frozenset[str], records: list[dict[str, Any]]) -> None:
@@ -193,7 +201,7 @@ class ParallelWriter:
         self._send()
         for i in range(len(self.queues)):
             self._put(i, ("finish", (boilerplate, records if i == 0 else [])))
-        by_worker: dict[int, list[Any]] = {}
+        by_worker: dict[int, list[Segment]] = {}
         written = 0
         while len(by_worker) < len(self.procs):
             try:
@@ -212,7 +220,7 @@ class ParallelWriter:
             p.join()
         self._close(wait=True)
         self.paragraphs = written
-        self.fast.adopt(s for i in sorted(by_worker) for s in by_worker[i])
+        self.bulk.adopt(s for i in sorted(by_worker) for s in by_worker[i])
 
     def cancel(self) -> None:
         """Stop every worker; each deletes the segment files it wrote."""

@@ -29,8 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as windex
+from whoosh.index import TOC, FileIndex
+from whoosh.reading import IndexReader
+from whoosh.util.filelock import LockBase
 from whoosh.writing import SegmentWriter
 
+from searchkit.codec import patches, writers
+from searchkit.defaults import WAIT
 from searchkit.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -50,13 +55,13 @@ def read_meta(index_dir: Path) -> dict[str, Any]:
     """The folder's searchkit.json, or IndexNotFoundError / IndexCorruptError."""
     path = _meta_path(index_dir)
     if not path.exists():
-        raise IndexNotFoundError(f"no searchkit index in {index_dir}; run `searchkit index` to build one")
+        raise IndexNotFoundError(f"no searchkit index in {index_dir}; build one (Index.build)")
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(meta, dict):
             raise ValueError("not an object")
     except (OSError, ValueError) as exc:
-        raise IndexCorruptError(f"{path} is unreadable ({exc}); rebuild with `searchkit index --rebuild`") from exc
+        raise IndexCorruptError(f"{path} is unreadable ({exc}); rebuild it (rebuild=True)") from exc
     return meta
 
 
@@ -65,35 +70,29 @@ def check_version(index_dir: Path, meta: dict[str, Any]) -> None:
     if found != SCHEMA_VERSION:
         raise SchemaMismatchError(
             f"the index in {index_dir} was built with schema version {found}, this searchkit "
-            f"uses {SCHEMA_VERSION}; rebuild it with `searchkit index --rebuild`"
+            f"uses {SCHEMA_VERSION}; rebuild it (rebuild=True)"
         )
 
 
-class _Index(windex.FileIndex):
-    """Whoosh's FileIndex, but a refreshed reader never reuses the old one's segment readers.
+class _Index(patches.FreshReaderIndex):
+    """The index of a folder, whose damaged segments raise IndexCorruptError when a reader opens them."""
 
-    whoosh3 3.54's `FileIndex._reader(reuse=...)` (what `Searcher.refresh()`
-    calls) keeps the old reader's segments that the new table of contents no
-    longer lists, and reuses segment readers whose deletions have changed since,
-    so a refreshed searcher sees deleted and merged-away paragraphs next to
-    their replacements. Opening every segment afresh costs a few milliseconds
-    per refresh and is always right (tests/test_concurrency.py).
-    """
+    def __init__(self, index_dir: Path) -> None:
+        from whoosh.filedb.filestore import FileStorage
 
-    def reader(self, reuse: Any = None) -> Any:
+        super().__init__(FileStorage(str(index_dir)), indexname=INDEX_NAME)
+        self.index_dir = index_dir
+
+    def reader(self, reuse: IndexReader | None = None) -> IndexReader:
         try:
-            fresh = super().reader()  # Whoosh retries the "a commit deleted it meanwhile" errors itself
+            return super().reader(reuse)
         except Exception as exc:  # a truncated or garbled segment raises EOFError, UnpicklingError, ...
-            raise _damaged(Path(self.storage.folder), exc) from exc
-        if reuse is not None:
-            reuse.close()
-        return fresh
+            raise _damaged(self.index_dir, exc) from exc
 
 
 def _damaged(index_dir: Path, exc: BaseException) -> IndexCorruptError:
     return IndexCorruptError(
-        f"the index in {index_dir} is damaged ({type(exc).__name__}: {exc}); "
-        "rebuild it with `searchkit index --rebuild`"
+        f"the index in {index_dir} is damaged ({type(exc).__name__}: {exc}); rebuild it (rebuild=True)"
     )
 
 
@@ -101,7 +100,7 @@ def _damaged(index_dir: Path, exc: BaseException) -> IndexCorruptError:
 OPEN_RETRIES = 50
 
 
-def open_index(index_dir: Path, *, verify: bool = False) -> windex.Index:
+def open_index(index_dir: Path, *, verify: bool = False) -> FileIndex:
     """Open an existing index for reading or writing, checking its version.
 
     With `verify`, every segment is opened too, so damage there raises
@@ -117,15 +116,13 @@ def open_index(index_dir: Path, *, verify: bool = False) -> windex.Index:
     return ix
 
 
-def _open_index(index_dir: Path) -> windex.Index:
+def _open_index(index_dir: Path) -> FileIndex:
     meta = read_meta(index_dir)
     check_version(index_dir, meta)
-    from whoosh.filedb.filestore import FileStorage
-
     try:
         for attempt in range(OPEN_RETRIES):
             try:
-                return _Index(FileStorage(str(index_dir)), indexname=INDEX_NAME)
+                return _Index(index_dir)
             except FileNotFoundError:
                 # A writer's commit deleted the previous table of contents between
                 # listing and opening it; the next attempt finds the new one.
@@ -135,13 +132,13 @@ def _open_index(index_dir: Path) -> windex.Index:
         raise AssertionError("unreachable")
     except windex.EmptyIndexError as exc:
         raise IndexCorruptError(
-            f"{index_dir} has searchkit.json but no index files; rebuild with `searchkit index --rebuild`"
+            f"{index_dir} has searchkit.json but no index files; rebuild it (rebuild=True)"
         ) from exc
     except Exception as exc:  # Whoosh raises many kinds on damaged files
         raise _damaged(index_dir, exc) from exc
 
 
-def create_index(index_dir: Path, wait: float = 5.0) -> windex.Index:
+def create_index(index_dir: Path, wait: float = WAIT) -> FileIndex:
     """A new, empty index in `index_dir` (created if needed, old index files replaced).
 
     Replacing files is done under the write lock, so a live writer's index is
@@ -193,19 +190,19 @@ def interrupted_create(index_dir: Path) -> bool:
     )
 
 
-def _acquire(lock: Any, index_dir: Path, wait: float) -> None:
+def _acquire(lock: LockBase, index_dir: Path, wait: float) -> None:
     """Take the index's write lock, polling for up to `wait` seconds."""
     deadline = time.monotonic() + max(wait, 0.0)
     while not lock.acquire():
         if time.monotonic() >= deadline:
             raise IndexLockedError(
                 f"index is being updated by another process ({index_dir}); "
-                "try again when it finishes, or wait longer with --wait SECONDS"
+                "try again when it finishes, or wait longer (wait=SECONDS)"
             )
         time.sleep(0.05)
 
 
-def remove_leftovers(ix: windex.Index, index_dir: Path) -> list[str]:
+def remove_leftovers(ix: FileIndex, index_dir: Path) -> list[str]:
     """Delete what killed writers left in `index_dir`; call only while holding the write lock.
 
     Removes segment files the latest table of contents does not name, tables of
@@ -213,7 +210,7 @@ def remove_leftovers(ix: windex.Index, index_dir: Path) -> list[str]:
     Files of older generations that readers may still be opening are left to
     Whoosh, which deletes them at the next commit. Returns the names removed.
     """
-    live = {seg.segment_id() for seg in ix._read_toc().segments}
+    live = {seg.segment_id() for seg in TOC.read(ix.storage, ix.indexname).segments}
     removed: list[str] = []
     for entry in os.scandir(index_dir):
         name = entry.name
@@ -231,7 +228,11 @@ def remove_leftovers(ix: windex.Index, index_dir: Path) -> list[str]:
     return removed
 
 
-def acquire_writer(ix: windex.Index, index_dir: Path, wait: float) -> SegmentWriter:
+#: Memory (MB) a writer's posting pool may hold before it spills to disk.
+WRITER_MB = 256
+
+
+def acquire_writer(ix: FileIndex, index_dir: Path, wait: float) -> SegmentWriter:
     """A writer, waiting up to `wait` seconds for another process's to finish.
 
     Whoosh's lock is an fcntl (flock) lock: the kernel drops it when its holder
@@ -244,15 +245,13 @@ def acquire_writer(ix: windex.Index, index_dir: Path, wait: float) -> SegmentWri
     _acquire(lock, index_dir, wait)
     try:
         remove_leftovers(ix, index_dir)
-        writer = ix.writer(limitmb=256, _lk=False)
+        return writers.writer_holding(ix, lock, limitmb=WRITER_MB)  # released by its commit or cancel
     except BaseException:
         lock.release()
         raise
-    writer.writelock = lock  # released by the writer's commit or cancel
-    return writer
 
 
-def optimize(index_dir: Path, wait: float = 5.0) -> None:
+def optimize(index_dir: Path, wait: float = WAIT) -> None:
     """Merge every segment into one, dropping deleted documents for good."""
     ix = open_index(index_dir)
     try:
