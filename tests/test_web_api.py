@@ -108,7 +108,7 @@ def test_api_errors_are_json_with_the_library_message(client: TestClient, url: s
 
 def test_api_articles_similar_stats_and_openapi(client: TestClient) -> None:
     view = client.get("/api/articles/storm-3", params={"paragraph": 2, "context": 1}).json()
-    assert [p["n"] for p in view["paragraphs"]] == [1, 2, 3] and view["total_paragraphs"] == 3
+    assert [p["paragraph"] for p in view["paragraphs"]] == [1, 2, 3] and view["total_paragraphs"] == 3
     similar = client.get("/api/similar", params={"article": "storm-3", "paragraph": 1}).json()
     assert similar["hits"] and all(h["article_id"] != "storm-3" for h in similar["hits"])
     stats = client.get("/api/stats").json()

@@ -47,7 +47,7 @@ def routes(library: Library) -> list[Route]:
             args = request.query_params
             paragraph = integer(args, "paragraph", 0, 1, 1_000_000) or None
             context = integer(args, "context", 0, 0, 1_000)
-            return views.article_dict(views.article(library, request.path_params["article_id"], paragraph, context))
+            return views.article(library, request.path_params["article_id"], paragraph, context).to_dict()
 
         return _answer(make)
 
@@ -64,7 +64,7 @@ def routes(library: Library) -> list[Route]:
         return _answer(make)
 
     def stats(request: Request) -> JSONResponse:
-        return _answer(lambda: views.stats_dict(views.stats(library)))
+        return _answer(lambda: views.stats(library).to_dict())
 
     def spec(request: Request) -> JSONResponse:
         return JSONResponse(openapi.document(searchkit.__version__))

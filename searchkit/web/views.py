@@ -95,30 +95,3 @@ def similar(library: Library, article_id: str, paragraph: int, limit: int) -> Se
 
 def stats(library: Library) -> IndexStats:
     return library.use(lambda ix: ix.stats())
-
-
-def article_dict(view: ArticleView) -> dict[str, Any]:
-    """An `ArticleView` as JSON (the shape of `searchkit show --json`)."""
-    return {
-        "article_id": view.article_id,
-        "headline": view.headline,
-        "source": view.source,
-        "path": view.path,
-        "date": view.date.isoformat() if view.date else None,
-        "url": view.url,
-        "total_paragraphs": view.total_paragraphs,
-        "paragraphs": [{"n": n, "text": text} for n, text in view.paragraphs],
-    }
-
-
-def stats_dict(s: IndexStats) -> dict[str, Any]:
-    return {
-        "articles": s.articles,
-        "paragraphs": s.paragraphs,
-        "files": s.files,
-        "quotes": s.quotes,
-        "speakers": s.speakers,
-        "top_speakers": [{"speaker": name, "paragraphs": n} for name, n in s.top_speakers],
-        "size_bytes": s.size_bytes,
-        "last_update": s.last_update.isoformat() if s.last_update else None,
-    }
