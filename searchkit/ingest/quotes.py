@@ -43,6 +43,7 @@ class Quote:
     start: int  # character span of `text` inside its paragraph
     end: int
     speaker: str | None  # full name where the article tells it
+    partial: bool = False  # a fragment built into the writer's sentence: called it "a disgrace"
 
 
 def _memo(maxsize: int, maxlen: int) -> Callable[[Callable[[str], _T]], Callable[[str], _T]]:
@@ -113,19 +114,23 @@ class _Span(NamedTuple):  # a named tuple: made for every quote, and cheap to ma
     closed: bool
     start: int  # trimmed text span
     end: int
+    linked: bool = False  # left open and reopened by the next span: one quotation
 
     @property
     def after(self) -> int:
         return self.close + 1 if self.closed else self.close
 
 
-def _span(p: str, o: int, c: int, closed: bool) -> _Span | None:
+def _span(p: str, o: int, c: int, closed: bool, linked: bool = False) -> _Span | None:
     s, e = o + 1, c
     while s < e and p[s].isspace():
         s += 1
     while e > s and p[e - 1].isspace():
         e -= 1
-    return _Span(o, c, closed, s, e) if s < e else None
+    return _Span(o, c, closed, s, e, linked) if s < e else None
+
+
+_REOPENS_AFTER = set(".!?…,;:'’)]")  # a quote left open here and reopened goes on (news style)
 
 
 def _pair(p: str) -> list[_Span]:
@@ -152,7 +157,13 @@ def _pair(p: str) -> list[_Span]:
             if sp:
                 spans.append(sp)
             open_at = -1
-        elif reopen:  # the earlier opener was stray: don't let it swallow text
+        elif reopen:
+            # News style leaves a quote open at the end of an original paragraph and
+            # reopens it at the next; merged blocks hold both. After a sentence's end
+            # the open part is speech going on; otherwise the earlier opener was stray.
+            sp = _span(p, open_at, i, False, True)
+            if sp and p[sp.end - 1] in _REOPENS_AFTER:
+                spans.append(sp)
             open_at = i
     if open_at >= 0:
         sp = _span(p, open_at, len(p), False)
@@ -501,7 +512,7 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
 # ---------------------------------------------------------------- speech test
 
 _PUNCT_RE = re.compile(r"[,.?!…]")
-_SMALL = frozenset("a an and as at but by for from in of on or the to with".split())
+_SMALL = frozenset("a an and as at but by for from in is of on or the to with".split())
 _ADJ_AFTER_RE = re.compile(r"[\s,.;:!?—–-]*")
 _ADJ_BEFORE_RE = re.compile(r"[\s,;:—–-]*")
 
@@ -520,16 +531,65 @@ def _adjacent(p: str, sp: _Span, events: list[_Event], named_only: bool) -> tupl
     return None, 0
 
 
-def _is_speech(p: str, sp: _Span, events: list[_Event]) -> bool:
-    text = p[sp.start : sp.end]
-    if _PUNCT_RE.search(text) or _adjacent(p, sp, events, True)[0] is not None:
-        return True
-    words = text.split()
-    if len(words) < 4:
-        return False  # a name, title or scare quote
+# Words that name what follows rather than quote anyone: "the song "Angels"",
+# "Marca's headline says it all: "…"", "a dictionary naming "blog" word of the year".
+_NAMING_NOUN_RE = re.compile(
+    r"\b(?:headlines?|titles?|songs?|singles?|album|film|movie|book|novel|play|show|programme|series|"
+    r"slogan|motto|banner|word|term|phrase|expression|category|nickname|label|brand|catchphrase|hashtag|user ?name|handle|alias|pseudonym|code ?name|name)\b"
+    r"(?:\s*[:,]?|\s+(?:says|said|reads?|ran|proclaim\w*)\b[^.!?\"“”]{0,12}:)\s*$",
+    re.I,
+)
+_NAMING_VERB_RE = re.compile(r"\b(?:called|named|naming|titled|entitled|nicknamed|known as|dubbed|billed as)\s*$", re.I)
+# Reporting and attitude words: a fragment they govern is someone's words ("called
+# the plan "a disgrace"", "attacked the "reckless" cuts", "his allegation that … "cheated"").
+_CUE_RE = re.compile(
+    r"\b(?:s(?:ay|ays|aid|aying)|t(?:ell|ells|old|elling)|add(?:s|ed|ing)|accord(?:ing)|"
+    r"claim|insist|warn|argu|call(?:s|ed|ing)\b|describ|brand(?:s|ed|ing)\b|dub(?:s|bed|bing)\b|label|term(?:s|ed)\b|"
+    r"critici|condemn|attack|accus|alleg|complain|admit|admission|den(?:y|ied|ies|ial)|prais|laud|hail|thank|"
+    r"quip|promis|pledg|vow|urg|believ|found|finding|suggest|predict|announc|confirm|reveal|explain|"
+    r"reckon|challeng|dismiss|blam|slam|lambast|reject|welcom|not(?:e|ed|es|ing)\b|fear|hop(?:e|ed|es|ing)\b|"
+    r"describ|inform|remark|comment|respon|statement|words|view|verdict|report|rul(?:e|ed|ing)\b|"
+    r"express|point(?:s|ed)? out|stress|emphasi|boast|joke|conced|ask|repl|wrote|writ|tweet|post|"
+    r"cautio|assert|maintain|declar|recall|agree|feel|felt|think|thought|hail|tout|decr[iy]|mock|"
+    r"ridicul|scorn|brand|insult|labell?|lament|regret|apologi|defend|concern|want|demand|call for)\w*",
+    re.I,
+)
+_FULL, _PARTIAL, _OTHER = 1, 2, 0
+_POSSESSIVE_BEFORE_RE = re.compile(r"[A-Z][\w-]*(?:'s?|’s?)\s+$")  # Blair's "unremittingly New Labour"
+
+
+def _sentence_start(p: str, pos: int, lo: int = 0) -> int:
+    """Start of the sentence holding `pos` (the end of the last sentence before it)."""
+    start = lo
+    for m in _SENT_END_RE.finditer(p, lo, pos):
+        if m.group().startswith(".") and _is_abbrev(p[start : m.start() + 1].rsplit(None, 1)[-1]):
+            continue
+        start = m.end()
+    return start
+
+
+def _title_case(words: list[str]) -> bool:
     content = [w for w in words if w.lower() not in _SMALL and w[:1].isalpha()]
-    title = bool(content) and words[0][:1].isupper() and all(w[0].isupper() for w in content)
-    return not title  # "The Lord of the Rings" is a title, not speech
+    return bool(content) and words[0][:1].isupper() and all(w[0].isupper() for w in content)
+
+
+def _is_speech(p: str, sp: _Span, events: list[_Event]) -> int:
+    """Is a closed quote a full utterance, a fragment of someone's words, or neither?"""
+    text = p[sp.start : sp.end]
+    if _adjacent(p, sp, events, True)[0] is not None:
+        return _PARTIAL if text[:1].islower() else _FULL
+    before = p[max(0, sp.open - 80) : sp.open]
+    if _NAMING_VERB_RE.search(before) or _NAMING_NOUN_RE.search(before):
+        return _OTHER
+    words = text.split()
+    if _title_case(words) or _quoted_name(text):
+        return _OTHER  # "The Lord of the Rings", "How Soon is Now?", a username "Abu al-Walid"
+    if _PUNCT_RE.search(text) and text[:1].isupper():
+        return _FULL
+    lead = p[_sentence_start(p, sp.open) : sp.open]
+    if _POSSESSIVE_BEFORE_RE.search(lead) or _CUE_RE.search(lead) or _adjacent(p, sp, events, False)[0] is not None:
+        return _PARTIAL
+    return _OTHER
 
 
 def _quoted_name(text: str) -> str | None:
@@ -754,6 +814,39 @@ def _attribute(p: str, sp: _Span, events: list[_Event], next_open: int) -> tuple
     return None, 9
 
 
+def _chains(paras: list[str], spans: list[list[_Span]]) -> tuple[dict[_Key, int], list[list[_Key]]]:
+    """Quotations of several parts: reopened inside a block, or across blocks.
+
+    An unclosed quote at a block's end goes on only if the next block reopens
+    with a mark right at its start; otherwise the mark was stray.
+    """
+    n = len(paras)
+    cont_in = [False] * n
+    for i in range(n - 1):
+        if spans[i] and not spans[i][-1].closed and spans[i + 1]:
+            nxt = paras[i + 1]
+            if spans[i + 1][0].open == len(nxt) - len(nxt.lstrip()):
+                cont_in[i + 1] = True
+    chain_of: dict[_Key, int] = {}
+    chains: list[list[_Key]] = []
+    prev_links = False  # the part before this one goes on into it
+    for i in range(n):
+        for j, sp in enumerate(spans[i]):
+            continues = prev_links or (j == 0 and cont_in[i])
+            last = j == len(spans[i]) - 1
+            goes_on = sp.linked or (last and not sp.closed and i + 1 < n and cont_in[i + 1])
+            if continues and chains:
+                chains[-1].append((i, j))
+                chain_of[(i, j)] = len(chains) - 1
+            elif goes_on:
+                chain_of[(i, j)] = len(chains)
+                chains.append([(i, j)])
+            prev_links = goes_on
+        if not (i + 1 < n and cont_in[i + 1]):
+            prev_links = False
+    return chain_of, chains
+
+
 def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
     paras = [p if isinstance(p, str) else "" for p in paragraphs]
     n = len(paras)
@@ -765,40 +858,17 @@ def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
     if not live:
         return [() for _ in paras]
 
-    # Chains: an unclosed quote continues only if the next paragraph reopens
-    # with a mark right at its start; otherwise the mark was stray.
-    cont_in = [False] * n
-    for i in range(n - 1):
-        if spans[i] and not spans[i][-1].closed and spans[i + 1]:
-            nxt = paras[i + 1]
-            if spans[i + 1][0].open == len(nxt) - len(nxt.lstrip()):
-                cont_in[i + 1] = True
-    chain_of: dict[tuple[int, int], int] = {}
-    chains: list[list[tuple[int, int]]] = []
-    for i in range(n) if any(cont_in) else ():
-        for j, sp in enumerate(spans[i]):
-            continues = j == 0 and cont_in[i]
-            goes_on = j == len(spans[i]) - 1 and not sp.closed and i + 1 < n and cont_in[i + 1]
-            if continues and (i - 1, len(spans[i - 1]) - 1) in chain_of:
-                cid = chain_of[(i - 1, len(spans[i - 1]) - 1)]
-            elif continues or goes_on:
-                cid = len(chains)
-                chains.append([])
-            else:
-                continue
-            chain_of[(i, j)] = cid
-            chains[cid].append((i, j))
-
+    chain_of, chains = _chains(paras, spans)
     events = [_events(paras[i], spans[i]) if i < live else [] for i in range(n)]
     reg = _Registry(paras, spans)
-    speech: list[list[bool]] = [[] for _ in range(n)]  # per paragraph, per quote part
+    speech: list[list[int]] = [[] for _ in range(n)]  # per paragraph, per quote part: _FULL …
     for i in range(live):
         p = paras[i]
         for j, sp in enumerate(spans[i]):
             if chain_of and (i, j) in chain_of:
-                is_speech = True
+                is_speech = _FULL
             elif not sp.closed:
-                is_speech = False  # stray opener: never swallow the rest
+                is_speech = _OTHER  # stray opener: never swallow the rest
             else:
                 is_speech = _is_speech(p, sp, events[i])
                 if not is_speech:
@@ -846,7 +916,7 @@ def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
             else:  # speaker_of([(i, j)]), the common case, without the sorting
                 ev = found[(i, j)][0]
                 who = ev.speaker if ev is not None and ev.speaker else None
-            quotes.append(Quote(p[sp.start : sp.end], sp.start, sp.end, who))
+            quotes.append(Quote(p[sp.start : sp.end], sp.start, sp.end, who, speech[i][j] == _PARTIAL))
         result.append(tuple(quotes))
     return result
 
