@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchkit.ingest import quotes
+from searchkit.ingest import quotes, speakers
 from searchkit.ingest.quotes import extract
 
 Expected = list[list[tuple[int, int, str | None]]]  # per paragraph: (start, end, speaker)
@@ -178,13 +178,13 @@ def test_mentions_are_read_only_where_a_name_can_be(monkeypatch: pytest.MonkeyPa
     # A bare surname can only resolve to a mention in a paragraph that holds it, and a
     # pronoun to the nearest paragraph's person: other paragraphs' names are never read.
     read: list[str] = []
-    real = quotes._mentions
+    real = speakers._mentions
 
     def counting(p: str, spans: list) -> list:  # type: ignore[type-arg]
         read.append(p)
         return real(p, spans)
 
-    monkeypatch.setattr(quotes, "_mentions", counting)
+    monkeypatch.setattr(speakers, "_mentions", counting)
     filler = [f"Mayor Ann Jones opened library number {i} on Friday." for i in range(30)]
     surname = filler + ["Later, Jane Smith toured the site.", '"It is a fine building, and long overdue," Smith said.']
     assert [(q.start, q.speaker) for q in quotes._extract(surname)[-1]] == [(1, "Jane Smith")]
