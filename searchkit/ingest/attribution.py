@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from searchkit.ingest.names import (
     _AUX,
     _DETERMINERS,
+    _ROLES,
     _SENT_END_RE,
     _collect,
     _is_abbrev,
     _join,
+    _key_tokens,
+    _person_like,
     _quoted_name,
     _sentence_end,
     _Toks,
@@ -34,8 +37,10 @@ _VERB_WORDS = (
     "say says said tell tells told add adds added tweets tweeted write writes wrote "
     "posts posted explain explains explained warn warns warned argue argues argued claims "
     "claimed insist insists insisted notes noted states stated ask asks asked reply replies "
-    "replied"
-).split() + ["according to", "According to"]
+    "replied admit admits admitted confirm confirms confirmed reveal reveals revealed announce announces "
+    "announced stress stresses stressed quip quips quipped joked concede concedes conceded suggest suggests "
+    "suggested recalled acknowledged respond responds responded urged commented declared continued"
+).split() + ["according to", "According to", "went on", "goes on"]
 
 
 def _by_initial(words: list[str]) -> str:
@@ -93,6 +98,51 @@ class _Event:
     speaker: str | None = None  # resolved later
 
 
+_SPOKES = frozenset(
+    "spokesman spokeswoman spokesperson spokesmen statement source sources official officials "
+    "representative insider lawyers lawyer".split()
+)
+# Person nouns a description ends with: "the 22-year-old", "the European cross-country champion".
+_PERSON_NOUNS = frozenset(
+    {r.lower() for r in _ROLES}
+    | set(
+        "champion player star singer actor actress witness minister chancellor secretary president chairman "
+        "teenager youngster veteran boss striker winger midfielder defender keeper goalkeeper captain coach "
+        "manager frontman frontwoman rapper guitarist drummer director writer author novelist presenter host "
+        "winner runner sprinter hurdler athlete batsman bowler golfer swimmer cyclist driver boxer jockey "
+        "businessman businesswoman founder owner chief executive economist analyst".split()
+    )
+)
+_AGE_RE = re.compile(r"\d+-year-old$")
+# Words that make a clause, not a description, between a verb and a name.
+_CLAUSE = frozenset(
+    "that was is were are be been has had have will would could should can may might it he she they we i "
+    "you by to in on at after before when while if and but or not no there this these those with for as "
+    "than about over into from".split()
+)
+
+
+def _described(words: list[str]) -> bool:
+    """Do `words` (already lower case) end in a person noun: "the former England captain"?"""
+    last = words[-1].rstrip(".")
+    return bool(words) and (last in _PERSON_NOUNS or bool(_AGE_RE.search(last)))
+
+
+def _of_org(words: list[str], run: list[int]) -> str | None:
+    """ "Lin Zhao of Acme Telecom": the person before "of"; an organisation "of" a place whole."""
+    k = run[0] - 1
+    if k < 1 or words[k] not in ("of", "at", "from"):
+        return None
+    first = _collect(words[:k], backward=True)
+    if not first:
+        return None
+    head = _join([words[x] for x in first])
+    tail = _join([words[x] for x in run])
+    if _person_like(_key_tokens(head)):
+        return head
+    return f"{head} of {tail}" if words[k] == "of" else None
+
+
 def _subject(toks: _Toks) -> tuple[int, str, str] | None:
     """The subject at the end of `toks`, the tokens right before a verb."""
     words = toks.words
@@ -106,9 +156,49 @@ def _subject(toks: _Toks) -> tuple[int, str, str] | None:
         return toks.start(i), words[i], "pronoun"
     if w in ("they", "we", "it", "i", "you"):
         return toks.start(i), words[i], "anon"
+    if w in _SPOKES:  # "a Vodafone spokesman said": the organisation
+        org = _collect(words[:i], backward=True)
+        if org:
+            return toks.start(org[0]), _join([words[k] for k in org]), "name"
+        return toks.start(i), words[i], "anon"
     run = _collect(words[: i + 1], backward=True)
     if run:
-        return toks.start(run[0]), _join([words[k] for k in run]), "name"
+        whole = _of_org(words, run)
+        return toks.start(run[0]), whole or _join([words[k] for k in run]), "name"
+    lower = [x.lower() for x in words[max(0, i - 4) : i + 1]]
+    if "the" in lower and _described(lower):
+        return toks.start(i), words[i], "pronoun"  # "the 22-year-old told BBC Sport"
+    return None
+
+
+def _descriptor_follows(words: list[str], k: int) -> bool:
+    """Is the name run ending at words[k] followed by a role word, not a clause ("Biarritz chairman …")?"""
+    if k + 1 >= len(words) or _word(words[k]).ends:
+        return False
+    nxt = words[k + 1]
+    return nxt[:1].islower() and nxt.lower() not in _CLAUSE
+
+
+def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
+    """A name or description after the verb behind role words: "said Biarritz chairman Marcel Martin"."""
+    words = list(toks.words)
+    for k, t in enumerate(words):
+        if _word(t).ends:
+            words = words[: k + 1]
+            break
+    run = _collect(words, backward=True)
+    lead = [x.lower() for x in (words[: run[0]] if run else words)]
+    if not lead or len(lead) > 7 or any(x in _CLAUSE for x in lead) or lead[-1] == "of":
+        return None
+    if run and (lead[-1] in _PERSON_NOUNS or words[run[0] - 1][:1].isupper() or lead[-1] in _DETERMINERS):
+        last = words[run[-1]]
+        return toks.start(run[-1]) + len(last), _join([words[k] for k in run]), "name"
+    if not run and lead[-1].rstrip(".") in _SPOKES and lead[0] in ("a", "an"):
+        org = _collect(words[1:-1], backward=True)  # "said a Bayern spokesman"
+        if org:
+            return toks.start(len(words) - 1) + len(words[-1]), _join(words[1:-1]), "name"
+    if not run and lead[0] == "the" and _described(lead):
+        return toks.start(len(words) - 1) + len(words[-1]), " ".join(words), "pronoun"
     return None
 
 
@@ -152,9 +242,16 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
             toks = _toks_after(p, ve)
             words = toks.words
             run = _collect(words, backward=False)
-            if run and all(_word(words[k]).stop for k in range(run[0])):
+            after = _after_verb(toks) if run and _descriptor_follows(words, run[-1]) else None
+            if after:
+                ev = _Event(vs, after[0], after[1], after[2])
+            elif run and all(_word(words[k]).stop for k in range(run[0])):
                 last = words[run[-1]]
                 ev = _Event(vs, toks.start(run[-1]) + len(last), _join([words[k] for k in run]), "name")
+            else:
+                after = _after_verb(toks)
+                if after:
+                    ev = _Event(vs, after[0], after[1], after[2])
         if ev is None and (verb in _ANON_OK or according):
             ev = _Event(vs, ve, None, "anon")
         if ev is not None:
@@ -246,15 +343,30 @@ def _is_speech(p: str, sp: _Span, events: list[_Event]) -> int:
     return _OTHER
 
 
+_ENDS = frozenset(".!?…")
+
+
+def _partial_source(p: str, sp: _Span, events: list[_Event]) -> tuple[_Event | None, int]:
+    """The attribution in the sentence before a fragment: `X said the plan was "a disgrace"`."""
+    lo = _sentence_start(p, sp.open)
+    for ev in reversed(events):
+        if lo <= ev.start and ev.end <= sp.open:
+            return ev, lo
+    return None, lo
+
+
 def _attribute(p: str, sp: _Span, events: list[_Event], next_open: int) -> tuple[_Event | None, int]:
     """The attribution of one quote part, and how strong the evidence is (lower wins)."""
     ev, rank = _adjacent(p, sp, events, False)
     if ev is not None:
         return ev, rank
-    wend = min(next_open, _sentence_end(p, sp.after))
-    for ev in events:
-        if sp.after <= ev.start < wend:
-            return ev, 3
+    # `"…," he said` tags the quote; after a quote that ends its sentence, the
+    # next sentence is the writer's own and may name someone else.
+    if p[sp.start : sp.end][-1:] not in _ENDS:
+        wend = min(next_open, _sentence_end(p, sp.after))
+        for ev in events:
+            if sp.after <= ev.start < wend:
+                return ev, 3
     for ev in reversed(events):
         if ev.end <= sp.open:
             return ev, 4

@@ -59,6 +59,29 @@ _TITLES = frozenset(
     "Foreign Home Defence Defense Health Chairman Chairwoman Director Sheikh".split()
 )
 _SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
+# Peerage and knighthood: part of the name the article uses (Lord Falconer, Sir Alan Budd).
+_PEERAGE = frozenset("Sir Dame Lord Lady Baroness Baron Earl Viscount".split())
+# Capitalised role and job words written in front of a name ("Treasurer Peter Costello",
+# "Shadow Health Secretary Jane Hollis"): the name starts after the last of them.
+_ROLES = frozenset(
+    "Acting Adviser Advisor Analyst Assistant Associate Attorney Author Boss Broadcaster Cardinal Captain "
+    "Chair Chairperson Chief Coach Commander Commentator Composer Correspondent Critic Culture Dean Defender "
+    "Designer Economist Editor Education Energy Envoy Executive Environment Finance Founder Former Forward "
+    "Goalkeeper Head Industry Interior Journalist Justice Keeper Labour Lawyer Leader Manager Midfielder "
+    "Novelist Officer Opposition Player Presenter Producer Rapper Referee Reporter Shadow Singer Skipper "
+    "Solicitor Spokesman Spokeswoman Spokesperson Star Striker Superintendent Trade Transport Treasurer "
+    "Treasury Veteran Winger Writer Constable Sergeant Economy Development Culture Sport Sports Work "
+    "Pensions Environment Transport Communications Europe".split()
+)
+# Nationality and party words: a descriptor before a name, never a name alone.
+_DEMONYMS = frozenset(
+    "African American Arab Argentine Argentinian Asian Australian Austrian Belgian Brazilian British Briton "
+    "Canadian Chinese Colombian Croatian Czech Danish Dutch Egyptian English European French German Greek "
+    "Indian Iranian Iraqi Irish Israeli Italian Jamaican Japanese Kenyan Korean Mexican Nigerian Norwegian "
+    "Pakistani Palestinian Polish Portuguese Russian Saudi Scottish Scots Serbian Spanish Swedish Swiss "
+    "Turkish Ukrainian Welsh Western Eastern Northern Southern International National Olympic Conservative "
+    "Tory Democrat Democratic Republican Liberal Lib Dem Socialist Communist Double Triple".split()
+)
 _PARTICLES = frozenset(
     {
         "al",
@@ -84,7 +107,16 @@ _PARTICLES = frozenset(
 _ORG_WORDS = frozenset(
     "Journal Times Post News Street State States University Company Inc Ltd Party "
     "Council Ministry Department Agency Group Bank Court Union Association "
-    "Committee Police Office Institute Foundation Advisory Corp Reuters Press".split()
+    "Committee Police Office Institute Foundation Advisory Corp Reuters Press "
+    "Alliance Federation Commission Chambers Commerce Industry Club United City Rovers Athletic "
+    "League Cup Championship Championships Games Olympics Open Awards Award Festival Prix Trophy Tour "
+    "Series Show Film Album Brothers Sisters Band Records Studios Channel Radio TV Television Network "
+    "Magazine Newspaper Daily Herald Guardian Telegraph Mirror Mail Sun Observer Express Gazette Airways "
+    "Airlines Motors Systems Software Technologies Networks Holdings Partners Capital Fund Trust Society "
+    "Organisation Organization Authority Board Service Services Centre Center Hospital School College "
+    "Academy Church Army Navy Force Forces Parliament Assembly Senate Congress Government Cabinet "
+    "Movement Front Coalition Campaign Network Project Programme Program Microsoft Apple Google "
+    "Street Road Square House Hall Palace Park Stadium Arena Island Islands Kingdom Republic".split()
 )
 _DETERMINERS = frozenset(
     {"the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "my", "your", "these", "those"}
@@ -227,18 +259,28 @@ def _toks_after(p: str, pos: int) -> _Toks:
 
 @_memo(maxsize=1 << 14, maxlen=200)
 def _core(name: str) -> tuple[str, ...]:
-    """The words of `name` without leading titles."""
+    """The words of `name` without the titles, roles and descriptors in front of it.
+
+    The name starts after the last such word ("Shadow Health Secretary Jane Hollis"),
+    keeping a peerage or knighthood right before it (Lord Falconer, Sir Alan Budd).
+    """
     toks = name.split()
     start = 0
-    while start < len(toks) and _bare(toks[start]) in _TITLES:
-        start += 1
+    for k, t in enumerate(toks[:-1]):
+        b = _bare(t)
+        if b in _TITLES or b in _ROLES or b in _DEMONYMS or b[:3].lower() == "ex-":
+            start = k + 1
+    if start and _bare(toks[start - 1]) in _PEERAGE:
+        start -= 1
     return tuple(toks[start:])
 
 
 @_memo(maxsize=1 << 14, maxlen=200)
 def _key_tokens(name: str) -> tuple[str, ...]:
-    """The words of `name` without leading titles and trailing suffixes."""
+    """The words of `name` without leading titles (peerage too) and trailing suffixes."""
     toks = _core(name)
+    if len(toks) > 1 and _bare(toks[0]) in _PEERAGE:
+        toks = toks[1:]
     end = len(toks)
     while end and _bare(toks[end - 1]) in _SUFFIXES:
         end -= 1
@@ -249,7 +291,13 @@ def _key_tokens(name: str) -> tuple[str, ...]:
 def _last_key(full: str) -> str | None:
     """The bare last key word of a name of two key words or more, else None."""
     kt = _key_tokens(full)
-    return _bare(kt[-1]) if len(kt) >= 2 else None
+    peer = len(kt) == 1 and _core(full)[:1] != kt[:1]  # Lord Falconer ends with Falconer
+    return _bare(kt[-1]) if len(kt) >= 2 or peer else None
+
+
+def _person_like(kt: Sequence[str]) -> bool:
+    """Could these key words be a person's name (not an organisation, event or place)?"""
+    return len(kt) <= 4 and not any(_bare(w) in _ORG_WORDS or _bare(w) in _DEMONYMS for w in kt)
 
 
 def _ends_with(full: str, surname: str) -> bool:
@@ -311,7 +359,7 @@ def _chain_names(chain: str) -> tuple[tuple[int, str, bool], ...]:
         names = [_bare(words[i]) if i == idx[-1] else words[i] for i in idx] if idx else []
         kt = _key_tokens(" ".join(names))
         if len(kt) >= 2:
-            person = len(kt) <= 4 and not any(_bare(w) in _ORG_WORDS for w in kt)
+            person = _person_like(kt)
             out.append((run[idx[0]][0], " ".join(_core(" ".join(names))), person))
         run.clear()
 

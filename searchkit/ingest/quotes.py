@@ -30,9 +30,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from searchkit.ingest.attribution import _FULL, _OTHER, _PARTIAL, _attribute, _Event, _events, _is_speech
+from searchkit.ingest.attribution import (
+    _FULL,
+    _OTHER,
+    _PARTIAL,
+    _attribute,
+    _Event,
+    _events,
+    _is_speech,
+    _partial_source,
+)
 from searchkit.ingest.names import _quoted_name
-from searchkit.ingest.quotemarks import _chains, _pair
+from searchkit.ingest.quotemarks import _chains, _pair, _Span
 from searchkit.ingest.speakers import _Registry
 
 __all__ = ["Quote", "extract"]
@@ -47,76 +56,103 @@ class Quote:
     partial: bool = False  # a fragment built into the writer's sentence: called it "a disgrace"
 
 
-def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
-    paras = [p if isinstance(p, str) else "" for p in paragraphs]
-    n = len(paras)
-    spans = [_pair(p) for p in paras]
-    # Paragraphs after the last one with a quote cannot change any result: attributions
-    # are looked for in the quote's own paragraph, and names only ever resolve to names
-    # seen earlier. So attributions and names are gathered up to that paragraph only.
-    live = max((i + 1 for i in range(n) if spans[i]), default=0)
-    if not live:
-        return [() for _ in paras]
+_Part = tuple[int, int]  # (paragraph, quote part)
 
-    chain_of, chains = _chains(paras, spans)
-    events = [_events(paras[i], spans[i]) if i < live else [] for i in range(n)]
-    reg = _Registry(paras, spans)
-    speech: list[list[int]] = [[] for _ in range(n)]  # per paragraph, per quote part: _FULL …
+
+def _kinds(
+    paras: list[str],
+    spans: list[list[_Span]],
+    events: list[list[_Event]],
+    chain_of: dict[_Part, int],
+    reg: _Registry,
+    live: int,
+) -> list[list[int]]:
+    """Per paragraph, per quote part: _FULL, _PARTIAL or _OTHER."""
+    kinds: list[list[int]] = [[] for _ in paras]
     for i in range(live):
         p = paras[i]
         for j, sp in enumerate(spans[i]):
-            if chain_of and (i, j) in chain_of:
-                is_speech = _FULL
+            if (i, j) in chain_of:
+                kind = _FULL
             elif not sp.closed:
-                is_speech = _OTHER  # stray opener: never swallow the rest
+                kind = _OTHER  # stray opener: never swallow the rest
             else:
-                is_speech = _is_speech(p, sp, events[i])
-                if not is_speech:
-                    name = _quoted_name(p[sp.start : sp.end])
-                    if name:  # "Abu al-Walid" introduces a name for later "Walid"
-                        reg.add((i, sp.start), name, "quoted")
-            speech[i].append(is_speech)
+                kind = _is_speech(p, sp, events[i])
+                name = _quoted_name(p[sp.start : sp.end]) if kind == _OTHER else None
+                if name:  # "Abu al-Walid" introduces a name for later "Walid"
+                    reg.add((i, sp.start), name, "quoted")
+            kinds[i].append(kind)
+    return kinds
 
-    # Resolve attributions in article order so "Smith"/"he" see earlier names only.
-    for i in range(live):
-        for ev in events[i]:
+
+def _resolve_events(events: list[list[_Event]], reg: _Registry) -> None:
+    """Name each attribution, in article order so that "Smith" and "he" see earlier names."""
+    for i, evs in enumerate(events):
+        for ev in evs:
             key = (i, ev.start)
             if ev.kind == "name" and ev.raw:
                 ev.speaker = reg.resolve(ev.raw, key)
-                reg.add(key, ev.speaker, "speaker")
             elif ev.kind == "pronoun":
-                ev.speaker = reg.pronoun(key)
+                ev.speaker = reg.focus(key)
+            if ev.speaker:
+                reg.add(key, ev.speaker, "speaker")
 
-    found: dict[tuple[int, int], tuple[_Event | None, int]] = {}
-    for i in range(live):
-        p, sps = paras[i], spans[i]
-        for j, sp in enumerate(sps):
-            if speech[i][j]:
-                nxt = sps[j + 1].open if j + 1 < len(sps) else len(p)
-                found[(i, j)] = _attribute(p, sp, events[i], nxt)
 
-    def speaker_of(parts: list[tuple[int, int]]) -> str | None:
-        cands = [(found[k][1], idx, found[k][0]) for idx, k in enumerate(parts) if k in found]
-        for _, _, ev in sorted(cands, key=lambda c: (c[0], c[1])):
-            if ev is not None and ev.speaker:
-                return ev.speaker
-        return None
-
-    chain_speaker = [speaker_of(c) for c in chains]
-    result: list[tuple[Quote, ...]] = []
-    for i in range(n):
+def _part_speakers(
+    paras: list[str], spans: list[list[_Span]], events: list[list[_Event]], kinds: list[list[int]], reg: _Registry
+) -> dict[_Part, tuple[str | None, int]]:
+    """Each speech part's speaker and how strong the evidence is (lower wins)."""
+    found: dict[_Part, tuple[str | None, int]] = {}
+    last: str | None = None  # the speaker of the previous quotation, for untagged follow-ons
+    for i, sps in enumerate(spans[: len(kinds)]):
         p = paras[i]
-        quotes: list[Quote] = []
-        for j, sp in enumerate(spans[i]):
-            if not speech[i][j]:
+        for j, sp in enumerate(sps):
+            if not kinds[i][j]:
                 continue
-            cid = chain_of.get((i, j)) if chain_of else None
-            if cid is not None:
-                who = chain_speaker[cid]
-            else:  # speaker_of([(i, j)]), the common case, without the sorting
-                ev = found[(i, j)][0]
-                who = ev.speaker if ev is not None and ev.speaker else None
-            quotes.append(Quote(p[sp.start : sp.end], sp.start, sp.end, who, speech[i][j] == _PARTIAL))
+            if kinds[i][j] == _PARTIAL:
+                ev, lo = _partial_source(p, sp, events[i])
+                who = ev.speaker if ev is not None else reg.subject(i, lo, sp.open)
+                found[(i, j)] = (who, 3)
+            else:
+                nxt = sps[j + 1].open if j + 1 < len(sps) else len(p)
+                ev, rank = _attribute(p, sp, events[i], nxt)
+                who = ev.speaker if ev is not None else None
+                if rank >= 4 and last and not p[: sp.open].strip():
+                    who, rank = last, 3  # a paragraph opening with an untagged quote goes on
+                found[(i, j)] = (who, rank)
+            last = found[(i, j)][0] or last
+    return found
+
+
+def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
+    paras = [p if isinstance(p, str) else "" for p in paragraphs]
+    spans = [_pair(p) for p in paras]
+    # Paragraphs after the last one with a quote cannot change any attribution, so
+    # attributions are gathered up to that paragraph only.
+    live = max((i + 1 for i, sps in enumerate(spans) if sps), default=0)
+    if not live:
+        return [() for _ in paras]
+    chain_of, chains = _chains(paras, spans)
+    events = [_events(paras[i], spans[i]) for i in range(live)]
+    reg = _Registry(paras, spans)
+    kinds = _kinds(paras, spans, events, chain_of, reg, live)
+    _resolve_events(events, reg)
+    found = _part_speakers(paras, spans, events, kinds, reg)
+    for chain in chains:  # one quotation, one speaker: the best evidence of any part
+        best = (
+            min((found[k][1], n, found[k][0]) for n, k in enumerate(chain) if found[k][0])
+            if any(found[k][0] for k in chain)
+            else None
+        )
+        for k in chain:
+            found[k] = (best[2] if best else None, 0)
+    result: list[tuple[Quote, ...]] = []
+    for i, p in enumerate(paras):
+        quotes = [
+            Quote(p[sp.start : sp.end], sp.start, sp.end, found[(i, j)][0], kinds[i][j] == _PARTIAL)
+            for j, sp in enumerate(spans[i])
+            if i < live and kinds[i][j]
+        ]
         result.append(tuple(quotes))
     return result
 

@@ -1,28 +1,68 @@
-"""Speakers: a name as written, resolved to the fullest form the article gives.
+"""Speakers: a name as written, resolved to the person or organisation the article means.
 
-Names seen so far in the article, with where they were seen: speakers, quoted
-names, and (read on demand) names mentioned in passing.
+A speaker is named with the fullest form the article gives: "said Gardener"
+becomes Jason Gardener when the article wrote that name anywhere (earlier
+first), courtesy honorifics go (Mr, Dr), peerage stays (Lord Falconer), and
+role words in front go ("Treasurer Peter Costello"). A pronoun or a description
+("he", "the 22-year-old") is the person the article is talking about: the first
+person named in the nearest sentence before it, skipping sentences whose
+subject is itself a pronoun. A candidate that is not a name at all (a common
+word, a nationality, a role alone, "I've") gives no speaker rather than a
+wrong one.
+
+Names mentioned in passing are read per paragraph on demand and remembered.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from searchkit.ingest.names import _bare, _core, _ends_with, _key_tokens, _mentions
-from searchkit.ingest.quotemarks import _Key, _Span
+from searchkit.ingest.names import (
+    _DEMONYMS,
+    _ORG_WORDS,
+    _PEERAGE,
+    _ROLES,
+    _SENT_END_RE,
+    _STOP,
+    _TITLES,
+    _bare,
+    _core,
+    _ends_with,
+    _is_abbrev,
+    _key_tokens,
+    _mentions,
+    _person_like,
+)
+from searchkit.ingest.quotemarks import _Key, _outside, _Span
+
+_PRONOUN_RE = re.compile(r"\b(?:he|she|He|She)\b")
+_CAP_RE = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*[a-z][\w'’-]*")  # one capitalised word
+
+
+def _not_a_name(word: str, text: str) -> bool:
+    """Is a lone word plainly no name: a title, nationality, stop word, contraction or common word?"""
+    b = _bare(word)
+    if b in _STOP or b in _TITLES or b in _ROLES or b in _DEMONYMS or b in _ORG_WORDS or b in _PEERAGE:
+        return True
+    if not b[:1].isupper() or re.search(r"['’](?:ve|ll|re|d|m|t)$", b):
+        return True  # I've, Don't
+    # A word the article also writes in lower case is a common word ("Following", "Office").
+    return re.search(rf"(?<![\w-]){re.escape(b.lower())}(?![\w-])", text) is not None
+
+
+def _sentences(p: str, lo: int, hi: int) -> list[int]:
+    """Start offsets of the sentences of p[lo:hi]."""
+    starts = [lo]
+    for m in _SENT_END_RE.finditer(p, lo, hi):
+        if m.group().startswith(".") and _is_abbrev(p[starts[-1] : m.start() + 1].rsplit(None, 1)[-1]):
+            continue
+        starts.append(m.end())
+    return starts
 
 
 class _Registry:
-    """Names seen so far in the article, with where they were seen.
-
-    Speakers and quoted names are added as they are found. Names merely
-    mentioned in passing are only consulted when a surname or pronoun finds no
-    speaker, and then only some paragraphs' are needed, so a paragraph's
-    (`_mentions`: (offset, name, person-like)) are read on demand and
-    remembered: a surname can only be the end of a mention in a paragraph whose
-    text holds it, and a pronoun wants the last person-like mention, which the
-    nearest paragraph that has one holds.
-    """
+    """Names seen in the article, with where they were seen, for resolving speakers."""
 
     def __init__(self, paras: Sequence[str], spans: Sequence[list[_Span]]) -> None:
         # (key, name) by kind: "speaker", "quoted"
@@ -30,6 +70,7 @@ class _Registry:
         self._paras = paras
         self._spans = spans
         self._seen: dict[int, list[tuple[int, str, bool]]] = {}
+        self._text = "\n".join(paras)
 
     def add(self, key: _Key, name: str, kind: str) -> None:
         self.entries[kind].append((key, name))
@@ -37,41 +78,128 @@ class _Registry:
     def _mentions_in(self, i: int) -> list[tuple[int, str, bool]]:
         found = self._seen.get(i)
         if found is None:
-            found = self._seen[i] = _mentions(self._paras[i], self._spans[i])
+            found = self._seen[i] = [self._trim(m) for m in _mentions(self._paras[i], self._spans[i])]
         return found
+
+    def _trim(self, mention: tuple[int, str, bool]) -> tuple[int, str, bool]:
+        """A mention without a common word capitalised at the start of a sentence ("Double Olympic …")."""
+        off, name, person = mention
+        toks = name.split()
+        if len(toks) > 2 and _not_a_name(toks[0], self._text):
+            rest = " ".join(toks[1:])
+            return off + len(toks[0]) + 1, rest, _person_like(_key_tokens(rest))
+        return mention
 
     def _before(self, key: _Key, tier: tuple[str, ...]) -> list[tuple[_Key, str]]:
         return [(k, n) for kind in tier for k, n in self.entries[kind] if k < key]
 
-    def resolve(self, raw: str, key: _Key) -> str:
+    def _named(self, word: str, key: _Key, later: bool) -> set[str]:
+        """Full names in the article that end with `word`, before `key` (or anywhere)."""
+        cands = {n for k, n in self.entries["speaker"] + self.entries["quoted"] if (later or k < key)}
+        cands = {n for n in cands if _ends_with(n, word)}
+        if cands:
+            return cands
+        i, off = key
+        for j in range(len(self._paras) if later else i + 1):
+            if word in self._paras[j]:  # a name that ends with it is written there
+                cands.update(
+                    name
+                    for o, name, _ in self._mentions_in(j)
+                    if (later or j < i or o < off) and _ends_with(name, word)
+                )
+        return cands
+
+    def _prefixed(self, word: str) -> set[str]:
+        """Organisations written in full elsewhere that start with `word` ("Bayern" for Bayern Munich)."""
+        out = set()
+        for j in range(len(self._paras)):
+            if word in self._paras[j]:
+                out.update(n for _, n, person in self._mentions_in(j) if not person and n.split()[0] == word)
+        return out
+
+    def resolve(self, raw: str, key: _Key) -> str | None:
+        """The fullest form of `raw` the article gives; None when `raw` is no name."""
         core = _core(raw)
         kt = _key_tokens(raw)
         if len(kt) >= 2:
             return " ".join(core)
-        if len(kt) != 1:
-            return raw
-        surname = _bare(kt[0])
-        cands = {n for _, n in self._before(key, ("speaker", "quoted")) if _ends_with(n, surname)}
-        if not cands:
-            i, off = key
-            for j in range(i + 1):
-                if surname in self._paras[j]:  # a name that ends with it is written there
-                    cands.update(
-                        name for o, name, _ in self._mentions_in(j) if (j < i or o < off) and _ends_with(name, surname)
-                    )
-        if len(cands) == 1:
-            return cands.pop()
-        return raw  # none, or ambiguous: keep what the article wrote
+        if len(kt) != 1 or not core:
+            return None
+        word = _bare(kt[0])
+        for later in (False, True):
+            cands = self._named(word, key, later)
+            if len(cands) == 1:
+                return cands.pop()
+            if cands:
+                return " ".join(core)  # ambiguous: keep what the article wrote
+        if len(core) == 1 and _not_a_name(word, self._text):
+            return None
+        orgs = self._prefixed(word)
+        return orgs.pop() if len(orgs) == 1 else " ".join(core)
 
-    def pronoun(self, key: _Key) -> str | None:
-        best = self._before(key, ("speaker",))
-        if best:
-            return max(best)[1]
-        best = self._before(key, ("quoted",))
+    def _known(self, key: _Key) -> dict[str, str]:
+        """Last words of the people named before `key`, mapped to their full names."""
+        out: dict[str, str] = {}
+        for _, n in self._before(key, ("speaker", "quoted")):
+            kt = _key_tokens(n)
+            if kt and _person_like(kt):
+                out[_bare(kt[-1])] = n
+        i = key[0]
+        for j in range(i + 1):
+            for _, n, person in self._mentions_in(j):
+                if person:
+                    out.setdefault(_bare(_key_tokens(n)[-1]), n)
+        return out
+
+    def _people_in(self, j: int, hi: int, known: dict[str, str]) -> list[tuple[int, str | None]]:
+        """People named in paragraph j before `hi`, outside quotes: (offset, name); None marks he/she."""
+        p = self._paras[j]
+        found: list[tuple[int, str | None]] = [(o, n) for o, n, person in self._mentions_in(j) if person and o < hi]
+        speakers = [(k[1], n) for k, n in self.entries["speaker"] if k[0] == j and k[1] < hi]
+        found.extend(speakers)
+        for lo, top in _outside(p, self._spans[j]):
+            for m in _CAP_RE.finditer(p, lo, min(top, hi)):
+                name = known.get(_bare(m.group()).removesuffix("'s").removesuffix("’s"))
+                if name:
+                    found.append((m.start(), name))
+            for m in _PRONOUN_RE.finditer(p, lo, min(top, hi)):
+                found.append((m.start(), None))
+        return sorted(found, key=lambda x: x[0])
+
+    def focus(self, key: _Key) -> str | None:
+        """The person a pronoun or description at `key` means: the subject of the nearest sentence naming one."""
+        known = self._known(key)
         i, off = key
-        for j in range(i, -1, -1):  # the last person-like mention before `key`
-            people = [((j, o), name) for o, name, person in self._mentions_in(j) if person and (j < i or o < off)]
-            if people:
-                best.append(max(people))
-                break
-        return max(best)[1] if best else None
+        for j in range(i, max(-1, i - 4), -1):
+            hi = off if j == i else len(self._paras[j])
+            people = self._people_in(j, hi, known)
+            if not people:
+                continue
+            starts = _sentences(self._paras[j], 0, hi)
+            for s in reversed(starts):
+                in_sentence = [n for o, n in people if s <= o < hi]
+                if in_sentence and in_sentence[0] is not None:
+                    return self.resolve(in_sentence[0], (j, s))
+                hi = min(hi, s)
+        return None
+
+    def subject(self, i: int, lo: int, hi: int) -> str | None:
+        """The subject of the sentence p[lo:hi]: its first name, or whom its pronoun means."""
+        p = self._paras[i]
+        names = [(o, n) for o, n, _ in self._mentions_in(i) if lo <= o < hi]
+        known = self._known((i, lo))
+        initial = None
+        for m in _CAP_RE.finditer(p, lo, hi):
+            word = _bare(m.group()).removesuffix("'s").removesuffix("’s")
+            if word in known:
+                names.append((m.start(), known[word]))
+            elif m.start() == lo and word not in _STOP:
+                initial = word  # "Mourinho claimed …": a subject only if nothing better
+        pron = _PRONOUN_RE.search(p, lo, hi)
+        if pron and not any(o < pron.start() for o, _ in names):
+            return self.focus((i, lo))
+        for _, n in sorted(names) + [(hi, initial or "")]:
+            who = self.resolve(n, (i, lo))
+            if who:
+                return who
+        return None
