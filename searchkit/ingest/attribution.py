@@ -98,6 +98,9 @@ class _Event:
     speaker: str | None = None  # resolved later
 
 
+_ENDS = frozenset(".!?…")
+_ROLE_LEAD_RE = re.compile(r",\s*(?:[a-z][\w-]*\s+){1,6}(?:at|of|for|with)\s+(?:the\s+)?$")
+_ABBR_BEFORE_RE = re.compile(r"\s*\([A-Z][A-Za-z&.]{1,9}\)\s*$")
 _SPOKES = frozenset(
     "spokesman spokeswoman spokesperson spokesmen statement source sources official officials "
     "representative insider lawyers lawyer".split()
@@ -184,7 +187,7 @@ def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
     words = list(toks.words)
     for k, t in enumerate(words):
         if _word(t).ends:
-            words = words[: k + 1]
+            words = words[:k] + [_join([t])]  # the sentence's full stop is not the name's
             break
     run = _collect(words, backward=True)
     lead = [x.lower() for x in (words[: run[0]] if run else words)]
@@ -222,7 +225,8 @@ def _apposition(p: str, vs: int, ve: int, verb: str) -> _Event | None:
 def _events(p: str, spans: list[_Span]) -> list[_Event]:
     out: list[_Event] = []
     for vs, ve, verb in _verbs(p, spans):  # words inside a quote are not attributions
-        before = _toks_before(p, vs)
+        abbr = _ABBR_BEFORE_RE.search(p, max(0, vs - 16), vs)  # "The British Chambers of Commerce (BCC) said"
+        before = _toks_before(p, abbr.start() if abbr else vs)
         if before.words and before.words[-1].lower() in _DETERMINERS:
             continue  # "the said account", "his claims"
         ev = _apposition(p, vs, ve, verb)
@@ -230,6 +234,12 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
         subj = None if according or ev else _subject(before)
         if subj:
             ev = _Event(subj[0], ve, subj[1], subj[2])
+            lead = _ROLE_LEAD_RE.search(p, max(0, subj[0] - 120), subj[0]) if subj[2] == "name" else None
+            if lead:  # "Howard Archer, economist at Global Insight said": the person, not the firm
+                toks = _toks_before(p, lead.start(), touch=True)
+                run = _collect(toks.words, backward=True)
+                if run:
+                    ev = _Event(toks.start(run[0]), ve, _join([toks.words[k] for k in run]), "name")
         elif ev is None and not according and not before.words:
             role = _ROLE_RE.search(p[max(0, vs - 250) : vs])
             if role:
@@ -267,9 +277,17 @@ _ADJ_AFTER_RE = re.compile(r"[\s,.;:!?—–-]*")
 _ADJ_BEFORE_RE = re.compile(r"[\s,;:—–-]*")
 
 
+_TAG_END_RE = re.compile(r"\s*(?:[.,;:!?—–(]|$)")
+
+
 def _adjacent(p: str, sp: _Span, events: list[_Event], named_only: bool) -> tuple[_Event | None, int]:
+    ended = p[sp.start : sp.end][-1:] in _ENDS
     for ev in events:
         if ev.start >= sp.after and _ADJ_AFTER_RE.fullmatch(p[sp.after : ev.start]):
+            # After a quote that ends its sentence, "Smith said." tags it but
+            # "Smith said the plan …" starts the writer's next sentence.
+            if ended and not _TAG_END_RE.match(p, ev.end):
+                break
             if not (named_only and ev.kind == "anon"):
                 return ev, 1
             break
@@ -343,7 +361,6 @@ def _is_speech(p: str, sp: _Span, events: list[_Event]) -> int:
     return _OTHER
 
 
-_ENDS = frozenset(".!?…")
 
 
 def _partial_source(p: str, sp: _Span, events: list[_Event]) -> tuple[_Event | None, int]:
