@@ -94,7 +94,7 @@ class _Event:
     start: int  # span covering subject and verb
     end: int
     raw: str | None  # the name as written, or the pronoun
-    kind: str  # "name" | "pronoun" | "anon"
+    kind: str  # "name" | "org" (a spokesman's) | "pronoun" (or description) | "spokes" ("the spokesman") | "anon"
     speaker: str | None = None  # resolved later
 
 
@@ -162,8 +162,8 @@ def _subject(toks: _Toks) -> tuple[int, str, str] | None:
     if w in _SPOKES:  # "a Vodafone spokesman said": the organisation
         org = _collect(words[:i], backward=True)
         if org:
-            return toks.start(org[0]), _join([words[k] for k in org]), "name"
-        return toks.start(i), words[i], "anon"
+            return toks.start(org[0]), _join([words[k] for k in org]), "org"
+        return toks.start(i), words[i], "spokes" if i and words[i - 1].lower() == "the" else "anon"
     run = _collect(words[: i + 1], backward=True)
     if run:
         whole = _of_org(words, run)
@@ -193,13 +193,13 @@ def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
     lead = [x.lower() for x in (words[: run[0]] if run else words)]
     if not lead or len(lead) > 7 or any(x in _CLAUSE for x in lead) or lead[-1] == "of":
         return None
-    if run and (lead[-1] in _PERSON_NOUNS or words[run[0] - 1][:1].isupper() or lead[-1] in _DETERMINERS):
+    if run:
         last = words[run[-1]]
         return toks.start(run[-1]) + len(last), _join([words[k] for k in run]), "name"
     if not run and lead[-1].rstrip(".") in _SPOKES and lead[0] in ("a", "an"):
         org = _collect(words[1:-1], backward=True)  # "said a Bayern spokesman"
         if org:
-            return toks.start(len(words) - 1) + len(words[-1]), _join(words[1:-1]), "name"
+            return toks.start(len(words) - 1) + len(words[-1]), _join(words[1:-1]), "org"
     if not run and lead[0] == "the" and _described(lead):
         return toks.start(len(words) - 1) + len(words[-1]), " ".join(words), "pronoun"
     return None
@@ -262,6 +262,8 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
                 after = _after_verb(toks)
                 if after:
                     ev = _Event(vs, after[0], after[1], after[2])
+        if ev is None and not according and (not before.words or before.words[-1].lower() in ("and", "but")):
+            ev = _Event(vs, ve, None, "pronoun")  # "But told BBC News:": the subject is the one before
         if ev is None and (verb in _ANON_OK or according):
             ev = _Event(vs, ve, None, "anon")
         if ev is not None:

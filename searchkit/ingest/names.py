@@ -268,8 +268,11 @@ def _core(name: str) -> tuple[str, ...]:
     start = 0
     for k, t in enumerate(toks[:-1]):
         b = _bare(t)
-        if b in _TITLES or b in _ROLES or b in _DEMONYMS or b[:3].lower() == "ex-":
+        if b in _TITLES or b in _ROLES or b[:3].lower() == "ex-":
             start = k + 1
+    rest = toks[start:]
+    if any(not t[:1].isupper() or _bare(t) in _ORG_WORDS for t in rest if t not in _PARTICLES):
+        start = 0  # "Department of Trade and Industry" is an organisation, not a Trade official
     if start and _bare(toks[start - 1]) in _PEERAGE:
         start -= 1
     return tuple(toks[start:])

@@ -90,10 +90,14 @@ def _resolve_events(events: list[list[_Event]], reg: _Registry) -> None:
     for i, evs in enumerate(events):
         for ev in evs:
             key = (i, ev.start)
-            if ev.kind == "name" and ev.raw:
+            if ev.kind in ("name", "org") and ev.raw:
                 ev.speaker = reg.resolve(ev.raw, key)
+                if ev.kind == "org":
+                    reg.last_org = ev.speaker
             elif ev.kind == "pronoun":
                 ev.speaker = reg.focus(key)
+            elif ev.kind == "spokes":
+                ev.speaker = reg.last_org
             if ev.speaker:
                 reg.add(key, ev.speaker, "speaker")
 

@@ -37,6 +37,11 @@ from searchkit.ingest.names import (
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
 
 _PRONOUN_RE = re.compile(r"\b(?:he|she|He|She)\b")
+_DESCRIPTION_RE = re.compile(r"\b[Tt]he (?:[a-z][\w-]* ){0,3}([a-z][\w-]*)\b")
+_PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
+    "minister secretary president chancellor champion player star singer actor actress boss striker coach "
+    "manager captain frontman veteran teenager youngster winner leader chairman".split()
+)
 _CAP_RE = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*[a-z][\w'’-]*")  # one capitalised word
 
 
@@ -71,6 +76,7 @@ class _Registry:
         self._spans = spans
         self._seen: dict[int, list[tuple[int, str, bool]]] = {}
         self._text = "\n".join(paras)
+        self.last_org: str | None = None  # whom "the spokesman" speaks for
 
     def add(self, key: _Key, name: str, kind: str) -> None:
         self.entries[kind].append((key, name))
@@ -85,7 +91,7 @@ class _Registry:
         """A mention without a common word capitalised at the start of a sentence ("Double Olympic …")."""
         off, name, person = mention
         toks = name.split()
-        if len(toks) > 2 and _not_a_name(toks[0], self._text):
+        if len(toks) > 2 and _bare(toks[0]) not in _PEERAGE and _not_a_name(toks[0], self._text):
             rest = " ".join(toks[1:])
             return off + len(toks[0]) + 1, rest, _person_like(_key_tokens(rest))
         return mention
@@ -164,22 +170,29 @@ class _Registry:
                     found.append((m.start(), name))
             for m in _PRONOUN_RE.finditer(p, lo, min(top, hi)):
                 found.append((m.start(), None))
+            for m in _DESCRIPTION_RE.finditer(p, lo, min(top, hi)):
+                if m.group(1).lower() in _PERSON_WORDS:
+                    found.append((m.start(), None))  # "The prime minister shrugged off …"
         return sorted(found, key=lambda x: x[0])
 
     def focus(self, key: _Key) -> str | None:
         """The person a pronoun or description at `key` means: the subject of the nearest sentence naming one."""
         known = self._known(key)
         i, off = key
+        hi = _sentences(self._paras[i], 0, off)[-1]  # not the pronoun's own sentence
         for j in range(i, max(-1, i - 4), -1):
-            hi = off if j == i else len(self._paras[j])
+            hi = hi if j == i else len(self._paras[j])
             people = self._people_in(j, hi, known)
             if not people:
                 continue
-            starts = _sentences(self._paras[j], 0, hi)
-            for s in reversed(starts):
-                in_sentence = [n for o, n in people if s <= o < hi]
-                if in_sentence and in_sentence[0] is not None:
-                    return self.resolve(in_sentence[0], (j, s))
+            said = {k[1]: n for k, n in self.entries["speaker"] if k[0] == j and k[1] < hi}
+            for s in reversed(_sentences(self._paras[j], 0, hi)):
+                in_sentence = [(o, n) for o, n in people if s <= o < hi]
+                subjects = [n for o, n in in_sentence if o in said]  # who the sentence says said something
+                if subjects:
+                    return subjects[0]
+                if in_sentence and in_sentence[0][1] is not None:
+                    return self.resolve(in_sentence[0][1], (j, s))
                 hi = min(hi, s)
         return None
 
