@@ -36,6 +36,8 @@ _EXPORTS = {
     "IndexReport": "indexing.indexer",
     "Progress": "indexing.indexer",
     "Quote": "ingest.quotes",
+    "QuoteWarning": "ingest.quotes",
+    "extract_quotes": "ingest.quotes",
     "Hit": "results",
     "SearchResults": "results",
     "Ranking": "indexing.schema",
@@ -60,7 +62,7 @@ if TYPE_CHECKING:
     from searchkit.indexing.indexer import IndexReport, Progress
     from searchkit.indexing.schema import Ranking
     from searchkit.ingest.articles import Article, CorpusWarning, read_corpus
-    from searchkit.ingest.quotes import Quote
+    from searchkit.ingest.quotes import Quote, QuoteWarning, extract_quotes
     from searchkit.results import Hit, SearchResults
     from searchkit.search.snippets import Snippet
 

@@ -225,7 +225,8 @@ def _apposition(p: str, vs: int, ve: int, verb: str) -> _Event | None:
 def _events(p: str, spans: list[_Span]) -> list[_Event]:
     out: list[_Event] = []
     for vs, ve, verb in _verbs(p, spans):  # words inside a quote are not attributions
-        abbr = _ABBR_BEFORE_RE.search(p, max(0, vs - 16), vs)  # "The British Chambers of Commerce (BCC) said"
+        # "The British Chambers of Commerce (BCC) said": the name before the abbreviation
+        abbr = _ABBR_BEFORE_RE.search(p, max(0, vs - 16), vs) if p[max(0, vs - 3) : vs].strip()[-1:] == ")" else None
         before = _toks_before(p, abbr.start() if abbr else vs)
         if before.words and before.words[-1].lower() in _DETERMINERS:
             continue  # "the said account", "his claims"
@@ -234,7 +235,14 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
         subj = None if according or ev else _subject(before)
         if subj:
             ev = _Event(subj[0], ve, subj[1], subj[2])
-            lead = _ROLE_LEAD_RE.search(p, max(0, subj[0] - 120), subj[0]) if subj[2] == "name" else None
+            lead = None
+            if subj[2] == "name" and p[max(0, subj[0] - 6) : subj[0]].split()[-1:] in (
+                ["at"],
+                ["of"],
+                ["for"],
+                ["the"],
+            ):
+                lead = _ROLE_LEAD_RE.search(p, max(0, subj[0] - 120), subj[0])
             if lead:  # "Howard Archer, economist at Global Insight said": the person, not the firm
                 toks = _toks_before(p, lead.start(), touch=True)
                 run = _collect(toks.words, backward=True)
@@ -262,7 +270,7 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
                 after = _after_verb(toks)
                 if after:
                     ev = _Event(vs, after[0], after[1], after[2])
-        if ev is None and not according and (not before.words or before.words[-1].lower() in ("and", "but")):
+        if ev is None and not according and before.words and before.words[-1].lower() in ("and", "but"):
             ev = _Event(vs, ve, None, "pronoun")  # "But told BBC News:": the subject is the one before
         if ev is None and (verb in _ANON_OK or according):
             ev = _Event(vs, ve, None, "anon")
@@ -303,14 +311,30 @@ def _adjacent(p: str, sp: _Span, events: list[_Event], named_only: bool) -> tupl
 
 # Words that name what follows rather than quote anyone: "the song "Angels"",
 # "Marca's headline says it all: "…"", "a dictionary naming "blog" word of the year".
-_NAMING_NOUN_RE = re.compile(
-    r"\b(?:headlines?|titles?|songs?|singles?|album|film|movie|book|novel|play|show|programme|series|"
-    r"slogan|motto|banner|word|term|phrase|expression|category|nickname|label|brand|catchphrase|hashtag|"
-    r"user ?name|handle|alias|pseudonym|code ?name|name)\b"
-    r"(?:\s*[:,]?|\s+(?:says|said|reads?|ran|proclaim\w*)\b[^.!?\"“”]{0,12}:)\s*$",
-    re.I,
+_NAMING_NOUNS = frozenset(
+    "headline headlines title titles song songs single singles album film movie book novel play show "
+    "programme series slogan motto banner word term phrase expression category nickname label brand "
+    "catchphrase hashtag username handle alias pseudonym codename name".split()
 )
-_NAMING_VERB_RE = re.compile(r"\b(?:called|named|naming|titled|entitled|nicknamed|known as|dubbed|billed as)\s*$", re.I)
+_NAMING_VERBS = frozenset("called named naming titled entitled nicknamed dubbed so-called".split())
+_NAMING_PAIRS = frozenset({("known", "as"), ("billed", "as"), ("user", "name"), ("code", "name")})
+_READS = frozenset("says said reads read ran proclaims proclaimed".split())
+
+
+def _names_what_follows(before: str) -> bool:
+    """Do the words right before a quote name it ("the song", "called", "the banner read:")?"""
+    tail = [w.strip(",:").lower() for w in before.split()[-6:]]
+    if not tail:
+        return False
+    if tail[-1] in _NAMING_VERBS or tail[-1] in _NAMING_NOUNS or tuple(tail[-2:]) in _NAMING_PAIRS:
+        return True
+    if before.rstrip().endswith(":"):  # "Marca's headline says it all:"
+        for k, w in enumerate(tail[:-1]):
+            if w in _NAMING_NOUNS and tail[k + 1] in _READS:
+                return True
+    return False
+
+
 # Reporting and attitude words: a fragment they govern is someone's words ("called
 # the plan "a disgrace"", "attacked the "reckless" cuts", "his allegation that … "cheated"").
 _CUE_RE = re.compile(
@@ -350,7 +374,7 @@ def _is_speech(p: str, sp: _Span, events: list[_Event]) -> int:
     if _adjacent(p, sp, events, True)[0] is not None:
         return _PARTIAL if text[:1].islower() else _FULL
     before = p[max(0, sp.open - 80) : sp.open]
-    if _NAMING_VERB_RE.search(before) or _NAMING_NOUN_RE.search(before):
+    if _names_what_follows(before):
         return _OTHER
     words = text.split()
     if _title_case(words) or _quoted_name(text):
@@ -361,8 +385,6 @@ def _is_speech(p: str, sp: _Span, events: list[_Event]) -> int:
     if _POSSESSIVE_BEFORE_RE.search(lead) or _CUE_RE.search(lead) or _adjacent(p, sp, events, False)[0] is not None:
         return _PARTIAL
     return _OTHER
-
-
 
 
 def _partial_source(p: str, sp: _Span, events: list[_Event]) -> tuple[_Event | None, int]:

@@ -1,32 +1,43 @@
-"""Quotations in news paragraphs, and who said them.
+"""Quotations in news paragraphs, and who said them: `extract_quotes`.
 
-A news quote is speech between *double* marks: straight ``"…"``, curly
-``“…”`` or guillemets ``«…»``. Single marks only ever nest inside a double
-quote, so they are never treated as marks at all; that keeps every apostrophe
-(``It's``, ``Twitter’s``, ``terrorists'``, ``'90s``) out of the way for free.
-A quote may run over several paragraphs: each continued paragraph reopens with
-a mark and only the last one closes, and every paragraph gets a `Quote` for
-its part. Short quoted names, titles and scare quotes (``"Abu al-Walid"``) are
-not speech. The speaker comes from the usual attribution patterns (``"…,"
-says X`` / ``X said`` / ``according to X`` / ``As X tweets, "…"``); pronouns
-and bare surnames resolve to a full name seen earlier in the same article.
+What counts as a quotation: words between *double* marks (straight ``"…"``,
+curly ``“…”``, guillemets ``«…»``) that someone said or wrote:
 
-`extract` is pure and total: any list of strings in, never an exception out,
-and every span satisfies ``paragraph[q.start:q.end] == q.text``.
+* a full utterance, with its attribution (``"…," said X`` / ``X said: "…"`` /
+  ``according to X``) or without one when it follows that person's quotes;
+* a quotation in several parts: left open at the end of an original paragraph
+  and reopened at the next, inside one block (archives merge paragraphs) or
+  across blocks; every part is a `Quote` with the same speaker;
+* a fragment built into the writer's sentence under a reporting or attitude
+  word (``called the plan "a disgrace"``, ``attacked the "reckless" cuts``,
+  ``said the result was "fair"``): ``Quote.partial`` is true.
 
-It runs on every paragraph at indexing time, so it is written for speed, with
-results exactly those of a plain word-by-word reading: each scan of a paragraph
-is one regular expression that re can run without trying a match at every
-character, and it skips the text inside quotes; per-word predicates and
-per-name results are cached; names mentioned in passing are only gathered
-when a pronoun or bare surname needs them, and only from the paragraphs that
-can hold the answer; and paragraphs after an article's
-last quote are not read for attributions at all, as nothing there can change
-a speaker.
+Titles, names and usernames (``the song "Angels"``, ``a username "Abu
+al-Walid"``), words quoted as words and scare quotes no one is said to have
+said are not quotations. Single marks are never quote marks, which keeps every
+apostrophe out of the way.
+
+How speakers are named (`speakers`): the fullest form of the name the article
+gives (``said Calder`` -> Finlay Calder), courtesy honorifics dropped (Mr, Mrs,
+Ms, Dr), peerage kept (Lord Falconer, Sir Alan Budd), role words and titles in
+front stripped (``said chief executive Steven Theede`` -> Steven Theede); an
+unnamed spokesperson is their organisation; ``X of Acme said`` is X; pronouns
+and descriptions (``he``, ``the 19-year-old``) are the person the article is
+talking about. When no name can be trusted the speaker is None: a wrong name
+is worse than none.
+
+The extractor is pure: every span satisfies ``paragraph[q.start:q.end] ==
+q.text``. It runs on every paragraph at indexing time, so the scans skip text
+inside quotes, per-word and per-name answers are cached, and names mentioned
+in passing are read only when a pronoun or surname needs them. The work is
+split by stage: `quotemarks` (marks and chains), `names` (tokens and name
+runs), `attribution` (reporting verbs, subjects, quotation or not) and
+`speakers` (resolution); this module puts them together.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,13 +58,25 @@ from searchkit.ingest.speakers import _Registry
 __all__ = ["Quote", "extract"]
 
 
+__all__ = ["Quote", "QuoteWarning", "extract", "extract_quotes"]
+
+
 @dataclass(frozen=True)
 class Quote:
+    """One quotation (or one part of a quotation in several parts) in one paragraph.
+
+    ``paragraph[start:end] == text``; the marks are outside the span.
+    """
+
     text: str  # the quoted words, without the marks
     start: int  # character span of `text` inside its paragraph
     end: int
-    speaker: str | None  # full name where the article tells it
+    speaker: str | None  # the person or organisation, named as fully as the article does; None if unknown
     partial: bool = False  # a fragment built into the writer's sentence: called it "a disgrace"
+
+
+class QuoteWarning(UserWarning):
+    """Quote extraction failed on one article, which is indexed without quotes."""
 
 
 _Part = tuple[int, int]  # (paragraph, quote part)
@@ -161,13 +184,27 @@ def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
     return result
 
 
-def extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
-    """Speech quotes of an article, one tuple per paragraph, in text order."""
-    try:
-        items = list(paragraphs)
-    except Exception:
-        return []
+def extract_quotes(paragraphs: Sequence[str], article: str | None = None) -> list[tuple[Quote, ...]]:
+    """The quotations of one article: one tuple of `Quote` per paragraph, in text order.
+
+    Pass all of an article's paragraphs at once: a quotation may run over
+    several of them, and speakers are resolved across the article. `article`
+    (an id or path) only names the article in a warning: if extraction fails
+    on some odd text, a `QuoteWarning` says so and every paragraph gets ``()``.
+    """
+    items = [p if isinstance(p, str) else "" for p in paragraphs]
     try:
         return _extract(items)
-    except Exception:  # a heuristic slip on one odd article must not stop indexing
+    except Exception as exc:  # a heuristic slip on one odd article must not stop indexing
+        where = f"article {article!r}" if article is not None else "an article"
+        warnings.warn(
+            f"quote extraction failed on {where} ({type(exc).__name__}: {exc}); it is indexed without quotes",
+            QuoteWarning,
+            stacklevel=2,
+        )
         return [() for _ in items]
+
+
+def extract(paragraphs: Sequence[str], article: str | None = None) -> list[tuple[Quote, ...]]:
+    """The same as `extract_quotes` (the name the indexer has always used)."""
+    return extract_quotes(paragraphs, article)

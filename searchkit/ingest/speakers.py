@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from searchkit.ingest.names import (
     _DEMONYMS,
@@ -36,8 +37,9 @@ from searchkit.ingest.names import (
 )
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
 
-_PRONOUN_RE = re.compile(r"\b(?:he|she|He|She)\b")
-_DESCRIPTION_RE = re.compile(r"\b[Tt]he (?:[a-z][\w-]* ){0,3}([a-z][\w-]*)\b")
+_PRONOUN_RE = re.compile(r"(?:[Ss]h|[Hh])e(?!\w)")  # he, she (the character before is checked)
+# "the prime minister", but not "the manager Alex Ferguson"
+_DESCRIPTION_RE = re.compile(r"[Tt]he (?:[a-z][\w-]* ){0,3}([a-z][\w-]*)(?![\w-])(?! [A-Z])")
 _PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
     "minister secretary president chancellor champion player star singer actor actress boss striker coach "
     "manager captain frontman veteran teenager youngster winner leader chairman".split()
@@ -53,7 +55,26 @@ def _not_a_name(word: str, text: str) -> bool:
     if not b[:1].isupper() or re.search(r"['’](?:ve|ll|re|d|m|t)$", b):
         return True  # I've, Don't
     # A word the article also writes in lower case is a common word ("Following", "Office").
-    return re.search(rf"(?<![\w-]){re.escape(b.lower())}(?![\w-])", text) is not None
+    low = b.lower()
+    at = text.find(low)
+    while at >= 0:
+        end = at + len(low)
+        if not (at and (text[at - 1].isalnum() or text[at - 1] == "-")) and not (
+            end < len(text) and (text[end].isalnum() or text[end] == "-")
+        ):
+            return True
+        at = text.find(low, end)
+    return False
+
+
+def _possessor(word: str) -> str:
+    """The name in a capitalised word: "Blair's" -> Blair."""
+    return _bare(word).removesuffix("'s").removesuffix("’s").removesuffix("'").removesuffix("’")
+
+
+class _Words(NamedTuple):
+    caps: list[tuple[int, str]]  # (offset, capitalised word without a possessive)
+    marks: list[int]  # offsets of he/she and of descriptions ("the 19-year-old")
 
 
 def _sentences(p: str, lo: int, hi: int) -> list[int]:
@@ -75,7 +96,10 @@ class _Registry:
         self._paras = paras
         self._spans = spans
         self._seen: dict[int, list[tuple[int, str, bool]]] = {}
-        self._text = "\n".join(paras)
+        self._text = ""
+        self._surname_cache: dict[int, dict[str, str]] = {}
+        self._word_cache: dict[int, _Words] = {}
+        self._start_cache: dict[int, list[int]] = {}
         self.last_org: str | None = None  # whom "the spokesman" speaks for
 
     def add(self, key: _Key, name: str, kind: str) -> None:
@@ -87,11 +111,17 @@ class _Registry:
             found = self._seen[i] = [self._trim(m) for m in _mentions(self._paras[i], self._spans[i])]
         return found
 
+    def common(self, word: str) -> bool:
+        """Is `word` no name: a title, contraction, or a word the article writes in lower case?"""
+        if not self._text:
+            self._text = "\n".join(self._paras)
+        return _not_a_name(word, self._text)
+
     def _trim(self, mention: tuple[int, str, bool]) -> tuple[int, str, bool]:
         """A mention without a common word capitalised at the start of a sentence ("Double Olympic …")."""
         off, name, person = mention
         toks = name.split()
-        if len(toks) > 2 and _bare(toks[0]) not in _PEERAGE and _not_a_name(toks[0], self._text):
+        if len(toks) > 2 and _bare(toks[0]) not in _PEERAGE and self.common(toks[0]):
             rest = " ".join(toks[1:])
             return off + len(toks[0]) + 1, rest, _person_like(_key_tokens(rest))
         return mention
@@ -99,19 +129,16 @@ class _Registry:
     def _before(self, key: _Key, tier: tuple[str, ...]) -> list[tuple[_Key, str]]:
         return [(k, n) for kind in tier for k, n in self.entries[kind] if k < key]
 
-    def _named(self, word: str, key: _Key, later: bool) -> set[str]:
-        """Full names in the article that end with `word`, before `key` (or anywhere)."""
-        cands = {n for k, n in self.entries["speaker"] + self.entries["quoted"] if (later or k < key)}
-        cands = {n for n in cands if _ends_with(n, word)}
+    def _named(self, word: str, key: _Key) -> set[str]:
+        """Full names written before `key` that end with `word`."""
+        cands = {n for _, n in self._before(key, ("speaker", "quoted")) if _ends_with(n, word)}
         if cands:
             return cands
         i, off = key
-        for j in range(len(self._paras) if later else i + 1):
+        for j in range(i + 1):
             if word in self._paras[j]:  # a name that ends with it is written there
                 cands.update(
-                    name
-                    for o, name, _ in self._mentions_in(j)
-                    if (later or j < i or o < off) and _ends_with(name, word)
+                    name for o, name, _ in self._mentions_in(j) if (j < i or o < off) and _ends_with(name, word)
                 )
         return cands
 
@@ -132,61 +159,92 @@ class _Registry:
         if len(kt) != 1 or not core:
             return None
         word = _bare(kt[0])
-        for later in (False, True):
-            cands = self._named(word, key, later)
-            if len(cands) == 1:
-                return cands.pop()
-            if cands:
-                return " ".join(core)  # ambiguous: keep what the article wrote
-        if len(core) == 1 and _not_a_name(word, self._text):
+        cands = self._named(word, key)
+        if len(cands) == 1:
+            return cands.pop()
+        if cands:
+            return " ".join(core)  # ambiguous: keep what the article wrote
+        if len(core) == 1 and self.common(word):
             return None
         orgs = self._prefixed(word)
         return orgs.pop() if len(orgs) == 1 else " ".join(core)
 
+    def _surnames(self, j: int) -> dict[str, str]:
+        """Last words of the people named in paragraph j, mapped to their full names (cached)."""
+        found = self._surname_cache.get(j)
+        if found is None:
+            found = {}
+            for _, n, person in self._mentions_in(j):
+                if person:
+                    found.setdefault(_bare(_key_tokens(n)[-1]), n)
+            self._surname_cache[j] = found
+        return found
+
     def _known(self, key: _Key) -> dict[str, str]:
-        """Last words of the people named before `key`, mapped to their full names."""
+        """Last words of the people named before `key` (nearby), mapped to their full names."""
         out: dict[str, str] = {}
+        i = key[0]
+        for j in range(i, max(-1, i - 4), -1):  # the paragraphs `focus` reads, nearest first
+            for k, v in self._surnames(j).items():
+                out.setdefault(k, v)
         for _, n in self._before(key, ("speaker", "quoted")):
             kt = _key_tokens(n)
             if kt and _person_like(kt):
                 out[_bare(kt[-1])] = n
-        i = key[0]
-        for j in range(i + 1):
-            for _, n, person in self._mentions_in(j):
-                if person:
-                    out.setdefault(_bare(_key_tokens(n)[-1]), n)
         return out
+
+    def _words_in(self, j: int) -> _Words:
+        """Paragraph j's capitalised words and he/she/description marks outside quotes (cached)."""
+        found = self._word_cache.get(j)
+        if found is None:
+            p = self._paras[j]
+            caps: list[tuple[int, str]] = []
+            marks: list[int] = []
+            for lo, hi in _outside(p, self._spans[j]):
+                caps.extend((m.start(), _possessor(m.group())) for m in _CAP_RE.finditer(p, lo, hi))
+                for m in _PRONOUN_RE.finditer(p, lo, hi):
+                    if not m.start() or not p[m.start() - 1].isalnum():
+                        marks.append(m.start())
+                for m in _DESCRIPTION_RE.finditer(p, lo, hi):
+                    if m.group(1) in _PERSON_WORDS and (not m.start() or not p[m.start() - 1].isalnum()):
+                        marks.append(m.start())
+            found = self._word_cache[j] = _Words(caps, marks)
+        return found
+
+    def _starts(self, j: int) -> list[int]:
+        """Sentence starts of paragraph j (cached)."""
+        found = self._start_cache.get(j)
+        if found is None:
+            found = self._start_cache[j] = _sentences(self._paras[j], 0, len(self._paras[j]))
+        return found
 
     def _people_in(self, j: int, hi: int, known: dict[str, str]) -> list[tuple[int, str | None]]:
         """People named in paragraph j before `hi`, outside quotes: (offset, name); None marks he/she."""
-        p = self._paras[j]
+        words = self._words_in(j)
         found: list[tuple[int, str | None]] = [(o, n) for o, n, person in self._mentions_in(j) if person and o < hi]
-        speakers = [(k[1], n) for k, n in self.entries["speaker"] if k[0] == j and k[1] < hi]
-        found.extend(speakers)
-        for lo, top in _outside(p, self._spans[j]):
-            for m in _CAP_RE.finditer(p, lo, min(top, hi)):
-                name = known.get(_bare(m.group()).removesuffix("'s").removesuffix("’s"))
-                if name:
-                    found.append((m.start(), name))
-            for m in _PRONOUN_RE.finditer(p, lo, min(top, hi)):
-                found.append((m.start(), None))
-            for m in _DESCRIPTION_RE.finditer(p, lo, min(top, hi)):
-                if m.group(1).lower() in _PERSON_WORDS:
-                    found.append((m.start(), None))  # "The prime minister shrugged off …"
+        found.extend((k[1], n) for k, n in self.entries["speaker"] if k[0] == j and k[1] < hi)
+        found.extend((o, known[w]) for o, w in words.caps if o < hi and w in known)
+        found.extend((o, None) for o in words.marks if o < hi)  # "he", "The prime minister"
         return sorted(found, key=lambda x: x[0])
 
     def focus(self, key: _Key) -> str | None:
         """The person a pronoun or description at `key` means: the subject of the nearest sentence naming one."""
-        known = self._known(key)
         i, off = key
+        starts = self._starts(i)
         hi = _sentences(self._paras[i], 0, off)[-1]  # not the pronoun's own sentence
+        lo = max((s for s in starts if s < hi), default=None)
+        if lo is not None:  # the common case: the sentence before says who spoke
+            said = [n for k, n in self.entries["speaker"] if k[0] == i and lo <= k[1] < hi]
+            if said:
+                return said[0]
+        known = self._known(key)
         for j in range(i, max(-1, i - 4), -1):
             hi = hi if j == i else len(self._paras[j])
             people = self._people_in(j, hi, known)
             if not people:
                 continue
             said = {k[1]: n for k, n in self.entries["speaker"] if k[0] == j and k[1] < hi}
-            for s in reversed(_sentences(self._paras[j], 0, hi)):
+            for s in reversed([s for s in self._starts(j) if s < hi] or [0]):
                 in_sentence = [(o, n) for o, n in people if s <= o < hi]
                 subjects = [n for o, n in in_sentence if o in said]  # who the sentence says said something
                 if subjects:
@@ -199,16 +257,17 @@ class _Registry:
     def subject(self, i: int, lo: int, hi: int) -> str | None:
         """The subject of the sentence p[lo:hi]: its first name, or whom its pronoun means."""
         p = self._paras[i]
-        names = [(o, n) for o, n, _ in self._mentions_in(i) if lo <= o < hi]
+        names: list[tuple[int, str]] = [(o, n) for o, n, _ in self._mentions_in(i) if lo <= o < hi]
         known = self._known((i, lo))
         initial = None
-        for m in _CAP_RE.finditer(p, lo, hi):
-            word = _bare(m.group()).removesuffix("'s").removesuffix("’s")
-            if word in known:
-                names.append((m.start(), known[word]))
-            elif m.start() == lo and word not in _STOP:
+        for o, word in self._words_in(i).caps:
+            if lo <= o < hi and word in known:
+                names.append((o, known[word]))
+            elif o == lo and word not in _STOP:
                 initial = word  # "Mourinho claimed …": a subject only if nothing better
-        pron = _PRONOUN_RE.search(p, lo, hi)
+        pron = next(
+            (m for m in _PRONOUN_RE.finditer(p, lo, hi) if not m.start() or not p[m.start() - 1].isalnum()), None
+        )
         if pron and not any(o < pron.start() for o, _ in names):
             return self.focus((i, lo))
         for _, n in sorted(names) + [(hi, initial or "")]:
