@@ -71,7 +71,18 @@ _ROLES = frozenset(
     "Novelist Officer Opposition Player Presenter Producer Rapper Referee Reporter Shadow Singer Skipper "
     "Solicitor Spokesman Spokeswoman Spokesperson Star Striker Superintendent Trade Transport Treasurer "
     "Treasury Veteran Winger Writer Constable Sergeant Economy Development Culture Sport Sports Work "
-    "Pensions Environment Transport Communications Europe".split()
+    "Pensions Environment Transport Communications Europe Councillor Alderman Bishop Archbishop Agent "
+    "Doctor Nurse Sheriff Marshal Trainer Jockey Batsman Bowler Umpire Physio Scientist Researcher "
+    "Professor Lecturer Teacher Headteacher Principal Curator Chef Designer Architect Engineer".split()
+)
+# Places a lone word may name: never a speaker on their own ("said Britain").
+_PLACES = frozenset(
+    "Britain England Scotland Wales Ireland Europe America Africa Asia Australia Canada France Germany Spain "
+    "Italy Portugal Greece Turkey Russia China Japan India Pakistan Iran Iraq Israel Egypt Brazil Argentina "
+    "Mexico Nigeria Kenya Korea Ukraine Poland Sweden Norway Denmark Finland Netherlands Belgium "
+    "Austria Switzerland London Berlin Madrid Rome Moscow Beijing Tokyo Delhi Brussels "
+    "Dublin Edinburgh Cardiff Belfast Glasgow Manchester Liverpool Birmingham Leeds Sydney Melbourne "
+    "Westminster Whitehall Hollywood UK US USA EU UN".split()
 )
 # Nationality and party words: a descriptor before a name, never a name alone.
 _DEMONYMS = frozenset(

@@ -23,6 +23,7 @@ from searchkit.ingest.names import (
     _DEMONYMS,
     _ORG_WORDS,
     _PEERAGE,
+    _PLACES,
     _ROLES,
     _SENT_END_RE,
     _STOP,
@@ -39,7 +40,7 @@ from searchkit.ingest.quotemarks import _Key, _outside, _Span
 
 _PRONOUN_RE = re.compile(r"(?:[Ss]h|[Hh])e(?!\w)")  # he, she (the character before is checked)
 # "the prime minister", but not "the manager Alex Ferguson"
-_DESCRIPTION_RE = re.compile(r"[Tt]he (?:[a-z][\w-]* ){0,3}([a-z][\w-]*)(?![\w-])(?! [A-Z])")
+_DESCRIPTION_RE = re.compile(r"[Tt]he (?:[a-z][\w-]* ){0,3}([a-z][\w-]*)(?![\w-])(?!,? [A-Z])")
 _PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
     "minister secretary president chancellor champion player star singer actor actress boss striker coach "
     "manager captain frontman veteran teenager youngster winner leader chairman".split()
@@ -50,7 +51,7 @@ _CAP_RE = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*[a-z][\w'’-]*")  # one cap
 def _not_a_name(word: str, text: str) -> bool:
     """Is a lone word plainly no name: a title, nationality, stop word, contraction or common word?"""
     b = _bare(word)
-    if b in _STOP or b in _TITLES or b in _ROLES or b in _DEMONYMS or b in _ORG_WORDS or b in _PEERAGE:
+    if b in _STOP or b in _TITLES or b in _ROLES or b in _DEMONYMS or b in _ORG_WORDS or b in _PEERAGE or b in _PLACES:
         return True
     if not b[:1].isupper() or re.search(r"['’](?:ve|ll|re|d|m|t)$", b):
         return True  # I've, Don't
@@ -159,6 +160,14 @@ class _Registry:
         if len(kt) != 1 or not core:
             return None
         word = _bare(kt[0])
+        if len(core) == 2 and _bare(core[0]) in _PEERAGE:  # "Sir Martin" for Sir Martin Ogilvy
+            short = " ".join(core) + " "
+            fuller = {n for _, n in self._before(key, ("speaker", "quoted")) if n.startswith(short)}
+            i, off = key
+            for j in range(i + 1):
+                fuller.update(n for o, n, _ in self._mentions_in(j) if (j < i or o < off) and n.startswith(short))
+            if len(fuller) == 1:
+                return fuller.pop()
         cands = self._named(word, key)
         if len(cands) == 1:
             return cands.pop()
