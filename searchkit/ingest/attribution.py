@@ -376,8 +376,8 @@ def _is_speech(p: str, sp: _Span, events: list[_Event]) -> int:
     before = p[max(0, sp.open - 80) : sp.open]
     if _names_what_follows(before):
         return _OTHER
-    words = text.split()
-    if _title_case(words) or _quoted_name(text):
+    words = text.split(None, 9)  # titles and names are short: ten words tell
+    if len(words) < 10 and (_title_case(words) or _quoted_name(text)):
         return _OTHER  # "The Lord of the Rings", "How Soon is Now?", a username "Abu al-Walid"
     if _PUNCT_RE.search(text) and text[:1].isupper():
         return _FULL

@@ -109,7 +109,12 @@ def _kinds(
 
 
 def _resolve_events(events: list[list[_Event]], reg: _Registry) -> None:
-    """Name each attribution, in article order so that "Smith" and "he" see earlier names."""
+    """Name each attribution, in article order so that "Smith" sees earlier names.
+
+    Pronouns and descriptions are resolved only when a quote needs them (`_who`):
+    most "he said" in a long article tag no quotation, and a resolution reads the
+    sentences before it.
+    """
     for i, evs in enumerate(events):
         for ev in evs:
             key = (i, ev.start)
@@ -117,12 +122,22 @@ def _resolve_events(events: list[list[_Event]], reg: _Registry) -> None:
                 ev.speaker = reg.resolve(ev.raw, key)
                 if ev.kind == "org":
                     reg.last_org = ev.speaker
-            elif ev.kind == "pronoun":
-                ev.speaker = reg.focus(key)
             elif ev.kind == "spokes":
                 ev.speaker = reg.last_org
             if ev.speaker:
                 reg.add(key, ev.speaker, "speaker")
+
+
+def _who(ev: _Event | None, i: int, reg: _Registry) -> str | None:
+    """The speaker of an attribution, resolving a pronoun or description on first use."""
+    if ev is None:
+        return None
+    if ev.kind == "pronoun" and ev.speaker is None:
+        ev.speaker = reg.focus((i, ev.start))
+        if ev.speaker:
+            reg.add((i, ev.start), ev.speaker, "speaker")
+        ev.kind = "said"  # resolved, found or not
+    return ev.speaker
 
 
 def _part_speakers(
@@ -138,12 +153,12 @@ def _part_speakers(
                 continue
             if kinds[i][j] == _PARTIAL:
                 ev, lo = _partial_source(p, sp, events[i])
-                who = ev.speaker if ev is not None else reg.subject(i, lo, sp.open)
+                who = _who(ev, i, reg) if ev is not None else reg.subject(i, lo, sp.open)
                 found[(i, j)] = (who, 3)
             else:
                 nxt = sps[j + 1].open if j + 1 < len(sps) else len(p)
                 ev, rank = _attribute(p, sp, events[i], nxt)
-                who = ev.speaker if ev is not None else None
+                who = _who(ev, i, reg)
                 if rank >= 4 and last and not p[: sp.open].strip():
                     who, rank = last, 3  # a paragraph opening with an untagged quote goes on
                 found[(i, j)] = (who, rank)

@@ -45,6 +45,7 @@ _PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
     "minister secretary president chancellor champion player star singer actor actress boss striker coach "
     "manager captain frontman veteran teenager youngster winner leader chairman".split()
 )
+_BACK = 3  # how many paragraphs before a pronoun's may name whom it means
 _CAP_RE = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*[a-z][\w'’-]*")  # one capitalised word
 
 
@@ -189,11 +190,13 @@ class _Registry:
             self._surname_cache[j] = found
         return found
 
-    def _known(self, key: _Key) -> dict[str, str]:
-        """Last words of the people named before `key` (nearby), mapped to their full names."""
+    def _known(self, key: _Key, paras: range) -> dict[str, str]:
+        """Last words of the people named before `key`, mapped to their full names.
+
+        From the speakers and quoted names so far, and the names mentioned in `paras`.
+        """
         out: dict[str, str] = {}
-        i = key[0]
-        for j in range(i, max(-1, i - 4), -1):  # the paragraphs `focus` reads, nearest first
+        for j in paras:
             for k, v in self._surnames(j).items():
                 out.setdefault(k, v)
         for _, n in self._before(key, ("speaker", "quoted")):
@@ -239,6 +242,7 @@ class _Registry:
     def focus(self, key: _Key) -> str | None:
         """The person a pronoun or description at `key` means: the subject of the nearest sentence naming one."""
         i, off = key
+        back = range(i, max(-1, i - _BACK - 1), -1)  # the paragraphs read: this one and _BACK before
         starts = self._starts(i)
         hi = _sentences(self._paras[i], 0, off)[-1]  # not the pronoun's own sentence
         lo = max((s for s in starts if s < hi), default=None)
@@ -246,8 +250,8 @@ class _Registry:
             said = [n for k, n in self.entries["speaker"] if k[0] == i and lo <= k[1] < hi]
             if said:
                 return said[0]
-        known = self._known(key)
-        for j in range(i, max(-1, i - 4), -1):
+        known = self._known(key, back)
+        for j in back:
             hi = hi if j == i else len(self._paras[j])
             people = self._people_in(j, hi, known)
             if not people:
@@ -267,7 +271,7 @@ class _Registry:
         """The subject of the sentence p[lo:hi]: its first name, or whom its pronoun means."""
         p = self._paras[i]
         names: list[tuple[int, str]] = [(o, n) for o, n, _ in self._mentions_in(i) if lo <= o < hi]
-        known = self._known((i, lo))
+        known = self._known((i, lo), range(i, max(-1, i - _BACK - 1), -1))
         initial = None
         for o, word in self._words_in(i).caps:
             if lo <= o < hi and word in known:
