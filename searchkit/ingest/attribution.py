@@ -113,7 +113,8 @@ _PERSON_NOUNS = frozenset(
         "teenager youngster veteran boss striker winger midfielder defender keeper goalkeeper captain coach "
         "manager frontman frontwoman rapper guitarist drummer director writer author novelist presenter host "
         "winner runner sprinter hurdler athlete batsman bowler golfer swimmer cyclist driver boxer jockey "
-        "businessman businesswoman founder owner chief executive economist analyst".split()
+        "businessman businesswoman founder owner chief executive economist analyst irishman frenchman englishman "
+        "scotsman welshman dutchman spaniard scot briton".split()
     )
 )
 _AGE_RE = re.compile(r"\d+-year-old$")
@@ -357,7 +358,7 @@ def _sentence_start(p: str, pos: int, lo: int = 0) -> int:
     """Start of the sentence holding `pos` (the end of the last sentence before it)."""
     start = lo
     for m in _SENT_END_RE.finditer(p, lo, pos):
-        if m.group().startswith(".") and _is_abbrev(p[start : m.start() + 1].rsplit(None, 1)[-1]):
+        if m.group().startswith(".") and _is_abbrev(p[max(start, m.start() - 12) : m.start() + 1].rsplit(None, 1)[-1]):
             continue
         start = m.end()
     return start

@@ -410,7 +410,7 @@ def _sentence_end(p: str, pos: int) -> int:
         if not _WORD_CHAR_RE.search(p, pos, m.start()):
             continue
         # The word the stop ends: p[pos : m.start() + 1] ends in that stop, not in space.
-        if m.group().startswith(".") and _is_abbrev(p[pos : m.start() + 1].rsplit(None, 1)[-1]):
+        if m.group().startswith(".") and _is_abbrev(p[max(pos, m.start() - 12) : m.start() + 1].rsplit(None, 1)[-1]):
             continue
         return m.end()
     return len(p)

@@ -46,7 +46,8 @@ _PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
     "manager captain frontman veteran teenager youngster winner leader chairman".split()
 )
 _BACK = 3  # how many paragraphs before a pronoun's may name whom it means
-_CAP_RE = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*[a-z][\w'’-]*")  # one capitalised word
+# One capitalised word, without a possessive ending: "Blair's" gives Blair, "O'Neill" stays whole.
+_CAP_RE = re.compile(r"(?<![\w'’-])([A-Z](?:[\w-]|['’][A-Z])*[a-z][\w-]*)")
 
 
 def _not_a_name(word: str, text: str) -> bool:
@@ -83,7 +84,9 @@ def _sentences(p: str, lo: int, hi: int) -> list[int]:
     """Start offsets of the sentences of p[lo:hi]."""
     starts = [lo]
     for m in _SENT_END_RE.finditer(p, lo, hi):
-        if m.group().startswith(".") and _is_abbrev(p[starts[-1] : m.start() + 1].rsplit(None, 1)[-1]):
+        if m.group().startswith(".") and _is_abbrev(
+            p[max(starts[-1], m.start() - 12) : m.start() + 1].rsplit(None, 1)[-1]
+        ):
             continue
         starts.append(m.end())
     return starts
@@ -146,7 +149,7 @@ class _Registry:
 
     def _prefixed(self, word: str) -> set[str]:
         """Organisations written in full elsewhere that start with `word` ("Bayern" for Bayern Munich)."""
-        out = set()
+        out: set[str] = set()
         for j in range(len(self._paras)):
             if word in self._paras[j]:
                 out.update(n for _, n, person in self._mentions_in(j) if not person and n.split()[0] == word)
@@ -213,7 +216,7 @@ class _Registry:
             caps: list[tuple[int, str]] = []
             marks: list[int] = []
             for lo, hi in _outside(p, self._spans[j]):
-                caps.extend((m.start(), _possessor(m.group())) for m in _CAP_RE.finditer(p, lo, hi))
+                caps.extend((m.start(), m.group(1)) for m in _CAP_RE.finditer(p, lo, hi))
                 for m in _PRONOUN_RE.finditer(p, lo, hi):
                     if not m.start() or not p[m.start() - 1].isalnum():
                         marks.append(m.start())
@@ -247,9 +250,9 @@ class _Registry:
         hi = _sentences(self._paras[i], 0, off)[-1]  # not the pronoun's own sentence
         lo = max((s for s in starts if s < hi), default=None)
         if lo is not None:  # the common case: the sentence before says who spoke
-            said = [n for k, n in self.entries["speaker"] if k[0] == i and lo <= k[1] < hi]
-            if said:
-                return said[0]
+            before = [n for k, n in self.entries["speaker"] if k[0] == i and lo <= k[1] < hi]
+            if before:
+                return before[0]
         known = self._known(key, back)
         for j in back:
             hi = hi if j == i else len(self._paras[j])
