@@ -51,7 +51,7 @@ from searchkit.ingest.attribution import (
     _is_speech,
     _partial_source,
 )
-from searchkit.ingest.names import _quoted_name
+from searchkit.ingest.names import _key_tokens, _quoted_name
 from searchkit.ingest.quotemarks import _chains, _pair, _Span
 from searchkit.ingest.speakers import _Registry
 
@@ -111,13 +111,16 @@ def _kinds(
 def _resolve_events(events: list[list[_Event]], reg: _Registry) -> None:
     """Name each attribution, in article order so that "Smith" sees earlier names.
 
-    Pronouns and descriptions are resolved only when a quote needs them (`_who`):
-    most "he said" in a long article tag no quotation, and a resolution reads the
-    sentences before it.
+    Pronouns, descriptions and lone surnames are resolved only when a quote needs
+    them (`_who`): most "he said" or "Smith said" in a long article tag no
+    quotation, and a resolution reads the paragraphs before it.
     """
     for i, evs in enumerate(events):
         for ev in evs:
             key = (i, ev.start)
+            if ev.kind == "name" and ev.raw and len(_key_tokens(ev.raw)) < 2:
+                reg.add_pending(key, ev.raw)  # a surname: resolved when a quote or pronoun needs it
+                continue
             if ev.kind in ("name", "org") and ev.raw:
                 ev.speaker = reg.resolve(ev.raw, key)
                 if ev.kind == "org":
@@ -137,6 +140,9 @@ def _who(ev: _Event | None, i: int, reg: _Registry) -> str | None:
         if ev.speaker:
             reg.add((i, ev.start), ev.speaker, "speaker")
         ev.kind = "said"  # resolved, found or not
+    elif ev.kind == "name" and ev.speaker is None:
+        ev.speaker = reg.settle((i, ev.start))
+        ev.kind = "said"
     return ev.speaker
 
 

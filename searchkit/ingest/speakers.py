@@ -106,9 +106,34 @@ class _Registry:
         self._word_cache: dict[int, _Words] = {}
         self._start_cache: dict[int, list[int]] = {}
         self.last_org: str | None = None  # whom "the spokesman" speaks for
+        self._pending: dict[_Key, str] = {}
+        self._settled: dict[_Key, str | None] = {}
 
     def add(self, key: _Key, name: str, kind: str) -> None:
         self.entries[kind].append((key, name))
+
+    def add_pending(self, key: _Key, raw: str) -> None:
+        """A speaker written as one word, resolved on first use (`settle`)."""
+        self._pending[key] = raw
+        self.entries["speaker"].append((key, raw))
+
+    def settle(self, key: _Key) -> str | None:
+        """The resolved name of the speaker added at `key` (a pending one is resolved now)."""
+        raw = self._pending.pop(key, None)
+        if raw is None:
+            return next((n for k, n in self.entries["speaker"] if k == key), None)
+        who = self.resolve(raw, key)
+        self.entries["speaker"] = [(k, n) for k, n in self.entries["speaker"] if k != key]
+        if who:
+            self.entries["speaker"].append((key, who))
+        self._settled[key] = who
+        return who
+
+    def _said(self, key: _Key, name: str) -> str | None:
+        """An entry's name, resolving a pending one."""
+        if key in self._pending:
+            return self.settle(key)
+        return self._settled.get(key, name)
 
     def _mentions_in(self, i: int) -> list[tuple[int, str, bool]]:
         found = self._seen.get(i)
@@ -204,7 +229,7 @@ class _Registry:
                 out.setdefault(k, v)
         for _, n in self._before(key, ("speaker", "quoted")):
             kt = _key_tokens(n)
-            if kt and _person_like(kt):
+            if len(kt) >= 2 and _person_like(kt):
                 out[_bare(kt[-1])] = n
         return out
 
@@ -250,21 +275,21 @@ class _Registry:
         hi = _sentences(self._paras[i], 0, off)[-1]  # not the pronoun's own sentence
         lo = max((s for s in starts if s < hi), default=None)
         if lo is not None:  # the common case: the sentence before says who spoke
-            before = [n for k, n in self.entries["speaker"] if k[0] == i and lo <= k[1] < hi]
+            before = [(k, n) for k, n in self.entries["speaker"] if k[0] == i and lo <= k[1] < hi]
             if before:
-                return before[0]
+                return self._said(*min(before))
         known = self._known(key, back)
         for j in back:
             hi = hi if j == i else len(self._paras[j])
             people = self._people_in(j, hi, known)
             if not people:
                 continue
-            said = {k[1]: n for k, n in self.entries["speaker"] if k[0] == j and k[1] < hi}
+            said = {k[1]: k for k, n in self.entries["speaker"] if k[0] == j and k[1] < hi}
             for s in reversed([s for s in self._starts(j) if s < hi] or [0]):
                 in_sentence = [(o, n) for o, n in people if s <= o < hi]
-                subjects = [n for o, n in in_sentence if o in said]  # who the sentence says said something
-                if subjects:
-                    return subjects[0]
+                subjects = [(o, n) for o, n in in_sentence if o in said]  # whom the sentence says spoke
+                if subjects and subjects[0][1] is not None:
+                    return self._said(said[subjects[0][0]], subjects[0][1])
                 if in_sentence and in_sentence[0][1] is not None:
                     return self.resolve(in_sentence[0][1], (j, s))
                 hi = min(hi, s)
