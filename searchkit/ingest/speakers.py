@@ -1,16 +1,19 @@
 """Speakers: a name as written, resolved to the person or organisation the article means.
 
-A speaker is named with the fullest form the article gives: "said Gardener"
-becomes Jason Gardener when the article wrote that name anywhere (earlier
-first), courtesy honorifics go (Mr, Dr), peerage stays (Lord Falconer), and
-role words in front go ("Treasurer Peter Costello"). A pronoun or a description
-("he", "the 22-year-old") is the person the article is talking about: the first
-person named in the nearest sentence before it, skipping sentences whose
-subject is itself a pronoun. A candidate that is not a name at all (a common
-word, a nationality, a role alone, "I've") gives no speaker rather than a
-wrong one.
+A speaker is named with the fullest form the article gives before it: "said
+Gardener" becomes Jason Gardener when the article wrote that name earlier, "Sir
+Martin" becomes Sir Martin Ogilvy; courtesy honorifics go (Mr, Dr), peerage
+stays (Lord Falconer), and role words in front go ("Treasurer Peter Costello").
+A pronoun or a description ("he", "the 22-year-old") is the person the article
+is talking about: whom the nearest sentence before it says spoke, else the
+first person it names, skipping sentences whose subject is itself a pronoun or
+a description, at most three paragraphs back. A candidate that is not a name
+at all (a common word the article also writes in lower case, a nationality, a
+place, a role alone, "I've") gives no speaker rather than a wrong one.
 
-Names mentioned in passing are read per paragraph on demand and remembered.
+Names mentioned in passing, capitalised words and sentence starts are read per
+paragraph on demand and remembered; a one-word speaker is resolved only when a
+quote or a pronoun needs it.
 """
 
 from __future__ import annotations
@@ -68,11 +71,6 @@ def _not_a_name(word: str, text: str) -> bool:
             return True
         at = text.find(low, end)
     return False
-
-
-def _possessor(word: str) -> str:
-    """The name in a capitalised word: "Blair's" -> Blair."""
-    return _bare(word).removesuffix("'s").removesuffix("’s").removesuffix("'").removesuffix("’")
 
 
 class _Words(NamedTuple):
