@@ -342,12 +342,12 @@ _CUE_RE = re.compile(
     r"\b(?:s(?:ay|ays|aid|aying)|t(?:ell|ells|old|elling)|add(?:s|ed|ing)|accord(?:ing)|"
     r"claim|insist|warn|argu|call(?:s|ed|ing)\b|describ|brand(?:s|ed|ing)\b|dub(?:s|bed|bing)\b|label|term(?:s|ed)\b|"
     r"critici|condemn|attack|accus|alleg|complain|admit|admission|den(?:y|ied|ies|ial)|prais|laud|hail|thank|"
-    r"quip|promis|pledg|vow|urg|believ|found|finding|suggest|predict|announc|confirm|reveal|explain|"
-    r"reckon|challeng|dismiss|blam|slam|lambast|reject|welcom|not(?:e|ed|es|ing)\b|fear|hop(?:e|ed|es|ing)\b|"
+    r"quip|promis|pledg|vow|urg|found|finding|suggest|predict|announc|confirm|reveal|explain|"
+    r"reckon|challeng|dismiss|blam|slam|lambast|reject|welcom|not(?:e|ed|es|ing)\b|"
     r"describ|inform|remark|comment|respon|statement|words|view|verdict|report|rul(?:e|ed|ing)\b|"
     r"express|point(?:s|ed)? out|stress|emphasi|boast|joke|conced|ask|repl|wrote|writ|tweet|post|"
-    r"cautio|assert|maintain|declar|recall|agree|feel|felt|think|thought|hail|tout|decr[iy]|mock|"
-    r"ridicul|scorn|brand|insult|labell?|lament|regret|apologi|defend|concern|want|demand|call for)\w*",
+    r"cautio|assert|maintain|declar|recall|agree|hail|tout|decr[iy]|mock|"
+    r"ridicul|scorn|brand|insult|labell?|lament|regret|apologi|defend|demand|call for)\w*",
     re.I,
 )
 _FULL, _PARTIAL, _OTHER = 1, 2, 0
