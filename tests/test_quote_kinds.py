@@ -85,6 +85,7 @@ def test_fragment_under_a_reporting_or_attitude_word_is_partial_speech(sentence:
         'The firm launched its "Fresh Start" scheme for savers.',  # a scheme's name
         'The so-called "experts" were nowhere to be seen.',  # a scare quote
         'Fans filled the square for the "festival of light" on Friday.',  # no one said it
+        'Many fans think the remake is "a modern classic" already.',  # a thought, not words
     ],
 )
 def test_titles_names_and_scare_quotes_stay_out(sentence: str) -> None:
