@@ -265,17 +265,29 @@ class _Registry:
         found.extend((o, None) for o in words.marks if o < hi)  # "he", "The prime minister"
         return sorted(found, key=lambda x: x[0])
 
+    def _said_before(self, i: int, hi: int) -> str | None:
+        """Whom the sentence before p[i][hi:] (in this paragraph or ending the last) says spoke.
+
+        The common case of `focus`, answered from the attributions alone.
+        """
+        if hi == 0:
+            if i == 0:
+                return None
+            i, hi = i - 1, len(self._paras[i - 1])
+        lo = max((s for s in self._starts(i) if s < hi), default=None)
+        if lo is None:
+            return None
+        before = [(k, n) for k, n in self.entries["speaker"] if k[0] == i and lo <= k[1] < hi]
+        return self._said(*min(before)) if before else None
+
     def focus(self, key: _Key) -> str | None:
         """The person a pronoun or description at `key` means: the subject of the nearest sentence naming one."""
         i, off = key
         back = range(i, max(-1, i - _BACK - 1), -1)  # the paragraphs read: this one and _BACK before
-        starts = self._starts(i)
         hi = _sentences(self._paras[i], 0, off)[-1]  # not the pronoun's own sentence
-        lo = max((s for s in starts if s < hi), default=None)
-        if lo is not None:  # the common case: the sentence before says who spoke
-            before = [(k, n) for k, n in self.entries["speaker"] if k[0] == i and lo <= k[1] < hi]
-            if before:
-                return self._said(*min(before))
+        quick = self._said_before(i, hi)
+        if quick:
+            return quick
         known = self._known(key, back)
         for j in back:
             hi = hi if j == i else len(self._paras[j])
