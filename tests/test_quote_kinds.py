@@ -147,6 +147,16 @@ def test_description_resolves_to_the_person_the_article_is_about() -> None:
     assert [s for _, s, _ in found(paras)] == ["Keeley Marsh"]
 
 
+def test_according_to_role_and_name_before_a_verb() -> None:
+    p = 'Demand, according to Brightwell analyst Nadia Osei is "unusually soft" this winter.'
+    assert found([p]) == [("unusually soft", "Nadia Osei", True)]
+
+
+def test_unnamed_subject_before_a_colon_blocks_an_older_name() -> None:
+    p = '"We did nothing wrong," said Pavel Dunne. But the league confirmed: "The fine stands."'
+    assert [s for _, s, _ in found([p])] == ["Pavel Dunne", None]
+
+
 def test_speaker_named_after_the_quote() -> None:
     p = '"It was the best night of my life," said Dara Whelan, who scored twice.'
     assert [s for _, s, _ in found([p])] == ["Dara Whelan"]

@@ -99,6 +99,7 @@ class _Event:
 
 
 _ENDS = frozenset(".!?…")
+_COLON_RE = re.compile(r"\s*:")  # "But the FA confirmed:": a verb that introduces a quote
 _ROLE_LEAD_RE = re.compile(r",\s*(?:[a-z][\w-]*\s+){1,6}(?:at|of|for|with)\s+(?:the\s+)?$")
 _ABBR_BEFORE_RE = re.compile(r"\s*\([A-Z][A-Za-z&.]{1,9}\)\s*$")
 _SPOKES = frozenset(
@@ -190,6 +191,9 @@ def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
         if _word(t).ends:
             words = words[:k] + [_join([t])]  # the sentence's full stop is not the name's
             break
+        if k and t in _CLAUSE and words[k - 1][:1].isupper():
+            words = words[:k]  # "according to Gartner analyst Carolina Milanesi is …"
+            break
     run = _collect(words, backward=True)
     lead = [x.lower() for x in (words[: run[0]] if run else words)]
     if not lead or len(lead) > 7 or any(x in _CLAUSE for x in lead) or lead[-1] == "of":
@@ -273,8 +277,8 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
                     ev = _Event(vs, after[0], after[1], after[2])
         if ev is None and not according and before.words and before.words[-1].lower() in ("and", "but"):
             ev = _Event(vs, ve, None, "pronoun")  # "But told BBC News:": the subject is the one before
-        if ev is None and (verb in _ANON_OK or according):
-            ev = _Event(vs, ve, None, "anon")
+        if ev is None and (verb in _ANON_OK or according or _COLON_RE.match(p, ve)):
+            ev = _Event(vs, ve, None, "anon")  # someone unnamed: no farther name may claim the quote
         if ev is not None:
             out.append(ev)
     return out
