@@ -57,8 +57,9 @@ def paragraph_docs(article: Article) -> Iterator[dict[str, object]]:
             "url": article.url,
             "path": article.path,
             "wire": wire_key(text),
-            # Who said each quote, for snippets that show a quote but not its attribution.
-            "meta": [[q.text, q.speaker or ""] for q in found],
+            # Each quote with its speaker and [start, end) offsets in the paragraph: results
+            # show who said what, and snippets attribute (or focus on) a quotation by place.
+            "meta": [[q.text, q.speaker or "", q.start, q.end] for q in found],
         }
         if article.date is not None:
             doc["date"] = article.date
