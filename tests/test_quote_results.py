@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searchkit import Index
 from searchkit.cli import main
 from searchkit.errors import QueryError
 from searchkit.results import QuoteSpan
 from searchkit.search.quotations import stored
+from searchkit.search.snippets import make_snippets
 from searchkit.search.speakercounts import merged
 from tests.helpers import write
 
@@ -124,6 +127,28 @@ def test_speaker_named_only_by_pronoun_gets_a_highlighted_attribution(ix: Index)
     assert frag.attribution == "Colin Abernethy"
     assert frag.attribution_highlights == ((0, len("Colin Abernethy")),)
     assert frag.to_dict()["attribution_highlights"] == [[0, 15]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet="ab C.\"", max_size=300),
+    cuts=st.lists(st.tuples(st.integers(0, 300), st.integers(0, 300)), max_size=3),
+    name=st.sampled_from(["C", "ab C", " ", "C.", "b"]),
+    width=st.integers(-5, 120),
+    fragments=st.integers(0, 3),
+)
+def test_focus_snippets_are_well_formed(
+    text: str, cuts: list[tuple[int, int]], name: str, width: int, fragments: int
+) -> None:
+    focus = [QuoteSpan(text[a:b], name, a, b) for a, b in (sorted(c) for c in cuts) if b <= len(text)]
+    for snip in make_snippets(text, {"ab"}, width=width, fragments=fragments, quotes=focus, focus=focus):
+        assert text[snip.start : snip.end] == snip.text
+        last = 0
+        for s, e in snip.highlights:
+            assert last <= s < e <= len(snip.text)
+            last = e
+        for s, e in snip.attribution_highlights:
+            assert 0 <= s < e <= len(snip.attribution)
 
 
 def test_surname_and_full_name_find_the_same_speaker(ix: Index) -> None:

@@ -35,9 +35,10 @@ def name_words(name: str) -> Clause:
     return tuple(w.lower() for w in TOKEN_PATTERN.findall(name))
 
 
-def _located(text: str, quoted: str, start: Any, end: Any) -> tuple[int, int]:
+def _located(text: str, quoted: str, offsets: Sequence[Any]) -> tuple[int, int]:
     """The quote's span in `text`: the stored offsets when they hold it, else where it is found."""
-    if isinstance(start, int) and isinstance(end, int) and text[start:end] == quoted:
+    start, end = (offsets[0], offsets[1]) if len(offsets) == 2 else (None, None)
+    if isinstance(start, int) and isinstance(end, int) and 0 <= start and text[start:end] == quoted:
         return start, end
     at = text.find(quoted) if quoted else -1
     return (at, at + len(quoted)) if at >= 0 else (-1, -1)
@@ -56,7 +57,7 @@ def stored(fields: Mapping[str, Any]) -> tuple[QuoteSpan, ...]:
             continue  # not a quote row: skip it rather than fail a search
         quoted = row[0]
         speaker = row[1] if len(row) > 1 and isinstance(row[1], str) and row[1] else None
-        start, end = _located(text, quoted, *(list(row[2:4]) + [None, None])[:2])
+        start, end = _located(text, quoted, row[2:4])
         out.append(QuoteSpan(text=quoted, speaker=speaker, start=start, end=end))
     return tuple(out)
 

@@ -180,7 +180,7 @@ def _name_spans(
         if name in out:
             continue
         full = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
-        surname = name.split()[-1]
+        surname = (name.split() or [name])[-1]
         short = [
             m.span()
             for m in re.finditer(rf"(?<!\w){re.escape(surname)}(?!\w)", text)
