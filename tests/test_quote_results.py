@@ -263,6 +263,8 @@ def test_merge_rules() -> None:
     assert {target[n] for n in ("Blair", "BLAIR", "Earlier Tony Blair")} == {"Tony Blair"}
     assert target["Falconer"] == "Lord Falconer" and target["Sir Peter"] == "Sir Peter Marsh"
     assert target["Brown"] == "Brown"
+    knighted = merged(["Alex Ferguson", "Sir Alex Ferguson", "Ferguson", "Manager Sir Alex Ferguson"])
+    assert set(knighted.values()) == {"Sir Alex Ferguson"}
 
 
 def test_stats_top_speakers_use_the_same_merging(ix: Index) -> None:

@@ -5,7 +5,9 @@ can appear under several names across the index. Two rules merge them:
 
 - a full name (two words or more) with words in front of a full name that is also
   indexed is that person: "Tory Liam Fox" is Liam Fox (the words in front are
-  descriptors the extractor kept);
+  descriptors the extractor kept), and a full name given with a title as well is
+  the titled name ("Alex Ferguson" is Sir Alex Ferguson), peerage and knighthood
+  being kept as the extractor keeps them;
 - a surname alone, or a title and one name, is counted as the one person in the
   index whose full name it ends ("Blair" -> Tony Blair, "Falconer" -> Lord
   Falconer) or, for a title, begins ("Sir Peter" -> Sir Peter Marsh). A short
@@ -99,12 +101,13 @@ def merged(names: Iterable[str]) -> dict[str, str]:
 
 
 def _full_form(k: Key, keys: Mapping[Key, str]) -> Key:
-    """A full name's shortest full form in the index: "Earlier Tony Blair" is Tony Blair when
-    "Tony Blair" is indexed (words before a first and last name are descriptors)."""
-    for n in range(2, len(k)):
-        if k[-n:] in keys:
-            return k[-n:]
-    return k
+    """A full name's form in the index: its shortest indexed full-name ending ("Earlier Tony
+    Blair" is Tony Blair when "Tony Blair" is indexed: words in front are descriptors), with
+    its title when the index gives that name with exactly one (Alex Ferguson is Sir Alex
+    Ferguson when "Sir Alex Ferguson" is indexed)."""
+    short = next((k[-n:] for n in range(2, len(k)) if k[-n:] in keys), k)
+    titled = [(t, *short) for t in sorted(_TITLES) if (t, *short) in keys]
+    return titled[0] if len(titled) == 1 else short
 
 
 def _shortens(short: Key, full: Key) -> bool:
