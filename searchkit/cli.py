@@ -247,7 +247,8 @@ def search_cmd(
 
     QUERY is free text, or uses "phrases", AND/OR/NOT, +word (required),
     -word (excluded), (groups), word*, word~, and the fields headline:,
-    body:, quote:, speaker:, source:.
+    body:, quote:, speaker:, source: (speaker:blair or speaker:"tony blair"
+    shows that person's quotation as the snippet).
     """
     from searchkit.api import Index
     from searchkit.render import render_results
@@ -371,8 +372,16 @@ def _one_format(as_json: bool, as_csv: bool) -> None:
 @main.command("quotes")
 @click.argument("query", required=False)
 @index_option
-@click.option("--speaker", help="Only this person's quotations (a surname or the full name).")
-@click.option("-n", "--limit", default=defaults.LIMIT, show_default=True, type=click.IntRange(min=1))
+@click.option("--speaker", metavar="NAME", help="Only this person's quotations (a surname or the full name).")
+@click.option(
+    "-n",
+    "--limit",
+    default=defaults.LIMIT,
+    show_default=True,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Quotations to show.",
+)
 @_format_option
 def quotes_cmd(query: str | None, index_dir: str, speaker: str | None, limit: int, as_json: bool, as_csv: bool) -> None:
     """Who said what, where: one quotation a line, with speaker, article, paragraph and date.
@@ -402,7 +411,9 @@ def quotes_cmd(query: str | None, index_dir: str, speaker: str | None, limit: in
 
 @main.command("speakers")
 @index_option
-@click.option("-n", "--limit", default=None, type=click.IntRange(min=1), help="At most N speakers  [default: all]")
+@click.option(
+    "-n", "--limit", default=None, type=click.IntRange(min=1), metavar="N", help="At most N speakers  [default: all]"
+)
 @_format_option
 def speakers_cmd(index_dir: str, limit: int | None, as_json: bool, as_csv: bool) -> None:
     """Everyone quoted, most quotations first, variants of one name counted together."""
