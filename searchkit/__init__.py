@@ -39,6 +39,8 @@ _EXPORTS = {
     "Progress": "indexing.indexer",
     "Quote": "ingest.quotes",
     "Explanation": "results",
+    "QuoteWarning": "ingest.quotes",
+    "extract_quotes": "ingest.quotes",
     "Hit": "results",
     "SearchResults": "results",
     "Ranking": "search.ranking",
@@ -63,7 +65,7 @@ if TYPE_CHECKING:
     )
     from searchkit.indexing.indexer import IndexReport, Progress
     from searchkit.ingest.articles import Article, CorpusWarning, read_corpus
-    from searchkit.ingest.quotes import Quote
+    from searchkit.ingest.quotes import Quote, QuoteWarning, extract_quotes
     from searchkit.results import ArticleView, Explanation, Hit, IndexStats, SearchResults, Snippet
     from searchkit.search.ranking import Ranking
 

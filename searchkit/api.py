@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import os
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -23,22 +22,34 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from whoosh import scoring
 from whoosh.query.compound import Or
+from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
 from searchkit import defaults
-from searchkit.errors import ArticleNotFoundError
+from searchkit.errors import ArticleNotFoundError, QueryError
 from searchkit.indexing import indexer, store
 from searchkit.indexing.indexer import IndexReport, Progress, ProgressFn
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.ingest.articles import Article
-from searchkit.results import ArticleView, Facets, IndexStats, SearchResults
+from searchkit.results import ArticleView, Facets, IndexStats, QuoteHit, SearchResults, SpeakerCount
 from searchkit.search import damage
 from searchkit.search import query as query_mod
 from searchkit.search.ranking import Ranking
 from searchkit.search.searcher import SearchRequest, paragraph_docnum, run
 
 # Re-exported so that the faces (cli, render) need only this module for what they type.
-__all__ = ["ArticleView", "Index", "IndexReport", "IndexStats", "PathLike", "Progress", "ProgressFn", "Ranking"]
+__all__ = [
+    "ArticleView",
+    "Index",
+    "IndexReport",
+    "IndexStats",
+    "PathLike",
+    "Progress",
+    "ProgressFn",
+    "QuoteHit",
+    "Ranking",
+    "SpeakerCount",
+]
 
 PathLike = str | os.PathLike[str]
 
@@ -237,16 +248,23 @@ class Index:
 
     @_guarded
     def stats(self) -> IndexStats:
-        """Counts over the whole index (reads every stored paragraph)."""
+        """Counts over the whole index (reads every stored paragraph).
+
+        Speakers are counted as `speakers()` counts them (variants of one name merged);
+        `top_speakers` are the ten quoted in the most paragraphs.
+        """
+        from searchkit.search.speakercounts import Tally
+
         s = self._current()
         articles: set[str] = set()
-        speakers: Counter[str] = Counter()
+        tally = Tally()
         paragraphs = quotes = 0
         for d in s.documents(kind=PARAGRAPH):
             paragraphs += 1
             articles.add(d["article_id"])
             quotes += sum(1 for x in d.get("quotes", "").split("\n") if x)
-            speakers.update(x for x in d.get("speakers", "").split("; ") if x)
+            tally.add(d)
+        speakers = sorted(tally.counts(), key=lambda c: (-c.paragraphs, c.name))
         files = sum(1 for _ in s.document_numbers(kind="f"))
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
         modified = self._ix.last_modified()
@@ -256,10 +274,39 @@ class Index:
             files=files,
             quotes=quotes,
             speakers=len(speakers),
-            top_speakers=tuple(speakers.most_common(10)),
+            top_speakers=tuple((c.name, c.paragraphs) for c in speakers[:10]),
             size_bytes=size,
             last_update=datetime.fromtimestamp(modified, tz=timezone.utc) if modified > 0 else None,
         )
+
+    @_guarded
+    def quotes(
+        self, query: str | None = None, *, speaker: str | None = None, limit: int | None = defaults.LIMIT
+    ) -> tuple[QuoteHit, ...]:
+        """Quotations, one `QuoteHit` each: who said what, in which article and paragraph, when.
+
+        With `query`, the quotations of the paragraphs it matches, in the order a search
+        of every paragraph ranks them (raises QueryError on a bad query); without, every
+        quotation in article id and paragraph order. `speaker` (a surname or a full name,
+        as `speaker:` takes it) keeps only that person's. `limit=None` gives them all.
+        """
+        from searchkit.search import quotelist
+
+        paragraphs = Term("kind", PARAGRAPH)
+        return quotelist.find(self._current(), self.ranking, query, speaker=speaker, limit=limit, paragraphs=paragraphs)
+
+    @_guarded
+    def speakers(self, *, limit: int | None = None) -> tuple[SpeakerCount, ...]:
+        """Everyone quoted, most quotations first, variants of one name merged
+        ("Blair" counted as "Tony Blair" when he is the only Blair with a full name)."""
+        from searchkit.search.speakercounts import Tally
+
+        if limit is not None and limit < 1:
+            raise QueryError("limit must be 1 or more (or None for every speaker)")
+        tally = Tally()
+        for d in self._current().documents(kind=PARAGRAPH):
+            tally.add(d)
+        return tally.counts()[:limit]
 
     @_guarded
     def facets(

@@ -13,6 +13,8 @@ command that does it.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import sys
@@ -245,7 +247,8 @@ def search_cmd(
 
     QUERY is free text, or uses "phrases", AND/OR/NOT, +word (required),
     -word (excluded), (groups), word*, word~, and the fields headline:,
-    body:, quote:, speaker:, source:.
+    body:, quote:, speaker:, source: (speaker:blair or speaker:"tony blair"
+    shows that person's quotation as the snippet).
     """
     from searchkit.api import Index
     from searchkit.render import render_results
@@ -339,6 +342,97 @@ def stats_cmd(index_dir: str, as_json: bool) -> None:
         _emit_json(st.to_dict())
     else:
         click.echo(render_stats(st), nl=False)
+
+
+def _format_option(f: F) -> F:
+    f = click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")(f)
+    return json_option(f)
+
+
+def _emit_rows(rows: list[dict[str, Any]], as_json: bool, columns: tuple[str, ...]) -> None:
+    """JSON Lines, or CSV with a header row (as UTF-8 bytes, whatever the locale says)."""
+    if as_json:
+        for row in rows:
+            _emit_json(row)
+        return
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: "" if row.get(k) is None else row.get(k) for k in columns} for row in rows)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(out.getvalue().encode("utf-8", "replace"))
+    sys.stdout.buffer.flush()
+
+
+def _one_format(as_json: bool, as_csv: bool) -> None:
+    if as_json and as_csv:
+        raise CliError("--json and --csv both given; choose one")
+
+
+@main.command("quotes")
+@click.argument("query", required=False)
+@index_option
+@click.option("--speaker", metavar="NAME", help="Only this person's quotations (a surname or the full name).")
+@click.option(
+    "-n",
+    "--limit",
+    default=defaults.LIMIT,
+    show_default=True,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Quotations to show.",
+)
+@_format_option
+def quotes_cmd(query: str | None, index_dir: str, speaker: str | None, limit: int, as_json: bool, as_csv: bool) -> None:
+    """Who said what, where: one quotation a line, with speaker, article, paragraph and date.
+
+    With QUERY, the quotations of the paragraphs it matches, best first; without,
+    every quotation in article and paragraph order. Exit 0 with quotations, 1 without.
+    """
+    from searchkit.api import Index
+    from searchkit.render import QUOTE_COLUMNS, render_quotes
+
+    _one_format(as_json, as_csv)
+    with _errors(), Index.open(index_dir) as ix:
+        found = ix.quotes(query, speaker=speaker, limit=limit + 1)  # one more says whether there are more
+    shown = found[:limit]
+    if as_json or as_csv:
+        _emit_rows([q.to_dict() for q in shown], as_json, QUOTE_COLUMNS)
+    else:
+        click.echo(render_quotes(shown), nl=False)
+    if len(found) > limit:
+        click.echo(f"note: the first {limit} quotations are shown; --limit N shows more", err=True)
+    if not shown:
+        by = f" by {speaker!r}" if speaker else ""
+        where = f" in the paragraphs matching {query!r}" if query is not None else " in the index"
+        click.echo(f"no quotations{by}{where}", err=True)
+        sys.exit(EXIT_NOT_FOUND)
+
+
+@main.command("speakers")
+@index_option
+@click.option(
+    "-n", "--limit", default=None, type=click.IntRange(min=1), metavar="N", help="At most N speakers  [default: all]"
+)
+@_format_option
+def speakers_cmd(index_dir: str, limit: int | None, as_json: bool, as_csv: bool) -> None:
+    """Everyone quoted, most quotations first, variants of one name counted together."""
+    from searchkit.api import Index
+    from searchkit.render import SPEAKER_COLUMNS, render_speakers
+
+    _one_format(as_json, as_csv)
+    with _errors(), Index.open(index_dir) as ix:
+        found = ix.speakers(limit=limit)
+    if as_json or as_csv:
+        rows = [
+            {**c.to_dict(), "variants": c.to_dict()["variants"] if as_json else "; ".join(c.variants)} for c in found
+        ]
+        _emit_rows(rows, as_json, SPEAKER_COLUMNS)
+    else:
+        click.echo(render_speakers(found), nl=False)
+    if not found:
+        click.echo("no speakers: the index holds no attributed quotations", err=True)
+        sys.exit(EXIT_NOT_FOUND)
 
 
 @main.command("serve")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import click
 
-from searchkit.results import ArticleView, Hit, IndexStats, SearchResults
+from searchkit.results import ArticleView, Hit, IndexStats, QuoteHit, SearchResults, SpeakerCount
 
 if TYPE_CHECKING:
     from searchkit.api import Progress
@@ -39,7 +39,7 @@ def render_hit(hit: Hit, colour: bool) -> str:
     )
     lines = [f"{hit.rank}. {title}  {where}  ({hit.score:.2f})"]
     for frag in hit.fragments or ():
-        said = f" — {frag.attribution}" if frag.attribution else ""
+        said = f" — {frag.marked_attribution(on, off)}" if frag.attribution else ""
         lines.append("   " + frag.marked(on, off) + said)
     if hit.speakers:
         lines.append("   quoted: " + ", ".join(hit.speakers))
@@ -96,6 +96,33 @@ def render_stats(st: IndexStats) -> str:
     if st.top_speakers:
         out.append("top speakers  " + "; ".join(f"{name} ({n})" for name, n in st.top_speakers))
     return "\n".join(out) + "\n"
+
+
+#: The columns of `searchkit quotes --csv` and `searchkit speakers --csv`, in order.
+QUOTE_COLUMNS = ("text", "speaker", "article_id", "paragraph", "date", "headline", "source", "start", "end", "score")
+SPEAKER_COLUMNS = ("name", "quotes", "paragraphs", "articles", "variants")
+
+
+def render_quotes(quotes: Sequence[QuoteHit]) -> str:
+    """One quotation a line: “words” — speaker, then article, paragraph, source and date."""
+    lines = []
+    for q in quotes:
+        text = " ".join(q.text.split())  # one line, whatever the quote's own line breaks
+        where = "  ".join(
+            x for x in (f"{q.article_id} ¶{q.paragraph}", q.source, q.date.date().isoformat() if q.date else "") if x
+        )
+        lines.append(f"“{text}” — {q.speaker or '(no speaker)'}  {where}")
+    return "".join(line + "\n" for line in lines)
+
+
+def render_speakers(speakers: Sequence[SpeakerCount]) -> str:
+    """One speaker a line: quotations, name, articles, and the variants counted with the name."""
+    lines = []
+    for c in speakers:
+        also = f"  (also {', '.join(c.variants)})" if c.variants else ""
+        s = "" if c.articles == 1 else "s"
+        lines.append(f"{c.quotes:>6}  {c.name}  in {c.articles:,} article{s}{also}")
+    return "".join(line + "\n" for line in lines)
 
 
 def progress_printer() -> Callable[[Progress], None]:

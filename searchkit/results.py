@@ -31,6 +31,8 @@ class Snippet:
     paragraph_length: int
     #: Who is quoted, when the fragment shows part of a quotation but not its attribution.
     attribution: str = ""
+    #: Spans of `attribution` to highlight: the name, when the query asked for that speaker.
+    attribution_highlights: tuple[tuple[int, int], ...] = ()
 
     @property
     def cut_before(self) -> bool:
@@ -67,7 +69,34 @@ class Snippet:
             "start": self.start,
             "end": self.end,
             "attribution": self.attribution,
+            "attribution_highlights": [list(h) for h in self.attribution_highlights],
         }
+
+    def marked_attribution(self, before: str = "[", after: str = "]") -> str:
+        """The attribution with each of its highlights wrapped in `before`/`after`."""
+        out, last = [], 0
+        for s, e in self.attribution_highlights:
+            out += [self.attribution[last:s], before, self.attribution[s:e], after]
+            last = e
+        out.append(self.attribution[last:])
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """One quotation in a paragraph: its words, who said them, and where they are.
+
+    `text == paragraph[start:end]` (the quote marks are outside the span);
+    `speaker` is None when no name could be trusted.
+    """
+
+    text: str
+    speaker: str | None
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "speaker": self.speaker, "start": self.start, "end": self.end}
 
 
 @dataclass(frozen=True)
@@ -124,7 +153,9 @@ class Hit:
     snippet: str
     highlights: tuple[tuple[int, int], ...]
     fragments: tuple[Snippet, ...] = ()
-    quotes: tuple[str, ...] = ()
+    #: The paragraph's quotations, in order, each with its speaker and offsets into `text`.
+    quotes: tuple[QuoteSpan, ...] = ()
+    #: The distinct speakers of those quotations.
     speakers: tuple[str, ...] = ()
     source: str = ""
     path: str = ""
@@ -153,7 +184,7 @@ class Hit:
             "highlights": [list(h) for h in self.highlights],
             "fragments": [f.to_dict() for f in self.fragments],
             "text": self.text,
-            "quotes": list(self.quotes),
+            "quotes": [q.to_dict() for q in self.quotes],
             "speakers": list(self.speakers),
             "source": self.source,
             "path": self.path,
@@ -303,4 +334,73 @@ class Facets:
             "total": self.total,
             "per_article": self.per_article,
             "fields": {name: [{"value": c.value, "count": c.count} for c in counts] for name, counts in self.fields},
+        }
+
+
+@dataclass(frozen=True)
+class QuoteHit:
+    """One quotation as a result of `Index.quotes`: who said what, where and when.
+
+    `start`/`end` are offsets into the paragraph's text; `score` is the paragraph's
+    score when a query ranked it, else None; `rank` counts from 1.
+    """
+
+    rank: int
+    text: str
+    speaker: str | None
+    article_id: str
+    paragraph: int
+    start: int
+    end: int
+    headline: str = ""
+    source: str = ""
+    path: str = ""
+    date: datetime | None = None
+    url: str = ""
+    score: float | None = None
+
+    @property
+    def pid(self) -> str:
+        return f"{self.article_id}#{self.paragraph}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ISO 8601 strings)."""
+        return {
+            "rank": self.rank,
+            "text": self.text,
+            "speaker": self.speaker,
+            "article_id": self.article_id,
+            "paragraph": self.paragraph,
+            "start": self.start,
+            "end": self.end,
+            "headline": self.headline,
+            "source": self.source,
+            "path": self.path,
+            "date": _iso(self.date),
+            "url": self.url,
+            "score": None if self.score is None else round(self.score, 6),
+        }
+
+
+@dataclass(frozen=True)
+class SpeakerCount:
+    """One speaker across the index: how often quoted, and the names merged into theirs.
+
+    `variants` are the other spellings counted as this person (e.g. a surname
+    alone when the index has only one full name with that surname).
+    """
+
+    name: str
+    quotes: int
+    paragraphs: int
+    articles: int
+    variants: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "quotes": self.quotes,
+            "paragraphs": self.paragraphs,
+            "articles": self.articles,
+            "variants": list(self.variants),
         }

@@ -22,7 +22,8 @@ def test_free_text_finds_the_paragraph(ix: Index) -> None:
     hits = ix.search("fresh mandate")
     assert hits[0].pid == "politics/election#2"
     assert hits[0].speakers == ("Theresa May",)
-    assert hits[0].quotes[0].startswith("We need a fresh mandate")
+    assert hits[0].quotes[0].text.startswith("We need a fresh mandate")
+    assert hits[0].quotes[0].speaker == "Theresa May"
 
 
 def test_per_article_by_default_with_more_count(ix: Index) -> None:

@@ -39,7 +39,9 @@ def wire_key(text: str) -> str:
 
 def paragraph_docs(article: Article) -> Iterator[dict[str, object]]:
     """The index documents of one article, one per paragraph, numbered from 1."""
-    for n, (text, found) in enumerate(zip(article.paragraphs, quotes_mod.extract(article.paragraphs)), start=1):
+    for n, (text, found) in enumerate(
+        zip(article.paragraphs, quotes_mod.extract(article.paragraphs, article.id)), start=1
+    ):
         speakers = list(dict.fromkeys(q.speaker for q in found if q.speaker))
         # No "pid": a paragraph is found by article_id and n, and a unique term
         # per paragraph would cost the index a term-table entry each.
@@ -55,8 +57,9 @@ def paragraph_docs(article: Article) -> Iterator[dict[str, object]]:
             "url": article.url,
             "path": article.path,
             "wire": wire_key(text),
-            # Who said each quote, for snippets that show a quote but not its attribution.
-            "meta": [[q.text, q.speaker or ""] for q in found],
+            # Each quote with its speaker and [start, end) offsets in the paragraph: results
+            # show who said what, and snippets attribute (or focus on) a quotation by place.
+            "meta": [[q.text, q.speaker or "", q.start, q.end] for q in found],
         }
         if article.date is not None:
             doc["date"] = article.date

@@ -21,7 +21,7 @@ from searchkit.analysis import name_analyzer, text_analyzer
 
 #: Bump whenever a field, analyzer or document layout changes: an index written
 #: with another version is refused with a "rebuild" message.
-SCHEMA_VERSION = 5  # 5: paragraphs have no pid (a term per paragraph), they are article_id + n; n is one term
+SCHEMA_VERSION = 6  # 6: quotes and speakers from the new extractor (chains, partial quotes, resolved names); 5: no pid
 
 #: Marker file in every index folder (and what `articles.find_sources` skips).
 META_FILE = "searchkit.json"

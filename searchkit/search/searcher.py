@@ -37,7 +37,7 @@ from searchkit.indexing.schema import PARAGRAPH
 from searchkit.results import Explanation, Hit, SearchResults
 from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
-from searchkit.search import typos
+from searchkit.search import quotations, typos
 from searchkit.search.bm25f import CombinedTerm
 from searchkit.search.bulkresult import ArticleCounts
 from searchkit.search.collapse import Collapsed, RowList, collapse
@@ -154,8 +154,9 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
     page = ranked[(req.page - 1) * req.limit : need]
     terms = highlight_terms(q, reader) if req.snippets else frozenset()
     phrase = any(isinstance(node, Phrase) for node in q.leaves()) if req.snippets else False
+    said = quotations.speaker_clauses(q, reader) if req.snippets else ()
     hits = tuple(
-        _hit((req.page - 1) * req.limit + i + 1, score, fields_, also, per_article_counts, terms, phrase, req)
+        _hit((req.page - 1) * req.limit + i + 1, score, fields_, also, per_article_counts, (terms, phrase, said), req)
         for i, (score, fields_, also) in enumerate(page)
     )
     suggestion = None
@@ -245,14 +246,23 @@ def _hit(
     f: dict[str, Any],
     also: list[str],
     counts: Mapping[str, int],
-    terms: frozenset[str],
-    phrase: bool,
+    asked: tuple[frozenset[str], bool, tuple[quotations.Clause, ...]],
     req: SearchRequest,
 ) -> Hit:
+    """One hit; `asked` is what the snippets show: the words (stems), whether a phrase, the speakers."""
+    terms, phrase, said = asked
     text = f.get("body", "")
-    quoted = [(q, who) for q, who in f.get("meta") or ()]
+    quoted = quotations.stored(f)
     frags = (
-        make_snippets(text, terms, width=req.width, fragments=req.fragments, phrase=phrase, quotes=quoted)
+        make_snippets(
+            text,
+            terms,
+            width=req.width,
+            fragments=req.fragments,
+            phrase=phrase,
+            quotes=quoted,
+            focus=quotations.focus(quoted, said),
+        )
         if req.snippets
         else ()
     )
@@ -267,7 +277,7 @@ def _hit(
         snippet=first.text if first else "",
         highlights=first.highlights if first else (),
         fragments=frags,
-        quotes=tuple(x for x in f.get("quotes", "").split("\n") if x),
+        quotes=quoted,
         speakers=tuple(x for x in f.get("speakers", "").split("; ") if x),
         source=f.get("source", ""),
         path=f.get("path", ""),

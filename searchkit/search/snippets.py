@@ -8,20 +8,27 @@ only spaces between them (a phrase) becomes one span.
 
 Fragments are whole sentences wherever they fit in `width` characters; a lone
 sentence longer than that is cropped at word boundaries around its matches.
-When nothing in the paragraph matched (the hit came from the headline or the
-speaker), the fragment is the paragraph's opening.
+When nothing in the paragraph matched (the hit came from the headline), the
+fragment is the paragraph's opening.
+
+A hit found by its speaker (`speaker:blair`) shows that speaker's quotation
+instead (`focus`): the fragment holding the quotation (cropped around its
+start when the sentence is too long), preferring one that also names the
+speaker, with the name highlighted where the fragment shows it (the full name,
+else the surname); when it does not, the fragment's attribution is the name,
+highlighted whole.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
 from searchkit import defaults
 from searchkit.analysis import TOKEN_PATTERN, stem, text_analyzer
-from searchkit.results import Snippet
+from searchkit.results import QuoteSpan, Snippet
 
 # A sentence ends at . ! or ? (maybe followed by a closing quote or bracket), then
 # space, then something that can start a sentence. Common abbreviations don't end one.
@@ -100,34 +107,131 @@ def make_snippets(
     width: int = defaults.WIDTH,
     fragments: int = 1,
     phrase: bool = False,
-    quotes: Collection[tuple[str, str]] = (),
+    quotes: Collection[QuoteSpan | tuple[str, str]] = (),
+    focus: Sequence[QuoteSpan] = (),
 ) -> tuple[Snippet, ...]:
     """Up to `fragments` best non-overlapping fragments of `text`, in paragraph order.
 
-    `quotes` are (quoted text, speaker) pairs of the paragraph: a fragment that
-    shows part of a quotation but not its speaker's name carries the name.
+    `quotes` are the paragraph's quotations (`QuoteSpan`s, or (quoted text, speaker)
+    pairs): a fragment that shows part of a quotation but not its speaker's name
+    carries the name. `focus` are the quotations the query asked for by speaker:
+    the first fragment shows one of them, its speaker's name highlighted.
     """
     width = max(width, 20)
     spans = match_spans(text, terms, phrase)
-    if len(text) <= width and fragments >= 1:
-        return (_snippet(text, 0, len(text), spans),)
+    placed = [_placed(text, q) for q in quotes]
+    focus = [q for q in focus if q.start >= 0 and q.speaker]
+    names = _name_spans(text, focus)
+    whole = len(text) <= width and fragments >= 1
+    chosen = [(0, len(text))] if whole else _choose(text, spans, names, focus, width, fragments)
+    # A whole paragraph has never been given an attribution: only a speaker asked for is added.
+    placed = [] if whole else placed
+    return tuple(_finished(text, s, e, spans, names, placed, focus) for s, e in sorted(chosen))
+
+
+def _choose(
+    text: str,
+    spans: list[tuple[int, int]],
+    names: dict[str, tuple[list[tuple[int, int]], list[tuple[int, int]]]],
+    focus: Sequence[QuoteSpan],
+    width: int,
+    fragments: int,
+) -> list[tuple[int, int]]:
+    """The fragments shown: the best-scoring windows that do not overlap."""
     sents = sentences(text) or [(0, len(text))]
-    windows = _windows(text, sents, spans, width)
+    anchors = [q.start for q in focus]
+    windows = _windows(text, sents, spans, width, anchors)
+    if focus:  # the speaker's quotation first, then one naming the speaker
+        said = [n for full, short in names.values() for n in full + short]
+        windows = [(_focus_score(s, e, focus, said) + score, s, e) for score, s, e in windows]
     chosen: list[tuple[int, int]] = []
     for _score, s, e in sorted(windows, key=lambda w: (-w[0], w[1])):
         if len(chosen) >= fragments:
             break
         if all(e <= cs or s >= ce for cs, ce in chosen):
             chosen.append((s, e))
-        if not spans:  # nothing matched here: the opening is the one fallback
+        if not spans and not focus:  # nothing matched here: the opening is the one fallback
             break
-    return tuple(_attributed(_snippet(text, s, e, spans), text, quotes) for s, e in sorted(chosen))
+    return chosen
 
 
-def _attributed(snip: Snippet, text: str, quotes: Collection[tuple[str, str]]) -> Snippet:
-    for quoted, speaker in quotes:
-        at = text.find(quoted) if quoted and speaker else -1
-        if at < 0 or at >= snip.end or at + len(quoted) <= snip.start:
+def _focus_score(s: int, e: int, focus: Sequence[QuoteSpan], said: list[tuple[int, int]]) -> float:
+    shows = any(q.start < e and q.end > s for q in focus)
+    names = any(a >= s and b <= e for a, b in said)
+    return (1000.0 if shows else 0.0) + (100.0 if shows and names else 0.0)
+
+
+def _placed(text: str, quote: QuoteSpan | tuple[str, str]) -> QuoteSpan:
+    """The quote with its place in `text` (found by its words when not given)."""
+    if isinstance(quote, QuoteSpan) and quote.start >= 0 and text[quote.start : quote.end] == quote.text:
+        return quote
+    quoted, speaker = (quote.text, quote.speaker) if isinstance(quote, QuoteSpan) else quote
+    at = text.find(quoted) if quoted else -1
+    return QuoteSpan(quoted, speaker or None, at, at + len(quoted) if at >= 0 else -1)
+
+
+def _name_spans(
+    text: str, focus: Sequence[QuoteSpan]
+) -> dict[str, tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
+    """Each focus speaker -> (where the paragraph gives the full name, where its surname alone)."""
+    out: dict[str, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
+    for q in focus:
+        name = q.speaker or ""
+        if name in out:
+            continue
+        full = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+        surname = (name.split() or [name])[-1]
+        short = [
+            m.span()
+            for m in re.finditer(rf"(?<!\w){re.escape(surname)}(?!\w)", text)
+            if not any(a <= m.start() < b for a, b in full)
+        ]
+        out[name] = (full, short)
+    return out
+
+
+def _finished(
+    text: str,
+    s: int,
+    e: int,
+    spans: list[tuple[int, int]],
+    names: dict[str, tuple[list[tuple[int, int]], list[tuple[int, int]]]],
+    placed: Sequence[QuoteSpan],
+    focus: Sequence[QuoteSpan],
+) -> Snippet:
+    """The fragment [s, e) with its highlights, and the attribution it needs."""
+    shown = [q for q in focus if q.start < e and q.end > s]
+    lit: list[tuple[int, int]] = []
+    for q in shown:
+        full, short = names[q.speaker or ""]
+        inside = [(a, b) for a, b in full if a >= s and b <= e] or [(a, b) for a, b in short if a >= s and b <= e]
+        lit += inside
+    snip = _snippet(text, s, e, _merged(spans + lit))
+    unnamed = [q.speaker or "" for q in shown if not _named(names[q.speaker or ""], s, e)]
+    if unnamed:
+        return replace(snip, attribution=unnamed[0], attribution_highlights=((0, len(unnamed[0])),))
+    return _attributed(snip, placed)
+
+
+def _named(found: tuple[list[tuple[int, int]], list[tuple[int, int]]], s: int, e: int) -> bool:
+    """True when the fragment [s, e) shows the name (in full or by surname)."""
+    return any(a >= s and b <= e for spans in found for a, b in spans)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _attributed(snip: Snippet, quotes: Collection[QuoteSpan]) -> Snippet:
+    for q in quotes:
+        speaker = q.speaker or ""
+        if q.start < 0 or not speaker or q.start >= snip.end or q.end <= snip.start:
             continue  # this quotation is not in the fragment
         if speaker not in snip.text and speaker.split()[-1] not in snip.text:
             return replace(snip, attribution=speaker)
@@ -135,14 +239,19 @@ def _attributed(snip: Snippet, text: str, quotes: Collection[tuple[str, str]]) -
 
 
 def _windows(
-    text: str, sents: list[tuple[int, int]], spans: list[tuple[int, int]], width: int
+    text: str, sents: list[tuple[int, int]], spans: list[tuple[int, int]], width: int, anchors: Sequence[int] = ()
 ) -> list[tuple[float, int, int]]:
-    """Candidate fragments: runs of whole sentences within width, scored by what they match."""
+    """Candidate fragments: runs of whole sentences within width, scored by what they match.
+
+    A sentence longer than `width` is cropped around the first anchor in it (where a
+    quotation asked for starts), else around its first match.
+    """
     out: list[tuple[float, int, int]] = []
     for i, (start, _) in enumerate(sents):
         end = sents[i][1]
         if end - start > width:  # one long sentence: crop around its first match
-            s, e = _crop(text, start, end, spans, width)
+            at = [a for a in anchors if start <= a < end]
+            s, e = _crop(text, start, end, spans, width, at[0] if at else None)
             out.append((_score(text, spans, s, e), s, e))
             continue
         for j in range(i, len(sents)):
@@ -159,9 +268,11 @@ def _score(text: str, spans: list[tuple[int, int]], s: int, e: int) -> float:
     return len(set(inside)) * 10 + len(inside) - s / 1e6
 
 
-def _crop(text: str, start: int, end: int, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
+def _crop(
+    text: str, start: int, end: int, spans: list[tuple[int, int]], width: int, anchor: int | None = None
+) -> tuple[int, int]:
     inside = [sp for sp in spans if sp[0] >= start and sp[1] <= end]
-    centre = inside[0][0] if inside else start
+    centre = anchor if anchor is not None else inside[0][0] if inside else start
     s = max(start, min(centre - width // 3, end - width))
     e = min(end, s + width)
     # Snap inward to word boundaries so no word is cut.

@@ -1,0 +1,422 @@
+"""Attributions: the reporting verbs of a paragraph, their subjects, and which quote each tags.
+
+An attribution is a reporting verb outside quotes with its subject (``"…,"
+says X`` / ``X said`` / ``according to X`` / ``As X tweets, "…"``): a name, a
+pronoun, or nobody named ("the company said"). `speech_kind` tells a quotation
+from a title or scare quote; `attribute` picks the attribution of one quote part.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from searchkit.ingest.names import (
+    _AUX,
+    _DETERMINERS,
+    _ROLES,
+    _SENT_END_RE,
+    _collect,
+    _is_abbrev,
+    _join,
+    _key_tokens,
+    _person_like,
+    _quoted_name,
+    _sentence_end,
+    _Toks,
+    _toks_after,
+    _toks_before,
+    _valid_name,
+    _word,
+)
+from searchkit.ingest.quotemarks import _outside, _Span
+
+# ---------------------------------------------------------------- attributions
+
+_VERB_WORDS = (
+    "say says said tell tells told add adds added tweets tweeted write writes wrote "
+    "posts posted explain explains explained warn warns warned argue argues argued claims "
+    "claimed insist insists insisted notes noted states stated ask asks asked reply replies "
+    "replied admit admits admitted confirm confirms confirmed reveal reveals revealed announce announces "
+    "announced stress stresses stressed quip quips quipped joked concede concedes conceded suggest suggests "
+    "suggested recalled acknowledged respond responds responded urged commented declared continued"
+).split() + ["according to", "According to", "went on", "goes on"]
+
+
+def _by_initial(words: list[str]) -> str:
+    """`say|says|tell` as `s(?:ay|ays)|t(?:ell)`: re then drops most words at their first letter."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(re.escape(w[1:]))
+    return "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in groups.items())
+
+
+# The verbs as whole words, like \b(?:say|…)\b. A leading \b would make re attempt a
+# match at every character; starting with the non-word character in front of the verb
+# lets it skip ahead to the next one (no group: a capture costs at every attempt).
+# In ASCII text that character is one of a small set, which re tests much faster than
+# the Unicode class \W. A verb at the very start is matched on its own.
+_VERB = rf"(?:{_by_initial(_VERB_WORDS)})\b"
+_VERB_RE = re.compile(rf"\W{_VERB}")
+_VERB_ASCII_RE = re.compile(rf"[\x00-/:-@\[-^`{{-\x7f]{_VERB}")  # ASCII but letters, digits, _
+_VERB_AT_START_RE = re.compile(_VERB)
+
+
+def _verbs(p: str, spans: list[_Span]) -> list[tuple[int, int, str]]:
+    """(start, end, verb) of every attribution verb in `p` outside quotes, in text order."""
+    verb_re = _VERB_ASCII_RE if p.isascii() else _VERB_RE
+    out = []
+    for lo, hi in _outside(p, spans):
+        if lo == 0:
+            m = _VERB_AT_START_RE.match(p, 0, hi)
+            if m:
+                out.append((0, m.end(), m.group()))
+        # The scan may start at `lo` all the same: it cannot match inside that first
+        # verb, whose only non-word character is the space of "according to".
+        for m in verb_re.finditer(p, lo, hi):
+            out.append((m.start() + 1, m.end(), m.group()[1:]))
+    return out
+
+
+_SUBJECT_ONLY = frozenset({"tell", "tells", "told"})  # "told X": X is the listener
+# Only unambiguous verbs may stand unnamed ("…," the company said) and block a
+# farther, wrong name; "posts"/"notes" are too often nouns.
+_ANON_OK = frozenset({"say", "says", "said", "told", "added", "according to"})
+_ROLE_RE = re.compile(r",\s*([a-z0-9][^,\"“”«»]{0,120}),\s*$")  # X, chief officer of Y, said
+# A name in apposition to a role: "the manager, Alex Ferguson, said" / "said the manager, Alex Ferguson".
+_NAME = r"((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)"
+_APPOS_BEFORE_RE = re.compile(r"\b(?:the|a|an|its|their|his|her)\s+[a-z][a-z\s-]{0,60},\s*" + _NAME + r",\s*$")
+_APPOS_AFTER_RE = re.compile(r"\s*(?:the|a|an|its|their|his|her)\s+[a-z][a-z\s-]{0,60},\s*" + _NAME)
+
+
+@dataclass
+class _Event:
+    start: int  # span covering subject and verb
+    end: int
+    raw: str | None  # the name as written, or the pronoun
+    kind: str  # "name" | "org" (a spokesman's) | "pronoun" (or description) | "spokes" ("the spokesman") | "anon"
+    speaker: str | None = None  # resolved later
+
+
+_ENDS = frozenset(".!?…")
+_COLON_RE = re.compile(r"\s*:")  # "But the FA confirmed:": a verb that introduces a quote
+_ROLE_LEAD_RE = re.compile(r",\s*(?:[a-z][\w-]*\s+){1,6}(?:at|of|for|with)\s+(?:the\s+)?$")
+_ABBR_BEFORE_RE = re.compile(r"\s*\([A-Z][A-Za-z&.]{1,9}\)\s*$")
+_SPOKES = frozenset(
+    "spokesman spokeswoman spokesperson spokesmen statement source sources official officials "
+    "representative insider lawyers lawyer".split()
+)
+# Person nouns a description ends with: "the 22-year-old", "the European cross-country champion".
+_PERSON_NOUNS = frozenset(
+    {r.lower() for r in _ROLES}
+    | set(
+        "champion player star singer actor actress witness minister chancellor secretary president chairman "
+        "teenager youngster veteran boss striker winger midfielder defender keeper goalkeeper captain coach "
+        "manager frontman frontwoman rapper guitarist drummer director writer author novelist presenter host "
+        "winner runner sprinter hurdler athlete batsman bowler golfer swimmer cyclist driver boxer jockey "
+        "businessman businesswoman founder owner chief executive economist analyst irishman frenchman englishman "
+        "scotsman welshman dutchman spaniard scot briton".split()
+    )
+)
+_AGE_RE = re.compile(r"\d+-year-old$")
+# Words that make a clause, not a description, between a verb and a name.
+_CLAUSE = frozenset(
+    "that was is were are be been has had have will would could should can may might it he she they we i "
+    "you by to in on at after before when while if and but or not no there this these those with for as "
+    "than about over into from".split()
+)
+
+
+def _described(words: list[str]) -> bool:
+    """Do `words` (already lower case) end in a person noun: "the former England captain"?"""
+    last = words[-1].rstrip(".")
+    return bool(words) and (last in _PERSON_NOUNS or bool(_AGE_RE.search(last)))
+
+
+def _of_org(words: list[str], run: list[int]) -> str | None:
+    """ "Lin Zhao of Acme Telecom": the person before "of"; an organisation "of" a place whole."""
+    k = run[0] - 1
+    if k < 1 or words[k] not in ("of", "at", "from"):
+        return None
+    first = _collect(words[:k], backward=True)
+    if not first:
+        return None
+    head = _join([words[x] for x in first])
+    tail = _join([words[x] for x in run])
+    if _person_like(_key_tokens(head)):
+        return head
+    return f"{head} of {tail}" if words[k] == "of" else None
+
+
+def _subject(toks: _Toks) -> tuple[int, str, str] | None:
+    """The subject at the end of `toks`, the tokens right before a verb."""
+    words = toks.words
+    i = len(words) - 1
+    while i >= 0 and len(words) - 1 - i < 2 and (words[i] in _AUX or (words[i].endswith("ly") and words[i].islower())):
+        i -= 1  # "Smith later said", "he has said"
+    if i < 0:
+        return None
+    w = words[i].lower()
+    if w in ("he", "she"):
+        return toks.start(i), words[i], "pronoun"
+    if w in ("they", "we", "it", "i", "you"):
+        return toks.start(i), words[i], "anon"
+    if w in _SPOKES:  # "a Vodafone spokesman said": the organisation
+        org = _collect(words[:i], backward=True)
+        if org:
+            return toks.start(org[0]), _join([words[k] for k in org]), "org"
+        return toks.start(i), words[i], "spokes" if i and words[i - 1].lower() == "the" else "anon"
+    run = _collect(words[: i + 1], backward=True)
+    if run:
+        whole = _of_org(words, run)
+        return toks.start(run[0]), whole or _join([words[k] for k in run]), "name"
+    lower = [x.lower() for x in words[max(0, i - 4) : i + 1]]
+    if "the" in lower and _described(lower):
+        return toks.start(i), words[i], "pronoun"  # "the 22-year-old told BBC Sport"
+    return None
+
+
+def _descriptor_follows(words: list[str], k: int) -> bool:
+    """Is the name run ending at words[k] followed by a role word, not a clause ("Biarritz chairman …")?"""
+    if k + 1 >= len(words) or _word(words[k]).ends:
+        return False
+    nxt = words[k + 1]
+    return nxt[:1].islower() and nxt.lower() not in _CLAUSE
+
+
+def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
+    """A name or description after the verb behind role words: "said Biarritz chairman Marcel Martin"."""
+    words = list(toks.words)
+    for k, t in enumerate(words):
+        if _word(t).ends:
+            words = words[:k] + [_join([t])]  # the sentence's full stop is not the name's
+            break
+        if k and t in _CLAUSE and words[k - 1][:1].isupper():
+            words = words[:k]  # "according to Gartner analyst Carolina Milanesi is …"
+            break
+    run = _collect(words, backward=True)
+    lead = [x.lower() for x in (words[: run[0]] if run else words)]
+    if not lead or len(lead) > 7 or any(x in _CLAUSE for x in lead) or lead[-1] == "of":
+        return None
+    if run:
+        last = words[run[-1]]
+        return toks.start(run[-1]) + len(last), _join([words[k] for k in run]), "name"
+    if not run and lead[-1].rstrip(".") in _SPOKES and lead[0] in ("a", "an"):
+        org = _collect(words[1:-1], backward=True)  # "said a Bayern spokesman"
+        if org:
+            return toks.start(len(words) - 1) + len(words[-1]), _join(words[1:-1]), "org"
+    if not run and lead[0] == "the" and _described(lead):
+        return toks.start(len(words) - 1) + len(words[-1]), " ".join(words), "pronoun"
+    return None
+
+
+def _apposition(p: str, vs: int, ve: int, verb: str) -> _Event | None:
+    seg = p[max(0, vs - 160) : vs]
+    # The pattern ends in ",\s*$": without that comma it cannot match, and most verbs lack it.
+    m = _APPOS_BEFORE_RE.search(seg) if seg.rstrip().endswith(",") else None
+    if m and _valid_name(m.group(1).split()):
+        return _Event(max(0, vs - 160) + m.start(1), ve, m.group(1), "name")
+    if verb in _SUBJECT_ONLY:
+        return None
+    m = _APPOS_AFTER_RE.match(p, ve)
+    if m and _valid_name(m.group(1).split()):
+        name = m.group(1)
+        if name.endswith(".") and not re.search(r"\b[A-Z]\.$", name):
+            name = name[:-1]  # the sentence's full stop, not an initial
+        return _Event(vs, m.start(1) + len(name), name, "name")
+    return None
+
+
+def _events(p: str, spans: list[_Span]) -> list[_Event]:
+    out: list[_Event] = []
+    for vs, ve, verb in _verbs(p, spans):  # words inside a quote are not attributions
+        # "The British Chambers of Commerce (BCC) said": the name before the abbreviation
+        abbr = _ABBR_BEFORE_RE.search(p, max(0, vs - 16), vs) if p[max(0, vs - 3) : vs].strip()[-1:] == ")" else None
+        before = _toks_before(p, abbr.start() if abbr else vs)
+        if before.words and before.words[-1].lower() in _DETERMINERS:
+            continue  # "the said account", "his claims"
+        ev = _apposition(p, vs, ve, verb)
+        according = verb.lower() == "according to"
+        subj = None if according or ev else _subject(before)
+        if subj:
+            ev = _Event(subj[0], ve, subj[1], subj[2])
+            lead = None
+            if subj[2] == "name" and p[max(0, subj[0] - 6) : subj[0]].split()[-1:] in (
+                ["at"],
+                ["of"],
+                ["for"],
+                ["the"],
+            ):
+                lead = _ROLE_LEAD_RE.search(p, max(0, subj[0] - 120), subj[0])
+            if lead:  # "Howard Archer, economist at Global Insight said": the person, not the firm
+                toks = _toks_before(p, lead.start(), touch=True)
+                run = _collect(toks.words, backward=True)
+                if run:
+                    ev = _Event(toks.start(run[0]), ve, _join([toks.words[k] for k in run]), "name")
+        elif ev is None and not according and not before.words:
+            role = _ROLE_RE.search(p[max(0, vs - 250) : vs])
+            if role:
+                cut = max(0, vs - 250) + role.start()
+                toks = _toks_before(p, cut, touch=True)
+                run = _collect(toks.words, backward=True)
+                if run:
+                    ev = _Event(toks.start(run[0]), ve, _join([toks.words[k] for k in run]), "name")
+        if ev is None and verb not in _SUBJECT_ONLY:
+            toks = _toks_after(p, ve)
+            words = toks.words
+            run = _collect(words, backward=False)
+            after = _after_verb(toks) if run and _descriptor_follows(words, run[-1]) else None
+            if after:
+                ev = _Event(vs, after[0], after[1], after[2])
+            elif run and all(_word(words[k]).stop for k in range(run[0])):
+                last = words[run[-1]]
+                ev = _Event(vs, toks.start(run[-1]) + len(last), _join([words[k] for k in run]), "name")
+            else:
+                after = _after_verb(toks)
+                if after:
+                    ev = _Event(vs, after[0], after[1], after[2])
+        if ev is None and not according and before.words and before.words[-1].lower() in ("and", "but"):
+            ev = _Event(vs, ve, None, "pronoun")  # "But told BBC News:": the subject is the one before
+        if ev is None and (verb in _ANON_OK or according or _COLON_RE.match(p, ve)):
+            ev = _Event(vs, ve, None, "anon")  # someone unnamed: no farther name may claim the quote
+        if ev is not None:
+            out.append(ev)
+    return out
+
+
+# ---------------------------------------------------------------- speech test
+
+_PUNCT_RE = re.compile(r"[,.?!…]")
+_SMALL = frozenset("a an and as at but by for from in is of on or the to with".split())
+_ADJ_AFTER_RE = re.compile(r"[\s,.;:!?—–-]*")
+_ADJ_BEFORE_RE = re.compile(r"[\s,;:—–-]*")
+
+
+_TAG_END_RE = re.compile(r"\s*(?:[.,;:!?—–(]|$)")
+
+
+def _adjacent(p: str, sp: _Span, events: list[_Event], named_only: bool) -> tuple[_Event | None, int]:
+    ended = p[sp.start : sp.end][-1:] in _ENDS
+    for ev in events:
+        if ev.start >= sp.after and _ADJ_AFTER_RE.fullmatch(p[sp.after : ev.start]):
+            # After a quote that ends its sentence, "Smith said." tags it but
+            # "Smith said the plan …" starts the writer's next sentence.
+            if ended and not _TAG_END_RE.match(p, ev.end):
+                break
+            if not (named_only and ev.kind == "anon"):
+                return ev, 1
+            break
+    for ev in reversed(events):
+        if ev.end <= sp.open and _ADJ_BEFORE_RE.fullmatch(p[ev.end : sp.open]):
+            if not (named_only and ev.kind == "anon"):
+                return ev, 2
+            break
+    return None, 0
+
+
+# Words that name what follows rather than quote anyone: "the song "Angels"",
+# "Marca's headline says it all: "…"", "a dictionary naming "blog" word of the year".
+_NAMING_NOUNS = frozenset(
+    "headline headlines title titles song songs single singles album film movie book novel play show "
+    "programme series slogan motto banner word term phrase expression category nickname label brand "
+    "catchphrase hashtag username handle alias pseudonym codename name".split()
+)
+_NAMING_VERBS = frozenset("called named naming titled entitled nicknamed dubbed so-called".split())
+_NAMING_PAIRS = frozenset({("known", "as"), ("billed", "as"), ("user", "name"), ("code", "name")})
+_READS = frozenset("says said reads read ran proclaims proclaimed".split())
+
+
+def _names_what_follows(before: str) -> bool:
+    """Do the words right before a quote name it ("the song", "called", "the banner read:")?"""
+    tail = [w.strip(",:").lower() for w in before.split()[-6:]]
+    if not tail:
+        return False
+    if tail[-1] in _NAMING_VERBS or tail[-1] in _NAMING_NOUNS or tuple(tail[-2:]) in _NAMING_PAIRS:
+        return True
+    if before.rstrip().endswith(":"):  # "Marca's headline says it all:"
+        for k, w in enumerate(tail[:-1]):
+            if w in _NAMING_NOUNS and tail[k + 1] in _READS:
+                return True
+    return False
+
+
+# Reporting and attitude words: a fragment they govern is someone's words ("called
+# the plan "a disgrace"", "attacked the "reckless" cuts", "his allegation that … "cheated"").
+_CUE_RE = re.compile(
+    r"\b(?:s(?:ay|ays|aid|aying)|t(?:ell|ells|old|elling)|add(?:s|ed|ing)|accord(?:ing)|"
+    r"claim|insist|warn|argu|call(?:s|ed|ing)\b|describ|brand(?:s|ed|ing)\b|dub(?:s|bed|bing)\b|label|term(?:s|ed)\b|"
+    r"critici|condemn|attack|accus|alleg|complain|admit|admission|den(?:y|ied|ies|ial)|prais|laud|hail|thank|"
+    r"quip|promis|pledg|vow|urg|found|finding|suggest|predict|announc|confirm|reveal|explain|"
+    r"reckon|challeng|dismiss|blam|slam|lambast|reject|welcom|not(?:e|ed|es|ing)\b|"
+    r"describ|inform|remark|comment|respon|statement|words|view|verdict|report|rul(?:e|ed|ing)\b|"
+    r"express|point(?:s|ed)? out|stress|emphasi|boast|joke|conced|ask|repl|wrote|writ|tweet|post|"
+    r"cautio|assert|maintain|declar|recall|agree|hail|tout|decr[iy]|mock|"
+    r"ridicul|scorn|brand|insult|labell?|lament|regret|apologi|defend|demand|call for)\w*",
+    re.I,
+)
+_FULL, _PARTIAL, _OTHER = 1, 2, 0
+_POSSESSIVE_BEFORE_RE = re.compile(r"[A-Z][\w-]*(?:'s?|’s?)\s+$")  # Blair's "unremittingly New Labour"
+
+
+def _sentence_start(p: str, pos: int, lo: int = 0) -> int:
+    """Start of the sentence holding `pos` (the end of the last sentence before it)."""
+    start = lo
+    for m in _SENT_END_RE.finditer(p, lo, pos):
+        if m.group().startswith(".") and _is_abbrev(p[max(start, m.start() - 12) : m.start() + 1].rsplit(None, 1)[-1]):
+            continue
+        start = m.end()
+    return start
+
+
+def _title_case(words: list[str]) -> bool:
+    content = [w for w in words if w.lower() not in _SMALL and w[:1].isalpha()]
+    return bool(content) and words[0][:1].isupper() and all(w[0].isupper() for w in content)
+
+
+def _is_speech(p: str, sp: _Span, events: list[_Event]) -> int:
+    """Is a closed quote a full utterance, a fragment of someone's words, or neither?"""
+    text = p[sp.start : sp.end]
+    if _adjacent(p, sp, events, True)[0] is not None:
+        return _PARTIAL if text[:1].islower() else _FULL
+    before = p[max(0, sp.open - 80) : sp.open]
+    if _names_what_follows(before):
+        return _OTHER
+    words = text.split(None, 9)  # titles and names are short: ten words tell
+    if len(words) < 10 and (_title_case(words) or _quoted_name(text)):
+        return _OTHER  # "The Lord of the Rings", "How Soon is Now?", a username "Abu al-Walid"
+    if _PUNCT_RE.search(text) and text[:1].isupper():
+        return _FULL
+    lead = p[_sentence_start(p, sp.open) : sp.open]
+    if _POSSESSIVE_BEFORE_RE.search(lead) or _CUE_RE.search(lead) or _adjacent(p, sp, events, False)[0] is not None:
+        return _PARTIAL
+    return _OTHER
+
+
+def _partial_source(p: str, sp: _Span, events: list[_Event]) -> tuple[_Event | None, int]:
+    """The attribution in the sentence before a fragment: `X said the plan was "a disgrace"`."""
+    lo = _sentence_start(p, sp.open)
+    for ev in reversed(events):
+        if lo <= ev.start and ev.end <= sp.open:
+            return ev, lo
+    return None, lo
+
+
+def _attribute(p: str, sp: _Span, events: list[_Event], next_open: int) -> tuple[_Event | None, int]:
+    """The attribution of one quote part, and how strong the evidence is (lower wins)."""
+    ev, rank = _adjacent(p, sp, events, False)
+    if ev is not None:
+        return ev, rank
+    # `"…," he said` tags the quote; after a quote that ends its sentence, the
+    # next sentence is the writer's own and may name someone else.
+    if p[sp.start : sp.end][-1:] not in _ENDS:
+        wend = min(next_open, _sentence_end(p, sp.after))
+        for ev in events:
+            if sp.after <= ev.start < wend:
+                return ev, 3
+    for ev in reversed(events):
+        if ev.end <= sp.open:
+            return ev, 4
+    for ev in events:
+        if ev.start >= sp.after:
+            return ev, 5
+    return None, 9

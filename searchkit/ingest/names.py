@@ -1,0 +1,416 @@
+"""Names in news text: tokens, name runs, titles and the names mentioned in a paragraph.
+
+What the speaker rules ask of words: is this token part of a name, where does
+a name run start and end, what is a name without its titles, which capitalised
+chains of a paragraph are names and whether they look like a person. Per-word
+and per-name answers are cached (`_memo`), as news text repeats them endlessly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import NamedTuple, TypeVar
+
+from searchkit.ingest.quotemarks import _outside, _Span
+
+_T = TypeVar("_T")
+
+
+def _memo(maxsize: int, maxlen: int) -> Callable[[Callable[[str], _T]], Callable[[str], _T]]:
+    """Cache a function of one string, for strings of at most `maxlen` characters.
+
+    News text repeats the same words and names over and over, so their analysis is
+    worth keeping. The bounds keep the memory small: a rare huge token is worked out
+    afresh instead of being held on to, and a full cache simply starts over. The
+    cached function is the cache's own `__getitem__`, so a hit runs no Python code.
+    """
+
+    def wrap(fn: Callable[[str], _T]) -> Callable[[str], _T]:
+        class _Cache(dict):  # type: ignore[type-arg]
+            def __missing__(self, s: str) -> _T:
+                value = fn(s)
+                if len(s) <= maxlen:
+                    if len(self) >= maxsize:
+                        self.clear()
+                    self[s] = value
+                return value
+
+        return _Cache().__getitem__
+
+    return wrap
+
+
+_TOKCH = r"[^\s,;:!?()\[\]{}\"“”«»—–]"  # a token character: anything but white space and these marks
+_TOK_RE = re.compile(rf"{_TOKCH}+")
+_STOP = frozenset(
+    "A An And As At After Although Because Before But By During Each Even For From "
+    "He Her Here His How However I If In Instead It Its Last Later Meanwhile My Next "
+    "No Not Now Of On Once One Or Our She So Some Since Still That The Their Then "
+    "There These They This Those Though Thus To Today Tomorrow Under Until We What "
+    "When Where While Who Why With Yesterday Yet You Monday Tuesday Wednesday "
+    "Thursday Friday Saturday Sunday".split()
+)
+_TITLES = frozenset(
+    "Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady President Vice Prime "
+    "Minister Senator Sen Rep Gov Governor Gen General Col Colonel Capt Captain Lt "
+    "Sgt Chancellor Secretary Judge Justice Rev Reverend Father King Queen Prince "
+    "Princess Pope Mayor Detective Inspector Chief Ambassador Commissioner Deputy "
+    "Foreign Home Defence Defense Health Chairman Chairwoman Director Sheikh".split()
+)
+_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
+# Peerage and knighthood: part of the name the article uses (Lord Falconer, Sir Alan Budd).
+_PEERAGE = frozenset("Sir Dame Lord Lady Baroness Baron Earl Viscount".split())
+# Capitalised role and job words written in front of a name ("Treasurer Peter Costello",
+# "Shadow Health Secretary Jane Hollis"): the name starts after the last of them.
+_ROLES = frozenset(
+    "Acting Adviser Advisor Analyst Assistant Associate Attorney Author Boss Broadcaster Cardinal Captain "
+    "Chair Chairperson Chief Coach Commander Commentator Composer Correspondent Critic Culture Dean Defender "
+    "Designer Economist Editor Education Energy Envoy Executive Environment Finance Founder Former Forward "
+    "Goalkeeper Head Industry Interior Journalist Justice Keeper Labour Lawyer Leader Manager Midfielder "
+    "Novelist Officer Opposition Player Presenter Producer Rapper Referee Reporter Shadow Singer Skipper "
+    "Solicitor Spokesman Spokeswoman Spokesperson Star Striker Superintendent Trade Transport Treasurer "
+    "Treasury Veteran Winger Writer Constable Sergeant Economy Development Culture Sport Sports Work "
+    "Pensions Environment Transport Communications Europe Councillor Alderman Bishop Archbishop Agent "
+    "Doctor Nurse Sheriff Marshal Trainer Jockey Batsman Bowler Umpire Physio Scientist Researcher "
+    "Professor Lecturer Teacher Headteacher Principal Curator Chef Designer Architect Engineer".split()
+)
+# Places a lone word may name: never a speaker on their own ("said Britain").
+_PLACES = frozenset(
+    "Britain England Scotland Wales Ireland Europe America Africa Asia Australia Canada France Germany Spain "
+    "Italy Portugal Greece Turkey Russia China Japan India Pakistan Iran Iraq Israel Egypt Brazil Argentina "
+    "Mexico Nigeria Kenya Korea Ukraine Poland Sweden Norway Denmark Finland Netherlands Belgium "
+    "Austria Switzerland London Berlin Madrid Rome Moscow Beijing Tokyo Delhi Brussels "
+    "Dublin Edinburgh Cardiff Belfast Glasgow Manchester Liverpool Birmingham Leeds Sydney Melbourne "
+    "Westminster Whitehall Hollywood UK US USA EU UN".split()
+)
+# Nationality and party words: a descriptor before a name, never a name alone.
+_DEMONYMS = frozenset(
+    "African American Arab Argentine Argentinian Asian Australian Austrian Belgian Brazilian British Briton "
+    "Canadian Chinese Colombian Croatian Czech Danish Dutch Egyptian English European French German Greek "
+    "Indian Iranian Iraqi Irish Israeli Italian Jamaican Japanese Kenyan Korean Mexican Nigerian Norwegian "
+    "Pakistani Palestinian Polish Portuguese Russian Saudi Scottish Scots Serbian Spanish Swedish Swiss "
+    "Turkish Ukrainian Welsh Western Eastern Northern Southern International National Olympic Conservative "
+    "Tory Democrat Democratic Republican Liberal Lib Dem Socialist Communist Double Triple".split()
+)
+_PARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "bin",
+        "bint",
+        "ibn",
+        "de",
+        "del",
+        "della",
+        "der",
+        "van",
+        "von",
+        "da",
+        "di",
+        "du",
+        "la",
+        "le",
+        "dos",
+        "das",
+    }
+)
+_ORG_WORDS = frozenset(
+    "Journal Times Post News Street State States University Company Inc Ltd Party "
+    "Council Ministry Department Agency Group Bank Court Union Association "
+    "Committee Police Office Institute Foundation Advisory Corp Reuters Press "
+    "Alliance Federation Commission Chambers Commerce Industry Club United City Rovers Athletic "
+    "League Cup Championship Championships Games Olympics Open Awards Award Festival Prix Trophy Tour "
+    "Series Show Film Album Brothers Sisters Band Records Studios Channel Radio TV Television Network "
+    "Magazine Newspaper Daily Herald Guardian Telegraph Mirror Mail Sun Observer Express Gazette Airways "
+    "Airlines Motors Systems Software Technologies Networks Holdings Partners Capital Fund Trust Society "
+    "Organisation Organization Authority Board Service Services Centre Center Hospital School College "
+    "Academy Church Army Navy Force Forces Parliament Assembly Senate Congress Government Cabinet "
+    "Movement Front Coalition Campaign Network Project Programme Program Microsoft Apple Google "
+    "Street Road Square House Hall Palace Park Stadium Arena Island Islands Kingdom Republic".split()
+)
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "my", "your", "these", "those"}
+)
+_AUX = frozenset(
+    "also later then earlier once has have had was is reportedly recently previously "
+    "further again would will separately subsequently".split()
+)
+
+
+def _bare(tok: str) -> str:
+    return tok.rstrip(".")
+
+
+def _is_abbrev(tok: str) -> bool:
+    """A dotted token that does not end a sentence: an initial, Mr., Jr., St."""
+    b = _bare(tok)
+    return tok.endswith(".") and ((len(b) == 1 and b.isalpha()) or b in _TITLES or b in _SUFFIXES or b == "St")
+
+
+def _is_name_tok(tok: str) -> bool:
+    b = _bare(tok)
+    if not b or b.endswith(("'s", "’s", "'", "’")):  # Smith's spokesman is not Smith
+        return False
+    if b[0].isupper():
+        return True
+    return "-" in b and any(part[:1].isupper() for part in b.split("-")[1:])  # al-Walid
+
+
+def _lower_core(tok: str) -> bool:
+    """Does `tok` count towards `_valid_name`: a real word with lower case, not a title?"""
+    b = _bare(tok)
+    return b not in _TITLES and b not in _SUFFIXES and len(b) > 1 and any(ch.islower() for ch in b)
+
+
+def _valid_name(toks: Sequence[str]) -> bool:
+    # Needs a real word with lower case: rules out "CEO", "ISIS", lone initials.
+    return any(_word(t).lower_core for t in toks)
+
+
+class _Word(NamedTuple):
+    """What the name heuristics ask of one token, worked out once per distinct token."""
+
+    name: bool  # _is_name_tok
+    ends: bool  # a full stop that ends a sentence, not an abbreviation's
+    stop: bool  # its bare form is a stop word ("The", "He")
+    particle: bool  # "von", "al"
+    lower_core: bool  # see _lower_core
+
+
+@_memo(maxsize=1 << 16, maxlen=64)
+def _word(tok: str) -> _Word:
+    return _Word(
+        _is_name_tok(tok),
+        tok.endswith(".") and not _is_abbrev(tok),
+        _bare(tok) in _STOP,
+        tok in _PARTICLES,
+        _lower_core(tok),
+    )
+
+
+def _collect(toks: Sequence[str], backward: bool) -> list[int]:
+    """Indices of the name run at the end (backward) or start of `toks`."""
+    order = range(len(toks) - 1, -1, -1) if backward else range(len(toks))
+    run: list[int] = []
+    words: dict[int, _Word] = {}  # of the tokens visited, which include the whole run
+    for j in order:
+        w = words[j] = _word(toks[j])
+        if w.name:
+            if w.ends and backward:
+                break  # "… the United States. Smith said": States is not Smith
+            if not backward and run and w.stop:
+                break
+            run.append(j)
+            if w.ends:
+                break
+            continue
+        near = toks[j - 2 : j] if backward else toks[j + 1 : j + 3]
+        if w.particle and run and any(_word(x).name for x in near):
+            run.append(j)  # Ursula von der Leyen
+            continue
+        break
+    if not run:
+        return run
+    run.sort()
+    while run and (words[run[0]].stop or words[run[0]].particle):
+        run.pop(0)
+    while run and words[run[-1]].particle:
+        run.pop()
+    # _valid_name of the run's tokens
+    return run if len(run) <= 7 and any(words[i].lower_core for i in run) else []
+
+
+def _join(toks: list[str]) -> str:
+    out = list(toks)
+    if out and _word(out[-1]).ends:
+        out[-1] = _bare(out[-1])
+    return " ".join(out)
+
+
+# A walk over up to 10 whole tokens, each after white space. One match finds how far
+# the walk goes; matched on the reversed text, it walks backwards from a position.
+_WALK_RE = re.compile(rf"(?:\s+{_TOKCH}+){{1,10}}")
+_TOUCH_WALK_RE = re.compile(rf"\s*{_TOKCH}+(?:\s+{_TOKCH}+){{0,9}}")  # may start right at the token
+
+
+class _Toks(NamedTuple):
+    """The tokens of p[lo:hi], which holds only tokens and white space."""
+
+    p: str
+    lo: int
+    hi: int
+    words: list[str]
+
+    def start(self, k: int) -> int:
+        """Offset of words[k] in p (only needed once a subject is found, so not worked out up front)."""
+        return [m.start() for m in _TOK_RE.finditer(self.p, self.lo, self.hi)][k]
+
+
+def _toks(p: str, lo: int, hi: int) -> _Toks:
+    return _Toks(p, lo, hi, p[lo:hi].split())
+
+
+def _toks_before(p: str, pos: int, touch: bool = False) -> _Toks:
+    """Whitespace-separated tokens ending at `pos` (punctuation stops the run).
+
+    At most 10, from within the 200 characters before `pos`; the run must be
+    separated from `pos` by white space unless `touch`.
+    """
+    rev = p[max(0, pos - 200) : pos][::-1]
+    m = (_TOUCH_WALK_RE if touch else _WALK_RE).match(rev)
+    return _toks(p, pos - m.end() if m else pos, pos)
+
+
+def _toks_after(p: str, pos: int) -> _Toks:
+    """Whitespace-separated tokens from `pos` on: at most 10, within 200 characters."""
+    m = _WALK_RE.match(p, pos, pos + 200)
+    return _toks(p, pos, m.end() if m else pos)
+
+
+@_memo(maxsize=1 << 14, maxlen=200)
+def _core(name: str) -> tuple[str, ...]:
+    """The words of `name` without the titles, roles and descriptors in front of it.
+
+    The name starts after the last such word ("Shadow Health Secretary Jane Hollis"),
+    keeping a peerage or knighthood right before it (Lord Falconer, Sir Alan Budd).
+    """
+    toks = name.split()
+    start = 0
+    for k, t in enumerate(toks[:-1]):
+        b = _bare(t)
+        if b in _TITLES or b in _ROLES or b[:3].lower() == "ex-":
+            start = k + 1
+    rest = toks[start:]
+    if any(not t[:1].isupper() or _bare(t) in _ORG_WORDS for t in rest if t not in _PARTICLES):
+        start = 0  # "Department of Trade and Industry" is an organisation, not a Trade official
+    if start and _bare(toks[start - 1]) in _PEERAGE:
+        start -= 1
+    return tuple(toks[start:])
+
+
+@_memo(maxsize=1 << 14, maxlen=200)
+def _key_tokens(name: str) -> tuple[str, ...]:
+    """The words of `name` without leading titles (peerage too) and trailing suffixes."""
+    toks = _core(name)
+    if len(toks) > 1 and _bare(toks[0]) in _PEERAGE:
+        toks = toks[1:]
+    end = len(toks)
+    while end and _bare(toks[end - 1]) in _SUFFIXES:
+        end -= 1
+    return toks[:end]
+
+
+@_memo(maxsize=1 << 14, maxlen=200)
+def _last_key(full: str) -> str | None:
+    """The bare last key word of a name of two key words or more, else None."""
+    kt = _key_tokens(full)
+    peer = len(kt) == 1 and _core(full)[:1] != kt[:1]  # Lord Falconer ends with Falconer
+    return _bare(kt[-1]) if len(kt) >= 2 or peer else None
+
+
+def _person_like(kt: Sequence[str]) -> bool:
+    """Could these key words be a person's name (not an organisation, event or place)?"""
+    return len(kt) <= 4 and not any(_bare(w) in _ORG_WORDS or _bare(w) in _DEMONYMS for w in kt)
+
+
+def _ends_with(full: str, surname: str) -> bool:
+    last = _last_key(full)
+    if last is None:
+        return False
+    return last == surname or last.endswith("-" + surname)  # al-Walid ends with Walid
+
+
+_NOT_TOKCH = r"\s,;:!?()\[\]{}\"“”«»—–"  # inside a class: what _TOKCH is not
+_UPPERISH = r"A-Z\u0080-\U0010FFFF"  # ASCII capitals or any non-ASCII: a cheap superset of str.isupper
+_PARTICLE_RE = rf"(?:{'|'.join(sorted(_PARTICLES))})(?!{_TOKCH})"
+# A token that may be part of a name: one that starts upper-case-ish, holds a hyphen
+# (al-Walid), or is a particle (von der). Every name word passes; the exact test follows.
+_NAMEISH = rf"(?=[{_UPPERISH}]|[^-{_NOT_TOKCH}]*-|{_PARTICLE_RE}){_TOKCH}+"
+# A chain: two or more such tokens apart by white space only, starting at a token that
+# could open a name (not a particle). Names are only ever found inside chains, and a
+# scan that starts at a chain's first token is in the same state as one that went word
+# by word from the start of the paragraph: whatever came before was not a name word or
+# was not separated by white space only, and either ends a name run.
+#   _CHAIN_RE starts with one character from [_UPPERISH] so that re can skip ahead to
+# the next capital; the lookbehinds then check that the character is a token's first
+# (it is a token character, the one before it is not). That misses only chains that
+# open with a hyphenated word such as "al-Walid", which need "-" before a capital:
+# a paragraph with one uses the slower _CHAIN_ANY_RE, which starts at any token.
+_CHAIN_RE = re.compile(rf"[{_UPPERISH}](?<={_TOKCH})(?<!{_TOKCH}.){_TOKCH}*(?:\s+{_NAMEISH})+")
+_CHAIN_ASCII_RE = re.compile(rf"[A-Z](?<!{_TOKCH}.){_TOKCH}*(?:\s+{_NAMEISH})+")  # the same for ASCII text
+_CHAIN_ANY_RE = re.compile(rf"(?<!{_TOKCH})(?=[{_UPPERISH}]|[^-{_NOT_TOKCH}]*-){_TOKCH}+(?:\s+{_NAMEISH})+")
+_HYPHEN_CAP_RE = re.compile(rf"-[{_UPPERISH}]")
+
+
+def _mentions(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
+    """Capitalised multi-word names outside quotes: (offset, name, person-like)."""
+    if _HYPHEN_CAP_RE.search(p):
+        chain_re = _CHAIN_ANY_RE
+    else:
+        chain_re = _CHAIN_ASCII_RE if p.isascii() else _CHAIN_RE
+    out: list[tuple[int, str, bool]] = []
+    for lo, hi in _outside(p, spans):
+        for m in chain_re.finditer(p, lo, hi):
+            base = m.start()
+            for off, name, person in _chain_names(m.group()):
+                out.append((base + off, name, person))
+    return out
+
+
+@_memo(maxsize=1 << 16, maxlen=200)
+def _chain_names(chain: str) -> tuple[tuple[int, str, bool], ...]:
+    """The names in one chain, word by word: (offset in chain, name, person-like)."""
+    out: list[tuple[int, str, bool]] = []
+    run: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        if len(run) < 2:  # a name needs two key words; most runs are one capitalised word
+            run.clear()
+            return
+        words = [t for _, t in run]
+        idx = _collect(words, backward=False) if words else []
+        names = [_bare(words[i]) if i == idx[-1] else words[i] for i in idx] if idx else []
+        kt = _key_tokens(" ".join(names))
+        if len(kt) >= 2:
+            person = _person_like(kt)
+            out.append((run[idx[0]][0], " ".join(_core(" ".join(names))), person))
+        run.clear()
+
+    for m in _TOK_RE.finditer(chain):  # the tokens are apart by white space only
+        t = m.group()
+        w = _word(t)
+        if w.name or (w.particle and run):
+            run.append((m.start(), t))
+            if w.ends:
+                flush()
+        elif run:
+            flush()
+    if run:
+        flush()
+    return tuple(out)
+
+
+def _quoted_name(text: str) -> str | None:
+    toks = text.split()
+    if not 2 <= len(toks) <= 4 or not _is_name_tok(toks[0]):
+        return None
+    if all(_is_name_tok(t) or t in _PARTICLES for t in toks) and _valid_name(toks):
+        return " ".join(toks)
+    return None
+
+
+_SENT_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s|$)")
+_WORD_CHAR_RE = re.compile(r"\w")
+
+
+def _sentence_end(p: str, pos: int) -> int:
+    """End of the sentence that follows `pos` (needs some words first)."""
+    for m in _SENT_END_RE.finditer(p, pos):
+        if not _WORD_CHAR_RE.search(p, pos, m.start()):
+            continue
+        # The word the stop ends: p[pos : m.start() + 1] ends in that stop, not in space.
+        if m.group().startswith(".") and _is_abbrev(p[max(pos, m.start() - 12) : m.start() + 1].rsplit(None, 1)[-1]):
+            continue
+        return m.end()
+    return len(p)

@@ -1,0 +1,328 @@
+"""Speakers: a name as written, resolved to the person or organisation the article means.
+
+A speaker is named with the fullest form the article gives before it: "said
+Gardener" becomes Jason Gardener when the article wrote that name earlier, "Sir
+Martin" becomes Sir Martin Ogilvy; courtesy honorifics go (Mr, Dr), peerage
+stays (Lord Falconer), and role words in front go ("Treasurer Peter Costello").
+A pronoun or a description ("he", "the 22-year-old") is the person the article
+is talking about: whom the nearest sentence before it says spoke, else the
+first person it names, skipping sentences whose subject is itself a pronoun or
+a description, at most three paragraphs back. A candidate that is not a name
+at all (a common word the article also writes in lower case, a nationality, a
+place, a role alone, "I've") gives no speaker rather than a wrong one.
+
+Names mentioned in passing, capitalised words and sentence starts are read per
+paragraph on demand and remembered; a one-word speaker is resolved only when a
+quote or a pronoun needs it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from searchkit.ingest.names import (
+    _DEMONYMS,
+    _ORG_WORDS,
+    _PEERAGE,
+    _PLACES,
+    _ROLES,
+    _SENT_END_RE,
+    _STOP,
+    _TITLES,
+    _bare,
+    _core,
+    _ends_with,
+    _is_abbrev,
+    _key_tokens,
+    _mentions,
+    _person_like,
+)
+from searchkit.ingest.quotemarks import _Key, _outside, _Span
+
+_PRONOUN_RE = re.compile(r"(?:[Ss]h|[Hh])e(?!\w)")  # he, she (the character before is checked)
+# "the prime minister", but not "the manager Alex Ferguson"
+_DESCRIPTION_RE = re.compile(r"[Tt]he (?:[a-z][\w-]* ){0,3}([a-z][\w-]*)(?![\w-])(?!,? [A-Z])")
+_PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
+    "minister secretary president chancellor champion player star singer actor actress boss striker coach "
+    "manager captain frontman veteran teenager youngster winner leader chairman".split()
+)
+_BACK = 3  # how many paragraphs before a pronoun's may name whom it means
+# One capitalised word, without a possessive ending: "Blair's" gives Blair, "O'Neill" stays whole.
+_CAP_RE = re.compile(r"(?<![\w'’-])([A-Z](?:[\w-]|['’][A-Z])*[a-z][\w-]*)")
+
+
+def _not_a_name(word: str, text: str) -> bool:
+    """Is a lone word plainly no name: a title, nationality, stop word, contraction or common word?"""
+    b = _bare(word)
+    if b in _STOP or b in _TITLES or b in _ROLES or b in _DEMONYMS or b in _ORG_WORDS or b in _PEERAGE or b in _PLACES:
+        return True
+    if not b[:1].isupper() or re.search(r"['’](?:ve|ll|re|d|m|t)$", b):
+        return True  # I've, Don't
+    # A word the article also writes in lower case is a common word ("Following", "Office").
+    low = b.lower()
+    at = text.find(low)
+    while at >= 0:
+        end = at + len(low)
+        if not (at and (text[at - 1].isalnum() or text[at - 1] == "-")) and not (
+            end < len(text) and (text[end].isalnum() or text[end] == "-")
+        ):
+            return True
+        at = text.find(low, end)
+    return False
+
+
+class _Words(NamedTuple):
+    caps: list[tuple[int, str]]  # (offset, capitalised word without a possessive)
+    marks: list[int]  # offsets of he/she and of descriptions ("the 19-year-old")
+
+
+def _sentences(p: str, lo: int, hi: int) -> list[int]:
+    """Start offsets of the sentences of p[lo:hi]."""
+    starts = [lo]
+    for m in _SENT_END_RE.finditer(p, lo, hi):
+        if m.group().startswith(".") and _is_abbrev(
+            p[max(starts[-1], m.start() - 12) : m.start() + 1].rsplit(None, 1)[-1]
+        ):
+            continue
+        starts.append(m.end())
+    return starts
+
+
+class _Registry:
+    """Names seen in the article, with where they were seen, for resolving speakers."""
+
+    def __init__(self, paras: Sequence[str], spans: Sequence[list[_Span]]) -> None:
+        # (key, name) by kind: "speaker", "quoted"
+        self.entries: dict[str, list[tuple[_Key, str]]] = {"speaker": [], "quoted": []}
+        self._paras = paras
+        self._spans = spans
+        self._seen: dict[int, list[tuple[int, str, bool]]] = {}
+        self._text = ""
+        self._surname_cache: dict[int, dict[str, str]] = {}
+        self._word_cache: dict[int, _Words] = {}
+        self._start_cache: dict[int, list[int]] = {}
+        self.last_org: str | None = None  # whom "the spokesman" speaks for
+        self._pending: dict[_Key, str] = {}
+        self._settled: dict[_Key, str | None] = {}
+
+    def add(self, key: _Key, name: str, kind: str) -> None:
+        self.entries[kind].append((key, name))
+
+    def add_pending(self, key: _Key, raw: str) -> None:
+        """A speaker written as one word, resolved on first use (`settle`)."""
+        self._pending[key] = raw
+        self.entries["speaker"].append((key, raw))
+
+    def settle(self, key: _Key) -> str | None:
+        """The resolved name of the speaker added at `key` (a pending one is resolved now)."""
+        raw = self._pending.pop(key, None)
+        if raw is None:
+            return next((n for k, n in self.entries["speaker"] if k == key), None)
+        who = self.resolve(raw, key)
+        self.entries["speaker"] = [(k, n) for k, n in self.entries["speaker"] if k != key]
+        if who:
+            self.entries["speaker"].append((key, who))
+        self._settled[key] = who
+        return who
+
+    def _said(self, key: _Key, name: str) -> str | None:
+        """An entry's name, resolving a pending one."""
+        if key in self._pending:
+            return self.settle(key)
+        return self._settled.get(key, name)
+
+    def _mentions_in(self, i: int) -> list[tuple[int, str, bool]]:
+        found = self._seen.get(i)
+        if found is None:
+            found = self._seen[i] = [self._trim(m) for m in _mentions(self._paras[i], self._spans[i])]
+        return found
+
+    def common(self, word: str) -> bool:
+        """Is `word` no name: a title, contraction, or a word the article writes in lower case?"""
+        if not self._text:
+            self._text = "\n".join(self._paras)
+        return _not_a_name(word, self._text)
+
+    def _trim(self, mention: tuple[int, str, bool]) -> tuple[int, str, bool]:
+        """A mention without a common word capitalised at the start of a sentence ("Double Olympic …")."""
+        off, name, person = mention
+        toks = name.split()
+        if len(toks) > 2 and _bare(toks[0]) not in _PEERAGE and self.common(toks[0]):
+            rest = " ".join(toks[1:])
+            return off + len(toks[0]) + 1, rest, _person_like(_key_tokens(rest))
+        return mention
+
+    def _before(self, key: _Key, tier: tuple[str, ...]) -> list[tuple[_Key, str]]:
+        return [(k, n) for kind in tier for k, n in self.entries[kind] if k < key]
+
+    def _named(self, word: str, key: _Key) -> set[str]:
+        """Full names written before `key` that end with `word`."""
+        cands = {n for _, n in self._before(key, ("speaker", "quoted")) if _ends_with(n, word)}
+        if cands:
+            return cands
+        i, off = key
+        for j in range(i + 1):
+            if word in self._paras[j]:  # a name that ends with it is written there
+                cands.update(
+                    name for o, name, _ in self._mentions_in(j) if (j < i or o < off) and _ends_with(name, word)
+                )
+        return cands
+
+    def _prefixed(self, word: str) -> set[str]:
+        """Organisations written in full elsewhere that start with `word` ("Bayern" for Bayern Munich)."""
+        out: set[str] = set()
+        for j in range(len(self._paras)):
+            if word in self._paras[j]:
+                out.update(n for _, n, person in self._mentions_in(j) if not person and n.split()[0] == word)
+        return out
+
+    def resolve(self, raw: str, key: _Key) -> str | None:
+        """The fullest form of `raw` the article gives; None when `raw` is no name."""
+        core = _core(raw)
+        kt = _key_tokens(raw)
+        if len(kt) >= 2:
+            return " ".join(core)
+        if len(kt) != 1 or not core:
+            return None
+        word = _bare(kt[0])
+        if len(core) == 2 and _bare(core[0]) in _PEERAGE:  # "Sir Martin" for Sir Martin Ogilvy
+            short = " ".join(core) + " "
+            fuller = {n for _, n in self._before(key, ("speaker", "quoted")) if n.startswith(short)}
+            i, off = key
+            for j in range(i + 1):
+                fuller.update(n for o, n, _ in self._mentions_in(j) if (j < i or o < off) and n.startswith(short))
+            if len(fuller) == 1:
+                return fuller.pop()
+        cands = self._named(word, key)
+        if len(cands) == 1:
+            return cands.pop()
+        if cands:
+            return " ".join(core)  # ambiguous: keep what the article wrote
+        if len(core) == 1 and self.common(word):
+            return None
+        orgs = self._prefixed(word)
+        return orgs.pop() if len(orgs) == 1 else " ".join(core)
+
+    def _surnames(self, j: int) -> dict[str, str]:
+        """Last words of the people named in paragraph j, mapped to their full names (cached)."""
+        found = self._surname_cache.get(j)
+        if found is None:
+            found = {}
+            for _, n, person in self._mentions_in(j):
+                if person:
+                    found.setdefault(_bare(_key_tokens(n)[-1]), n)
+            self._surname_cache[j] = found
+        return found
+
+    def _known(self, key: _Key, paras: range) -> dict[str, str]:
+        """Last words of the people named before `key`, mapped to their full names.
+
+        From the speakers and quoted names so far, and the names mentioned in `paras`.
+        """
+        out: dict[str, str] = {}
+        for j in paras:
+            for k, v in self._surnames(j).items():
+                out.setdefault(k, v)
+        for _, n in self._before(key, ("speaker", "quoted")):
+            kt = _key_tokens(n)
+            if len(kt) >= 2 and _person_like(kt):
+                out[_bare(kt[-1])] = n
+        return out
+
+    def _words_in(self, j: int) -> _Words:
+        """Paragraph j's capitalised words and he/she/description marks outside quotes (cached)."""
+        found = self._word_cache.get(j)
+        if found is None:
+            p = self._paras[j]
+            caps: list[tuple[int, str]] = []
+            marks: list[int] = []
+            for lo, hi in _outside(p, self._spans[j]):
+                caps.extend((m.start(), m.group(1)) for m in _CAP_RE.finditer(p, lo, hi))
+                for m in _PRONOUN_RE.finditer(p, lo, hi):
+                    if not m.start() or not p[m.start() - 1].isalnum():
+                        marks.append(m.start())
+                for m in _DESCRIPTION_RE.finditer(p, lo, hi):
+                    if m.group(1) in _PERSON_WORDS and (not m.start() or not p[m.start() - 1].isalnum()):
+                        marks.append(m.start())
+            found = self._word_cache[j] = _Words(caps, marks)
+        return found
+
+    def _starts(self, j: int) -> list[int]:
+        """Sentence starts of paragraph j (cached)."""
+        found = self._start_cache.get(j)
+        if found is None:
+            found = self._start_cache[j] = _sentences(self._paras[j], 0, len(self._paras[j]))
+        return found
+
+    def _people_in(self, j: int, hi: int, known: dict[str, str]) -> list[tuple[int, str | None]]:
+        """People named in paragraph j before `hi`, outside quotes: (offset, name); None marks he/she."""
+        words = self._words_in(j)
+        found: list[tuple[int, str | None]] = [(o, n) for o, n, person in self._mentions_in(j) if person and o < hi]
+        found.extend((k[1], n) for k, n in self.entries["speaker"] if k[0] == j and k[1] < hi)
+        found.extend((o, known[w]) for o, w in words.caps if o < hi and w in known)
+        found.extend((o, None) for o in words.marks if o < hi)  # "he", "The prime minister"
+        return sorted(found, key=lambda x: x[0])
+
+    def _said_before(self, i: int, hi: int) -> str | None:
+        """Whom the sentence before p[i][hi:] (in this paragraph or ending the last) says spoke.
+
+        The common case of `focus`, answered from the attributions alone.
+        """
+        if hi == 0:
+            if i == 0:
+                return None
+            i, hi = i - 1, len(self._paras[i - 1])
+        lo = max((s for s in self._starts(i) if s < hi), default=None)
+        if lo is None:
+            return None
+        before = [(k, n) for k, n in self.entries["speaker"] if k[0] == i and lo <= k[1] < hi]
+        return self._said(*min(before)) if before else None
+
+    def focus(self, key: _Key) -> str | None:
+        """The person a pronoun or description at `key` means: the subject of the nearest sentence naming one."""
+        i, off = key
+        back = range(i, max(-1, i - _BACK - 1), -1)  # the paragraphs read: this one and _BACK before
+        hi = _sentences(self._paras[i], 0, off)[-1]  # not the pronoun's own sentence
+        quick = self._said_before(i, hi)
+        if quick:
+            return quick
+        known = self._known(key, back)
+        for j in back:
+            hi = hi if j == i else len(self._paras[j])
+            people = self._people_in(j, hi, known)
+            if not people:
+                continue
+            said = {k[1]: k for k, n in self.entries["speaker"] if k[0] == j and k[1] < hi}
+            for s in reversed([s for s in self._starts(j) if s < hi] or [0]):
+                in_sentence = [(o, n) for o, n in people if s <= o < hi]
+                subjects = [(o, n) for o, n in in_sentence if o in said]  # whom the sentence says spoke
+                if subjects and subjects[0][1] is not None:
+                    return self._said(said[subjects[0][0]], subjects[0][1])
+                if in_sentence and in_sentence[0][1] is not None:
+                    return self.resolve(in_sentence[0][1], (j, s))
+                hi = min(hi, s)
+        return None
+
+    def subject(self, i: int, lo: int, hi: int) -> str | None:
+        """The subject of the sentence p[lo:hi]: its first name, or whom its pronoun means."""
+        p = self._paras[i]
+        names: list[tuple[int, str]] = [(o, n) for o, n, _ in self._mentions_in(i) if lo <= o < hi]
+        known = self._known((i, lo), range(i, max(-1, i - _BACK - 1), -1))
+        initial = None
+        for o, word in self._words_in(i).caps:
+            if lo <= o < hi and word in known:
+                names.append((o, known[word]))
+            elif o == lo and word not in _STOP:
+                initial = word  # "Mourinho claimed …": a subject only if nothing better
+        pron = next(
+            (m for m in _PRONOUN_RE.finditer(p, lo, hi) if not m.start() or not p[m.start() - 1].isalnum()), None
+        )
+        if pron and not any(o < pron.start() for o, _ in names):
+            return self.focus((i, lo))
+        for _, n in sorted(names) + [(hi, initial or "")]:
+            who = self.resolve(n, (i, lo))
+            if who:
+                return who
+        return None
