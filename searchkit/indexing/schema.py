@@ -1,11 +1,11 @@
-"""The index's shape in one place: fields, analyzers, ranking knobs and defaults.
+"""The index's shape in one place: fields, analyzers, field names and the schema version.
 
 One Whoosh document per paragraph. The article's headline is repeated on each of
 its paragraphs, and the quotations the paragraph contains get a field of their
 own, so the ranking can weigh a hit in the headline or in a quote above a hit in
 plain body text. Everything that decides *how* text is matched (analyzer) is
 fixed at index time and versioned; everything that decides *how much* a match
-counts (`Ranking`) is chosen at search time and can be changed without a rebuild.
+counts (`searchkit.search.ranking.Ranking`) is chosen at search time, no rebuild needed.
 
 Besides paragraphs the index holds one small "file" document per indexed source
 file (its size, mtime, hash and article ids). It lives in the same transaction
