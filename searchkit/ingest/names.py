@@ -309,6 +309,19 @@ def _last_key(full: str) -> str | None:
     return _bare(kt[-1]) if len(kt) >= 2 or peer else None
 
 
+# An organisation written as its initials ("the FA said", "said an FA statement"): names
+# need a word with lower case, so initials are taken only in a spokesman's or the
+# subject's place. Initials of roles and places are no organisation that speaks.
+_INITIALS_RE = re.compile(r"[A-Z][A-Z&]{1,5}")
+_NOT_ORG_INITIALS = frozenset("MP MPs MEP MSP AM TD CEO CFO PM QC GP DJ MC PR UK US USA EU UAE".split())
+
+
+def _initials(tok: str) -> bool:
+    """Is `tok` an organisation's initials: "FA", "BBC" (not "MP", "US")?"""
+    b = tok.rstrip(".")
+    return bool(_INITIALS_RE.fullmatch(b)) and b not in _NOT_ORG_INITIALS
+
+
 def _person_like(kt: Sequence[str]) -> bool:
     """Could these key words be a person's name (not an organisation, event or place)?"""
     return len(kt) <= 4 and not any(_bare(w) in _ORG_WORDS or _bare(w) in _DEMONYMS for w in kt)
