@@ -262,3 +262,23 @@ def test_he_is_the_person_not_the_organisation_that_spoke_before() -> None:
 def test_he_may_be_an_organisation_s_spokesman() -> None:
     paras = ['"We will not comment," a KHF spokesman said. "It is a private matter," he added.']
     assert ("It is a private matter,", "KHF", False) in found(paras)
+
+
+# ---------------------------------------------------------------- full forms written as owners
+
+
+def test_a_short_name_takes_the_full_form_written_as_an_owner() -> None:
+    paras = [
+        "Harbour Rovers Athletic's new stand opened on Saturday, and Marta Quillon's design won praise.",
+        '"It is the best stand in the league," Quillon said.',
+        '"We are proud of it," a Harbour spokesman said.',
+    ]
+    assert [speaker for _, speaker, _ in found(paras)] == ["Marta Quillon", "Harbour Rovers Athletic"]
+
+
+def test_an_owner_is_not_whom_he_means() -> None:
+    paras = [
+        "Coach Ilse Varga watched from the stand.",
+        'The result beat Tomas Brenner\'s record from 1998. "It was a perfect night," she said.',
+    ]
+    assert [speaker for _, speaker, _ in found(paras)] == ["Ilse Varga"]

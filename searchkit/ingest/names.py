@@ -404,6 +404,27 @@ def _chain_names(chain: str) -> tuple[tuple[int, str, bool], ...]:
     return tuple(out)
 
 
+# Two or more capitalised words ending in a possessive: "Bayern Munich's", "Deutsche Bank's".
+_OWNER_RE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w.-]*\s+)+[A-Z][\w-]*)['’]s(?!\w)")
+
+
+def _owners(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
+    """Names written as owners outside quotes: (offset, name, person-like).
+
+    "Bayern Munich's coach" gives the full form of a later "Bayern", but an
+    owner is seldom whom a sentence is about, so these are not `_mentions`.
+    """
+    out: list[tuple[int, str, bool]] = []
+    for lo, hi in _outside(p, spans):
+        for m in _OWNER_RE.finditer(p, lo, hi):
+            toks = m.group(1).split()
+            run = _collect(toks, backward=True)
+            kt = _key_tokens(" ".join(toks[k] for k in run)) if run else ()
+            if len(kt) >= 2:
+                out.append((m.start(1), " ".join(_core(" ".join(toks[k] for k in run))), _person_like(kt)))
+    return out
+
+
 def _quoted_name(text: str) -> str | None:
     toks = text.split()
     if not 2 <= len(toks) <= 4 or not _is_name_tok(toks[0]):

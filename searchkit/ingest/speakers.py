@@ -41,6 +41,7 @@ from searchkit.ingest.names import (
     _is_abbrev,
     _key_tokens,
     _mentions,
+    _owners,
     _person_like,
 )
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
@@ -106,6 +107,7 @@ class _Registry:
         self._text = ""
         self._surname_cache: dict[int, dict[str, str]] = {}
         self._word_cache: dict[int, _Words] = {}
+        self._owner_cache: dict[int, list[tuple[int, str, bool]]] = {}
         self._start_cache: dict[int, list[int]] = {}
         self.last_org: str | None = None  # whom "the spokesman" speaks for
         self.orgs: set[str] = set()  # speakers named as organisations ("the FA said"): never "he" or "she"
@@ -137,6 +139,12 @@ class _Registry:
         if key in self._pending:
             return self.settle(key)
         return self._settled.get(key, name)
+
+    def _owners_in(self, i: int) -> list[tuple[int, str, bool]]:
+        found = self._owner_cache.get(i)
+        if found is None:
+            found = self._owner_cache[i] = [self._trim(m) for m in _owners(self._paras[i], self._spans[i])]
+        return found
 
     def _mentions_in(self, i: int) -> list[tuple[int, str, bool]]:
         found = self._seen.get(i)
@@ -170,9 +178,8 @@ class _Registry:
         i, off = key
         for j in range(i + 1):
             if word in self._paras[j]:  # a name that ends with it is written there
-                cands.update(
-                    name for o, name, _ in self._mentions_in(j) if (j < i or o < off) and _ends_with(name, word)
-                )
+                named = self._mentions_in(j) + self._owners_in(j)  # "Leonardo DiCaprio's award" too
+                cands.update(name for o, name, _ in named if (j < i or o < off) and _ends_with(name, word))
         return cands
 
     def _prefixed(self, word: str) -> set[str]:
@@ -180,8 +187,10 @@ class _Registry:
         out: set[str] = set()
         for j in range(len(self._paras)):
             if word in self._paras[j]:
-                out.update(n for _, n, person in self._mentions_in(j) if not person and n.split()[0] == word)
-        return out
+                named = self._mentions_in(j) + self._owners_in(j)
+                out.update(n for _, n, person in named if not person and n.split()[0] == word)
+        # "Harbour Rovers" before an owner's "Harbour Rovers Athletic's": the fuller form
+        return {n for n in out if not any(m.startswith(n + " ") for m in out)}
 
     def _spelled_out(self, initials: str, i: int) -> str | None:
         """The one organisation named up to paragraph i whose capitalised words' initials these are."""
