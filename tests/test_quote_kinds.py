@@ -282,3 +282,11 @@ def test_an_owner_is_not_whom_he_means() -> None:
         'The result beat Tomas Brenner\'s record from 1998. "It was a perfect night," she said.',
     ]
     assert [speaker for _, speaker, _ in found(paras)] == ["Ilse Varga"]
+
+
+def test_a_spokesman_s_organisation_takes_its_full_form_even_when_it_looks_like_a_person() -> None:
+    paras = [
+        "Castellon Verde's new stadium opened on Sunday.",
+        '"It is magnificent," a Castellon spokesman said.',
+    ]
+    assert [speaker for _, speaker, _ in found(paras)] == ["Castellon Verde"]

@@ -122,7 +122,7 @@ def _resolve_events(events: list[list[_Event]], reg: _Registry) -> None:
                 reg.add_pending(key, ev.raw)  # a surname: resolved when a quote or pronoun needs it
                 continue
             if ev.kind in ("name", "org", "body") and ev.raw:
-                ev.speaker = reg.resolve(ev.raw, key)
+                ev.speaker = reg.resolve(ev.raw, key, org=ev.kind != "name")
                 if ev.kind != "name":
                     reg.last_org = ev.speaker
                 if ev.kind == "body" and ev.speaker:

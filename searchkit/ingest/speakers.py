@@ -182,13 +182,17 @@ class _Registry:
                 cands.update(name for o, name, _ in named if (j < i or o < off) and _ends_with(name, word))
         return cands
 
-    def _prefixed(self, word: str) -> set[str]:
-        """Organisations written in full elsewhere that start with `word` ("Bayern" for Bayern Munich)."""
+    def _prefixed(self, word: str, org: bool) -> set[str]:
+        """Organisations written in full elsewhere that start with `word` ("Bayern" for Bayern Munich).
+
+        When `word` is known to be an organisation's ("a Bayern spokesman"), a
+        name that looks like a person's may be it too.
+        """
         out: set[str] = set()
         for j in range(len(self._paras)):
             if word in self._paras[j]:
                 named = self._mentions_in(j) + self._owners_in(j)
-                out.update(n for _, n, person in named if not person and n.split()[0] == word)
+                out.update(n for _, n, person in named if (org or not person) and n.split()[0] == word)
         # "Harbour Rovers" before an owner's "Harbour Rovers Athletic's": the fuller form
         return {n for n in out if not any(m.startswith(n + " ") for m in out)}
 
@@ -202,8 +206,11 @@ class _Registry:
         }
         return found.pop() if len(found) == 1 else None
 
-    def resolve(self, raw: str, key: _Key) -> str | None:
-        """The fullest form of `raw` the article gives; None when `raw` is no name."""
+    def resolve(self, raw: str, key: _Key, org: bool = False) -> str | None:
+        """The fullest form of `raw` the article gives; None when `raw` is no name.
+
+        `org`: `raw` is known to name an organisation (a spokesman's).
+        """
         core = _core(raw)
         kt = _key_tokens(raw)
         if len(kt) >= 2:
@@ -228,7 +235,7 @@ class _Registry:
             return " ".join(core)  # ambiguous: keep what the article wrote
         if len(core) == 1 and self.common(word):
             return None
-        orgs = self._prefixed(word)
+        orgs = self._prefixed(word, org)
         return orgs.pop() if len(orgs) == 1 else " ".join(core)
 
     def _surnames(self, j: int) -> dict[str, str]:
