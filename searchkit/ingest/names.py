@@ -318,6 +318,8 @@ _NOT_ORG_INITIALS = frozenset("MP MPs MEP MSP AM TD CEO CFO PM QC GP DJ MC PR UK
 
 def _initials(tok: str) -> bool:
     """Is `tok` an organisation's initials: "FA", "BBC" (not "MP", "US")?"""
+    if len(tok) < 2 or not (tok[1].isupper() or tok[1] == "&"):
+        return False  # most words: no regex needed
     b = tok.rstrip(".")
     return bool(_INITIALS_RE.fullmatch(b)) and b not in _NOT_ORG_INITIALS
 
@@ -415,6 +417,8 @@ def _owners(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
     owner is seldom whom a sentence is about, so these are not `_mentions`.
     """
     out: list[tuple[int, str, bool]] = []
+    if "s" not in p or ("'s" not in p and "’s" not in p):
+        return out  # no possessive: spare the scan of every capital
     for lo, hi in _outside(p, spans):
         for m in _OWNER_RE.finditer(p, lo, hi):
             toks = m.group(1).split()
