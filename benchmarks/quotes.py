@@ -16,6 +16,15 @@ and the speaker errors by type (no name, descriptor kept, short form, wrong name
     python benchmarks/quotes.py              # the table
     python benchmarks/quotes.py --errors     # also list every miss and wrong speaker
     python benchmarks/quotes.py --speed      # extraction time over the 2,225 BBC articles
+    python benchmarks/quotes.py --build      # extraction CPU on the 100k build corpus, old vs now
+
+`--build` times extraction alone on the corpus `benchmarks/speed.py` builds
+(made by `corpora.py` if missing), for this tree and for the extractor of an
+older commit (`--against`, taken with `git archive` into a temporary folder),
+each in a fresh process, alternating old and new so that the shared machine's
+noise falls on both. It reports CPU seconds (steadier than wall time) and what
+the difference means for the whole build, given the share of build CPU the old
+extraction took (`--share`, measured once with `speed.py --profile`).
 
 The data is read in place and never copied (research-use licence).
 """
@@ -26,7 +35,10 @@ import argparse
 import importlib.util
 import json
 import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -191,17 +203,83 @@ def speed(data: Path, reps: int) -> None:
     )
 
 
+# Run in a child process with the tree to time first on sys.path: the CPU seconds
+# of extracting every article of the corpus, printed on the last line.
+_CHILD = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from searchkit.ingest.quotes import extract
+arts = [json.loads(line)["paragraphs"] for line in open(sys.argv[2], encoding="utf-8")]
+t0 = time.process_time()
+n = sum(len(qs) for paras in arts for qs in extract(paras))
+print(len(arts), n, time.process_time() - t0)
+"""
+
+
+def _tree_at(rev: str, into: Path) -> Path:
+    """The searchkit package of commit `rev`, unpacked under `into`."""
+    tar = subprocess.run(
+        ["git", "-C", str(HERE.parent), "archive", rev, "searchkit"], check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=__import__("io").BytesIO(tar)) as t:
+        t.extractall(into, filter="data")
+    return into
+
+
+def _child_cpu(tree: Path, corpus: Path) -> tuple[int, int, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(tree), str(corpus)], check=True, capture_output=True, text=True
+    ).stdout
+    arts, quotes, cpu = out.split()[-3:]
+    return int(arts), int(quotes), float(cpu)
+
+
+def build_share(data: Path, size: str, against: str, reps: int, share: float) -> None:
+    """Extraction CPU on the build corpus, `against`'s extractor and this tree's, alternating."""
+    from corpora import corpus_path
+
+    corpus = corpus_path(size, data)
+    with tempfile.TemporaryDirectory() as tmp:
+        old_tree = _tree_at(against, Path(tmp))
+        runs: dict[str, list[float]] = {"old": [], "new": []}
+        found = {}
+        for _ in range(reps):
+            for label, tree in (("old", old_tree), ("new", HERE.parent)):
+                arts, quotes, cpu = _child_cpu(tree, corpus)
+                runs[label].append(cpu)
+                found[label] = (arts, quotes)
+    old, new = statistics.median(runs["old"]), statistics.median(runs["new"])
+    for label in ("old", "new"):
+        arts, quotes = found[label]
+        cpus = ", ".join(f"{c:.2f}" for c in runs[label])
+        name = against if label == "old" else "this tree"
+        med = statistics.median(runs[label])
+        print(f"{name:>10}: {arts} articles, {quotes} quotes, extraction CPU median {med:.2f} s ({cpus})")
+    growth = new / old - 1
+    print(
+        f"extraction {growth:+.0%}; with extraction {share:.0%} of the old build's CPU, "
+        f"the build {growth * share:+.1%} (budget +5%: extraction may grow {0.05 / share:+.0%})"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=str(DEFAULT_DATA), help="folder holding quotes-dev/ and bbc-fulltext/")
     ap.add_argument("--errors", action="store_true", help="list every missed span, extra span and wrong speaker")
     ap.add_argument("--speed", action="store_true", help="time extraction over the BBC articles instead")
-    ap.add_argument("--reps", type=int, default=5, help="runs for --speed (median reported; default 5)")
+    ap.add_argument("--reps", type=int, default=5, help="runs for --speed and --build (median reported; default 5)")
+    ap.add_argument("--build", action="store_true", help="extraction CPU on the build corpus, --against vs this tree")
+    ap.add_argument("--size", default="100k", help="corpus for --build (corpora.py sizes; default 100k)")
+    ap.add_argument("--against", default="7f7f158", help="commit whose extractor --build compares with")
+    ap.add_argument("--share", type=float, default=0.28, help="old extraction's share of build CPU (default 0.28)")
     ap.add_argument("--json", metavar="FILE", help="also write the predictions as score.py's JSON Lines")
     a = ap.parse_args(argv)
     data = Path(a.data)
     if a.speed:
         speed(data, a.reps)
+        return
+    if a.build:
+        build_share(data, a.size, a.against, a.reps, a.share)
         return
     folder = data / "quotes-dev"
     if not (folder / "quotes.jsonl").is_file():

@@ -214,3 +214,79 @@ def test_failure_warns_naming_the_article_and_gives_no_quotes(monkeypatch: pytes
     assert result == [(), ()]
     assert len(caught) == 1 and issubclass(caught[0].category, QuoteWarning)
     assert "sport/001" in str(caught[0].message)
+
+
+# ---------------------------------------------------------------- organisations written as initials
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '"We will appeal the decision," said the GHA.',
+        'But the GHA confirmed: "We will appeal the decision."',
+        '"We will appeal the decision," said a GHA statement.',
+        'A GHA spokeswoman said: "We will appeal the decision."',
+    ],
+)
+def test_initials_of_an_organisation_spelled_out_earlier_are_that_organisation(tag: str) -> None:
+    paras = ["The Glenmore Hockey Association has fined the club after the final.", tag]
+    assert [speaker for _, speaker, _ in found(paras)] == ["Glenmore Hockey Association"]
+
+
+def test_initials_never_spelled_out_stay_as_written() -> None:
+    assert found(['"Ticket prices will rise in spring," the NWRC said.']) == [
+        ("Ticket prices will rise in spring,", "NWRC", False)
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Rona Blake of the NWRC said the fares were "far too high".',  # the person, not her organisation
+        'The report said the NWRC was "far too slow".',  # "said the NWRC was": a clause, not a tag
+        '"Fares are far too high," the MP said.',  # initials of a role
+    ],
+)
+def test_initials_that_are_not_the_speaker(sentence: str) -> None:
+    assert all(speaker != "NWRC" and speaker != "MP" for _, speaker, _ in found([sentence]))
+
+
+def test_he_is_the_person_not_the_organisation_that_spoke_before() -> None:
+    paras = [
+        "Coach Ilse Varga led the squad to a third title.",
+        'The KHF said the result was "historic". "We never doubted it," she said.',
+    ]
+    assert ("We never doubted it,", "Ilse Varga", False) in found(paras)
+
+
+def test_he_may_be_an_organisation_s_spokesman() -> None:
+    paras = ['"We will not comment," a KHF spokesman said. "It is a private matter," he added.']
+    assert ("It is a private matter,", "KHF", False) in found(paras)
+
+
+# ---------------------------------------------------------------- full forms written as owners
+
+
+def test_a_short_name_takes_the_full_form_written_as_an_owner() -> None:
+    paras = [
+        "Harbour Rovers Athletic's new stand opened on Saturday, and Marta Quillon's design won praise.",
+        '"It is the best stand in the league," Quillon said.',
+        '"We are proud of it," a Harbour spokesman said.',
+    ]
+    assert [speaker for _, speaker, _ in found(paras)] == ["Marta Quillon", "Harbour Rovers Athletic"]
+
+
+def test_an_owner_is_not_whom_he_means() -> None:
+    paras = [
+        "Coach Ilse Varga watched from the stand.",
+        'The result beat Tomas Brenner\'s record from 1998. "It was a perfect night," she said.',
+    ]
+    assert [speaker for _, speaker, _ in found(paras)] == ["Ilse Varga"]
+
+
+def test_a_spokesman_s_organisation_takes_its_full_form_even_when_it_looks_like_a_person() -> None:
+    paras = [
+        "Castellon Verde's new stadium opened on Sunday.",
+        '"It is magnificent," a Castellon spokesman said.',
+    ]
+    assert [speaker for _, speaker, _ in found(paras)] == ["Castellon Verde"]

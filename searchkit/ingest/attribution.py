@@ -17,6 +17,7 @@ from searchkit.ingest.names import (
     _ROLES,
     _SENT_END_RE,
     _collect,
+    _initials,
     _is_abbrev,
     _join,
     _key_tokens,
@@ -94,7 +95,9 @@ class _Event:
     start: int  # span covering subject and verb
     end: int
     raw: str | None  # the name as written, or the pronoun
-    kind: str  # "name" | "org" (a spokesman's) | "pronoun" (or description) | "spokes" ("the spokesman") | "anon"
+    # "name" | "org" (a spokesman's) | "body" (an organisation itself: "the FA said")
+    # | "pronoun" (or description) | "spokes" ("the spokesman") | "anon"
+    kind: str
     speaker: str | None = None  # resolved later
 
 
@@ -119,6 +122,8 @@ _PERSON_NOUNS = frozenset(
     )
 )
 _AGE_RE = re.compile(r"\d+-year-old$")
+
+
 # Words that make a clause, not a description, between a verb and a name.
 _CLAUSE = frozenset(
     "that was is were are be been has had have will would could should can may might it he she they we i "
@@ -165,7 +170,12 @@ def _subject(toks: _Toks) -> tuple[int, str, str] | None:
         org = _collect(words[:i], backward=True)
         if org:
             return toks.start(org[0]), _join([words[k] for k in org]), "org"
+        if i and _initials(words[i - 1]):  # "an FA statement said"
+            return toks.start(i - 1), words[i - 1], "org"
         return toks.start(i), words[i], "spokes" if i and words[i - 1].lower() == "the" else "anon"
+    if _initials(words[i]) and (i == 0 or words[i - 1].lower() in ("the", "and", "but") or _word(words[i - 1]).ends):
+        if not (i >= 2 and words[i - 2] in ("of", "at", "for", "from")):  # not "X of the CMF said"
+            return toks.start(i), _join([words[i]]), "body"  # "the FA confirmed:"
     run = _collect(words[: i + 1], backward=True)
     if run:
         whole = _of_org(words, run)
@@ -203,8 +213,12 @@ def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
         return toks.start(run[-1]) + len(last), _join([words[k] for k in run]), "name"
     if not run and lead[-1].rstrip(".") in _SPOKES and lead[0] in ("a", "an"):
         org = _collect(words[1:-1], backward=True)  # "said a Bayern spokesman"
-        if org:
+        if org or (len(words) == 3 and _initials(words[1])):  # "said an FA statement"
             return toks.start(len(words) - 1) + len(words[-1]), _join(words[1:-1]), "org"
+    # "said the FA." ends there; "said the NHS was …" starts a clause
+    ends = len(toks.words) == 2 or (len(toks.words) > 2 and _word(toks.words[1]).ends)
+    if not run and ends and len(words) == 2 and lead[0] == "the" and _initials(words[1]):
+        return toks.start(1) + len(words[1]), _join(words[1:]), "body"  # "said the FA."
     if not run and lead[0] == "the" and _described(lead):
         return toks.start(len(words) - 1) + len(words[-1]), " ".join(words), "pronoun"
     return None

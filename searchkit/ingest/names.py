@@ -309,6 +309,21 @@ def _last_key(full: str) -> str | None:
     return _bare(kt[-1]) if len(kt) >= 2 or peer else None
 
 
+# An organisation written as its initials ("the FA said", "said an FA statement"): names
+# need a word with lower case, so initials are taken only in a spokesman's or the
+# subject's place. Initials of roles and places are no organisation that speaks.
+_INITIALS_RE = re.compile(r"[A-Z][A-Z&]{1,5}")
+_NOT_ORG_INITIALS = frozenset("MP MPs MEP MSP AM TD CEO CFO PM QC GP DJ MC PR UK US USA EU UAE".split())
+
+
+def _initials(tok: str) -> bool:
+    """Is `tok` an organisation's initials: "FA", "BBC" (not "MP", "US")?"""
+    if len(tok) < 2 or not (tok[1].isupper() or tok[1] == "&"):
+        return False  # most words: no regex needed
+    b = tok.rstrip(".")
+    return bool(_INITIALS_RE.fullmatch(b)) and b not in _NOT_ORG_INITIALS
+
+
 def _person_like(kt: Sequence[str]) -> bool:
     """Could these key words be a person's name (not an organisation, event or place)?"""
     return len(kt) <= 4 and not any(_bare(w) in _ORG_WORDS or _bare(w) in _DEMONYMS for w in kt)
@@ -389,6 +404,29 @@ def _chain_names(chain: str) -> tuple[tuple[int, str, bool], ...]:
     if run:
         flush()
     return tuple(out)
+
+
+# Two or more capitalised words ending in a possessive: "Bayern Munich's", "Deutsche Bank's".
+_OWNER_RE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w.-]*\s+)+[A-Z][\w-]*)['’]s(?!\w)")
+
+
+def _owners(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
+    """Names written as owners outside quotes: (offset, name, person-like).
+
+    "Bayern Munich's coach" gives the full form of a later "Bayern", but an
+    owner is seldom whom a sentence is about, so these are not `_mentions`.
+    """
+    out: list[tuple[int, str, bool]] = []
+    if "s" not in p or ("'s" not in p and "’s" not in p):
+        return out  # no possessive: spare the scan of every capital
+    for lo, hi in _outside(p, spans):
+        for m in _OWNER_RE.finditer(p, lo, hi):
+            toks = m.group(1).split()
+            run = _collect(toks, backward=True)
+            kt = _key_tokens(" ".join(toks[k] for k in run)) if run else ()
+            if len(kt) >= 2:
+                out.append((m.start(1), " ".join(_core(" ".join(toks[k] for k in run))), _person_like(kt)))
+    return out
 
 
 def _quoted_name(text: str) -> str | None:

@@ -121,10 +121,12 @@ def _resolve_events(events: list[list[_Event]], reg: _Registry) -> None:
             if ev.kind == "name" and ev.raw and len(_key_tokens(ev.raw)) < 2:
                 reg.add_pending(key, ev.raw)  # a surname: resolved when a quote or pronoun needs it
                 continue
-            if ev.kind in ("name", "org") and ev.raw:
-                ev.speaker = reg.resolve(ev.raw, key)
-                if ev.kind == "org":
+            if ev.kind in ("name", "org", "body") and ev.raw:
+                ev.speaker = reg.resolve(ev.raw, key, org=ev.kind != "name")
+                if ev.kind != "name":
                     reg.last_org = ev.speaker
+                if ev.kind == "body" and ev.speaker:
+                    reg.orgs.add(ev.speaker)  # "he" or "she" is never the FA (but may be its spokesman)
             elif ev.kind == "spokes":
                 ev.speaker = reg.last_org
             if ev.speaker:

@@ -4,10 +4,13 @@ A speaker is named with the fullest form the article gives before it: "said
 Gardener" becomes Jason Gardener when the article wrote that name earlier, "Sir
 Martin" becomes Sir Martin Ogilvy; courtesy honorifics go (Mr, Dr), peerage
 stays (Lord Falconer), and role words in front go ("Treasurer Peter Costello").
+Initials are the organisation the article spells out ("the FA" -> Football
+Association), else stay as written.
 A pronoun or a description ("he", "the 22-year-old") is the person the article
 is talking about: whom the nearest sentence before it says spoke, else the
 first person it names, skipping sentences whose subject is itself a pronoun or
-a description, at most three paragraphs back. A candidate that is not a name
+a description, at most three paragraphs back; never an organisation that spoke
+as itself ("the FA said"), though it may be one's spokesman. A candidate that is not a name
 at all (a common word the article also writes in lower case, a nationality, a
 place, a role alone, "I've") gives no speaker rather than a wrong one.
 
@@ -34,9 +37,11 @@ from searchkit.ingest.names import (
     _bare,
     _core,
     _ends_with,
+    _initials,
     _is_abbrev,
     _key_tokens,
     _mentions,
+    _owners,
     _person_like,
 )
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
@@ -102,8 +107,10 @@ class _Registry:
         self._text = ""
         self._surname_cache: dict[int, dict[str, str]] = {}
         self._word_cache: dict[int, _Words] = {}
+        self._owner_cache: dict[int, list[tuple[int, str, bool]]] = {}
         self._start_cache: dict[int, list[int]] = {}
         self.last_org: str | None = None  # whom "the spokesman" speaks for
+        self.orgs: set[str] = set()  # speakers named as organisations ("the FA said"): never "he" or "she"
         self._pending: dict[_Key, str] = {}
         self._settled: dict[_Key, str | None] = {}
 
@@ -132,6 +139,12 @@ class _Registry:
         if key in self._pending:
             return self.settle(key)
         return self._settled.get(key, name)
+
+    def _owners_in(self, i: int) -> list[tuple[int, str, bool]]:
+        found = self._owner_cache.get(i)
+        if found is None:
+            found = self._owner_cache[i] = [self._trim(m) for m in _owners(self._paras[i], self._spans[i])]
+        return found
 
     def _mentions_in(self, i: int) -> list[tuple[int, str, bool]]:
         found = self._seen.get(i)
@@ -165,21 +178,39 @@ class _Registry:
         i, off = key
         for j in range(i + 1):
             if word in self._paras[j]:  # a name that ends with it is written there
-                cands.update(
-                    name for o, name, _ in self._mentions_in(j) if (j < i or o < off) and _ends_with(name, word)
-                )
+                named = self._mentions_in(j) + self._owners_in(j)  # "Leonardo DiCaprio's award" too
+                cands.update(name for o, name, _ in named if (j < i or o < off) and _ends_with(name, word))
         return cands
 
-    def _prefixed(self, word: str) -> set[str]:
-        """Organisations written in full elsewhere that start with `word` ("Bayern" for Bayern Munich)."""
+    def _prefixed(self, word: str, org: bool) -> set[str]:
+        """Organisations written in full elsewhere that start with `word` ("Bayern" for Bayern Munich).
+
+        When `word` is known to be an organisation's ("a Bayern spokesman"), a
+        name that looks like a person's may be it too.
+        """
         out: set[str] = set()
         for j in range(len(self._paras)):
             if word in self._paras[j]:
-                out.update(n for _, n, person in self._mentions_in(j) if not person and n.split()[0] == word)
-        return out
+                named = self._mentions_in(j) + self._owners_in(j)
+                out.update(n for _, n, person in named if (org or not person) and n.split()[0] == word)
+        # "Harbour Rovers" before an owner's "Harbour Rovers Athletic's": the fuller form
+        return {n for n in out if not any(m.startswith(n + " ") for m in out)}
 
-    def resolve(self, raw: str, key: _Key) -> str | None:
-        """The fullest form of `raw` the article gives; None when `raw` is no name."""
+    def _spelled_out(self, initials: str, i: int) -> str | None:
+        """The one organisation named up to paragraph i whose capitalised words' initials these are."""
+        found = {
+            n
+            for j in range(i + 1)
+            for _, n, person in self._mentions_in(j)
+            if not person and "".join(w[0] for w in n.split() if w[:1].isupper()) == initials
+        }
+        return found.pop() if len(found) == 1 else None
+
+    def resolve(self, raw: str, key: _Key, org: bool = False) -> str | None:
+        """The fullest form of `raw` the article gives; None when `raw` is no name.
+
+        `org`: `raw` is known to name an organisation (a spokesman's).
+        """
         core = _core(raw)
         kt = _key_tokens(raw)
         if len(kt) >= 2:
@@ -195,6 +226,8 @@ class _Registry:
                 fuller.update(n for o, n, _ in self._mentions_in(j) if (j < i or o < off) and n.startswith(short))
             if len(fuller) == 1:
                 return fuller.pop()
+        if len(core) == 1 and _initials(word):  # "FA": the Football Association the article names, else FA
+            return self._spelled_out(word, key[0]) or word
         cands = self._named(word, key)
         if len(cands) == 1:
             return cands.pop()
@@ -202,7 +235,7 @@ class _Registry:
             return " ".join(core)  # ambiguous: keep what the article wrote
         if len(core) == 1 and self.common(word):
             return None
-        orgs = self._prefixed(word)
+        orgs = self._prefixed(word, org)
         return orgs.pop() if len(orgs) == 1 else " ".join(core)
 
     def _surnames(self, j: int) -> dict[str, str]:
@@ -281,12 +314,19 @@ class _Registry:
         return self._said(*min(before)) if before else None
 
     def focus(self, key: _Key) -> str | None:
-        """The person a pronoun or description at `key` means: the subject of the nearest sentence naming one."""
+        """The person a pronoun or description at `key` means: the subject of the nearest sentence naming one.
+
+        An organisation that spoke ("the FA said") is no "he" or "she": then nobody.
+        """
+        who = self._focus(key)
+        return None if who in self.orgs else who
+
+    def _focus(self, key: _Key) -> str | None:
         i, off = key
         back = range(i, max(-1, i - _BACK - 1), -1)  # the paragraphs read: this one and _BACK before
         hi = _sentences(self._paras[i], 0, off)[-1]  # not the pronoun's own sentence
         quick = self._said_before(i, hi)
-        if quick:
+        if quick and quick not in self.orgs:
             return quick
         known = self._known(key, back)
         for j in back:
@@ -299,10 +339,15 @@ class _Registry:
                 in_sentence = [(o, n) for o, n in people if s <= o < hi]
                 subjects = [(o, n) for o, n in in_sentence if o in said]  # whom the sentence says spoke
                 if subjects and subjects[0][1] is not None:
-                    return self._said(said[subjects[0][0]], subjects[0][1])
-                if in_sentence and in_sentence[0][1] is not None:
-                    return self.resolve(in_sentence[0][1], (j, s))
-                hi = min(hi, s)
+                    who = self._said(said[subjects[0][0]], subjects[0][1])
+                elif in_sentence and in_sentence[0][1] is not None:
+                    who = self.resolve(in_sentence[0][1], (j, s))
+                else:
+                    hi = min(hi, s)
+                    continue
+                if who not in self.orgs:
+                    return who
+                hi = min(hi, s)  # an organisation that spoke as itself is no "he": look further back
         return None
 
     def subject(self, i: int, lo: int, hi: int) -> str | None:
