@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, overload
 
@@ -18,6 +18,41 @@ from searchkit import defaults
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _plain(value: Any) -> Any:
+    """`value` as JSON-ready data: dates as ISO 8601 strings, tuples as lists, results as dicts."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    to_dict = getattr(value, "to_dict", None)
+    return to_dict() if callable(to_dict) else value
+
+
+def _record(obj: Any, **converted: Any) -> dict[str, Any]:
+    """A result's fields, in declaration order, as JSON-ready data (`converted` overrides some)."""
+    return {f.name: converted[f.name] if f.name in converted else _plain(getattr(obj, f.name)) for f in fields(obj)}
+
+
+class _Result:
+    """A result whose JSON form is its fields in order (`to_dict`)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ISO 8601 strings)."""
+        return _record(self)
+
+
+class _InArticle:
+    """A result that is (part of) one paragraph of one article."""
+
+    article_id: str
+    paragraph: int
+
+    @property
+    def pid(self) -> str:
+        """The paragraph's reference, `ARTICLE#N` (what `show` and `similar` take)."""
+        return f"{self.article_id}#{self.paragraph}"
 
 
 @dataclass(frozen=True)
@@ -83,7 +118,7 @@ class Snippet:
 
 
 @dataclass(frozen=True)
-class QuoteSpan:
+class QuoteSpan(_Result):
     """One quotation in a paragraph: its words, who said them, and where they are.
 
     `text == paragraph[start:end]` (the quote marks are outside the span);
@@ -95,12 +130,9 @@ class QuoteSpan:
     start: int
     end: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "speaker": self.speaker, "start": self.start, "end": self.end}
-
 
 @dataclass(frozen=True)
-class FieldShare:
+class FieldShare(_Result):
     """One field's part in a word's score."""
 
     field: str
@@ -108,36 +140,27 @@ class FieldShare:
     length: int  # the field's length in this paragraph (words)
     share: float  # points of the score this field contributes
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class WordScore:
+class WordScore(_Result):
     """One query word's contribution to a paragraph's score."""
 
     word: str
     score: float
     fields: tuple[FieldShare, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class Explanation:
+class Explanation(_Result):
     """A paragraph's score and the words it came from."""
 
     score: float
     words: tuple[WordScore, ...]
     other: float  # score not explained word by word (coordination bonus, other query syntax)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class Hit:
+class Hit(_InArticle):
     """One matching paragraph and where it sits in its article.
 
     `snippet` and `highlights` are the first fragment (spans are `(start, end)`
@@ -167,10 +190,6 @@ class Hit:
     also_in: tuple[str, ...] = ()
     #: How the score breaks down by word and field (when asked for with explain=True).
     explanation: Explanation | None = None
-
-    @property
-    def pid(self) -> str:
-        return f"{self.article_id}#{self.paragraph}"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO 8601 strings)."""
@@ -262,20 +281,11 @@ class ArticleView:
     url: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "article_id": self.article_id,
-            "headline": self.headline,
-            "paragraphs": [{"paragraph": k, "text": t} for k, t in self.paragraphs],
-            "total_paragraphs": self.total_paragraphs,
-            "source": self.source,
-            "path": self.path,
-            "date": _iso(self.date),
-            "url": self.url,
-        }
+        return _record(self, paragraphs=[{"paragraph": k, "text": t} for k, t in self.paragraphs])
 
 
 @dataclass(frozen=True)
-class IndexStats:
+class IndexStats(_Result):
     """What an index holds."""
 
     articles: int
@@ -286,18 +296,6 @@ class IndexStats:
     top_speakers: tuple[tuple[str, int], ...]
     size_bytes: int
     last_update: datetime | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "articles": self.articles,
-            "paragraphs": self.paragraphs,
-            "files": self.files,
-            "quotes": self.quotes,
-            "speakers": self.speakers,
-            "top_speakers": [list(x) for x in self.top_speakers],
-            "size_bytes": self.size_bytes,
-            "last_update": _iso(self.last_update),
-        }
 
 
 @dataclass(frozen=True)
@@ -338,7 +336,7 @@ class Facets:
 
 
 @dataclass(frozen=True)
-class QuoteHit:
+class QuoteHit(_InArticle):
     """One quotation as a result of `Index.quotes`: who said what, where and when.
 
     `start`/`end` are offsets into the paragraph's text; `score` is the paragraph's
@@ -359,31 +357,13 @@ class QuoteHit:
     url: str = ""
     score: float | None = None
 
-    @property
-    def pid(self) -> str:
-        return f"{self.article_id}#{self.paragraph}"
-
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO 8601 strings)."""
-        return {
-            "rank": self.rank,
-            "text": self.text,
-            "speaker": self.speaker,
-            "article_id": self.article_id,
-            "paragraph": self.paragraph,
-            "start": self.start,
-            "end": self.end,
-            "headline": self.headline,
-            "source": self.source,
-            "path": self.path,
-            "date": _iso(self.date),
-            "url": self.url,
-            "score": None if self.score is None else round(self.score, 6),
-        }
+        return _record(self, score=None if self.score is None else round(self.score, 6))
 
 
 @dataclass(frozen=True)
-class SpeakerCount:
+class SpeakerCount(_Result):
     """One speaker across the index: how often quoted, and the names merged into theirs.
 
     `variants` are the other spellings counted as this person (e.g. a surname
@@ -395,12 +375,3 @@ class SpeakerCount:
     paragraphs: int
     articles: int
     variants: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "quotes": self.quotes,
-            "paragraphs": self.paragraphs,
-            "articles": self.articles,
-            "variants": list(self.variants),
-        }
