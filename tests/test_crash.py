@@ -361,6 +361,7 @@ def test_repeated_kills_do_not_pile_up_leftovers(ref: Reference) -> None:
     trace = ref.workdir / "trace-repeat"
     rng = random.Random(11)
     counts = []
+    previous: set[str] = set()
     for _ in range(6):
         trace.unlink(missing_ok=True)
         proc = subprocess.Popen(
@@ -375,10 +376,15 @@ def test_repeated_kills_do_not_pile_up_leftovers(ref: Reference) -> None:
         time.sleep(rng.uniform(0.0, 0.04))  # inside the segment write, before the table of contents
         proc.kill()
         proc.wait()
-        counts.append(len(leftovers(index_dir)))
+        left = set(leftovers(index_dir))
+        counts.append(len(left))
+        # This writer reached its segment write, so it had already removed what the
+        # last killed writer left; how many files it left itself depends on the moment
+        # of the kill (a count comparison across kills is timing-dependent and flaky).
+        assert not left & previous, f"files of an earlier killed writer survived: {sorted(left & previous)}"
+        previous = left
         assert docset(index_dir) == ref.docs_a
     assert counts[0] > 0, "a kill inside the commit should leave unreferenced files"
-    assert max(counts) <= counts[0] + 2, f"leftovers grow with each crash: {counts}"
     # A file from a killed writer that a later writer must not trip over.
     (index_dir / "_MAIN_99.toc.1234.5").write_bytes(b"half a table of contents")
     report = indexer.update(index_dir, [ref.corpus], wait=0)
