@@ -213,8 +213,9 @@ class TextBatch:
         """The batch's postings, as the format would encode them; the token arrays are released."""
         kind = KINDS[type(fmt)]
         boost = float(fmt.field_boost)
-        terms, docs, pos = self._kept_tokens()
-        keyed, tstarts, pdocs, counts, pos, gs = _postings(field, terms, docs, pos)
+        # Handed over in a list that _postings empties, so each token array is freed as soon
+        # as it has been used (a name held here would keep all three alive: +10% peak memory).
+        keyed, tstarts, pdocs, counts, pos, gs = _postings(field, self._kept_tokens())
         names = [t for t, _ in keyed]
         if kind == "existence":
             weights = np.full(len(gs), boost, dtype=np.float32)
@@ -226,7 +227,7 @@ class TextBatch:
         vids, values = _position_values(field, pos, gs, counts)
         return Grouped(names, tstarts, pdocs, weights, vids, values, True)
 
-    def _kept_tokens(self) -> tuple[Any, Any, Any]:
+    def _kept_tokens(self) -> list[Any]:
         """Term number, document and position of every kept token, in arrival order; the arrays are released."""
         tok = np.frombuffer(self.tokens, dtype=np.int32)
         starts = np.frombuffer(self.value_starts, dtype=np.uint64).astype(np.int64)
@@ -244,18 +245,19 @@ class TextBatch:
         np.cumsum(np.bincount(value_of, minlength=len(starts))[:-1], out=first[1:])
         base = first[value_of]
         del value_of, first
-        return terms, docs, raw[base] + (np.arange(len(terms), dtype=np.int64) - base)
+        return [terms, docs, raw[base] + (np.arange(len(terms), dtype=np.int64) - base)]
 
 
-def _postings(
-    field: TextField, terms: Any, docs: Any, pos: Any
-) -> tuple[list[tuple[bytes, int]], Any, Any, Any, Any, Any]:
+def _postings(field: TextField, tokens: list[Any]) -> tuple[list[tuple[bytes, int]], Any, Any, Any, Any, Any]:
     """Tokens grouped into postings by term (UTF-8 byte order), then document.
 
     Returns the terms present (bytes, number), where each term's postings start,
     each posting's document and token count, the tokens' positions in that
-    order, and where each posting's tokens start.
+    order, and where each posting's tokens start. `tokens` (term numbers, documents,
+    positions) is emptied: the arrays are freed here as soon as they are used.
     """
+    terms, docs, pos = tokens
+    tokens.clear()
     m = len(terms)
     present = np.flatnonzero(np.bincount(terms, minlength=len(field.terms))).tolist()
     keyed = sorted((field.terms[i].encode("utf-8"), i) for i in present)  # UTF-8 byte order
