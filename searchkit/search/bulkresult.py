@@ -18,7 +18,7 @@ from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
 from searchkit.search.collapse import Collapsed, collapse
-from searchkit.search.segments import View
+from searchkit.search.segments import UNDATED, View
 
 #: Scores this close are not told apart by the ranking key (rounded to 9 places).
 TIE_MARGIN = 2e-9
@@ -88,6 +88,10 @@ class FastResult:
         keyed = sorted(range(len(cand)), key=keys.__getitem__)
         return [int(cand[i]) for i in keyed[:k]]
 
+    def by_date(self) -> DateOrdered:
+        """The same matches, newest article first (see `DateOrdered`)."""
+        return DateOrdered(self._searcher, self._view, self.docs, self.scores)
+
     def collapse(self, need: int, per_article: bool) -> list[Collapsed]:
         """The first `need` results, collapsed as `collapse` says, loading only the rows shown."""
         return collapse(self, need, per_article)
@@ -123,3 +127,20 @@ class FastResult:
                     wire_of[doc] = wire
         docs = self.docs
         return lambda row: wire_of.get(int(docs[row]))
+
+
+class DateOrdered(FastResult):
+    """Matches newest first: by date (undated last), then by the ranking key within a date.
+
+    Every paragraph of an article has the article's date, so an article's first row
+    here is its best paragraph, and per-article results show it with its relevance score.
+    """
+
+    def order(self, k: int) -> list[int]:
+        if k <= 0 or not len(self.scores):
+            return []
+        dates = self._view.dates()[self.docs]
+        undated = dates == UNDATED
+        # np.lexsort: the last key sorts first. Ties in one article: the earlier docnum (paragraph).
+        keys = (self.docs, self._view.article[self.docs], -np.round(self.scores, 9), ~dates, undated)
+        return [int(i) for i in np.lexsort(keys)[:k]]

@@ -17,9 +17,10 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from whoosh.query.compound import And, AndNot
 from whoosh.query.positional import Phrase
 from whoosh.query.qcore import Every, NullQuery, Query
@@ -37,9 +38,9 @@ from searchkit.indexing.schema import PARAGRAPH
 from searchkit.results import Explanation, Hit, SearchResults
 from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
-from searchkit.search import typos
+from searchkit.search import segments, typos
 from searchkit.search.bm25f import CombinedTerm
-from searchkit.search.bulkresult import ArticleCounts
+from searchkit.search.bulkresult import ArticleCounts, DateOrdered
 from searchkit.search.collapse import Collapsed, RowList, collapse
 from searchkit.search.explain import explain
 from searchkit.search.ranking import Ranking
@@ -95,12 +96,27 @@ def _fuzzy_query(
 def _filter(req: SearchRequest) -> Query | None:
     parts: list[Query] = []
     if req.since or req.until:
-        parts.append(DateRange("date", req.since, req.until))
+        parts.append(_date_range(req.since, req.until))
     if req.source:
         parts.append(Term("source", req.source.lower()))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(parts)
+
+
+def _date_range(since: datetime | date | None, until: datetime | date | None) -> DateRange:
+    """Dates from `since` to `until`; an `until` that is a day (a date, or midnight) includes that whole day."""
+    start = _as_datetime(since)
+    end = _as_datetime(until)
+    if until is not None and end is not None and (not isinstance(until, datetime) or end.time() == datetime.min.time()):
+        return DateRange("date", start, end + timedelta(days=1), endexcl=True)
+    return DateRange("date", start, end)
+
+
+def _as_datetime(value: datetime | date | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime(value.year, value.month, value.day)
 
 
 def highlight_terms(q: Query, reader: IndexReader) -> frozenset[str]:
@@ -174,7 +190,19 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
         per_article=req.per_article,
         fuzzy=retried,
         seconds=time.perf_counter() - started,
+        notes=_notes(searcher, req),
     )
+
+
+#: The note a date-sorted search carries when the index holds no dates.
+NO_DATES = "nothing in the index has a date, so the results are in relevance order"
+
+
+def _notes(searcher: Searcher, req: SearchRequest) -> tuple[str, ...]:
+    """What the reader should know about how the results were ordered."""
+    if req.sort == "date" and not (segments.view(searcher).dates() != segments.UNDATED).any():
+        return (NO_DATES,)
+    return ()
 
 
 def paragraph_docnum(searcher: Searcher, article_id: str, n: int) -> int | None:
@@ -206,16 +234,28 @@ def _ranked(
         return [], Counter()
     if _reaches_other_docs(q):  # NOT-only queries would match the index's file records too
         flt = Term("kind", PARAGRAPH) if flt is None else And([flt, Term("kind", PARAGRAPH)])
-    fast = fastsearch.execute(searcher, q, flt) if req.sort == "relevance" else None
+    fast = fastsearch.execute(searcher, q, flt)
+    if fast is not None and req.sort == "date":
+        fast = fast.by_date()
     if fast is not None:  # free text and AND/OR/NOT: every match scored in bulk, same scores, order and collapse
         return fast.collapse(need, req.per_article), fast.counts
     # One pass over every match (a phrase is matched once, not twice): all of them
     # ranked, for the totals and "N more in this article", and the first rows read.
-    sort_kw: dict[str, Any] = {"sortedby": "date", "reverse": True} if req.sort == "date" else {}
-    results = searcher.search(patches.exact_exclusions(q), limit=None, filter=flt, **sort_kw)
+    results = searcher.search(patches.exact_exclusions(q), limit=None, filter=flt)
+    if req.sort == "date":  # by relevance scores, then reordered by date as the bulk path does
+        dated = _by_date(searcher, results)
+        return dated.collapse(need, req.per_article), dated.counts
     articles = searcher.reader().column_reader("article_id")
     counts: Counter[str] = Counter(articles[d] for _, d in results.top_n)
-    return collapse(_WhooshRows(results, by_relevance=req.sort == "relevance"), need, req.per_article), counts
+    return collapse(_WhooshRows(results, by_relevance=True), need, req.per_article), counts
+
+
+def _by_date(searcher: Searcher, results: Results) -> DateOrdered:
+    """Whoosh's scored matches, ordered as the bulk path orders them by date."""
+    top = results.top_n
+    docs = np.fromiter((d for _, d in top), dtype=np.int64, count=len(top))
+    scores = np.fromiter((s for s, _ in top), dtype=np.float64, count=len(top))
+    return DateOrdered(searcher, segments.view(searcher), docs, scores)
 
 
 class _WhooshRows(RowList):
