@@ -71,7 +71,7 @@ class SearchRequest:
 def _fuzzy_query(
     searcher: Searcher, text: str, ranking: Ranking
 ) -> tuple[Query, tuple[tuple[str, tuple[str, ...]], ...]]:
-    """The free-text query, with each unknown word replaced by the indexed word nearest it.
+    """The free-text query, with each unknown word (or rare stem collision) replaced by the indexed word nearest it.
 
     Built through `query.free_text`, so repeated words and coordination weigh as
     they do without typos.
@@ -83,7 +83,7 @@ def _fuzzy_query(
         found = analysis.terms(word)
         if not found:
             continue
-        if typos.known(reader, found[0]) or not typos.fuzzy_distance(word):
+        if not typos.fuzzy_distance(word) or (typos.known(reader, found[0]) and not typos.collides(searcher, word)):
             stems.append(found[0])
             continue
         near = typos.near(reader, word)
@@ -160,7 +160,8 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
     retried: tuple[tuple[str, tuple[str, ...]], ...] = ()
     if parsed is None and req.fuzzy and query_mod.is_free_text(req.text):
         words = query_mod.terms_of(req.text)
-        if any(not typos.known(reader, s) for s in words):
+        typed = TOKEN_PATTERN.findall(req.text)
+        if any(not typos.known(reader, s) for s in words) or any(typos.collides(searcher, w) for w in typed):
             q, retried = _fuzzy_query(searcher, req.text, ranking)
     flt = _filter(req)
 
