@@ -102,6 +102,7 @@ class Explanation:
     score: float
     words: tuple[WordScore, ...]
     other: float  # score not explained word by word (coordination bonus, other query syntax)
+    context: float = 0.0  # what article context (Ranking.context) added to the paragraph's own score
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -467,3 +467,50 @@ def test_remembered_term_infos_follow_updates(tmp_path: Path) -> None:
         assert sorted((a, p) for a, p, _ in after) == [("b", 1), ("c", 1)]
     finally:
         ix.close()
+
+
+CONTEXTS = [0.3, 0.5, 1.0]
+
+
+@pytest.mark.parametrize("context", CONTEXTS, ids=[f"context-{c}" for c in CONTEXTS])
+@pytest.mark.parametrize("flt", FILTERS, ids=["no-filter", "dates", "source"])
+def test_article_context_is_the_same_on_both_paths(index: Index, context: float, flt: dict[str, Any]) -> None:
+    s = index.searcher()
+    ranking = Ranking().with_options(context=context)
+    texts = _queries(12, seed=11) + _boolean_queries(8, seed=12) + ['"market bank"', "headline:market bank"]
+    for text in texts:
+        for per_article, limit, page in ((False, 1000, 1), (False, 5, 2), (True, 10, 1)):
+            req = SearchRequest(
+                text=text, limit=limit, page=page, per_article=per_article, snippets=False, fuzzy=False, **flt
+            )
+            fast, slow = _both(s, req, ranking)
+            assert fast.total == slow.total, text
+            assert _rows(fast) == _rows(slow), (text, per_article, limit, page)
+            assert [h.score for h in fast] == pytest.approx([h.score for h in slow], rel=1e-6, abs=1e-6)
+
+
+@pytest.mark.parametrize("context", CONTEXTS, ids=[f"context-{c}" for c in CONTEXTS])
+def test_article_context_moves_each_score_toward_its_articles_best(index: Index, context: float) -> None:
+    s = index.searcher()
+    article = s.reader().column_reader("article_id")
+    for text in _queries(10, seed=13):
+        q = query_mod.parse(text, s.schema, Ranking())
+        if q is query_mod.NullQuery:
+            continue
+        plain = {hit.docnum: hit.score for hit in s.search(q, limit=None)}
+        best: dict[str, float] = {}
+        for doc, score in plain.items():
+            best[article[doc]] = max(best.get(article[doc], 0.0), score)
+        fast = fastsearch.execute(s, q, None, context)
+        slow = searcher_mod._scored_by_whoosh(s, q, None, context)
+        assert fast is not None
+        for result in (fast, slow):
+            got = dict(zip(result.docs.tolist(), result.scores.tolist()))
+            assert got.keys() == plain.keys()
+            for doc, score in plain.items():
+                want = (1 - context) * score + context * best[article[doc]]
+                assert got[doc] == pytest.approx(want, rel=1e-6, abs=1e-6), (text, doc)
+        # An article's best paragraph keeps its score, so per-article results do not change.
+        req = SearchRequest(text=text, limit=20, snippets=False, fuzzy=False)
+        with_context = run(s, req, Ranking().with_options(context=context))
+        assert _rows(with_context) == _rows(run(s, req, Ranking()))

@@ -40,7 +40,7 @@ from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
 from searchkit.search import segments, typos
 from searchkit.search.bm25f import CombinedTerm
-from searchkit.search.bulkresult import ArticleCounts, DateOrdered
+from searchkit.search.bulkresult import ArticleCounts, FastResult
 from searchkit.search.collapse import Collapsed, RowList, collapse
 from searchkit.search.explain import explain
 from searchkit.search.ranking import Ranking
@@ -166,7 +166,7 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
     flt = _filter(req)
 
     need = req.page * req.limit
-    ranked, per_article_counts = _ranked(searcher, q, flt, req, need)
+    ranked, per_article_counts = _ranked(searcher, q, flt, req, need, ranking.context)
     total = len(per_article_counts) if req.per_article else per_article_counts.total()
     page = ranked[(req.page - 1) * req.limit : need]
     terms = highlight_terms(q, reader) if req.snippets else frozenset()
@@ -180,7 +180,7 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
         # Only worth the extra lookups when the results don't fill a page.
         suggestion = typos.suggest(searcher, req.text, ranking, per_article_counts.total())
     if req.explain:
-        hits = tuple(replace(h, explanation=_explain(searcher, q, h)) for h in hits)
+        hits = tuple(replace(h, explanation=_explain(searcher, q, h, ranking.context)) for h in hits)
     return SearchResults(
         hits=hits,
         query=req.text,
@@ -215,9 +215,22 @@ def paragraph_docnum(searcher: Searcher, article_id: str, n: int) -> int | None:
     return None
 
 
-def _explain(searcher: Searcher, q: Query, hit: Hit) -> Explanation | None:
+def _explain(searcher: Searcher, q: Query, hit: Hit, context: float) -> Explanation | None:
     docnum = paragraph_docnum(searcher, hit.article_id, hit.paragraph)
-    return None if docnum is None else explain(searcher, q, docnum, hit.score)
+    if docnum is None:
+        return None
+    added = _context_added(searcher, q, hit.article_id, docnum, context) if context else 0.0
+    return explain(searcher, q, docnum, hit.score, added)
+
+
+def _context_added(searcher: Searcher, q: Query, article_id: str, docnum: int, context: float) -> float:
+    """What article context added to a paragraph's score: `context * (best - own)` (`search.context`).
+
+    The filters (dates, source) hold for whole articles, so the article's matches are all its matches.
+    """
+    flt = And([Term("article_id", article_id), Term("kind", PARAGRAPH)])
+    own = {d: s for s, d in searcher.search(patches.exact_exclusions(q), limit=None, filter=flt).top_n}
+    return context * (max(own.values()) - own[docnum]) if docnum in own else 0.0
 
 
 def _reaches_other_docs(q: Query) -> bool:
@@ -228,14 +241,20 @@ def _reaches_other_docs(q: Query) -> bool:
 
 
 def _ranked(
-    searcher: Searcher, q: Query, flt: Query | None, req: SearchRequest, need: int
+    searcher: Searcher, q: Query, flt: Query | None, req: SearchRequest, need: int, context: float = 0.0
 ) -> tuple[list[Collapsed], Counter[str] | ArticleCounts]:
-    """The first `need` results in order (paragraphs, or best paragraph per article)."""
+    """The first `need` results in order (paragraphs, or best paragraph per article).
+
+    `context` is `Ranking.context` (`search.context`), applied by both paths alike.
+    """
     if q is NullQuery:
         return [], Counter()
     if _reaches_other_docs(q):  # NOT-only queries would match the index's file records too
         flt = Term("kind", PARAGRAPH) if flt is None else And([flt, Term("kind", PARAGRAPH)])
-    fast = fastsearch.execute(searcher, q, flt)
+    fast = fastsearch.execute(searcher, q, flt, context)
+    if fast is None and (context or req.sort == "date"):
+        # Every match scored by Whoosh, then ranked as the bulk path ranks its own.
+        fast = _scored_by_whoosh(searcher, q, flt, context)
     if fast is not None and req.sort == "date":
         fast = fast.by_date()
     if fast is not None:  # free text and AND/OR/NOT: every match scored in bulk, same scores, order and collapse
@@ -243,20 +262,18 @@ def _ranked(
     # One pass over every match (a phrase is matched once, not twice): all of them
     # ranked, for the totals and "N more in this article", and the first rows read.
     results = searcher.search(patches.exact_exclusions(q), limit=None, filter=flt)
-    if req.sort == "date":  # by relevance scores, then reordered by date as the bulk path does
-        dated = _by_date(searcher, results)
-        return dated.collapse(need, req.per_article), dated.counts
     articles = searcher.reader().column_reader("article_id")
     counts: Counter[str] = Counter(articles[d] for _, d in results.top_n)
     return collapse(_WhooshRows(results, by_relevance=True), need, req.per_article), counts
 
 
-def _by_date(searcher: Searcher, results: Results) -> DateOrdered:
-    """Whoosh's scored matches, ordered as the bulk path orders them by date."""
-    top = results.top_n
+def _scored_by_whoosh(searcher: Searcher, q: Query, flt: Query | None, context: float) -> FastResult:
+    """Whoosh's scored matches as a bulk result (article context applied), to be ranked as the bulk path ranks."""
+    top = searcher.search(patches.exact_exclusions(q), limit=None, filter=flt).top_n
+    view = segments.view(searcher)
     docs = np.fromiter((d for _, d in top), dtype=np.int64, count=len(top))
     scores = np.fromiter((s for s, _ in top), dtype=np.float64, count=len(top))
-    return DateOrdered(searcher, segments.view(searcher), docs, scores)
+    return FastResult(searcher, view, docs, scores, context)
 
 
 class _WhooshRows(RowList):
