@@ -166,7 +166,13 @@ def _reference(s: Any, req: SearchRequest, ranking: Ranking) -> tuple[int, list[
     q = query_mod.parse(req.text, s.schema, ranking)
     matches = [(h.score, h.fields()) for h in s.search(q, limit=None, filter=_filter(req))]
     counts = Counter(f["article_id"] for _, f in matches)
-    rows = sorted(matches, key=lambda r: (-round(r[0], 9), r[1]["article_id"], r[1]["n"]))
+    best: dict[str, float] = {}
+    for score, f in matches:  # article context (Ranking.context): halfway to the article's best, say
+        best[f["article_id"]] = max(best.get(f["article_id"], score), score)
+    w = ranking.context
+    keyed = [(score + w * (best[f["article_id"]] - score), score, f) for score, f in matches]
+    keyed.sort(key=lambda r: (-round(r[0], 9), r[2]["article_id"], -round(r[1], 9), r[2]["n"]))
+    rows = [(score, f) for score, _, f in keyed]
     need = req.page * req.limit
     out = collapse(RowList(rows), need, req.per_article)
     page = [
@@ -414,7 +420,8 @@ def test_refreshed_searcher_sees_new_segment(tmp_path: Path) -> None:
     rng = random.Random(9)
     path = tmp_path / "ix"
     Index.from_articles([_article(rng, i, []) for i in range(30)], path).close()
-    with Index.open(path) as ix:
+    # Scored as before issue 16 (k1 2, b 0.75), under which the short new paragraph ranks first.
+    with Index.open(path, ranking=Ranking(k1=2.0, b=0.75, headline_b=0.75)) as ix:
         before = ix.search("market", limit=1000, per_article=False).total
         _write_segment(
             path, [Article(id="new/1", headline="Market day", paragraphs=("Market market.",))], ["gen/0000", "gen/0001"]
