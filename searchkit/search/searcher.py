@@ -38,7 +38,7 @@ from searchkit.indexing.schema import PARAGRAPH
 from searchkit.results import Explanation, Hit, SearchResults
 from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
-from searchkit.search import segments, typos
+from searchkit.search import quoteseek, segments, typos
 from searchkit.search.bm25f import CombinedTerm
 from searchkit.search.bulkresult import ArticleCounts, FastResult
 from searchkit.search.collapse import Collapsed, RowList, collapse
@@ -163,6 +163,8 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
         typed = TOKEN_PATTERN.findall(req.text)
         if any(not typos.known(reader, s) for s in words) or any(typos.collides(searcher, w) for w in typed):
             q, retried = _fuzzy_query(searcher, req.text, ranking)
+    if parsed is None and not retried and query_mod.is_free_text(req.text):
+        q = quoteseek.rewrite(searcher, req.text, ranking) or q
     flt = _filter(req)
 
     need = req.page * req.limit
