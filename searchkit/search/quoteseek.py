@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from whoosh.query.compound import Or, Require
 from whoosh.query.positional import Phrase
-from whoosh.query.qcore import Query
+from whoosh.query.qcore import NullQuery, Query
 from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
@@ -55,7 +55,7 @@ def rewrite(searcher: Searcher, text: str, ranking: Ranking) -> Query | None:
         rest = [w for w in words[start + size :] if w.lower() not in FUNCTION_CUES]
         topic = query_mod.free_text(analysis.terms(" ".join(rest)), ranking)
         everything = query_mod.free_text(analysis.terms(" ".join(words[start:])), ranking)
-        if topic is query_mod.NullQuery or everything is query_mod.NullQuery:
+        if topic is NullQuery or everything is NullQuery:
             return None
         return Or([everything, Require(topic, clause)])
     return None
@@ -64,7 +64,7 @@ def rewrite(searcher: Searcher, text: str, ranking: Ranking) -> Query | None:
 def _speaker(searcher: Searcher, name: list[str]) -> Query | None:
     """The speakers-field clause for `name` if some paragraph quotes that name, else None."""
     clause: Query = Term("speakers", name[0]) if len(name) == 1 else Phrase("speakers", name)
-    if len(name) == 1 and not searcher.doc_frequency("speakers", name[0]):
+    if len(name) == 1 and not searcher.reader().doc_frequency("speakers", name[0]):
         return None
     if len(name) > 1 and not any(True for _ in searcher.docs_for_query(clause)):
         return None
