@@ -5,11 +5,17 @@ repeated query word, and the article-context weight) is run on every
 collection. Each collection's index is built once and cached under
 ``benchmarks/.work/`` (git-ignored); every query-time setting re-opens it
 with another `searchkit.Ranking`, so nothing is rebuilt. The article-context
-weight is prototyped here from public results: a paragraph's score becomes
-``(1 - w) * score + w * best score of its article`` (the article's best
-paragraph among the hits, Callan's "max passage" as the document score),
-which only reorders paragraph collections; judged per article, the best
-paragraph of each article keeps its place, so the weight changes nothing there.
+weight is the library's `Ranking.context` (`searchkit.search.context`): a
+paragraph's score becomes ``(1 - w) * score + w * best score of its article``
+over every match (Callan's "max passage" as the document score), which only
+reorders paragraph collections; judged per article, each article's best
+paragraph keeps its score and place, so the weight changes nothing there and
+those collections are not searched again for it.
+
+`neighbourhood(centre)` is a smaller grid: the centre with one knob at a time
+varied over its `GRID` values, plus the standard and shipped settings; with
+`relevance.py --from-grid-json IN --remeasure NAMES` it re-runs only some
+collections on it (e.g. after a change that moves only paragraph collections).
 
 Selection, for each held-out collection: the setting with the best mean
 nDCG@10 over the other collections; its figure on the held-out one is the
@@ -66,6 +72,7 @@ class Setting:
             headline_boost=headline,
             quotes_boost=quotes,
             query_tf=self.query_tf,
+            context=self.context,
         )
 
     def label(self) -> str:
@@ -76,6 +83,8 @@ class Setting:
 STANDARD = Setting(1.2, 0.75, "none", 1.0, 0.0)
 #: The defaults searchkit ships today.
 SHIPPED = Setting(2.0, 0.75, "shipped", 0.75, 0.0)
+#: The defaults chosen on the full grid (benchmarks/README.md), the centre of `neighbourhood`.
+CHOSEN = Setting(1.5, 0.4, "shipped", 0.75, 0.5)
 
 
 def grid() -> list[Setting]:
@@ -111,17 +120,6 @@ def cached_index(name: str, key: str, build: Callable[[Path], None], rebuild: bo
     return path / "index"
 
 
-def with_context(hits: list[Hit], weight: float) -> list[Hit]:
-    """Hits re-scored `(1 - w) * score + w * the best score in their article`, best first."""
-    if not weight:
-        return hits
-    best: dict[str, float] = {}
-    for _, article, score, _ in hits:
-        best[article] = max(best.get(article, score), score)
-    rescored = [(d, a, (1 - weight) * s + weight * best[a], c) for d, a, s, c in hits]
-    return sorted(rescored, key=lambda h: -h[2])  # stable: ties keep the engine's order
-
-
 def _repeats(text: str) -> bool:
     from searchkit import analysis
 
@@ -141,12 +139,13 @@ def sweep(target: Target, settings: Iterable[Setting]) -> dict[Setting, dict[str
     queries = target.queries()
     repeating = {q for q, text in queries.items() if _repeats(text)}
     by_ranking: dict[Setting, list[Setting]] = {}
-    for s in settings:
-        by_ranking.setdefault(replace(s, context=0.0), []).append(s)
-    runs: dict[tuple[float, float, str], dict[str, list[Hit]]] = {}
+    for s in settings:  # judged per article, article context changes nothing: one search for every weight
+        by_ranking.setdefault(replace(s, context=0.0) if target.per_article else s, []).append(s)
+    runs: dict[tuple[float, float, str, float], dict[str, list[Hit]]] = {}
     out: dict[Setting, dict[str, float]] = {}
     for base in sorted(by_ranking):
-        first = runs.get((base.k1, base.b, base.boosts))
+        key = (base.k1, base.b, base.boosts, base.context)
+        first = runs.get(key)
         todo = queries if first is None else {q: queries[q] for q in repeating}
         with searchkit.Index.open(path, ranking=base.ranking()) as ix:
             run = {
@@ -154,12 +153,20 @@ def sweep(target: Target, settings: Iterable[Setting]) -> dict[Setting, dict[str
                 for q, text in todo.items()
             }
         if first is None:
-            runs[(base.k1, base.b, base.boosts)] = run
+            runs[key] = run
         else:
             run = {**first, **run}
         for s in by_ranking[base]:
-            out[s] = target.score({q: with_context(h, s.context) for q, h in run.items()})
+            out[s] = target.score(run)
     return out
+
+
+def neighbourhood(centre: Setting) -> list[Setting]:
+    """`centre` with one knob at a time over its GRID values, plus STANDARD and SHIPPED (a grid for a re-run)."""
+    out = {centre, STANDARD, SHIPPED}
+    for knob, values in GRID.items():
+        out.update(replace(centre, **{knob: v}) for v in values)
+    return sorted(out)
 
 
 # --------------------------------------------------------------------------- selection

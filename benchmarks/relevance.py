@@ -364,6 +364,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--no-grid", action="store_true", help="skip the selection grid")
     ap.add_argument("--grid-json", type=Path, metavar="OUT", help="write every grid figure as JSON to OUT")
     ap.add_argument("--from-grid-json", type=Path, metavar="IN", help="take the grid figures from IN (no searches)")
+    ap.add_argument(
+        "--remeasure",
+        default="",
+        metavar="NAMES",
+        help="with --from-grid-json: search these collections again, on the neighbourhood of the chosen defaults",
+    )
     ap.add_argument("--baselines-json", type=Path, metavar="IN", help="take the baselines from a --json file (no runs)")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached grid indexes in benchmarks/.work/")
     args = ap.parse_args(argv)
@@ -421,6 +427,12 @@ def main(argv: list[str] | None = None) -> int:
                 loo.dump(args.grid_json, grid)
     if args.from_grid_json:
         grid = {n: by for n, by in loo.load_dump(args.from_grid_json).items() if n in args.names}
+    if args.from_grid_json and args.remeasure:
+        near = loo.neighbourhood(loo.CHOSEN)
+        grid = {n: {s: by[s] for s in near} for n, by in grid.items()}
+        for name in (n.strip() for n in args.remeasure.split(",") if n.strip()):
+            print(f"[{name}] grid: {len(near)} settings", file=sys.stderr)
+            grid[name] = loo.sweep(load_target(name, args.data, args.rebuild)[1], near)
     if args.grid_json and grid:
         loo.dump(args.grid_json, grid)
 

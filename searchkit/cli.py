@@ -279,6 +279,8 @@ def search_cmd(
         click.echo(f"Did you mean: {res.suggestion}", err=True)
     for word, used in res.fuzzy:
         click.echo(f"note: no match for {word!r}; searched {', '.join(used)} instead", err=True)
+    for note in res.notes:
+        click.echo(f"note: {note}", err=True)
     if not res.hits:
         sys.exit(EXIT_NOT_FOUND)
 

@@ -53,6 +53,8 @@ def render_hit(hit: Hit, colour: bool) -> str:
             lines.append(f"   {w.word:>12} {w.score:6.2f} = {parts}")
         if abs(ex.other) > 0.005:
             lines.append(f"   {'other':>12} {ex.other:6.2f} (coordination bonus or non-BM25F query parts)")
+        if abs(ex.context) > 0.005:
+            lines.append(f"   {'context':>12} {ex.context:6.2f} (article context: its best paragraph scores higher)")
     if hit.also_in:
         lines.append("   also in: " + ", ".join(hit.also_in[:5]) + (" …" if len(hit.also_in) > 5 else ""))
     return "\n".join(lines) + "\n"

@@ -157,6 +157,7 @@ class Explanation(_Result):
     score: float
     words: tuple[WordScore, ...]
     other: float  # score not explained word by word (coordination bonus, other query syntax)
+    context: float = 0.0  # what article context (Ranking.context) added to the paragraph's own score
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The relevance benchmark's selection machinery: context re-ranking, leave-one-out, the keep rule, CF parsing."""
+"""The relevance benchmark's selection machinery: the grid, leave-one-out, the keep rule, CF parsing."""
 
 from __future__ import annotations
 
@@ -12,12 +12,20 @@ import loo  # noqa: E402
 import more_collections  # noqa: E402
 
 
-def test_context_lifts_a_paragraph_of_a_strong_article() -> None:
-    hits = [("a#1", "a", 10.0, ()), ("b#2", "b", 6.0, ()), ("c#1", "c", 5.5, ()), ("b#1", "b", 5.2, ())]
-    assert loo.with_context(hits, 0.0) == hits
-    ranked = [h[0] for h in loo.with_context(hits, 0.5)]
-    assert ranked == ["a#1", "b#2", "b#1", "c#1"]  # b#1: 0.5 * 5.2 + 0.5 * 6 = 5.6 > c#1's 5.5
-    assert [h[0] for h in loo.with_context(hits, 0.1)] == ["a#1", "b#2", "c#1", "b#1"]  # 5.28 < 5.5
+def test_the_grid_passes_article_context_to_the_library() -> None:
+    setting = loo.Setting(1.5, 0.4, "shipped", 0.75, 0.3)
+    ranking = setting.ranking()
+    assert (ranking.k1, ranking.b, ranking.headline_b, ranking.context) == (1.5, 0.4, 0.4, 0.3)
+    assert (ranking.headline_boost, ranking.quotes_boost, ranking.query_tf) == (2.0, 1.5, 0.75)
+
+
+def test_neighbourhood_varies_one_knob_at_a_time() -> None:
+    near = loo.neighbourhood(loo.CHOSEN)
+    assert loo.CHOSEN in near and loo.STANDARD in near and loo.SHIPPED in near
+    for s in near:
+        if s not in (loo.STANDARD, loo.SHIPPED):
+            assert sum(getattr(s, k) != getattr(loo.CHOSEN, k) for k in loo.GRID) <= 1
+    assert len(near) == 1 + sum(len(v) - 1 for v in loo.GRID.values()) + 2
 
 
 def test_leave_one_out_never_sees_the_held_out_collection() -> None:

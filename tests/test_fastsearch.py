@@ -166,7 +166,13 @@ def _reference(s: Any, req: SearchRequest, ranking: Ranking) -> tuple[int, list[
     q = query_mod.parse(req.text, s.schema, ranking)
     matches = [(h.score, h.fields()) for h in s.search(q, limit=None, filter=_filter(req))]
     counts = Counter(f["article_id"] for _, f in matches)
-    rows = sorted(matches, key=lambda r: (-round(r[0], 9), r[1]["article_id"], r[1]["n"]))
+    best: dict[str, float] = {}
+    for score, f in matches:  # article context (Ranking.context): halfway to the article's best, say
+        best[f["article_id"]] = max(best.get(f["article_id"], score), score)
+    w = ranking.context
+    keyed = [(score + w * (best[f["article_id"]] - score), score, f) for score, f in matches]
+    keyed.sort(key=lambda r: (-round(r[0], 9), r[2]["article_id"], -round(r[1], 9), r[2]["n"]))
+    rows = [(score, f) for score, _, f in keyed]
     need = req.page * req.limit
     out = collapse(RowList(rows), need, req.per_article)
     page = [
@@ -414,7 +420,8 @@ def test_refreshed_searcher_sees_new_segment(tmp_path: Path) -> None:
     rng = random.Random(9)
     path = tmp_path / "ix"
     Index.from_articles([_article(rng, i, []) for i in range(30)], path).close()
-    with Index.open(path) as ix:
+    # Scored as before issue 16 (k1 2, b 0.75), under which the short new paragraph ranks first.
+    with Index.open(path, ranking=Ranking(k1=2.0, b=0.75, headline_b=0.75)) as ix:
         before = ix.search("market", limit=1000, per_article=False).total
         _write_segment(
             path, [Article(id="new/1", headline="Market day", paragraphs=("Market market.",))], ["gen/0000", "gen/0001"]
@@ -467,3 +474,50 @@ def test_remembered_term_infos_follow_updates(tmp_path: Path) -> None:
         assert sorted((a, p) for a, p, _ in after) == [("b", 1), ("c", 1)]
     finally:
         ix.close()
+
+
+CONTEXTS = [0.3, 0.5, 1.0]
+
+
+@pytest.mark.parametrize("context", CONTEXTS, ids=[f"context-{c}" for c in CONTEXTS])
+@pytest.mark.parametrize("flt", FILTERS, ids=["no-filter", "dates", "source"])
+def test_article_context_is_the_same_on_both_paths(index: Index, context: float, flt: dict[str, Any]) -> None:
+    s = index.searcher()
+    ranking = Ranking().with_options(context=context)
+    texts = _queries(12, seed=11) + _boolean_queries(8, seed=12) + ['"market bank"', "headline:market bank"]
+    for text in texts:
+        for per_article, limit, page in ((False, 1000, 1), (False, 5, 2), (True, 10, 1)):
+            req = SearchRequest(
+                text=text, limit=limit, page=page, per_article=per_article, snippets=False, fuzzy=False, **flt
+            )
+            fast, slow = _both(s, req, ranking)
+            assert fast.total == slow.total, text
+            assert _rows(fast) == _rows(slow), (text, per_article, limit, page)
+            assert [h.score for h in fast] == pytest.approx([h.score for h in slow], rel=1e-6, abs=1e-6)
+
+
+@pytest.mark.parametrize("context", CONTEXTS, ids=[f"context-{c}" for c in CONTEXTS])
+def test_article_context_moves_each_score_toward_its_articles_best(index: Index, context: float) -> None:
+    s = index.searcher()
+    article = s.reader().column_reader("article_id")
+    for text in _queries(10, seed=13):
+        q = query_mod.parse(text, s.schema, Ranking())
+        if q is query_mod.NullQuery:
+            continue
+        plain = {hit.docnum: hit.score for hit in s.search(q, limit=None)}
+        best: dict[str, float] = {}
+        for doc, score in plain.items():
+            best[article[doc]] = max(best.get(article[doc], 0.0), score)
+        fast = fastsearch.execute(s, q, None, context)
+        slow = searcher_mod._scored_by_whoosh(s, q, None, context)
+        assert fast is not None
+        for result in (fast, slow):
+            got = dict(zip(result.docs.tolist(), result.scores.tolist()))
+            assert got.keys() == plain.keys()
+            for doc, score in plain.items():
+                want = (1 - context) * score + context * best[article[doc]]
+                assert got[doc] == pytest.approx(want, rel=1e-6, abs=1e-6), (text, doc)
+        # An article's best paragraph keeps its score, so per-article results do not change.
+        req = SearchRequest(text=text, limit=20, snippets=False, fuzzy=False)
+        with_context = run(s, req, Ranking().with_options(context=context))
+        assert _rows(with_context) == _rows(run(s, req, Ranking()))

@@ -228,3 +228,26 @@ def test_index_terms_are_the_analyzer_terms(tmp_path: Path) -> None:
             body = {t.decode() if isinstance(t, bytes) else t for t in s.lexicon("body")}
     expected = {t for a in ARTICLES for p in a.paragraphs for t in analysis.terms(p)}
     assert body == expected
+
+
+@pytest.mark.parametrize("context", [-0.1, 1.5, float("nan"), True])
+def test_context_must_be_a_share(context: float) -> None:
+    with pytest.raises(searchkit.RankingError):
+        Ranking(context=context)
+
+
+def test_explain_reports_what_article_context_added(tmp_path: Path) -> None:
+    arts = [
+        searchkit.Article(
+            id="a", headline="Ocean", paragraphs=("Ocean storm ocean storm.", "A calm ocean.", "Nothing here.")
+        )
+    ]
+    with _index(tmp_path, arts, context=0.5) as ix:
+        hits = ix.search("ocean storm", per_article=False, explain=True)
+        best, other = hits[0], hits[1]
+        assert best.explanation is not None and other.explanation is not None
+        assert best.explanation.context == pytest.approx(0.0)
+        own = sum(w.score for w in other.explanation.words)
+        assert other.explanation.context == pytest.approx(0.5 * (best.score - own))
+        assert own + other.explanation.context + other.explanation.other == pytest.approx(other.score)
+        assert other.score == pytest.approx(0.5 * own + 0.5 * best.score)

@@ -314,7 +314,7 @@ def test_explain_adds_up_by_word_and_field(ix: Index) -> None:
     for hit in res:
         ex = hit.explanation
         assert ex is not None and ex.words
-        assert sum(w.score for w in ex.words) == pytest.approx(hit.score, rel=1e-6)
+        assert sum(w.score for w in ex.words) + ex.context == pytest.approx(hit.score, rel=1e-6)
         for w in ex.words:
             assert sum(f.share for f in w.fields) == pytest.approx(w.score, rel=1e-6)
     top = res[0]

@@ -58,15 +58,18 @@ def terms_of(q: Query) -> tuple[list[CombinedTerm], float, float] | None:
     return None
 
 
-def execute(searcher: Searcher, q: Query, flt: Query | None = None) -> FastResult | None:
-    """Score every match of a free-text or boolean query, or None when the query has another shape."""
+def execute(searcher: Searcher, q: Query, flt: Query | None = None, context: float = 0.0) -> FastResult | None:
+    """Score every match of a free-text or boolean query, or None when the query has another shape.
+
+    `context` is `Ranking.context`: the article-context weight (`search.context`).
+    """
     if not enabled:
         return None
     shape = terms_of(q)
     if shape is not None:
-        return _scored(searcher, flt, lambda sub, seg: _free_text(type(q) is FreeText, shape, sub))
+        return _scored(searcher, flt, lambda sub, seg: _free_text(type(q) is FreeText, shape, sub), context)
     if is_boolean(q):
-        return _scored(searcher, flt, lambda sub, seg: match(q, sub, seg))
+        return _scored(searcher, flt, lambda sub, seg: match(q, sub, seg), context)
     return None
 
 
@@ -88,7 +91,7 @@ def _free_text(free_text: bool, shape: tuple[list[CombinedTerm], float, float], 
     return local, total
 
 
-def _scored(searcher: Searcher, flt: Query | None, score: _SegmentScorer) -> FastResult | None:
+def _scored(searcher: Searcher, flt: Query | None, score: _SegmentScorer, context: float) -> FastResult | None:
     """Every segment's matches by `score(sub, seg)`, minus deleted and filtered-out paragraphs."""
     v = view(searcher)
     parts_docs: list[NDArray[np.int64]] = []
@@ -112,4 +115,4 @@ def _scored(searcher: Searcher, flt: Query | None, score: _SegmentScorer) -> Fas
         docs, scores = np.concatenate(parts_docs), np.concatenate(parts_scores)
     else:
         docs, scores = empty()
-    return FastResult(searcher, v, docs, scores)
+    return FastResult(searcher, v, docs, scores, context)

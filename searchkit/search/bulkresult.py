@@ -18,7 +18,8 @@ from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
 from searchkit.search.collapse import Collapsed, collapse
-from searchkit.search.segments import View
+from searchkit.search.context import interpolate
+from searchkit.search.segments import UNDATED, View
 
 #: Scores this close are not told apart by the ranking key (rounded to 9 places).
 TIE_MARGIN = 2e-9
@@ -57,11 +58,21 @@ class FastResult:
     It is a `collapse.RankedRows` whose rows are indexes into `docs` / `scores`.
     """
 
-    def __init__(self, searcher: Searcher, view: View, docs: NDArray[np.int64], scores: NDArray[np.float64]) -> None:
+    def __init__(
+        self,
+        searcher: Searcher,
+        view: View,
+        docs: NDArray[np.int64],
+        scores: NDArray[np.float64],
+        context: float = 0.0,
+    ) -> None:
         self._searcher = searcher
         self._view = view
         self.docs = docs
-        self.scores = scores
+        # With article context (`search.context`), paragraphs of one article that tie
+        # (all of them when context is 1) are ordered by their own scores first.
+        self.own = scores if context else None
+        self.scores = interpolate(view.article[docs], scores, context)
         counts = np.bincount(view.article[docs], minlength=len(view.names))
         self.counts = ArticleCounts(counts, view.names, view.ordinal)
         self._stored: dict[int, dict[str, Any]] = {}
@@ -82,11 +93,19 @@ class FastResult:
         s = scores[cand].tolist()
         art = self._view.article[self.docs[cand]].tolist()
         keys: list[tuple[float | int, ...]] = [(-round(x, 9), a) for x, a in zip(s, art)]
+        if self.own is not None and len(set(keys)) < len(keys):
+            keys = [(*key, -round(o, 9)) for key, o in zip(keys, self.own[cand].tolist())]
         if len(set(keys)) < len(keys):  # paragraphs of one article tie: the earlier paragraph first
             docs = self.docs[cand].tolist()
             keys = [(*key, self._view.paragraph_number(d)) for key, d in zip(keys, docs)]
         keyed = sorted(range(len(cand)), key=keys.__getitem__)
         return [int(cand[i]) for i in keyed[:k]]
+
+    def by_date(self) -> DateOrdered:
+        """The same matches, newest article first (see `DateOrdered`)."""
+        dated = DateOrdered(self._searcher, self._view, self.docs, self.scores)
+        dated.own = self.own
+        return dated
 
     def collapse(self, need: int, per_article: bool) -> list[Collapsed]:
         """The first `need` results, collapsed as `collapse` says, loading only the rows shown."""
@@ -123,3 +142,21 @@ class FastResult:
                     wire_of[doc] = wire
         docs = self.docs
         return lambda row: wire_of.get(int(docs[row]))
+
+
+class DateOrdered(FastResult):
+    """Matches newest first: by date (undated last), then by the ranking key within a date.
+
+    Every paragraph of an article has the article's date, so an article's first row
+    here is its best paragraph, and per-article results show it with its relevance score.
+    """
+
+    def order(self, k: int) -> list[int]:
+        if k <= 0 or not len(self.scores):
+            return []
+        dates = self._view.dates()[self.docs]
+        undated = dates == UNDATED
+        # np.lexsort: the last key sorts first. Ties in one article: the earlier docnum (paragraph).
+        own = self.scores if self.own is None else self.own
+        keys = (self.docs, -np.round(own, 9), self._view.article[self.docs], -np.round(self.scores, 9), ~dates, undated)
+        return [int(i) for i in np.lexsort(keys)[:k]]

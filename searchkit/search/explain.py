@@ -5,7 +5,9 @@ fields' weighted, length-normalised term frequencies (see `bm25f`). Each field's
 share of the word's score is its part of `tf~`, so the shares add up to the
 word's score and the words add up to the paragraph's (plus any coordination
 bonus, reported separately). Words matched through syntax the BM25F model does
-not cover (phrases, prefixes, fields) are reported as one total.
+not cover (phrases, prefixes, fields) are reported as one total. What article
+context (`Ranking.context`) added to the paragraph's own score is reported apart
+too, so the words, the rest and the context add up to the score shown.
 """
 
 from __future__ import annotations
@@ -42,8 +44,11 @@ def _word(term: CombinedTerm, sub: Searcher, local: int) -> WordScore | None:
     return WordScore(term.text, score, fields)
 
 
-def explain(searcher: Searcher, q: Query, docnum: int, score: float) -> Explanation:
-    """Break `score` (the paragraph `docnum`'s score for `q`) down by word and field."""
+def explain(searcher: Searcher, q: Query, docnum: int, score: float, context: float = 0.0) -> Explanation:
+    """Break `score` (the paragraph `docnum`'s score for `q`) down by word and field.
+
+    `context`: the part of `score` that article context added (`search.context`).
+    """
     sub, local = _segment(searcher, docnum)
     words = []
     for leaf in q.leaves() if not isinstance(q, CombinedTerm) else [q]:
@@ -52,4 +57,4 @@ def explain(searcher: Searcher, q: Query, docnum: int, score: float) -> Explanat
             if w is not None:
                 words.append(w)
     explained = sum(w.score for w in words)
-    return Explanation(score=score, words=tuple(words), other=score - explained)
+    return Explanation(score=score, words=tuple(words), other=score - explained - context, context=context)

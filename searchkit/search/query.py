@@ -20,7 +20,8 @@ from whoosh.fields import Schema
 from whoosh.qparser.default import MultifieldParser
 from whoosh.qparser.plugins import FieldAliasPlugin, FuzzyTermPlugin, PlusMinusPlugin
 from whoosh.qparser.syntax import OrGroup
-from whoosh.query.compound import AndNot, Or
+from whoosh.query.compound import And, AndNot, Or, Require
+from whoosh.query.positional import Phrase
 from whoosh.query.qcore import NullQuery, Query
 from whoosh.query.terms import Term
 from whoosh.query.wrappers import Not
@@ -137,7 +138,52 @@ def parse(text: str, schema: Schema, ranking: Ranking) -> Query:
         raise QueryError(f"cannot parse the query ({exc}); check its quotes and parentheses") from exc
     if sum(1 for _ in q.iter_all_terms()) > MAX_TERMS * len(DEFAULT_FIELDS):
         raise QueryError(f"the query has too many words; the limit is {MAX_TERMS:,}")
-    return _to_bm25f(_exclusions(q), ranking)
+    q = _exclusions(q)
+    if not _EXPLICIT_OR.search(_outside_quotes(text)):
+        q = _field_filters(q)
+    return _to_bm25f(q, ranking)
+
+
+#: Fields whose clauses, beside other words, filter instead of adding one more optional word.
+FILTER_FIELDS = frozenset({"speakers", "source", "headline"})
+_EXPLICIT_OR = re.compile(r"\bOR\b")
+
+
+def _spread(subs: list[Query]) -> bool:
+    """True if `subs` is one word or phrase the parser spread over the default fields."""
+    fields_ = [getattr(x, "fieldname", None) for x in subs]
+    said = {str(getattr(x, "text", "")) + "\0" + " ".join(getattr(x, "words", ())) for x in subs}
+    return len(subs) == len(DEFAULT_FIELDS) and set(fields_) == set(DEFAULT_FIELDS) and len(said) == 1
+
+
+def _field_filters(q: Query) -> Query:
+    """`speaker:`, `source:` and `headline:` clauses mixed with other words are required, not optional.
+
+    `speaker:blair iraq` means Iraq paragraphs quoting Blair, as in every search box
+    with field filters: the clauses must match and the other words rank (Whoosh's
+    `Require` scores by its first part only). `-word` / NOT still exclude (the
+    AndNot around the Or is kept). A typed `OR` keeps every clause optional.
+    """
+    if type(q) is AndNot:
+        return AndNot(_field_filters(q.a), q.b)
+    if type(q) is not Or or q.scale or q.minmatch:
+        return q
+    subs, filters, rest = list(q.subqueries), [], []  # type: list[Query], list[Query], list[Query]
+    n = len(DEFAULT_FIELDS)
+    i = 0
+    while i < len(subs):
+        if _spread(subs[i : i + n]):  # a plain word or phrase, over the default fields
+            rest += subs[i : i + n]
+            i += n
+            continue
+        sub = subs[i]
+        field = getattr(sub, "fieldname", None) if sub.is_leaf() or isinstance(sub, Phrase) else None
+        (filters if field in FILTER_FIELDS else rest).append(sub)
+        i += 1
+    if not filters or not rest:
+        return q
+    required = filters[0] if len(filters) == 1 else And(filters)
+    return Require(rest[0] if len(rest) == 1 else Or(rest, boost=q.boost), required)
 
 
 def _exclusions(q: Query) -> Query:

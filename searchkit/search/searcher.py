@@ -17,9 +17,10 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from whoosh.query.compound import And, AndNot
 from whoosh.query.positional import Phrase
 from whoosh.query.qcore import Every, NullQuery, Query
@@ -37,9 +38,9 @@ from searchkit.indexing.schema import PARAGRAPH
 from searchkit.results import Explanation, Hit, SearchResults
 from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
-from searchkit.search import quotations, typos
+from searchkit.search import quotations, quoteseek, segments, typos
 from searchkit.search.bm25f import CombinedTerm
-from searchkit.search.bulkresult import ArticleCounts
+from searchkit.search.bulkresult import ArticleCounts, FastResult
 from searchkit.search.collapse import Collapsed, RowList, collapse
 from searchkit.search.explain import explain
 from searchkit.search.ranking import Ranking
@@ -70,7 +71,7 @@ class SearchRequest:
 def _fuzzy_query(
     searcher: Searcher, text: str, ranking: Ranking
 ) -> tuple[Query, tuple[tuple[str, tuple[str, ...]], ...]]:
-    """The free-text query, with each unknown word replaced by the indexed word nearest it.
+    """The free-text query, with each unknown word (or rare stem collision) replaced by the indexed word nearest it.
 
     Built through `query.free_text`, so repeated words and coordination weigh as
     they do without typos.
@@ -82,7 +83,7 @@ def _fuzzy_query(
         found = analysis.terms(word)
         if not found:
             continue
-        if typos.known(reader, found[0]) or not typos.fuzzy_distance(word):
+        if not typos.fuzzy_distance(word) or (typos.known(reader, found[0]) and not typos.collides(searcher, word)):
             stems.append(found[0])
             continue
         near = typos.near(reader, word)
@@ -95,12 +96,27 @@ def _fuzzy_query(
 def _filter(req: SearchRequest) -> Query | None:
     parts: list[Query] = []
     if req.since or req.until:
-        parts.append(DateRange("date", req.since, req.until))
+        parts.append(_date_range(req.since, req.until))
     if req.source:
         parts.append(Term("source", req.source.lower()))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(parts)
+
+
+def _date_range(since: datetime | date | None, until: datetime | date | None) -> DateRange:
+    """Dates from `since` to `until`; an `until` that is a day (a date, or midnight) includes that whole day."""
+    start = _as_datetime(since)
+    end = _as_datetime(until)
+    if until is not None and end is not None and (not isinstance(until, datetime) or end.time() == datetime.min.time()):
+        return DateRange("date", start, end + timedelta(days=1), endexcl=True)
+    return DateRange("date", start, end)
+
+
+def _as_datetime(value: datetime | date | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime(value.year, value.month, value.day)
 
 
 def highlight_terms(q: Query, reader: IndexReader) -> frozenset[str]:
@@ -144,12 +160,15 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
     retried: tuple[tuple[str, tuple[str, ...]], ...] = ()
     if parsed is None and req.fuzzy and query_mod.is_free_text(req.text):
         words = query_mod.terms_of(req.text)
-        if any(not typos.known(reader, s) for s in words):
+        typed = TOKEN_PATTERN.findall(req.text)
+        if any(not typos.known(reader, s) for s in words) or any(typos.collides(searcher, w) for w in typed):
             q, retried = _fuzzy_query(searcher, req.text, ranking)
+    if parsed is None and not retried and query_mod.is_free_text(req.text):
+        q = quoteseek.rewrite(searcher, req.text, ranking) or q
     flt = _filter(req)
 
     need = req.page * req.limit
-    ranked, per_article_counts = _ranked(searcher, q, flt, req, need)
+    ranked, per_article_counts = _ranked(searcher, q, flt, req, need, ranking.context)
     total = len(per_article_counts) if req.per_article else per_article_counts.total()
     page = ranked[(req.page - 1) * req.limit : need]
     terms = highlight_terms(q, reader) if req.snippets else frozenset()
@@ -164,7 +183,7 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
         # Only worth the extra lookups when the results don't fill a page.
         suggestion = typos.suggest(searcher, req.text, ranking, per_article_counts.total())
     if req.explain:
-        hits = tuple(replace(h, explanation=_explain(searcher, q, h)) for h in hits)
+        hits = tuple(replace(h, explanation=_explain(searcher, q, h, ranking.context)) for h in hits)
     return SearchResults(
         hits=hits,
         query=req.text,
@@ -175,7 +194,19 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
         per_article=req.per_article,
         fuzzy=retried,
         seconds=time.perf_counter() - started,
+        notes=_notes(searcher, req),
     )
+
+
+#: The note a date-sorted search carries when the index holds no dates.
+NO_DATES = "nothing in the index has a date, so the results are in relevance order"
+
+
+def _notes(searcher: Searcher, req: SearchRequest) -> tuple[str, ...]:
+    """What the reader should know about how the results were ordered."""
+    if req.sort == "date" and not (segments.view(searcher).dates() != segments.UNDATED).any():
+        return (NO_DATES,)
+    return ()
 
 
 def paragraph_docnum(searcher: Searcher, article_id: str, n: int) -> int | None:
@@ -187,9 +218,22 @@ def paragraph_docnum(searcher: Searcher, article_id: str, n: int) -> int | None:
     return None
 
 
-def _explain(searcher: Searcher, q: Query, hit: Hit) -> Explanation | None:
+def _explain(searcher: Searcher, q: Query, hit: Hit, context: float) -> Explanation | None:
     docnum = paragraph_docnum(searcher, hit.article_id, hit.paragraph)
-    return None if docnum is None else explain(searcher, q, docnum, hit.score)
+    if docnum is None:
+        return None
+    added = _context_added(searcher, q, hit.article_id, docnum, context) if context else 0.0
+    return explain(searcher, q, docnum, hit.score, added)
+
+
+def _context_added(searcher: Searcher, q: Query, article_id: str, docnum: int, context: float) -> float:
+    """What article context added to a paragraph's score: `context * (best - own)` (`search.context`).
+
+    The filters (dates, source) hold for whole articles, so the article's matches are all its matches.
+    """
+    flt = And([Term("article_id", article_id), Term("kind", PARAGRAPH)])
+    own = {d: s for s, d in searcher.search(patches.exact_exclusions(q), limit=None, filter=flt).top_n}
+    return context * (max(own.values()) - own[docnum]) if docnum in own else 0.0
 
 
 def _reaches_other_docs(q: Query) -> bool:
@@ -200,23 +244,39 @@ def _reaches_other_docs(q: Query) -> bool:
 
 
 def _ranked(
-    searcher: Searcher, q: Query, flt: Query | None, req: SearchRequest, need: int
+    searcher: Searcher, q: Query, flt: Query | None, req: SearchRequest, need: int, context: float = 0.0
 ) -> tuple[list[Collapsed], Counter[str] | ArticleCounts]:
-    """The first `need` results in order (paragraphs, or best paragraph per article)."""
+    """The first `need` results in order (paragraphs, or best paragraph per article).
+
+    `context` is `Ranking.context` (`search.context`), applied by both paths alike.
+    """
     if q is NullQuery:
         return [], Counter()
     if _reaches_other_docs(q):  # NOT-only queries would match the index's file records too
         flt = Term("kind", PARAGRAPH) if flt is None else And([flt, Term("kind", PARAGRAPH)])
-    fast = fastsearch.execute(searcher, q, flt) if req.sort == "relevance" else None
+    fast = fastsearch.execute(searcher, q, flt, context)
+    if fast is None and (context or req.sort == "date"):
+        # Every match scored by Whoosh, then ranked as the bulk path ranks its own.
+        fast = _scored_by_whoosh(searcher, q, flt, context)
+    if fast is not None and req.sort == "date":
+        fast = fast.by_date()
     if fast is not None:  # free text and AND/OR/NOT: every match scored in bulk, same scores, order and collapse
         return fast.collapse(need, req.per_article), fast.counts
     # One pass over every match (a phrase is matched once, not twice): all of them
     # ranked, for the totals and "N more in this article", and the first rows read.
-    sort_kw: dict[str, Any] = {"sortedby": "date", "reverse": True} if req.sort == "date" else {}
-    results = searcher.search(patches.exact_exclusions(q), limit=None, filter=flt, **sort_kw)
+    results = searcher.search(patches.exact_exclusions(q), limit=None, filter=flt)
     articles = searcher.reader().column_reader("article_id")
     counts: Counter[str] = Counter(articles[d] for _, d in results.top_n)
-    return collapse(_WhooshRows(results, by_relevance=req.sort == "relevance"), need, req.per_article), counts
+    return collapse(_WhooshRows(results, by_relevance=True), need, req.per_article), counts
+
+
+def _scored_by_whoosh(searcher: Searcher, q: Query, flt: Query | None, context: float) -> FastResult:
+    """Whoosh's scored matches as a bulk result (article context applied), to be ranked as the bulk path ranks."""
+    top = searcher.search(patches.exact_exclusions(q), limit=None, filter=flt).top_n
+    view = segments.view(searcher)
+    docs = np.fromiter((d for _, d in top), dtype=np.int64, count=len(top))
+    scores = np.fromiter((s for s, _ in top), dtype=np.float64, count=len(top))
+    return FastResult(searcher, view, docs, scores, context)
 
 
 class _WhooshRows(RowList):

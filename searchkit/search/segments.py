@@ -22,6 +22,9 @@ from whoosh.searching import Searcher
 
 from searchkit.codec import readers
 
+#: The date column's value for a document without a date (Whoosh's default for a missing number).
+UNDATED = 2**64 - 1
+
 #: Filter masks remembered per searcher (the least recently used is dropped).
 FILTER_CACHE_SIZE = 16
 
@@ -101,6 +104,8 @@ class View:
             self.article[offset : offset + seg.size] = local[seg.article] if seg.size else local[:0]
         reader = searcher.reader()
         self._n = reader.column_reader("n") if reader.has_column("n") else None
+        self._reader = reader
+        self._dates: NDArray[np.uint64] | None = None
         self._searcher = weakref.ref(searcher)
         self._filters: OrderedDict[Query, NDArray[np.bool_]] = OrderedDict()
         self._lock = threading.Lock()
@@ -110,6 +115,18 @@ class View:
             return int(self._n[docnum])
         searcher = self._searcher()
         return int(searcher.reader().stored_fields(docnum).get("n", 0)) if searcher is not None else 0
+
+    def dates(self) -> NDArray[np.uint64]:
+        """Each docnum's date as the date column's number; `UNDATED` where it has none (read once)."""
+        with self._lock:
+            if self._dates is None:
+                reader = self._reader
+                if reader.has_column("date"):
+                    column = reader.column_reader("date", translate=False)
+                    self._dates = np.fromiter((int(v) for v in column), dtype=np.uint64, count=self.size)
+                else:
+                    self._dates = np.full(self.size, UNDATED, dtype=np.uint64)
+            return self._dates
 
     def filter_mask(self, searcher: Searcher, flt: Query) -> NDArray[np.bool_]:
         """Which docnums the filter query lets through (remembered for the last few filters)."""

@@ -6,6 +6,16 @@ neighbours of a query word are found two ways and merged: every spelling one
 edit away from the *word* is stemmed and looked up, and Whoosh's fuzzy matching
 runs on the *stem*. Allowed distance grows with length, as in Meilisearch:
 none below 5 letters, 1 from 5, 2 from 9.
+
+A word can also be mistyped into a *rare stem collision*: `goverment` stems to
+`gover`, the stem of "governess", so it matches a few governess paragraphs and
+nothing tells the user. The rule (`collides`): a word whose stem is rare (in at
+most `RARE_DOCS` paragraphs) is treated like a word with no match when it is
+never written that way in those paragraphs, every form written there is
+farther from it than the typo distance (so `governesses` still finds
+"governess": two edits), and an indexed word near it is `SUGGEST_RATIO` times
+more frequent (so a rare word typed right and no likelier neighbour stays). It
+reads the stored text of at most `RARE_DOCS` paragraphs, only for rare stems.
 """
 
 from __future__ import annotations
@@ -27,6 +37,10 @@ from searchkit.search.ranking import Ranking
 MAX_NEAR = 1
 #: A suggestion must be this many times more frequent than the word typed.
 SUGGEST_RATIO = 5
+#: A stem in at most this many paragraphs is rare enough to check for a collision.
+RARE_DOCS = 10
+#: Words longer than this are not checked for a collision (the check is quadratic in length).
+MAX_CHECKED = 40
 
 
 def fuzzy_distance(word: str) -> int:
@@ -95,6 +109,51 @@ def near(reader: IndexReader, word: str, thorough: bool = True) -> list[str]:
         found.update(t.decode("utf-8") if isinstance(t, bytes) else t for _, t in fq.expanded_terms(reader))
     found.discard(stems[0])
     return sorted(found, key=lambda s: (-_frequency(reader, s), s))[:MAX_NEAR]
+
+
+def collides(searcher: Searcher, word: str) -> bool:
+    """True if `word` matches only through a rare stem collision, as the module docstring says."""
+    word = word.lower()
+    reader = searcher.reader()
+    dist = fuzzy_distance(word)
+    stems = query_mod.terms_of(word)
+    if not dist or len(word) > MAX_CHECKED or len(stems) != 1 or not known(reader, stems[0]):
+        return False
+    df = _frequency(reader, stems[0])
+    if df > RARE_DOCS:
+        return False
+    forms = _written_forms(searcher, stems[0])
+    if word in forms or any(_distance(word, form, dist) <= dist for form in forms):
+        return False
+    better = near(reader, word)
+    return bool(better) and _frequency(reader, better[0]) > max(SUGGEST_RATIO * df, 2)
+
+
+def _written_forms(searcher: Searcher, stem: str) -> set[str]:
+    """The words as written (lower case) whose stem is `stem`, from the paragraphs holding it."""
+    forms: set[str] = set()
+    reader = searcher.reader()
+    for fieldname in ("headline", "body", "quotes"):
+        if (fieldname, searcher.schema[fieldname].to_bytes(stem)) not in reader:
+            continue
+        for doc in list(searcher.postings(fieldname, stem).all_ids())[:RARE_DOCS]:
+            text = str(reader.stored_fields(doc).get(fieldname, ""))
+            forms.update(w.lower() for w in TOKEN_PATTERN.findall(text) if query_mod.terms_of(w) == [stem])
+    return forms
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of a and b, or `limit + 1` once it is known to exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+        if min(row) > limit:
+            return limit + 1
+    return row[-1]
 
 
 def surface(searcher: Searcher, stem: str) -> str:
