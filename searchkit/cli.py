@@ -37,7 +37,8 @@ from searchkit.errors import (
 )
 
 if TYPE_CHECKING:
-    from searchkit.api import Ranking
+    from searchkit.api import Index, Ranking
+    from searchkit.results import SearchResults
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -208,8 +209,34 @@ def index_cmd(
     )
 
 
-@main.command("search")
-@click.argument("query")
+_QUERY_GUIDE = """Search the index for QUERY; exit 0 with hits, 1 without (the reason on stderr).
+
+QUERY may be several words without quotes: `searchkit search blair iraq`
+is `searchkit search "blair iraq"`.
+
+\b
+Query syntax (anything else is free text, ranked by BM25F):
+  blair iraq            either word (OR is the default); more matches rank higher
+  +storm +rail flood    +word is required, -word excluded: both storm and rail
+  "minimum wage"        a phrase
+  tax AND NOT vat       AND / OR / NOT (in capitals) and (groups)
+  headline:budget       a field: headline: (title:), body:, quote:, speaker:, source:
+  speaker:"tony blair"  a speaker's quotations, the quotation as the snippet
+  accou*  wom?n  blare~ prefix, one-letter wildcard, fuzzy word
+
+\b
+A "?" after a word ends a question (who won the derby? is free text); only
+inside a word is it a wildcard. In a query typed all in capitals, AND, OR
+and NOT are words, not operators.
+
+\b
+A query starting with "-" looks like an option: put -- before it,
+  searchkit search -- -election budget
+"""
+
+
+@main.command("search", help=_QUERY_GUIDE)
+@click.argument("words", nargs=-1, required=True, metavar="QUERY...")
 @index_option
 @click.option("-n", "--limit", default=defaults.LIMIT, show_default=True, help="Hits per page.")
 @click.option("--page", default=1, show_default=True, help="Page of results.")
@@ -223,64 +250,71 @@ def index_cmd(
 @click.option("--no-fuzzy", is_flag=True, help="Don't retry unknown words with typo tolerance.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("--explain", is_flag=True, help="Show how each hit's score breaks down by word and field.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line after the hits.")
 @ranking_option
 @json_option
-def search_cmd(
-    query: str,
-    index_dir: str,
-    limit: int,
-    page: int,
-    all_paragraphs: bool,
-    fragments: int,
-    width: int,
-    since: str | None,
-    until: str | None,
-    source: str | None,
-    sort: str,
-    no_fuzzy: bool,
-    color: str,
-    explain: bool,
-    rank_opts: tuple[str, ...],
-    as_json: bool,
-) -> None:
-    """Search the index for QUERY; exit 0 with hits, 1 without.
-
-    QUERY is free text, or uses "phrases", AND/OR/NOT, +word (required),
-    -word (excluded), (groups), word*, word~, and the fields headline:,
-    body:, quote:, speaker:, source: (speaker:blair or speaker:"tony blair"
-    shows that person's quotation as the snippet).
-    """
+def search_cmd(words: tuple[str, ...], index_dir: str, **opts: Any) -> None:
     from searchkit.api import Index
     from searchkit.render import render_results
 
+    query = " ".join(words)
+    kw = _search_kwargs(opts)
     with _errors():
-        with Index.open(index_dir, ranking=_ranking(rank_opts)) as ix:
-            res = ix.search(
-                query,
-                limit=limit,
-                page=page,
-                per_article=not all_paragraphs,
-                fragments=fragments,
-                width=width,
-                since=_date(since),
-                until=_date(until),
-                source=source,
-                sort=sort,
-                fuzzy=not no_fuzzy,
-                explain=explain,
-            )
-    if as_json:
+        with Index.open(index_dir, ranking=_ranking(opts["rank_opts"])) as ix:
+            res = ix.search(query, **kw)
+            why = _why_empty(ix, query, kw, res) if not res.hits else ""
+    if opts["as_json"]:
         for hit in res:
             _emit_json(hit.to_dict())
     else:
-        colour = _use_colour(color)
-        click.echo(render_results(res, colour=colour), nl=False, color=colour)
+        colour = _use_colour(opts["color"])
+        click.echo(render_results(res, colour=colour, summary=not opts["quiet"]), nl=False, color=colour)
     if res.suggestion:
         click.echo(f"Did you mean: {res.suggestion}", err=True)
     for word, used in res.fuzzy:
         click.echo(f"note: no match for {word!r}; searched {', '.join(used)} instead", err=True)
     if not res.hits:
+        click.echo(why, err=True)
         sys.exit(EXIT_NOT_FOUND)
+
+
+def _search_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
+    """The search command's options as `Index.search` keyword arguments."""
+    return {
+        "limit": opts["limit"],
+        "page": opts["page"],
+        "per_article": not opts["all_paragraphs"],
+        "fragments": opts["fragments"],
+        "width": opts["width"],
+        "since": _date(opts["since"]),
+        "until": _date(opts["until"]),
+        "source": opts["source"],
+        "sort": opts["sort"],
+        "fuzzy": not opts["no_fuzzy"],
+        "explain": opts["explain"],
+    }
+
+
+def _why_empty(ix: Index, query: str, kw: dict[str, Any], res: SearchResults) -> str:
+    """Why a search answered nothing: past the last page, a filter, or no match at all."""
+    if res.total:
+        matches = f"{res.total:,} match" + ("" if res.total == 1 else "es")
+        return f"page {res.page} is past the last page, page {res.pages} ({matches})"
+    probe = {**kw, "page": 1, "limit": 1, "explain": False, "snippets": False}
+    dated = kw["since"] or kw["until"]
+    if dated and ix.search(query, **{**probe, "since": None, "until": None}).total:
+        if not ix.search(query, **{**probe, "since": datetime.min, "until": None}).total:
+            return "no matching article has a date, so the date filter (--since/--until) matched nothing"
+        return f"no match dated {_range(kw['since'], kw['until'])}"
+    if kw["source"] and ix.search(query, **{**probe, "source": None}).total:
+        return f"no match from source {kw['source']!r} (the query matches other sources)"
+    return f"no match for {query!r}"
+
+
+def _range(since: datetime | None, until: datetime | None) -> str:
+    if since and until:
+        return f"from {since.date()} to {until.date()}"
+    return f"on or after {since.date()}" if since else f"on or before {until.date() if until else ''}"
 
 
 @main.command("show")

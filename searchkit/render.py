@@ -58,10 +58,13 @@ def render_hit(hit: Hit, colour: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_results(res: SearchResults, colour: bool) -> str:
+def render_results(res: SearchResults, colour: bool, *, summary: bool = True) -> str:
+    """The hits, then (with `summary`) a line with the total, the page and the time taken."""
     if not res.hits:
         return ""
     body = "\n".join(render_hit(h, colour) for h in res.hits)
+    if not summary:
+        return body
     unit = "paragraph" if res.per_article is False else "article"
     verb = f"{unit} matches" if res.total == 1 else f"{unit}s match"
     foot = f"\n{res.total:,} {verb}; page {res.page} of {res.pages} ({res.seconds * 1000:.0f} ms)\n"
