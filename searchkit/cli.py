@@ -101,7 +101,7 @@ def json_option(f: F) -> F:
 def _use_colour(choice: str) -> bool:
     if choice == "always":
         return True
-    if choice == "never" or "NO_COLOR" in os.environ:
+    if choice == "never" or os.environ.get("NO_COLOR"):  # no-color.org: set and not empty
         return False
     return sys.stdout.isatty()
 
@@ -131,7 +131,7 @@ def _ranking(options: tuple[str, ...]) -> Ranking:
     for item in options:
         key, sep, value = item.partition("=")
         if not sep:
-            raise click.BadParameter(f"{item!r}: use KEY=VALUE, e.g. headline_boost=3")
+            raise RankingError(f"{item!r}: use KEY=VALUE, e.g. headline_boost=3")
         kw[key.strip()] = value.strip() if key.strip() == "model" else _number(item, value)
     try:
         return Ranking().with_options(**kw)
@@ -145,7 +145,7 @@ def _number(item: str, value: str) -> float:
     try:
         return float(value)
     except ValueError:
-        raise CliError(f"{item!r}: {value.strip()!r} is not a number") from None
+        raise RankingError(f"{item!r}: {value.strip()!r} is not a number") from None
 
 
 ranking_option = click.option(
@@ -158,7 +158,21 @@ ranking_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+
+
+class _Group(click.Group):
+    """The command group; Ctrl-C exits 130 (click's own Abort would exit 1, the "found nothing" code)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="searchkit")
 def main() -> None:
     """Search news articles paragraph by paragraph, with highlighted snippets."""

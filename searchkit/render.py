@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from searchkit.api import Progress
 
 
+def plural(n: int, word: str) -> str:
+    """`1 paragraph`, `2 paragraphs`."""
+    return f"{n:,} {word if n == 1 else word + 's'}"
+
+
 def _mark(colour: bool) -> tuple[str, str]:
     return (click.style("", fg="yellow", bold=True, reset=False), "\x1b[0m") if colour else ("", "")
 
@@ -44,8 +49,7 @@ def render_hit(hit: Hit, colour: bool) -> str:
     if hit.speakers:
         lines.append("   quoted: " + ", ".join(hit.speakers))
     if hit.more_in_article:
-        s = "s" if hit.more_in_article > 1 else ""
-        lines.append(f"   + {hit.more_in_article} more paragraph{s} in this article ({hit.article_id})")
+        lines.append(f"   + {plural(hit.more_in_article, 'more paragraph')} in this article ({hit.article_id})")
     if hit.explanation:
         ex = hit.explanation
         for w in ex.words:
@@ -66,8 +70,8 @@ def render_results(res: SearchResults, colour: bool, *, summary: bool = True) ->
     if not summary:
         return body
     unit = "paragraph" if res.per_article is False else "article"
-    verb = f"{unit} matches" if res.total == 1 else f"{unit}s match"
-    foot = f"\n{res.total:,} {verb}; page {res.page} of {res.pages} ({res.seconds * 1000:.0f} ms)\n"
+    verb = "matches" if res.total == 1 else "match"
+    foot = f"\n{plural(res.total, unit)} {verb}; page {res.page} of {res.pages} ({res.seconds * 1000:.0f} ms)\n"
     return body + foot
 
 
@@ -81,7 +85,7 @@ def render_article(view: ArticleView, focus: int | None = None) -> str:
     for n, text in view.paragraphs:
         marker = ">" if n == focus else " "
         lines += [f"{marker}¶{n}  {text}", ""]
-    lines.append(f"({view.article_id}: {view.total_paragraphs} paragraphs)")
+    lines.append(f"({view.article_id}: {plural(view.total_paragraphs, 'paragraph')})")
     return "\n".join(lines) + "\n"
 
 
@@ -123,8 +127,7 @@ def render_speakers(speakers: Sequence[SpeakerCount]) -> str:
     lines = []
     for c in speakers:
         also = f"  (also {', '.join(c.variants)})" if c.variants else ""
-        s = "" if c.articles == 1 else "s"
-        lines.append(f"{c.quotes:>6}  {c.name}  in {c.articles:,} article{s}{also}")
+        lines.append(f"{c.quotes:>6}  {c.name}  in {plural(c.articles, 'article')}{also}")
     return "".join(line + "\n" for line in lines)
 
 

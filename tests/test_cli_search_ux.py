@@ -100,3 +100,76 @@ def test_help_has_the_query_guide(runner: CliRunner) -> None:
     for piece in ('"minimum wage"', "+word", "-word", "headline:", "speaker:", "source:", "OR", "all in capitals"):
         assert piece in out
     assert "searchkit search -- -election" in out
+
+
+# -- item 10: the small things --------------------------------------------------------
+
+
+def test_empty_no_color_does_not_disable_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    from searchkit import cli
+
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setenv("NO_COLOR", "")
+    assert cli._use_colour("auto") is True
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli._use_colour("auto") is False
+
+
+def test_ctrl_c_exits_130(runner: CliRunner, built: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from searchkit import api
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api.Index, "search", interrupted)
+    res = runner.invoke(main, ["search", "twitter", "--index", built])
+    assert res.exit_code == 130
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("k1=abc", "Error: 'k1=abc': 'abc' is not a number\n"),
+        ("k1", "Error: 'k1': use KEY=VALUE, e.g. headline_boost=3\n"),
+    ],
+)
+def test_rank_errors_are_one_line(runner: CliRunner, built: str, option: str, message: str) -> None:
+    res = runner.invoke(main, ["search", "twitter", "--index", built, "--rank", option])
+    assert res.exit_code == 2 and res.stderr == message
+
+
+def test_quiet_drops_the_summary_line(runner: CliRunner, built: str) -> None:
+    loud = runner.invoke(main, ["search", "twitter", "--index", built])
+    quiet = runner.invoke(main, ["search", "twitter", "--index", built, "-q"])
+    assert "article matches; page 1 of 1" in loud.stdout
+    assert quiet.exit_code == 0 and "page 1 of 1" not in quiet.stdout and quiet.stdout.startswith("1. ")
+
+
+def test_one_paragraph_is_singular(runner: CliRunner, dated: str) -> None:
+    res = runner.invoke(main, ["show", "flood-c", "--index", dated])
+    assert res.stdout.rstrip().endswith("(flood-c: 1 paragraph)")
+    res = runner.invoke(main, ["search", "closed", "--index", dated])
+    assert "+ 1 more paragraph in this article" in res.stdout
+
+
+def test_library_since_takes_an_iso_string(dated: str) -> None:
+    with searchkit.Index.open(dated) as ix:
+        assert [h.article_id for h in ix.search("storm", since="2006-01-01")] == ["storm-b"]
+        assert [h.article_id for h in ix.search("storm", until=datetime(2005, 12, 31).date())] == ["storm-a"]
+        with pytest.raises(searchkit.QueryError, match="not a date; give an ISO 8601 date"):
+            ix.search("storm", since="last tuesday")
+
+
+def test_library_limit_zero_speaks_library_terms(dated: str) -> None:
+    with searchkit.Index.open(dated) as ix:
+        with pytest.raises(searchkit.QueryError) as err:
+            ix.search("storm", limit=0)
+    assert str(err.value) == "limit=0: limit must be 1 or more"
+
+
+def test_closed_index_refuses_to_search(dated: str) -> None:
+    ix = searchkit.Index.open(dated)
+    ix.search("storm")
+    ix.close()
+    with pytest.raises(searchkit.SearchkitError, match="is closed; open it again"):
+        ix.search("storm")
