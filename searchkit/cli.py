@@ -13,9 +13,6 @@ command that does it.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -26,6 +23,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from searchkit import defaults
+from searchkit.cliout import QUERY_GUIDE, emit_table, print_hits, why_empty
+from searchkit.cliout import emit_json as _emit_json
 from searchkit.errors import (
     IndexCorruptError,
     IndexingError,
@@ -37,8 +36,7 @@ from searchkit.errors import (
 )
 
 if TYPE_CHECKING:
-    from searchkit.api import Index, Ranking
-    from searchkit.results import SearchResults
+    from searchkit.api import Ranking
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -104,14 +102,6 @@ def _use_colour(choice: str) -> bool:
     if choice == "never" or os.environ.get("NO_COLOR"):  # no-color.org: set and not empty
         return False
     return sys.stdout.isatty()
-
-
-def _emit_json(obj: Any) -> None:
-    line = json.dumps(obj, ensure_ascii=False) + "\n"
-    # Bytes, so the output is UTF-8 whatever the locale says.
-    sys.stdout.flush()
-    sys.stdout.buffer.write(line.encode("utf-8", "replace"))
-    sys.stdout.buffer.flush()
 
 
 def _date(value: str | None) -> datetime | None:
@@ -223,33 +213,7 @@ def index_cmd(
     )
 
 
-_QUERY_GUIDE = """Search the index for QUERY; exit 0 with hits, 1 without (the reason on stderr).
-
-QUERY may be several words without quotes: `searchkit search blair iraq`
-is `searchkit search "blair iraq"`.
-
-\b
-Query syntax (anything else is free text, ranked by BM25F):
-  blair iraq            either word (OR is the default); more matches rank higher
-  +storm +rail flood    +word is required, -word excluded: both storm and rail
-  "minimum wage"        a phrase
-  tax AND NOT vat       AND / OR / NOT (in capitals) and (groups)
-  headline:budget       a field: headline: (title:), body:, quote:, speaker:, source:
-  speaker:"tony blair"  a speaker's quotations, the quotation as the snippet
-  accou*  wom?n  blare~ prefix, one-letter wildcard, fuzzy word
-
-\b
-A "?" after a word ends a question (who won the derby? is free text); only
-inside a word is it a wildcard. In a query typed all in capitals, AND, OR
-and NOT are words, not operators.
-
-\b
-A query starting with "-" looks like an option: put -- before it,
-  searchkit search -- -election budget
-"""
-
-
-@main.command("search", help=_QUERY_GUIDE)
+@main.command("search", help=QUERY_GUIDE)
 @click.argument("words", nargs=-1, required=True, metavar="QUERY...")
 @index_option
 @click.option("-n", "--limit", default=defaults.LIMIT, show_default=True, help="Hits per page.")
@@ -265,24 +229,34 @@ A query starting with "-" looks like an option: put -- before it,
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("--explain", is_flag=True, help="Show how each hit's score breaks down by word and field.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line after the hits.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "tsv"]),
+    default="text",
+    show_default=True,
+    help="Output: text; json (JSON Lines, hits then a summary record); csv or tsv (a header row, a hit a row).",
+)
+@click.option(
+    "--highlight",
+    metavar="PRE,POST",
+    help="Mark matched words with PRE and POST (e.g. '<b>,</b>') in text, csv and tsv output.",
+)
 @ranking_option
-@json_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines (= --format json).")
 def search_cmd(words: tuple[str, ...], index_dir: str, **opts: Any) -> None:
     from searchkit.api import Index
-    from searchkit.render import render_results
 
     query = " ".join(words)
+    _output_format(opts)
     kw = _search_kwargs(opts)
     with _errors():
         with Index.open(index_dir, ranking=_ranking(opts["rank_opts"])) as ix:
             res = ix.search(query, **kw)
-            why = _why_empty(ix, query, kw, res) if not res.hits else ""
-    if opts["as_json"]:
-        for hit in res:
-            _emit_json(hit.to_dict())
-    else:
-        colour = _use_colour(opts["color"])
-        click.echo(render_results(res, colour=colour, summary=not opts["quiet"]), nl=False, color=colour)
+            why = why_empty(ix, query, kw, res) if not res.hits else ""
+    marks = tuple(opts["highlight"].split(",", 1)) if opts["highlight"] is not None else None
+    colour = _use_colour(opts["color"]) and marks is None and opts["fmt"] == "text"
+    print_hits(res, opts["fmt"], colour=colour, summary=not opts["quiet"], marks=marks)
     if res.suggestion:
         click.echo(f"Did you mean: {res.suggestion}", err=True)
     for word, used in res.fuzzy:
@@ -290,6 +264,16 @@ def search_cmd(words: tuple[str, ...], index_dir: str, **opts: Any) -> None:
     if not res.hits:
         click.echo(why, err=True)
         sys.exit(EXIT_NOT_FOUND)
+
+
+def _output_format(opts: dict[str, Any]) -> str:
+    """The one output format asked for (--json is --format json); checks --highlight's form."""
+    if opts["as_json"] and opts["fmt"] not in ("text", "json"):
+        raise CliError(f"--json and --format {opts['fmt']} both given; choose one")
+    if opts["highlight"] is not None and "," not in opts["highlight"]:
+        raise CliError(f"--highlight {opts['highlight']!r}: give the two marks as PRE,POST, e.g. '<b>,</b>'")
+    opts["fmt"] = "json" if opts["as_json"] else opts["fmt"]
+    return str(opts["fmt"])
 
 
 def _search_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
@@ -307,28 +291,6 @@ def _search_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
         "fuzzy": not opts["no_fuzzy"],
         "explain": opts["explain"],
     }
-
-
-def _why_empty(ix: Index, query: str, kw: dict[str, Any], res: SearchResults) -> str:
-    """Why a search answered nothing: past the last page, a filter, or no match at all."""
-    if res.total:
-        matches = f"{res.total:,} match" + ("" if res.total == 1 else "es")
-        return f"page {res.page} is past the last page, page {res.pages} ({matches})"
-    probe = {**kw, "page": 1, "limit": 1, "explain": False, "snippets": False}
-    dated = kw["since"] or kw["until"]
-    if dated and ix.search(query, **{**probe, "since": None, "until": None}).total:
-        if not ix.search(query, **{**probe, "since": datetime.min, "until": None}).total:
-            return "no matching article has a date, so the date filter (--since/--until) matched nothing"
-        return f"no match dated {_range(kw['since'], kw['until'])}"
-    if kw["source"] and ix.search(query, **{**probe, "source": None}).total:
-        return f"no match from source {kw['source']!r} (the query matches other sources)"
-    return f"no match for {query!r}"
-
-
-def _range(since: datetime | None, until: datetime | None) -> str:
-    if since and until:
-        return f"from {since.date()} to {until.date()}"
-    return f"on or after {since.date()}" if since else f"on or before {until.date() if until else ''}"
 
 
 @main.command("show")
@@ -403,13 +365,7 @@ def _emit_rows(rows: list[dict[str, Any]], as_json: bool, columns: tuple[str, ..
         for row in rows:
             _emit_json(row)
         return
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: "" if row.get(k) is None else row.get(k) for k in columns} for row in rows)
-    sys.stdout.flush()
-    sys.stdout.buffer.write(out.getvalue().encode("utf-8", "replace"))
-    sys.stdout.buffer.flush()
+    emit_table(rows, columns, ",")
 
 
 def _one_format(as_json: bool, as_csv: bool) -> None:

@@ -29,8 +29,12 @@ def _mark(colour: bool) -> tuple[str, str]:
     return (click.style("", fg="yellow", bold=True, reset=False), "\x1b[0m") if colour else ("", "")
 
 
-def render_hit(hit: Hit, colour: bool) -> str:
-    on, off = _mark(colour)
+def render_hit(hit: Hit, colour: bool, marks: tuple[str, str] | None = None) -> str:
+    """One hit: rank, headline, where it is, score, snippet, who is quoted, what more matches.
+
+    `marks` (PRE, POST) wrap highlights instead of colour.
+    """
+    on, off = marks or _mark(colour)
     title = click.style(hit.headline, bold=True) if colour else hit.headline
     where = " ".join(
         x
@@ -62,11 +66,13 @@ def render_hit(hit: Hit, colour: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_results(res: SearchResults, colour: bool, *, summary: bool = True) -> str:
+def render_results(
+    res: SearchResults, colour: bool, *, summary: bool = True, marks: tuple[str, str] | None = None
+) -> str:
     """The hits, then (with `summary`) a line with the total, the page and the time taken."""
     if not res.hits:
         return ""
-    body = "\n".join(render_hit(h, colour) for h in res.hits)
+    body = "\n".join(render_hit(h, colour, marks) for h in res.hits)
     if not summary:
         return body
     unit = "paragraph" if res.per_article is False else "article"
@@ -103,6 +109,48 @@ def render_stats(st: IndexStats) -> str:
     if st.top_speakers:
         out.append("top speakers  " + "; ".join(f"{name} ({n})" for name, n in st.top_speakers))
     return "\n".join(out) + "\n"
+
+
+#: The columns of `searchkit search --format csv|tsv`, in order.
+HIT_COLUMNS = (
+    "rank",
+    "score",
+    "article_id",
+    "paragraph",
+    "headline",
+    "date",
+    "source",
+    "path",
+    "url",
+    "speakers",
+    "snippet",
+    "text",
+)
+
+
+def hit_rows(res: SearchResults, marks: tuple[str, str]) -> list[dict[str, object]]:
+    """The hits as flat rows for CSV/TSV: speakers joined by "; ", the snippet's fragments
+    joined by " … " with highlights wrapped in `marks`, dates as YYYY-MM-DD."""
+    rows: list[dict[str, object]] = []
+    for hit in res.hits:
+        snippet = " … ".join(f.marked(*marks, ellipsis="") for f in hit.fragments or ())
+        rows.append(
+            {
+                "rank": hit.rank,
+                "score": round(hit.score, 4),
+                "article_id": hit.article_id,
+                "paragraph": hit.paragraph,
+                "headline": hit.headline,
+                "date": hit.date.date().isoformat() if hit.date else "",
+                "source": hit.source,
+                "path": hit.path,
+                "url": hit.url,
+                "speakers": "; ".join(hit.speakers),
+                "snippet": snippet,
+                "text": hit.text,
+            }
+        )
+    return rows
 
 
 #: The columns of `searchkit quotes --csv` and `searchkit speakers --csv`, in order.

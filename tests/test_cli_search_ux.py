@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -87,7 +90,8 @@ def test_source_filter_that_removes_every_match_says_so(runner: CliRunner, dated
 def test_query_in_several_arguments_is_the_quoted_query(runner: CliRunner, built: str) -> None:
     quoted = runner.invoke(main, ["search", "three minutes", "--json", "--index", built])
     unquoted = runner.invoke(main, ["search", "three", "minutes", "--json", "--index", built])
-    assert unquoted.exit_code == 0 and unquoted.stdout == quoted.stdout
+    hits = quoted.stdout.splitlines()[:-1]  # the last line, the summary, holds the time taken
+    assert unquoted.exit_code == 0 and unquoted.stdout.splitlines()[:-1] == hits and hits
 
 
 def test_leading_minus_after_double_dash(runner: CliRunner, built: str) -> None:
@@ -173,3 +177,47 @@ def test_closed_index_refuses_to_search(dated: str) -> None:
     ix.close()
     with pytest.raises(searchkit.SearchkitError, match="is closed; open it again"):
         ix.search("storm")
+
+
+# -- item 6: the JSON summary record, CSV/TSV export, highlight tags -------------------
+
+
+def test_json_ends_with_a_summary_record(runner: CliRunner, dated: str) -> None:
+    res = runner.invoke(main, ["search", "storm", "--json", "--limit", "1", "--index", dated])
+    records = [json.loads(line) for line in res.stdout.splitlines()]
+    hits, summary = records[:-1], records[-1]
+    assert len(hits) == 1 and "type" not in hits[0] and hits[0]["article_id"] in ("storm-a", "storm-b")
+    assert {k: summary[k] for k in ("type", "total", "page", "pages", "limit")} == {
+        "type": "summary",
+        "total": 2,
+        "page": 1,
+        "pages": 2,
+        "limit": 1,
+    }
+    assert isinstance(summary["took_ms"], float) and summary["query"] == "storm"
+    empty = runner.invoke(main, ["search", "xyzzy", "--format", "json", "--index", dated])
+    assert empty.exit_code == 1 and json.loads(empty.stdout)["total"] == 0
+
+
+@pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ","), ("tsv", "\t")])
+def test_csv_and_tsv_export(runner: CliRunner, built: str, fmt: str, delimiter: str) -> None:
+    res = runner.invoke(main, ["search", "three minutes", "--format", fmt, "--index", built])
+    assert res.exit_code == 0
+    quoting = csv.QUOTE_NONE if fmt == "tsv" else csv.QUOTE_MINIMAL
+    rows = list(csv.DictReader(io.StringIO(res.stdout), delimiter=delimiter, quoting=quoting))
+    assert len(rows) == 1
+    row = rows[0]
+    for column in ("article_id", "paragraph", "headline", "date", "source", "url", "speakers", "text"):
+        assert column in row
+    assert row["article_id"] == "twitter-isis-accounts-offline" and row["paragraph"] == "5"
+    assert row["speakers"] == "Abu al-Walid" and "within three minutes" in row["text"]
+    assert row["headline"] == "Twitter Trying To Keep ISIS Accounts Offline, But It's No Easy Task"
+
+
+def test_custom_highlight_tags(runner: CliRunner, built: str) -> None:
+    res = runner.invoke(main, ["search", "three minutes", "--highlight", "<b>,</b>", "--index", built])
+    assert "within <b>three minutes</b> I'll" in res.stdout
+    res = runner.invoke(main, ["search", "three minutes", "--highlight", "[,]", "--format", "csv", "--index", built])
+    assert "within [three minutes] I'll" in res.stdout
+    res = runner.invoke(main, ["search", "three", "--highlight", "<b>", "--index", built])
+    assert res.exit_code == 2 and res.stderr.startswith("Error: --highlight '<b>': give the two marks as PRE,POST")
