@@ -25,7 +25,7 @@ from whoosh.query.compound import Or
 from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
-from searchkit import defaults
+from searchkit import articleref, defaults
 from searchkit.errors import ArticleNotFoundError, QueryError, SearchkitError
 from searchkit.indexing import indexer, store
 from searchkit.indexing.indexer import IndexReport, Progress, ProgressFn
@@ -233,10 +233,19 @@ class Index:
 
     @_guarded
     def show(self, article_id: str, paragraph: int | None = None, context: int = 0) -> ArticleView:
-        """An article, or paragraph `paragraph` with `context` paragraphs either side."""
-        docs = sorted(self._current().documents(article_id=article_id), key=lambda d: d["n"])
-        if not docs:
-            raise ArticleNotFoundError(f"no article {article_id!r} in the index; search for it first")
+        """An article, or paragraph `paragraph` with `context` paragraphs either side.
+
+        `article_id` may also be the path a hit shows (`politics/191.txt`) or a file path
+        under an indexed folder (`corpus/politics/191.txt`); the view carries the real id.
+        """
+        s = self._current()
+        found = articleref.resolve(article_id, lambda c: s.document_number(article_id=c) is not None)
+        if found is None:
+            near = articleref.closest(article_id, (str(t) for t in s.reader().field_terms("article_id")))
+            hint = f"; did you mean {' or '.join(repr(x) for x in near)}?" if near else "; search for it first"
+            raise ArticleNotFoundError(f"no article {article_id!r} in the index{hint}")
+        article_id = found
+        docs = sorted(s.documents(article_id=article_id), key=lambda d: d["n"])
         total = len(docs)
         if paragraph is not None:
             if not any(d["n"] == paragraph for d in docs):

@@ -29,6 +29,14 @@ def _mark(colour: bool) -> tuple[str, str]:
     return (click.style("", fg="yellow", bold=True, reset=False), "\x1b[0m") if colour else ("", "")
 
 
+def _where(hit: Hit) -> str:
+    """The article as `show` takes it: the path when it spells the id, else the id and its file."""
+    stem = hit.path.rsplit(".", 1)[0] if "." in hit.path.rpartition("/")[2] else hit.path
+    if not hit.path or hit.path == hit.article_id:
+        return hit.article_id
+    return hit.path if stem == hit.article_id else f"{hit.article_id} ({hit.path})"
+
+
 def render_hit(hit: Hit, colour: bool, marks: tuple[str, str] | None = None) -> str:
     """One hit: rank, headline, where it is, score, snippet, who is quoted, what more matches.
 
@@ -42,7 +50,7 @@ def render_hit(hit: Hit, colour: bool, marks: tuple[str, str] | None = None) -> 
             f"¶{hit.paragraph}",
             hit.source,
             hit.date.date().isoformat() if hit.date else "",
-            hit.path or hit.article_id,
+            _where(hit),
         )
         if x
     )

@@ -221,3 +221,36 @@ def test_custom_highlight_tags(runner: CliRunner, built: str) -> None:
     assert "within [three minutes] I'll" in res.stdout
     res = runner.invoke(main, ["search", "three", "--highlight", "<b>", "--index", built])
     assert res.exit_code == 2 and res.stderr.startswith("Error: --highlight '<b>': give the two marks as PRE,POST")
+
+
+# -- item 3: show takes what a hit prints; hits show the article id ---------------------
+
+
+def test_show_takes_the_printed_path_and_a_file_path(runner: CliRunner, built: str, sample_corpus: Path) -> None:
+    by_id = runner.invoke(main, ["show", "twitter-isis-accounts-offline#2", "--index", built])
+    by_path = runner.invoke(main, ["show", "twitter-isis-accounts-offline.txt#2", "--index", built])
+    file_path = str(sample_corpus / "twitter-isis-accounts-offline.txt")
+    by_file = runner.invoke(main, ["show", file_path + "#2", "--index", built])
+    assert by_id.exit_code == 0 and by_id.stdout == by_path.stdout == by_file.stdout
+    with searchkit.Index.open(built) as ix:
+        assert ix.show("./corpus/twitter-isis-accounts-offline.txt").article_id == "twitter-isis-accounts-offline"
+
+
+def test_no_article_suggests_the_closest_ids(runner: CliRunner, built: str) -> None:
+    res = runner.invoke(main, ["show", "twitter-isis-acounts-offline", "--index", built])
+    assert res.exit_code == 2
+    assert res.stderr == (
+        "Error: no article 'twitter-isis-acounts-offline' in the index; did you mean 'twitter-isis-accounts-offline'?\n"
+    )
+
+
+def test_hit_lines_show_the_article_id(runner: CliRunner, tmp_path: Path) -> None:
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    record = {"id": "gazette-0042", "headline": "Bridge reopens", "body": "The bridge reopened on Monday."}
+    (feed / "wire.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    ix = str(tmp_path / "ix")
+    assert runner.invoke(main, ["index", str(feed), "--index", ix]).exit_code == 0
+    res = runner.invoke(main, ["search", "bridge", "--index", ix])
+    assert res.stdout.splitlines()[0].startswith("1. Bridge reopens  ¶1 gazette-0042 (wire.jsonl)")
+    assert runner.invoke(main, ["show", "gazette-0042", "--index", ix]).exit_code == 0
