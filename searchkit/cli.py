@@ -248,15 +248,15 @@ def search_cmd(words: tuple[str, ...], index_dir: str, **opts: Any) -> None:
     from searchkit.api import Index
 
     query = " ".join(words)
-    _output_format(opts)
+    fmt = _output_format(opts)
     kw = _search_kwargs(opts)
     with _errors():
         with Index.open(index_dir, ranking=_ranking(opts["rank_opts"])) as ix:
             res = ix.search(query, **kw)
             why = why_empty(ix, query, kw, res) if not res.hits else ""
     marks = tuple(opts["highlight"].split(",", 1)) if opts["highlight"] is not None else None
-    colour = _use_colour(opts["color"]) and marks is None and opts["fmt"] == "text"
-    print_hits(res, opts["fmt"], colour=colour, summary=not opts["quiet"], marks=marks)
+    colour = _use_colour(opts["color"]) and marks is None and fmt == "text"
+    print_hits(res, fmt, colour=colour, summary=not opts["quiet"], marks=marks)
     if res.suggestion:
         click.echo(f"Did you mean: {res.suggestion}", err=True)
     for word, used in res.fuzzy:
@@ -272,8 +272,7 @@ def _output_format(opts: dict[str, Any]) -> str:
         raise CliError(f"--json and --format {opts['fmt']} both given; choose one")
     if opts["highlight"] is not None and "," not in opts["highlight"]:
         raise CliError(f"--highlight {opts['highlight']!r}: give the two marks as PRE,POST, e.g. '<b>,</b>'")
-    opts["fmt"] = "json" if opts["as_json"] else opts["fmt"]
-    return str(opts["fmt"])
+    return "json" if opts["as_json"] else str(opts["fmt"])
 
 
 def _search_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
