@@ -25,14 +25,14 @@ from whoosh.query.compound import Or
 from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
-from searchkit import articleref, defaults
+from searchkit import defaults
 from searchkit.errors import ArticleNotFoundError, QueryError, SearchkitError
 from searchkit.indexing import indexer, store
 from searchkit.indexing.indexer import IndexReport, Progress, ProgressFn
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.ingest.articles import Article
 from searchkit.results import ArticleView, Facets, IndexStats, QuoteHit, SearchResults, SpeakerCount
-from searchkit.search import damage
+from searchkit.search import articleref, damage
 from searchkit.search import query as query_mod
 from searchkit.search.ranking import Ranking
 from searchkit.search.searcher import SearchRequest, paragraph_docnum, run
