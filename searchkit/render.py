@@ -198,7 +198,8 @@ def progress_printer() -> Callable[[Progress], None]:
         last[0] = now
         rate = p.paragraphs / p.seconds if p.seconds > 0 else 0
         total = f"/{p.files_total:,}" if p.files_total else ""
-        sys.stderr.write(f"\rindexing: {p.files_done:,}{total} files, {p.paragraphs:,} paragraphs ({rate:,.0f}/s)  ")
+        files = f"{p.files_done:,}{total} file" + ("" if p.files_done == 1 and not total else "s")
+        sys.stderr.write(f"\rindexing: {files}, {plural(p.paragraphs, 'paragraph')} ({rate:,.0f}/s)  ")
         sys.stderr.flush()
 
     return show

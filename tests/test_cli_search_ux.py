@@ -254,3 +254,11 @@ def test_hit_lines_show_the_article_id(runner: CliRunner, tmp_path: Path) -> Non
     res = runner.invoke(main, ["search", "bridge", "--index", ix])
     assert res.stdout.splitlines()[0].startswith("1. Bridge reopens  ¶1 gazette-0042 (wire.jsonl)")
     assert runner.invoke(main, ["show", "gazette-0042", "--index", ix]).exit_code == 0
+
+
+def test_progress_line_is_singular_for_one(capsys: pytest.CaptureFixture[str]) -> None:
+    from searchkit.api import Progress
+    from searchkit.render import progress_printer
+
+    progress_printer()(Progress(files_done=1, files_total=0, paragraphs=1, seconds=1.0))
+    assert capsys.readouterr().err.startswith("\rindexing: 1 file, 1 paragraph (1/s)")
