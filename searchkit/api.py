@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -26,13 +26,13 @@ from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
 from searchkit import defaults
-from searchkit.errors import ArticleNotFoundError, QueryError
+from searchkit.errors import ArticleNotFoundError, QueryError, SearchkitError
 from searchkit.indexing import indexer, store
 from searchkit.indexing.indexer import IndexReport, Progress, ProgressFn
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.ingest.articles import Article
 from searchkit.results import ArticleView, Facets, IndexStats, QuoteHit, SearchResults, SpeakerCount
-from searchkit.search import damage
+from searchkit.search import articleref, damage
 from searchkit.search import query as query_mod
 from searchkit.search.ranking import Ranking
 from searchkit.search.searcher import SearchRequest, paragraph_docnum, run
@@ -62,10 +62,31 @@ def _guarded(method: Callable[Concatenate[Index, _P], _R]) -> Callable[Concatena
 
     @functools.wraps(method)
     def wrapper(self: Index, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if self._closed:
+            # Whoosh would quietly reopen its files; a closed Index must not read.
+            raise SearchkitError(f"the Index of {self.path} is closed; open it again (Index.open)")
         with self._damage_guard():
             return method(self, *args, **kwargs)
 
     return wrapper
+
+
+def as_datetime(value: datetime | date | str | None, name: str) -> datetime | None:
+    """A date filter as the index stores dates: a datetime, a date at midnight, or an ISO 8601 string.
+
+    A string with a time zone is turned into naive UTC, as dates are indexed.
+    """
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise QueryError(f"{name}={value!r} is not a date; give an ISO 8601 date such as '2005-01-31'") from None
+        return parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
+    raise QueryError(f"{name} must be a datetime, a date or an ISO 8601 string, not {type(value).__name__}")
 
 
 class Index:
@@ -77,6 +98,7 @@ class Index:
         self.report: IndexReport | None = None
         self._ix = store.open_index(self.path)
         self._searcher: Searcher | None = None
+        self._closed = False
 
     # -- making one ---------------------------------------------------------
 
@@ -126,6 +148,7 @@ class Index:
         return ix
 
     def close(self) -> None:
+        self._closed = True
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -174,8 +197,8 @@ class Index:
         per_article: bool = True,
         fragments: int = 1,
         width: int = defaults.WIDTH,
-        since: datetime | None = None,
-        until: datetime | None = None,
+        since: datetime | date | str | None = None,
+        until: datetime | date | str | None = None,
         source: str | None = None,
         sort: str = "relevance",
         fuzzy: bool = True,
@@ -184,8 +207,13 @@ class Index:
     ) -> SearchResults:
         """Ranked hits for `text`, best first (raises QueryError on a bad query).
 
-        With `explain`, each hit carries an `Explanation` of its score by word and field.
+        `since`/`until` take a datetime, a date or an ISO 8601 string ("2005-01-01");
+        `limit` and `page` count from 1. With `explain`, each hit carries an
+        `Explanation` of its score by word and field.
         """
+        for name, value in (("limit", limit), ("page", page)):
+            if value < 1:
+                raise QueryError(f"{name}={value}: {name} must be 1 or more")
         req = SearchRequest(
             text=text,
             limit=limit,
@@ -193,8 +221,8 @@ class Index:
             per_article=per_article,
             fragments=fragments,
             width=width,
-            since=since,
-            until=until,
+            since=as_datetime(since, "since"),
+            until=as_datetime(until, "until"),
             source=source,
             sort=sort,
             fuzzy=fuzzy,
@@ -205,10 +233,19 @@ class Index:
 
     @_guarded
     def show(self, article_id: str, paragraph: int | None = None, context: int = 0) -> ArticleView:
-        """An article, or paragraph `paragraph` with `context` paragraphs either side."""
-        docs = sorted(self._current().documents(article_id=article_id), key=lambda d: d["n"])
-        if not docs:
-            raise ArticleNotFoundError(f"no article {article_id!r} in the index; search for it first")
+        """An article, or paragraph `paragraph` with `context` paragraphs either side.
+
+        `article_id` may also be the path a hit shows (`politics/191.txt`) or a file path
+        under an indexed folder (`corpus/politics/191.txt`); the view carries the real id.
+        """
+        s = self._current()
+        found = articleref.resolve(article_id, lambda c: s.document_number(article_id=c) is not None)
+        if found is None:
+            near = articleref.closest(article_id, (str(t) for t in s.reader().field_terms("article_id")))
+            hint = f"; did you mean {' or '.join(repr(x) for x in near)}?" if near else "; search for it first"
+            raise ArticleNotFoundError(f"no article {article_id!r} in the index{hint}")
+        article_id = found
+        docs = sorted(s.documents(article_id=article_id), key=lambda d: d["n"])
         total = len(docs)
         if paragraph is not None:
             if not any(d["n"] == paragraph for d in docs):
@@ -314,8 +351,8 @@ class Index:
         text: str,
         *,
         fields: Sequence[str] = ("source", "month", "speaker"),
-        since: datetime | None = None,
-        until: datetime | None = None,
+        since: datetime | date | str | None = None,
+        until: datetime | date | str | None = None,
         source: str | None = None,
         per_article: bool = True,
         fuzzy: bool = True,
@@ -333,8 +370,8 @@ class Index:
             text,
             self.ranking,
             fields=fields,
-            since=since,
-            until=until,
+            since=as_datetime(since, "since"),
+            until=as_datetime(until, "until"),
             source=source,
             per_article=per_article,
             fuzzy=fuzzy,

@@ -13,9 +13,6 @@ command that does it.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -26,6 +23,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from searchkit import defaults
+from searchkit.cliout import QUERY_GUIDE, emit_table, print_hits, why_empty
+from searchkit.cliout import emit_json as _emit_json
 from searchkit.errors import (
     IndexCorruptError,
     IndexingError,
@@ -100,17 +99,9 @@ def json_option(f: F) -> F:
 def _use_colour(choice: str) -> bool:
     if choice == "always":
         return True
-    if choice == "never" or "NO_COLOR" in os.environ:
+    if choice == "never" or os.environ.get("NO_COLOR"):  # no-color.org: set and not empty
         return False
     return sys.stdout.isatty()
-
-
-def _emit_json(obj: Any) -> None:
-    line = json.dumps(obj, ensure_ascii=False) + "\n"
-    # Bytes, so the output is UTF-8 whatever the locale says.
-    sys.stdout.flush()
-    sys.stdout.buffer.write(line.encode("utf-8", "replace"))
-    sys.stdout.buffer.flush()
 
 
 def _date(value: str | None) -> datetime | None:
@@ -130,7 +121,7 @@ def _ranking(options: tuple[str, ...]) -> Ranking:
     for item in options:
         key, sep, value = item.partition("=")
         if not sep:
-            raise click.BadParameter(f"{item!r}: use KEY=VALUE, e.g. headline_boost=3")
+            raise RankingError(f"{item!r}: use KEY=VALUE, e.g. headline_boost=3")
         kw[key.strip()] = value.strip() if key.strip() == "model" else _number(item, value)
     try:
         return Ranking().with_options(**kw)
@@ -144,7 +135,7 @@ def _number(item: str, value: str) -> float:
     try:
         return float(value)
     except ValueError:
-        raise CliError(f"{item!r}: {value.strip()!r} is not a number") from None
+        raise RankingError(f"{item!r}: {value.strip()!r} is not a number") from None
 
 
 ranking_option = click.option(
@@ -157,7 +148,21 @@ ranking_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+
+
+class _Group(click.Group):
+    """The command group; Ctrl-C exits 130 (click's own Abort would exit 1, the "found nothing" code)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="searchkit")
 def main() -> None:
     """Search news articles paragraph by paragraph, with highlighted snippets."""
@@ -208,8 +213,8 @@ def index_cmd(
     )
 
 
-@main.command("search")
-@click.argument("query")
+@main.command("search", help=QUERY_GUIDE)
+@click.argument("words", nargs=-1, required=True, metavar="QUERY...")
 @index_option
 @click.option("-n", "--limit", default=defaults.LIMIT, show_default=True, help="Hits per page.")
 @click.option("--page", default=1, show_default=True, help="Page of results.")
@@ -223,58 +228,35 @@ def index_cmd(
 @click.option("--no-fuzzy", is_flag=True, help="Don't retry unknown words with typo tolerance.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("--explain", is_flag=True, help="Show how each hit's score breaks down by word and field.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line after the hits.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "tsv"]),
+    default="text",
+    show_default=True,
+    help="Output: text; json (JSON Lines, hits then a summary record); csv or tsv (a header row, a hit a row).",
+)
+@click.option(
+    "--highlight",
+    metavar="PRE,POST",
+    help="Mark matched words with PRE and POST (e.g. '<b>,</b>') in text, csv and tsv output.",
+)
 @ranking_option
-@json_option
-def search_cmd(
-    query: str,
-    index_dir: str,
-    limit: int,
-    page: int,
-    all_paragraphs: bool,
-    fragments: int,
-    width: int,
-    since: str | None,
-    until: str | None,
-    source: str | None,
-    sort: str,
-    no_fuzzy: bool,
-    color: str,
-    explain: bool,
-    rank_opts: tuple[str, ...],
-    as_json: bool,
-) -> None:
-    """Search the index for QUERY; exit 0 with hits, 1 without.
-
-    QUERY is free text, or uses "phrases", AND/OR/NOT, +word (required),
-    -word (excluded), (groups), word*, word~, and the fields headline:,
-    body:, quote:, speaker:, source: (speaker:blair or speaker:"tony blair"
-    shows that person's quotation as the snippet).
-    """
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines (= --format json).")
+def search_cmd(words: tuple[str, ...], index_dir: str, **opts: Any) -> None:
     from searchkit.api import Index
-    from searchkit.render import render_results
 
+    query = " ".join(words)
+    fmt = _output_format(opts)
+    kw = _search_kwargs(opts)
     with _errors():
-        with Index.open(index_dir, ranking=_ranking(rank_opts)) as ix:
-            res = ix.search(
-                query,
-                limit=limit,
-                page=page,
-                per_article=not all_paragraphs,
-                fragments=fragments,
-                width=width,
-                since=_date(since),
-                until=_date(until),
-                source=source,
-                sort=sort,
-                fuzzy=not no_fuzzy,
-                explain=explain,
-            )
-    if as_json:
-        for hit in res:
-            _emit_json(hit.to_dict())
-    else:
-        colour = _use_colour(color)
-        click.echo(render_results(res, colour=colour), nl=False, color=colour)
+        with Index.open(index_dir, ranking=_ranking(opts["rank_opts"])) as ix:
+            res = ix.search(query, **kw)
+            why = why_empty(ix, query, kw, res) if not res.hits else ""
+    marks = tuple(opts["highlight"].split(",", 1)) if opts["highlight"] is not None else None
+    colour = _use_colour(opts["color"]) and marks is None and fmt == "text"
+    print_hits(res, fmt, colour=colour, summary=not opts["quiet"], marks=marks)
     if res.suggestion:
         click.echo(f"Did you mean: {res.suggestion}", err=True)
     for word, used in res.fuzzy:
@@ -282,7 +264,34 @@ def search_cmd(
     for note in res.notes:
         click.echo(f"note: {note}", err=True)
     if not res.hits:
+        click.echo(why, err=True)
         sys.exit(EXIT_NOT_FOUND)
+
+
+def _output_format(opts: dict[str, Any]) -> str:
+    """The one output format asked for (--json is --format json); checks --highlight's form."""
+    if opts["as_json"] and opts["fmt"] not in ("text", "json"):
+        raise CliError(f"--json and --format {opts['fmt']} both given; choose one")
+    if opts["highlight"] is not None and "," not in opts["highlight"]:
+        raise CliError(f"--highlight {opts['highlight']!r}: give the two marks as PRE,POST, e.g. '<b>,</b>'")
+    return "json" if opts["as_json"] else str(opts["fmt"])
+
+
+def _search_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
+    """The search command's options as `Index.search` keyword arguments."""
+    return {
+        "limit": opts["limit"],
+        "page": opts["page"],
+        "per_article": not opts["all_paragraphs"],
+        "fragments": opts["fragments"],
+        "width": opts["width"],
+        "since": _date(opts["since"]),
+        "until": _date(opts["until"]),
+        "source": opts["source"],
+        "sort": opts["sort"],
+        "fuzzy": not opts["no_fuzzy"],
+        "explain": opts["explain"],
+    }
 
 
 @main.command("show")
@@ -357,13 +366,7 @@ def _emit_rows(rows: list[dict[str, Any]], as_json: bool, columns: tuple[str, ..
         for row in rows:
             _emit_json(row)
         return
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: "" if row.get(k) is None else row.get(k) for k in columns} for row in rows)
-    sys.stdout.flush()
-    sys.stdout.buffer.write(out.getvalue().encode("utf-8", "replace"))
-    sys.stdout.buffer.flush()
+    emit_table(rows, columns, ",")
 
 
 def _one_format(as_json: bool, as_csv: bool) -> None:

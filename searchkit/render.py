@@ -20,12 +20,29 @@ if TYPE_CHECKING:
     from searchkit.api import Progress
 
 
+def plural(n: int, word: str) -> str:
+    """`1 paragraph`, `2 paragraphs`."""
+    return f"{n:,} {word if n == 1 else word + 's'}"
+
+
 def _mark(colour: bool) -> tuple[str, str]:
     return (click.style("", fg="yellow", bold=True, reset=False), "\x1b[0m") if colour else ("", "")
 
 
-def render_hit(hit: Hit, colour: bool) -> str:
-    on, off = _mark(colour)
+def _where(hit: Hit) -> str:
+    """The article as `show` takes it: the path when it spells the id, else the id and its file."""
+    stem = hit.path.rsplit(".", 1)[0] if "." in hit.path.rpartition("/")[2] else hit.path
+    if not hit.path or hit.path == hit.article_id:
+        return hit.article_id
+    return hit.path if stem == hit.article_id else f"{hit.article_id} ({hit.path})"
+
+
+def render_hit(hit: Hit, colour: bool, marks: tuple[str, str] | None = None) -> str:
+    """One hit: rank, headline, where it is, score, snippet, who is quoted, what more matches.
+
+    `marks` (PRE, POST) wrap highlights instead of colour.
+    """
+    on, off = marks or _mark(colour)
     title = click.style(hit.headline, bold=True) if colour else hit.headline
     where = " ".join(
         x
@@ -33,7 +50,7 @@ def render_hit(hit: Hit, colour: bool) -> str:
             f"¶{hit.paragraph}",
             hit.source,
             hit.date.date().isoformat() if hit.date else "",
-            hit.path or hit.article_id,
+            _where(hit),
         )
         if x
     )
@@ -44,8 +61,7 @@ def render_hit(hit: Hit, colour: bool) -> str:
     if hit.speakers:
         lines.append("   quoted: " + ", ".join(hit.speakers))
     if hit.more_in_article:
-        s = "s" if hit.more_in_article > 1 else ""
-        lines.append(f"   + {hit.more_in_article} more paragraph{s} in this article ({hit.article_id})")
+        lines.append(f"   + {plural(hit.more_in_article, 'more paragraph')} in this article ({hit.article_id})")
     if hit.explanation:
         ex = hit.explanation
         for w in ex.words:
@@ -60,13 +76,18 @@ def render_hit(hit: Hit, colour: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_results(res: SearchResults, colour: bool) -> str:
+def render_results(
+    res: SearchResults, colour: bool, *, summary: bool = True, marks: tuple[str, str] | None = None
+) -> str:
+    """The hits, then (with `summary`) a line with the total, the page and the time taken."""
     if not res.hits:
         return ""
-    body = "\n".join(render_hit(h, colour) for h in res.hits)
+    body = "\n".join(render_hit(h, colour, marks) for h in res.hits)
+    if not summary:
+        return body
     unit = "paragraph" if res.per_article is False else "article"
-    verb = f"{unit} matches" if res.total == 1 else f"{unit}s match"
-    foot = f"\n{res.total:,} {verb}; page {res.page} of {res.pages} ({res.seconds * 1000:.0f} ms)\n"
+    verb = "matches" if res.total == 1 else "match"
+    foot = f"\n{plural(res.total, unit)} {verb}; page {res.page} of {res.pages} ({res.seconds * 1000:.0f} ms)\n"
     return body + foot
 
 
@@ -80,7 +101,7 @@ def render_article(view: ArticleView, focus: int | None = None) -> str:
     for n, text in view.paragraphs:
         marker = ">" if n == focus else " "
         lines += [f"{marker}¶{n}  {text}", ""]
-    lines.append(f"({view.article_id}: {view.total_paragraphs} paragraphs)")
+    lines.append(f"({view.article_id}: {plural(view.total_paragraphs, 'paragraph')})")
     return "\n".join(lines) + "\n"
 
 
@@ -98,6 +119,48 @@ def render_stats(st: IndexStats) -> str:
     if st.top_speakers:
         out.append("top speakers  " + "; ".join(f"{name} ({n})" for name, n in st.top_speakers))
     return "\n".join(out) + "\n"
+
+
+#: The columns of `searchkit search --format csv|tsv`, in order.
+HIT_COLUMNS = (
+    "rank",
+    "score",
+    "article_id",
+    "paragraph",
+    "headline",
+    "date",
+    "source",
+    "path",
+    "url",
+    "speakers",
+    "snippet",
+    "text",
+)
+
+
+def hit_rows(res: SearchResults, marks: tuple[str, str]) -> list[dict[str, object]]:
+    """The hits as flat rows for CSV/TSV: speakers joined by "; ", the snippet's fragments
+    joined by " … " with highlights wrapped in `marks`, dates as YYYY-MM-DD."""
+    rows: list[dict[str, object]] = []
+    for hit in res.hits:
+        snippet = " … ".join(f.marked(*marks, ellipsis="") for f in hit.fragments or ())
+        rows.append(
+            {
+                "rank": hit.rank,
+                "score": round(hit.score, 4),
+                "article_id": hit.article_id,
+                "paragraph": hit.paragraph,
+                "headline": hit.headline,
+                "date": hit.date.date().isoformat() if hit.date else "",
+                "source": hit.source,
+                "path": hit.path,
+                "url": hit.url,
+                "speakers": "; ".join(hit.speakers),
+                "snippet": snippet,
+                "text": hit.text,
+            }
+        )
+    return rows
 
 
 #: The columns of `searchkit quotes --csv` and `searchkit speakers --csv`, in order.
@@ -122,8 +185,7 @@ def render_speakers(speakers: Sequence[SpeakerCount]) -> str:
     lines = []
     for c in speakers:
         also = f"  (also {', '.join(c.variants)})" if c.variants else ""
-        s = "" if c.articles == 1 else "s"
-        lines.append(f"{c.quotes:>6}  {c.name}  in {c.articles:,} article{s}{also}")
+        lines.append(f"{c.quotes:>6}  {c.name}  in {plural(c.articles, 'article')}{also}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -138,7 +200,8 @@ def progress_printer() -> Callable[[Progress], None]:
         last[0] = now
         rate = p.paragraphs / p.seconds if p.seconds > 0 else 0
         total = f"/{p.files_total:,}" if p.files_total else ""
-        sys.stderr.write(f"\rindexing: {p.files_done:,}{total} files, {p.paragraphs:,} paragraphs ({rate:,.0f}/s)  ")
+        files = f"{p.files_done:,}{total} file" + ("" if p.files_done == 1 and not total else "s")
+        sys.stderr.write(f"\rindexing: {files}, {plural(p.paragraphs, 'paragraph')} ({rate:,.0f}/s)  ")
         sys.stderr.flush()
 
     return show

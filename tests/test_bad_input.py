@@ -367,10 +367,10 @@ QUERY_CASES = [
     ('"council budget', 0, ""),
     ("(council OR storm", 0, ""),
     ("council)) AND (", 0, ""),
-    ('"', 1, ""),
-    ("((((", 1, ""),
-    ("AND OR NOT", 1, ""),
-    ("title:", 1, ""),
+    ('"', 1, "no match for '\"'"),
+    ("((((", 1, "no match for '(((('"),
+    ("AND OR NOT", 1, "no match for 'AND OR NOT'"),
+    ("title:", 1, "no match for 'title:'"),
 ]
 
 

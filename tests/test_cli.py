@@ -56,7 +56,7 @@ def test_three_minutes_json(runner: CliRunner, built: str) -> None:
 
 def test_furniture_is_not_indexed(runner: CliRunner, built: str) -> None:
     res = runner.invoke(main, ["search", "Join the Discussion", "--index", built, "--no-fuzzy"])
-    assert res.exit_code == 1 and res.output == ""
+    assert res.exit_code == 1 and res.stdout == ""
 
 
 def test_speaker_field(runner: CliRunner, built: str) -> None:
