@@ -93,6 +93,7 @@ def render_stats(st: IndexStats) -> str:
         ("last update", st.last_update.strftime("%Y-%m-%d %H:%M:%S UTC") if st.last_update else "never"),
     ]
     out = [f"{k:<13} {v}" for k, v in rows]
+    out.extend(f"{'roots' if i == 0 else '':<13} {root}" for i, root in enumerate(st.roots))
     if st.top_speakers:
         out.append("top speakers  " + "; ".join(f"{name} ({n})" for name, n in st.top_speakers))
     return "\n".join(out) + "\n"

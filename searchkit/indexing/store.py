@@ -1,9 +1,9 @@
 """The index folder: create, open, check and lock it.
 
 A searchkit index is a Whoosh index plus `searchkit.json`, which records the
-schema version it was written with. Opening checks that file first, so an index
-from another version, a folder that holds no index, and a damaged index each get
-their own error with the fix, instead of a Whoosh traceback.
+schema version it was written with and the roots it is built from (`roots.py`).
+Opening checks that file first, so an index from another version, a folder
+that holds no index, and a damaged index each get their own error with the fix, instead of a Whoosh traceback.
 
 Crash safety rests on three facts, each proved by tests/test_crash.py:
 
@@ -25,6 +25,8 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -152,13 +154,49 @@ def create_index(index_dir: Path, wait: float = WAIT) -> FileIndex:
     _acquire(lock, index_dir, wait)
     try:
         ix = windex.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
-        meta = {"format": "searchkit", "schema_version": SCHEMA_VERSION, "created": time.time()}
-        tmp = _meta_path(index_dir).with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(meta), encoding="utf-8")
-        os.replace(tmp, _meta_path(index_dir))
+        _write_meta(index_dir, {"format": "searchkit", "schema_version": SCHEMA_VERSION, "created": time.time()})
     finally:
         lock.release()
     return ix
+
+
+def _write_meta(index_dir: Path, meta: dict[str, Any]) -> None:
+    """Replace `searchkit.json` in one step (a crash leaves the old or the new one)."""
+    tmp = _meta_path(index_dir).with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(meta), encoding="utf-8")
+    os.replace(tmp, _meta_path(index_dir))
+
+
+def recorded_roots(index_dir: Path) -> list[dict[str, str]]:
+    """The roots recorded in the index's `searchkit.json` (none when there is no readable one)."""
+    try:
+        roots = read_meta(index_dir).get("roots")
+    except (IndexNotFoundError, IndexCorruptError):
+        return []
+    return roots if isinstance(roots, list) else []
+
+
+def record_roots(index_dir: Path, roots: list[dict[str, str]]) -> None:
+    """Record the index's roots in `searchkit.json`; call only while holding the write lock.
+
+    The file is rewritten only when the roots change, so a no-op update writes nothing.
+    """
+    meta = read_meta(index_dir)
+    if meta.get("roots") != roots:
+        _write_meta(index_dir, {**meta, "roots": roots})
+
+
+@contextmanager
+def write_lock(index_dir: Path, wait: float = WAIT) -> Iterator[None]:
+    """Hold the index's write lock (waiting up to `wait` seconds) without opening a writer."""
+    from whoosh.filedb.filestore import FileStorage
+
+    lock = FileStorage(str(index_dir)).lock(_LOCK_FILE)
+    _acquire(lock, index_dir, wait)
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def has_index(index_dir: Path) -> bool:
