@@ -51,7 +51,9 @@ class CliError(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
+        from searchkit.render import safe
+
+        click.echo(f"Error: {safe(self.format_message())}", err=True)  # messages name files and paths
 
 
 #: Advice in library terms (the convention in `searchkit.errors`) -> the same advice as a command.
@@ -113,7 +115,10 @@ def _use_colour(choice: str) -> bool:
 
 
 def _emit_json(obj: Any) -> None:
-    line = json.dumps(obj, ensure_ascii=False) + "\n"
+    from searchkit.render import json_line
+
+    # Non-ASCII stays readable; what could drive a terminal is escaped (json_line).
+    line = json_line(json.dumps(obj, ensure_ascii=False)) + "\n"
     # Bytes, so the output is UTF-8 whatever the locale says.
     sys.stdout.flush()
     sys.stdout.buffer.write(line.encode("utf-8", "replace"))
@@ -235,8 +240,10 @@ def index_cmd(
     if progress:
         click.echo("", err=True)
     if not quiet:
+        from searchkit.render import safe
+
         for w in report.warnings:
-            click.echo(f"warning: {w}", err=True)
+            click.echo(f"warning: {safe(str(w))}", err=True)  # warnings name files, and a name can hold anything
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
         f"{report.unchanged} unchanged articles; {report.paragraphs:,} paragraphs written "
