@@ -229,7 +229,7 @@ def _unchanged_articles(index_dir: Path, sources: list[SourceFile], wait: float)
     ix = store.open_index(index_dir)
     try:
         with store.write_lock(index_dir, wait):
-            store.remove_leftovers(ix, index_dir)
+            store.remove_leftovers(ix, index_dir, old_tocs=True)  # what a commit would have cleared
             with ix.searcher() as searcher:
                 stored, _ = _stored_files(searcher)
     finally:

@@ -240,15 +240,18 @@ def _acquire(lock: LockBase, index_dir: Path, wait: float) -> None:
         time.sleep(0.05)
 
 
-def remove_leftovers(ix: FileIndex, index_dir: Path) -> list[str]:
+def remove_leftovers(ix: FileIndex, index_dir: Path, *, old_tocs: bool = False) -> list[str]:
     """Delete what killed writers left in `index_dir`; call only while holding the write lock.
 
     Removes segment files the latest table of contents does not name, tables of
     contents that were never renamed into place, and the posting-run folder.
     Files of older generations that readers may still be opening are left to
-    Whoosh, which deletes them at the next commit. Returns the names removed.
+    Whoosh, which deletes them at the next commit; with `old_tocs` (for a run
+    that will not commit) the tables of contents older than the latest go too,
+    as that commit would have deleted them. Returns the names removed.
     """
-    live = {seg.segment_id() for seg in TOC.read(ix.storage, ix.indexname).segments}
+    toc = TOC.read(ix.storage, ix.indexname)
+    live = {seg.segment_id() for seg in toc.segments}
     removed: list[str] = []
     for entry in os.scandir(index_dir):
         name = entry.name
@@ -256,7 +259,11 @@ def remove_leftovers(ix: FileIndex, index_dir: Path) -> list[str]:
         try:
             if name == _TEMP_DIR and entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path)
-            elif _TOC_TEMP.match(name) or (seg and seg.group(1) not in live):
+            elif (
+                _TOC_TEMP.match(name)
+                or (seg and seg.group(1) not in live)
+                or (old_tocs and (old := _TOC.match(name)) and int(old.group(1)) < toc.generation)
+            ):
                 os.remove(entry.path)
             else:
                 continue
