@@ -25,7 +25,7 @@ def test_noop_updates_write_nothing_and_keep_scores(tmp_path: Path) -> None:
     assert before
     files = _files(idx)
     for _ in range(3):
-        with Index.build(None, idx, jobs=1) as ix:
+        with Index.build([corpus], idx, jobs=1) as ix:
             assert ix.report is not None and not ix.report.changed and ix.report.paragraphs == 0
             assert _scores(ix, "election minister") == before
         assert _files(idx) == files  # no segment, no new table of contents
