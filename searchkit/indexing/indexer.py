@@ -272,13 +272,7 @@ def _apply(
         else:
             pending.append(src)
 
-    vanished = {key: len(old["ids"]) for key, old in run.existing.items() if key not in by_key}
-    roots_mod.guard(vanished, sum(len(old["ids"]) for old in run.existing.values()), run.plan)
-    for key, old in run.existing.items():
-        if key in vanished:
-            run.delete_articles(old["ids"])
-            run.tx.writer.delete_by_term("pid", f"file:{key}")
-            run.counts["removed"] += len(old["ids"])
+    _delete_vanished(run, by_key)
 
     # Workers pay off only with enough to read; their start-up is ~0.1 s.
     run.start(jobs if sum(src.size for src in pending) >= parallel.MIN_BYTES else 1)
@@ -310,6 +304,17 @@ def _apply(
                 _index_file(run, by_key[key], tails_of, force=True)
     run.record(pid=BOILERPLATE_PID, kind="m", meta=sorted(boiler))
     run.finish(boiler)
+
+
+def _delete_vanished(run: _Run, by_key: dict[str, SourceFile]) -> None:
+    """Delete the articles of recorded files no longer found, unless that is too many to do unasked (roots.guard)."""
+    vanished = {key: len(old["ids"]) for key, old in run.existing.items() if key not in by_key}
+    roots_mod.guard(vanished, sum(len(old["ids"]) for old in run.existing.values()), run.plan)
+    for key, old in run.existing.items():
+        if key in vanished:
+            run.delete_articles(old["ids"])
+            run.tx.writer.delete_by_term("pid", f"file:{key}")
+            run.counts["removed"] += len(old["ids"])
 
 
 def _keep(run: _Run, key: str, old: dict[str, Any], tails_of: dict[str, list[Any]]) -> None:
