@@ -110,7 +110,7 @@ class Index:
     @classmethod
     def build(
         cls,
-        paths: Sequence[PathLike] = (defaults.CORPUS_DIR,),
+        paths: Sequence[PathLike] | None = None,
         path: PathLike = defaults.INDEX_DIR,
         *,
         rebuild: bool = False,
@@ -118,15 +118,33 @@ class Index:
         progress: ProgressFn | None = None,
         ranking: Ranking | None = None,
         jobs: int | None = None,
+        mirror: bool = False,
+        prune: bool = False,
+        remove_roots: Sequence[PathLike] = (),
     ) -> Index:
-        """Build or incrementally update the index at `path` from `paths`; return it open.
+        """Build the index at `path`, or bring it up to date; return it open.
 
-        `jobs` worker processes share a large build (default: one per CPU; 1 =
-        this process only). What the update did is in `.report` (counts,
+        The index remembers the paths it is built from (its roots, on `stats()`):
+        `paths` are added to them, and with none the recorded roots are read
+        again (./corpus for a first build). `mirror=True` makes `paths` the only
+        roots, `remove_roots` drops some; either deletes their articles. An
+        update that would delete more than 5 articles and more than 10% of the
+        index because their files are gone raises DeletionRefusedError unless
+        `prune=True`. `rebuild=True` with paths makes them the only roots.
+        `jobs` worker processes share a large build (default: one per CPU;
+        1 = this process only). What the update did is in `.report` (counts,
         seconds, warnings).
         """
         report = indexer.update(
-            os.fspath(path), [os.fspath(p) for p in paths], rebuild=rebuild, wait=wait, progress=progress, jobs=jobs
+            os.fspath(path),
+            None if paths is None else [os.fspath(p) for p in paths],
+            rebuild=rebuild,
+            wait=wait,
+            progress=progress,
+            jobs=jobs,
+            mirror=mirror,
+            prune=prune,
+            remove_roots=[os.fspath(p) for p in remove_roots],
         )
         ix = cls(path, ranking=ranking)
         ix.report = report
@@ -146,6 +164,34 @@ class Index:
         ix = cls(path, ranking=ranking)
         ix.report = report
         return ix
+
+    def update(
+        self,
+        paths: Sequence[PathLike] = (),
+        *,
+        prune: bool = False,
+        mirror: bool = False,
+        remove_roots: Sequence[PathLike] = (),
+        wait: float = defaults.WAIT,
+        progress: ProgressFn | None = None,
+        jobs: int | None = None,
+    ) -> IndexReport:
+        """Bring this index up to date with its roots (plus `paths`, added to them), as `build` does.
+
+        Searches after it see the update; the report is also kept in `.report`.
+        """
+        report = indexer.update(
+            os.fspath(self.path),
+            [os.fspath(p) for p in paths],
+            wait=wait,
+            progress=progress,
+            jobs=jobs,
+            mirror=mirror,
+            prune=prune,
+            remove_roots=[os.fspath(p) for p in remove_roots],
+        )
+        self.report = report
+        return report
 
     def close(self) -> None:
         self._closed = True
@@ -314,6 +360,7 @@ class Index:
             top_speakers=tuple((c.name, c.paragraphs) for c in speakers[:10]),
             size_bytes=size,
             last_update=datetime.fromtimestamp(modified, tz=timezone.utc) if modified > 0 else None,
+            roots=tuple(str(r.get("path", "")) for r in store.recorded_roots(self.path)),
         )
 
     @_guarded

@@ -26,6 +26,8 @@ from searchkit import defaults
 from searchkit.cliout import QUERY_GUIDE, emit_table, print_hits, why_empty
 from searchkit.cliout import emit_json as _emit_json
 from searchkit.errors import (
+    CorpusError,
+    DeletionRefusedError,
     IndexCorruptError,
     IndexingError,
     IndexLockedError,
@@ -48,7 +50,9 @@ class CliError(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
+        from searchkit.render import safe
+
+        click.echo(f"Error: {safe(self.format_message())}", err=True)  # messages name files and paths
 
 
 #: Advice in library terms (the convention in `searchkit.errors`) -> the same advice as a command.
@@ -59,6 +63,11 @@ _CLI_ADVICE: tuple[tuple[type[SearchkitError], str, str], ...] = (
     (IndexNotFoundError, "build one (Index.build)", "run `searchkit index` to build one"),
     (IndexLockedError, "(wait=SECONDS)", "(--wait SECONDS)"),
     (IndexingError, "(jobs=1)", "(--jobs 1)"),
+    (DeletionRefusedError, "pass prune=True", "pass --prune"),
+    (DeletionRefusedError, "mirror=True", "--mirror PATHS"),
+    (CorpusError, "mirror=True needs the paths the index should hold; pass them", "--mirror needs PATHS"),
+    (CorpusError, "(remove_roots=[", "(--remove-root "),
+    (CorpusError, "'])", "')"),
 )
 
 
@@ -188,23 +197,55 @@ def main() -> None:
     help="Worker processes for a large build  [default: one per CPU]",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress or warnings, only errors.")
+@click.option("--prune", is_flag=True, help="Delete the articles of files that are gone, however many.")
+@click.option("--mirror", is_flag=True, help="Make PATHS the index's only roots (articles elsewhere are deleted).")
+@click.option(
+    "--remove-root", "remove_roots", multiple=True, metavar="PATH", help="Stop indexing PATH and delete its articles."
+)
 def index_cmd(
-    paths: tuple[str, ...], index_dir: str, rebuild: bool, wait: float, jobs: int | None, quiet: bool
+    paths: tuple[str, ...],
+    index_dir: str,
+    rebuild: bool,
+    wait: float,
+    jobs: int | None,
+    quiet: bool,
+    prune: bool,
+    mirror: bool,
+    remove_roots: tuple[str, ...],
 ) -> None:
-    """Index the articles under PATHS (default ./corpus); the index mirrors them."""
+    """Index the articles under PATHS and remember them as the index's roots.
+
+    With no PATHS, update from the roots recorded by earlier runs (./corpus for
+    a first build); PATHS are added to the roots. An update that would delete
+    many articles whose files are gone stops unless --prune is given.
+    """
     from searchkit.api import Index
     from searchkit.render import progress_printer
 
     progress = None if quiet or not sys.stderr.isatty() else progress_printer()
-    sources = list(paths) or [defaults.CORPUS_DIR]
-    with _errors(), Index.build(sources, index_dir, rebuild=rebuild, wait=wait, progress=progress, jobs=jobs) as ix:
+    with (
+        _errors(),
+        Index.build(
+            list(paths) or None,
+            index_dir,
+            rebuild=rebuild,
+            wait=wait,
+            progress=progress,
+            jobs=jobs,
+            mirror=mirror,
+            prune=prune,
+            remove_roots=remove_roots,
+        ) as ix,
+    ):
         report = ix.report
     assert report is not None  # Index.build always reports
     if progress:
         click.echo("", err=True)
     if not quiet:
+        from searchkit.render import safe
+
         for w in report.warnings:
-            click.echo(f"warning: {w}", err=True)
+            click.echo(f"warning: {safe(str(w))}", err=True)  # warnings name files, and a name can hold anything
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
         f"{report.unchanged} unchanged articles; {report.paragraphs:,} paragraphs written "
@@ -343,7 +384,7 @@ def similar_cmd(ref: str, index_dir: str, limit: int, as_json: bool) -> None:
 @index_option
 @json_option
 def stats_cmd(index_dir: str, as_json: bool) -> None:
-    """What the index holds: articles, paragraphs, quotes, speakers, size."""
+    """What the index holds: articles, paragraphs, quotes, speakers, size, roots."""
     from searchkit.api import Index
     from searchkit.render import render_stats
 

@@ -49,8 +49,10 @@ A query starting with "-" looks like an option: put -- before it,
 
 
 def emit_json(obj: Any) -> None:
-    """One JSON Lines record on stdout."""
-    line = json.dumps(obj, ensure_ascii=False) + "\n"
+    """One JSON Lines record on stdout: non-ASCII readable, what could drive a terminal escaped."""
+    from searchkit.render import json_line
+
+    line = json_line(json.dumps(obj, ensure_ascii=False)) + "\n"
     # Bytes, so the output is UTF-8 whatever the locale says.
     sys.stdout.flush()
     sys.stdout.buffer.write(line.encode("utf-8", "replace"))
@@ -75,7 +77,8 @@ def emit_table(rows: list[dict[str, Any]], columns: tuple[str, ...], delimiter: 
     else:
         writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: "" if row.get(k) is None else row.get(k) for k in columns} for row in rows)
+    # Cells are made terminal-safe too: a CSV is often looked at with cat.
+    writer.writerows({k: "" if row.get(k) is None else _safe_cell(row.get(k)) for k in columns} for row in rows)
     sys.stdout.flush()
     sys.stdout.buffer.write(out.getvalue().encode("utf-8", "replace"))
     sys.stdout.buffer.flush()
@@ -133,3 +136,9 @@ def _range(since: datetime | None, until: datetime | None) -> str:
     if since and until:
         return f"from {since.date()} to {until.date()}"
     return f"on or after {since.date()}" if since else f"on or before {until.date() if until else ''}"
+
+
+def _safe_cell(value: Any) -> Any:
+    from searchkit.render import safe
+
+    return safe(value) if isinstance(value, str) else value

@@ -10,6 +10,7 @@ front end can show it as one line; the CLI prints it and exits 2 without a trace
      ├── IndexCorruptError      the index files are damaged or truncated (rebuild)
      ├── SchemaMismatchError    the index was built by another schema version (rebuild)
      ├── IndexingError          indexing could not finish (a worker failed); nothing was committed
+     ├── DeletionRefusedError   an update would delete many articles without prune/mirror; nothing was changed
      ├── ArticleNotFoundError   `show`/`similar` named an article or paragraph that is not indexed
      ├── QueryError             the query cannot be understood (empty, too long, bad field)
      └── RankingError           a ranking setting is out of range or not a number
@@ -22,6 +23,9 @@ mapper (`searchkit.cli.cli_message`) swaps in the command that does the same:
     build one (Index.build)       run `searchkit index` to build one            (IndexNotFoundError)
     (wait=SECONDS)                (--wait SECONDS)                              (IndexLockedError)
     (jobs=1)                      (--jobs 1)                                    (IndexingError)
+    pass prune=True               pass --prune                                  (DeletionRefusedError)
+    mirror=True                   --mirror PATHS                                (DeletionRefusedError, CorpusError)
+    (remove_roots=['P'])          (--remove-root 'P')                           (CorpusError)
 """
 
 from __future__ import annotations
@@ -68,3 +72,7 @@ class RankingError(SearchkitError, ValueError):
 
     Also a ValueError, so code written against 0.1 (which raised ValueError) still catches it.
     """
+
+
+class DeletionRefusedError(SearchkitError):
+    """An update would delete many articles whose files are gone; nothing was changed (pass prune=True)."""

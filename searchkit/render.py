@@ -3,14 +3,23 @@
 Highlights are bold yellow when colour is on (a TTY without NO_COLOR, or
 --color always) and unmarked otherwise, as ripgrep does; --json carries the
 exact spans for programs.
+
+Text from the articles and their files (headlines, snippets, paths, URLs) is
+data, and data must not drive the terminal: every result is passed through
+`scrub` before it is rendered, which replaces control characters (an escape
+sequence can move the cursor, rewrite the window title or hide text) and bidi
+overrides (which make text display in another order than it is) with U+FFFD,
+one for one, so highlight offsets stay valid. `json_line` escapes the same
+characters in JSON output, where they survive decoding unchanged.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import click
 
@@ -23,6 +32,48 @@ if TYPE_CHECKING:
 def plural(n: int, word: str) -> str:
     """`1 paragraph`, `2 paragraphs`."""
     return f"{n:,} {word if n == 1 else word + 's'}"
+
+
+#: What must not reach a terminal from data: C0 controls but tab and newline, DEL, C1 controls
+#: (ESC and CSI start sequences that drive the terminal), bidi embeddings, overrides and isolates.
+_UNSAFE_CODES = (
+    *range(0x00, 0x09),
+    *range(0x0B, 0x20),
+    *range(0x7F, 0xA0),
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+)
+_TO_REPLACEMENT = dict.fromkeys(_UNSAFE_CODES, "\ufffd")
+# json.dumps already escapes C0 controls; the others it leaves raw when ensure_ascii=False.
+_TO_JSON_ESCAPE = {c: f"\\u{c:04x}" for c in _UNSAFE_CODES if c >= 0x20}
+
+_T = TypeVar("_T")
+
+
+def safe(text: str) -> str:
+    """`text` with each character that could drive a terminal replaced by U+FFFD (same length; tab and newline kept)."""
+    return text.translate(_TO_REPLACEMENT)
+
+
+def scrub(value: _T) -> _T:
+    """A result with every string in it made `safe`: strings, tuples, and result dataclasses, recursively."""
+    return cast(_T, _scrubbed(value))  # each branch of _scrubbed returns the type it was given
+
+
+def _scrubbed(value: object) -> object:
+    if isinstance(value, str):
+        return safe(value)
+    if isinstance(value, tuple):
+        return tuple(_scrubbed(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _scrubbed(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def json_line(text: str) -> str:
+    """JSON text (from json.dumps) with the characters `safe` replaces written as \\u escapes instead."""
+    return text.translate(_TO_JSON_ESCAPE)
 
 
 def _mark(colour: bool) -> tuple[str, str]:
@@ -42,6 +93,7 @@ def render_hit(hit: Hit, colour: bool, marks: tuple[str, str] | None = None) -> 
 
     `marks` (PRE, POST) wrap highlights instead of colour.
     """
+    hit = scrub(hit)
     on, off = marks or _mark(colour)
     title = click.style(hit.headline, bold=True) if colour else hit.headline
     where = " ".join(
@@ -92,6 +144,7 @@ def render_results(
 
 
 def render_article(view: ArticleView, focus: int | None = None) -> str:
+    view = scrub(view)
     lines = [view.headline, ""]
     meta = "  ".join(
         x for x in (view.source, view.date.date().isoformat() if view.date else "", view.url, view.path) if x
@@ -106,6 +159,7 @@ def render_article(view: ArticleView, focus: int | None = None) -> str:
 
 
 def render_stats(st: IndexStats) -> str:
+    st = scrub(st)
     rows = [
         ("articles", f"{st.articles:,}"),
         ("paragraphs", f"{st.paragraphs:,}"),
@@ -116,6 +170,7 @@ def render_stats(st: IndexStats) -> str:
         ("last update", st.last_update.strftime("%Y-%m-%d %H:%M:%S UTC") if st.last_update else "never"),
     ]
     out = [f"{k:<13} {v}" for k, v in rows]
+    out.extend(f"{'roots' if i == 0 else '':<13} {root}" for i, root in enumerate(st.roots))
     if st.top_speakers:
         out.append("top speakers  " + "; ".join(f"{name} ({n})" for name, n in st.top_speakers))
     return "\n".join(out) + "\n"
@@ -171,7 +226,7 @@ SPEAKER_COLUMNS = ("name", "quotes", "paragraphs", "articles", "variants")
 def render_quotes(quotes: Sequence[QuoteHit]) -> str:
     """One quotation a line: “words” — speaker, then article, paragraph, source and date."""
     lines = []
-    for q in quotes:
+    for q in scrub(tuple(quotes)):
         text = " ".join(q.text.split())  # one line, whatever the quote's own line breaks
         where = "  ".join(
             x for x in (f"{q.article_id} ¶{q.paragraph}", q.source, q.date.date().isoformat() if q.date else "") if x
@@ -183,7 +238,7 @@ def render_quotes(quotes: Sequence[QuoteHit]) -> str:
 def render_speakers(speakers: Sequence[SpeakerCount]) -> str:
     """One speaker a line: quotations, name, articles, and the variants counted with the name."""
     lines = []
-    for c in speakers:
+    for c in scrub(tuple(speakers)):
         also = f"  (also {', '.join(c.variants)})" if c.variants else ""
         lines.append(f"{c.quotes:>6}  {c.name}  in {plural(c.articles, 'article')}{also}")
     return "".join(line + "\n" for line in lines)

@@ -297,6 +297,8 @@ class IndexStats(_Result):
     top_speakers: tuple[tuple[str, int], ...]
     size_bytes: int
     last_update: datetime | None
+    #: The files and folders the index is built from (absolute paths), as recorded by its builds.
+    roots: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

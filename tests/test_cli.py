@@ -179,6 +179,7 @@ def test_show_and_stats_json_are_pinned(runner: CliRunner, built: str) -> None:
         "top_speakers",
         "size_bytes",
         "last_update",
+        "roots",  # issue 17: the paths the index is built from, added at the end
     ]
     assert st["top_speakers"] == [["Abu al-Walid", 1], ["Michael S Smith II", 1]]
     assert st["last_update"].endswith("+00:00")

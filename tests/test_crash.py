@@ -212,6 +212,9 @@ def prepare(workdir: Path) -> Reference:
     change_to_b(corpus)
     template = workdir / "ix-a"  # files are named relative to the folder given, so A's names are B's
     indexer.update(template, [corpus_a])
+    # The index remembers its roots (issue 17): A's index is made to know `corpus` as its root, so that
+    # updating a copy of it from `corpus` brings it to B rather than adding a second root.
+    store.record_roots(template, [{"given": str(corpus), "path": str(corpus)}])
     incr = workdir / "ix-b-incremental"
     shutil.copytree(template, incr)
     indexer.update(incr, [corpus])

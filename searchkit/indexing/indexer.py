@@ -1,6 +1,7 @@
 """Indexing: source files -> articles -> one document per paragraph, in one transaction.
 
-An update makes the index mirror the paths it is given. Each source file has a
+An update reads the index's roots (`roots.py`: the recorded ones plus any paths
+given) and brings the index up to date with the files under them. Each source file has a
 "file" document recording its size, mtime, content hash and the articles it
 produced; a file whose size and mtime (or, failing that, hash) match is not read
 again, a changed one has its articles replaced, a vanished one has them deleted.
@@ -16,6 +17,7 @@ changes it re-reads the files it affects.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -25,9 +27,10 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
-from searchkit.defaults import WAIT
+from searchkit.defaults import CORPUS_DIR, WAIT
 from searchkit.errors import CorpusError
-from searchkit.indexing import parallel
+from searchkit.indexing import parallel, store
+from searchkit.indexing import roots as roots_mod
 from searchkit.indexing.documents import ArticleWriter, paragraph_docs, wire_key
 from searchkit.indexing.schema import FILE
 from searchkit.indexing.transaction import Transaction, transaction
@@ -94,6 +97,8 @@ class _Run:
     counts: Counter[str] = field(default_factory=Counter)
     ids: set[str] = field(default_factory=set)
     rewritten: set[str] = field(default_factory=set)  # file keys whose articles this run wrote
+    # What the run's roots allow: deleting freely, or only a few articles (see roots.guard).
+    plan: roots_mod.Plan = roots_mod.Plan((), explicit=True)
     # Called after each article, for progress inside a big file (set by _apply).
     tick: Callable[[], None] = lambda: None
     # Manifest and meta documents by pid, written with the last paragraphs (see record()).
@@ -164,28 +169,44 @@ def _unreadable(src: SourceFile, exc: OSError) -> CorpusWarning:
 
 def update(
     index_dir: str | Path,
-    paths: Sequence[str | Path],
+    paths: Sequence[str | Path] | None = None,
     *,
     rebuild: bool = False,
     wait: float = WAIT,
     progress: ProgressFn | None = None,
     jobs: int | None = None,
+    mirror: bool = False,
+    prune: bool = False,
+    remove_roots: Sequence[str | Path] = (),
 ) -> IndexReport:
-    """Make the index in `index_dir` mirror the articles under `paths`.
+    """Bring the index in `index_dir` up to date with its roots, adding `paths` to them.
 
-    `jobs` worker processes write the paragraphs when there is enough to do
-    (default: one per CPU; 1 = all in this process).
+    With no paths and no recorded roots, the root is ./corpus. `mirror` makes
+    `paths` the only roots; `remove_roots` drops roots; `prune` allows deleting
+    many articles whose files are gone (otherwise DeletionRefusedError, see
+    `roots.guard`). `jobs` worker processes write the paragraphs when there is
+    enough to do (default: one per CPU; 1 = all in this process).
     """
     started = time.monotonic()
     index_dir = Path(index_dir)
-    sources, warnings = find_sources(paths)
+    recorded = roots_mod.from_meta({"roots": store.recorded_roots(index_dir)})
+    # A rebuild builds anew: from the paths given, when given, as the only roots.
+    mirror = mirror or (rebuild and bool(paths))
+    plan = roots_mod.plan(recorded, paths, mirror=mirror, prune=prune, remove_roots=remove_roots, default=CORPUS_DIR)
+    roots_mod.check_present(plan.roots, recorded)
+    sources, warnings = find_sources([_shown(r) for r in plan.roots])
+    if not rebuild and plan.roots == tuple(recorded) and store.has_index(index_dir):
+        unchanged = _unchanged_articles(index_dir, sources, wait)
+        if unchanged is not None:  # a no-op run opens no writer: no segment, no TOC, no score moves
+            return IndexReport(0, 0, 0, unchanged, 0, time.monotonic() - started, tuple(warnings))
     with transaction(index_dir, rebuild=rebuild, wait=wait) as tx:
-        run = _Run(tx=tx, existing={})
+        run = _Run(tx=tx, existing={}, plan=plan)
         run.warnings.extend(warnings)
         with tx.writer.searcher() as searcher:
             stored, old_boiler = ({}, frozenset()) if rebuild else _stored_files(searcher)
         run.existing = stored
         _apply(run, sources, old_boiler, progress, started, parallel.default_jobs() if jobs is None else jobs)
+        store.record_roots(index_dir, [r.to_dict() for r in plan.roots])
     c = run.counts
     return IndexReport(
         added=c["added"],
@@ -196,6 +217,35 @@ def update(
         seconds=time.monotonic() - started,
         warnings=tuple(run.warnings),
     )
+
+
+def _unchanged_articles(index_dir: Path, sources: list[SourceFile], wait: float) -> int | None:
+    """The number of articles, when every source matches its record by size and mtime and no
+    recorded file is gone (so the update has nothing to do); else None.
+
+    It holds the write lock as any update does, so a writer at work is waited for and what
+    killed writers left is cleared (no segment or table of contents is written).
+    """
+    ix = store.open_index(index_dir)
+    try:
+        with store.write_lock(index_dir, wait):
+            store.remove_leftovers(ix, index_dir, old_tocs=True)  # what a commit would have cleared
+            with ix.searcher() as searcher:
+                stored, _ = _stored_files(searcher)
+    finally:
+        ix.close()
+    if len(stored) != len({src.rel for src in sources}):
+        return None
+    for src in sources:
+        old = stored.get(src.rel)
+        if old is None or old["size"] != src.size or old["mtime_ns"] != src.mtime_ns:
+            return None
+    return sum(len(old["ids"]) for old in stored.values())
+
+
+def _shown(root: roots_mod.Root) -> str:
+    """The root as the user wrote it while that still names it (warnings then read as they typed), else absolute."""
+    return root.given if os.path.abspath(root.given) == root.path else root.path
 
 
 def _apply(
@@ -222,11 +272,7 @@ def _apply(
         else:
             pending.append(src)
 
-    for key, old in run.existing.items():
-        if key not in by_key:
-            run.delete_articles(old["ids"])
-            run.tx.writer.delete_by_term("pid", f"file:{key}")
-            run.counts["removed"] += len(old["ids"])
+    _delete_vanished(run, by_key)
 
     # Workers pay off only with enough to read; their start-up is ~0.1 s.
     run.start(jobs if sum(src.size for src in pending) >= parallel.MIN_BYTES else 1)
@@ -258,6 +304,17 @@ def _apply(
                 _index_file(run, by_key[key], tails_of, force=True)
     run.record(pid=BOILERPLATE_PID, kind="m", meta=sorted(boiler))
     run.finish(boiler)
+
+
+def _delete_vanished(run: _Run, by_key: dict[str, SourceFile]) -> None:
+    """Delete the articles of recorded files no longer found, unless that is too many to do unasked (roots.guard)."""
+    vanished = {key: len(old["ids"]) for key, old in run.existing.items() if key not in by_key}
+    roots_mod.guard(vanished, sum(len(old["ids"]) for old in run.existing.values()), run.plan)
+    for key, old in run.existing.items():
+        if key in vanished:
+            run.delete_articles(old["ids"])
+            run.tx.writer.delete_by_term("pid", f"file:{key}")
+            run.counts["removed"] += len(old["ids"])
 
 
 def _keep(run: _Run, key: str, old: dict[str, Any], tails_of: dict[str, list[Any]]) -> None:

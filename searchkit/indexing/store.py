@@ -1,9 +1,9 @@
 """The index folder: create, open, check and lock it.
 
 A searchkit index is a Whoosh index plus `searchkit.json`, which records the
-schema version it was written with. Opening checks that file first, so an index
-from another version, a folder that holds no index, and a damaged index each get
-their own error with the fix, instead of a Whoosh traceback.
+schema version it was written with and the roots it is built from (`roots.py`).
+Opening checks that file first, so an index from another version, a folder
+that holds no index, and a damaged index each get their own error with the fix, instead of a Whoosh traceback.
 
 Crash safety rests on three facts, each proved by tests/test_crash.py:
 
@@ -25,6 +25,8 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -152,13 +154,49 @@ def create_index(index_dir: Path, wait: float = WAIT) -> FileIndex:
     _acquire(lock, index_dir, wait)
     try:
         ix = windex.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
-        meta = {"format": "searchkit", "schema_version": SCHEMA_VERSION, "created": time.time()}
-        tmp = _meta_path(index_dir).with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(meta), encoding="utf-8")
-        os.replace(tmp, _meta_path(index_dir))
+        _write_meta(index_dir, {"format": "searchkit", "schema_version": SCHEMA_VERSION, "created": time.time()})
     finally:
         lock.release()
     return ix
+
+
+def _write_meta(index_dir: Path, meta: dict[str, Any]) -> None:
+    """Replace `searchkit.json` in one step (a crash leaves the old or the new one)."""
+    tmp = _meta_path(index_dir).with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(meta), encoding="utf-8")
+    os.replace(tmp, _meta_path(index_dir))
+
+
+def recorded_roots(index_dir: Path) -> list[dict[str, str]]:
+    """The roots recorded in the index's `searchkit.json` (none when there is no readable one)."""
+    try:
+        roots = read_meta(index_dir).get("roots")
+    except (IndexNotFoundError, IndexCorruptError):
+        return []
+    return roots if isinstance(roots, list) else []
+
+
+def record_roots(index_dir: Path, roots: list[dict[str, str]]) -> None:
+    """Record the index's roots in `searchkit.json`; call only while holding the write lock.
+
+    The file is rewritten only when the roots change, so a no-op update writes nothing.
+    """
+    meta = read_meta(index_dir)
+    if meta.get("roots") != roots:
+        _write_meta(index_dir, {**meta, "roots": roots})
+
+
+@contextmanager
+def write_lock(index_dir: Path, wait: float = WAIT) -> Iterator[None]:
+    """Hold the index's write lock (waiting up to `wait` seconds) without opening a writer."""
+    from whoosh.filedb.filestore import FileStorage
+
+    lock = FileStorage(str(index_dir)).lock(_LOCK_FILE)
+    _acquire(lock, index_dir, wait)
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def has_index(index_dir: Path) -> bool:
@@ -202,15 +240,18 @@ def _acquire(lock: LockBase, index_dir: Path, wait: float) -> None:
         time.sleep(0.05)
 
 
-def remove_leftovers(ix: FileIndex, index_dir: Path) -> list[str]:
+def remove_leftovers(ix: FileIndex, index_dir: Path, *, old_tocs: bool = False) -> list[str]:
     """Delete what killed writers left in `index_dir`; call only while holding the write lock.
 
     Removes segment files the latest table of contents does not name, tables of
     contents that were never renamed into place, and the posting-run folder.
     Files of older generations that readers may still be opening are left to
-    Whoosh, which deletes them at the next commit. Returns the names removed.
+    Whoosh, which deletes them at the next commit; with `old_tocs` (for a run
+    that will not commit) the tables of contents older than the latest go too,
+    as that commit would have deleted them. Returns the names removed.
     """
-    live = {seg.segment_id() for seg in TOC.read(ix.storage, ix.indexname).segments}
+    toc = TOC.read(ix.storage, ix.indexname)
+    live = {seg.segment_id() for seg in toc.segments}
     removed: list[str] = []
     for entry in os.scandir(index_dir):
         name = entry.name
@@ -218,7 +259,11 @@ def remove_leftovers(ix: FileIndex, index_dir: Path) -> list[str]:
         try:
             if name == _TEMP_DIR and entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path)
-            elif _TOC_TEMP.match(name) or (seg and seg.group(1) not in live):
+            elif (
+                _TOC_TEMP.match(name)
+                or (seg and seg.group(1) not in live)
+                or (old_tocs and (old := _TOC.match(name)) and int(old.group(1)) < toc.generation)
+            ):
                 os.remove(entry.path)
             else:
                 continue

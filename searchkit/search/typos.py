@@ -5,7 +5,10 @@ more than the word (`minster` -> `minster`, `minister` -> `minist`). So the
 neighbours of a query word are found two ways and merged: every spelling one
 edit away from the *word* is stemmed and looked up, and Whoosh's fuzzy matching
 runs on the *stem*. Allowed distance grows with length, as in Meilisearch:
-none below 5 letters, 1 from 5, 2 from 9.
+none below 5 letters, 1 from 5, 2 from 9. Words longer than `MAX_FUZZY_LENGTH`
+get no typo tolerance: the one-edit spellings of a word of n letters number
+about 54n and each is n long, so the cost grows with n squared (a 10,000-letter
+word took minutes and gigabytes); no real word is that long.
 
 A word can also be mistyped into a *rare stem collision*: `goverment` stems to
 `gover`, the stem of "governess", so it matches a few governess paragraphs and
@@ -41,6 +44,10 @@ SUGGEST_RATIO = 5
 RARE_DOCS = 10
 #: Words longer than this are not checked for a collision (the check is quadratic in length).
 MAX_CHECKED = 40
+
+
+#: Words longer than this get no typo tolerance, so a typo's cost is bounded whatever the query.
+MAX_FUZZY_LENGTH = 40
 
 
 def fuzzy_distance(word: str) -> int:
@@ -92,6 +99,8 @@ def near(reader: IndexReader, word: str, thorough: bool = True) -> list[str]:
     Without `thorough`, only one-edit spellings are tried (no fuzzy walk of the
     term list, which costs up to ~150 ms for a long word): enough for a suggestion.
     """
+    if len(word) > MAX_FUZZY_LENGTH:
+        return []  # before lowercasing or stemming: nothing here may cost more than the cap
     word = word.lower()
     dist = fuzzy_distance(word)
     stems = query_mod.terms_of(word)

@@ -2,8 +2,11 @@
 
 A record has ``headline`` (or ``title``), ``paragraphs`` (a list) or ``body``
 (or ``text``, blank-line paragraphs), and optional ``id``, ``date``,
-``source`` and ``url``. A bad line is reported as ``file:line`` and skipped; a
-missing, bad or duplicate ``id`` falls back to ``<file>:<line>``.
+``source`` and ``url``. Either the headline or the body may be missing or empty
+(wire items and briefs often have no headline; a headline-only record becomes
+one paragraph, its headline). A bad line, or a record with neither, is reported
+as ``file:line`` saying what was wrong, and skipped; a missing, bad or duplicate
+``id`` falls back to ``<file>:<line>``.
 """
 
 from __future__ import annotations
@@ -49,8 +52,9 @@ class _JsonlReader:
             return []
         title = rec.get("headline") or rec.get("title")
         headline = clean(title) if isinstance(title, str) else ""
-        if not headline:
-            warns.append(CorpusWarning(rel, 'no "headline" or "title" string; line skipped', n))
+        paragraphs = block_paragraphs(_blocks(rec))
+        if not headline and not paragraphs:
+            warns.append(CorpusWarning(rel, f"record has no text ({_what_is_missing(rec)}); line skipped", n))
             return []
         fallback = f"{self.stem}:{n}"
         raw_id = rec.get("id")
@@ -63,16 +67,38 @@ class _JsonlReader:
             warns.append(CorpusWarning(rel, f"duplicate id {art_id!r}; using {fallback}", n))
             art_id = fallback
         self.seen.add(art_id)
-        paras = rec.get("paragraphs")
-        body = rec.get("body") or rec.get("text")
-        if isinstance(paras, list):
-            blocks = [split_lines(p) for p in paras if isinstance(p, str) and p.strip()]
-        else:
-            blocks = text_blocks(split_lines(body)) if isinstance(body, str) else []
         meta: dict[str, object] = {k: rec[k] for k in ("source", "url") if isinstance(rec.get(k), str)}
         if rec.get("date") is not None:
             set_date(meta, rec["date"], rel, warns, n)
-        return make_articles(rel, headline, block_paragraphs(blocks), meta, warns, n, art_id)
+        # A headline-only record (a news flash) is its headline, as its one paragraph.
+        return make_articles(rel, headline, paragraphs or (headline,), meta, warns, n, art_id)
+
+
+def _blocks(rec: dict[str, object]) -> list[list[str]]:
+    """The record's paragraphs (its ``paragraphs`` list, else ``body``/``text`` split on blank lines) as line blocks."""
+    paras = rec.get("paragraphs")
+    body = rec.get("body") or rec.get("text")
+    if isinstance(paras, list):
+        return [split_lines(p) for p in paras if isinstance(p, str) and p.strip()]
+    return text_blocks(split_lines(body)) if isinstance(body, str) else []
+
+
+def _what_is_missing(rec: dict[str, object]) -> str:
+    """Why a record gave neither a headline nor a paragraph, key by key: missing, not a string, or empty."""
+
+    def state(key: str, kind: type) -> str:
+        value = rec[key]
+        if not isinstance(value, kind):
+            return f'"{key}" is not a {"string" if kind is str else "list of strings"}'
+        return f'"{key}" is empty'
+
+    found = [state(k, str) for k in ("headline", "title") if k in rec]
+    found += [state(k, list if k == "paragraphs" else str) for k in ("paragraphs", "body", "text") if k in rec]
+    if not any(k in rec for k in ("headline", "title")):
+        found.insert(0, 'no "headline" or "title"')
+    if not any(k in rec for k in ("paragraphs", "body", "text")):
+        found.append('no "paragraphs", "body" or "text"')
+    return ", ".join(found)
 
 
 def parse_jsonl(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning]]:
