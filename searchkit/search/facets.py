@@ -22,9 +22,10 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from whoosh.query.compound import And, Or
@@ -87,9 +88,8 @@ def _build(searcher: Searcher) -> FacetTable:
     paragraphs = _postings(searcher, [("kind", PARAGRAPH)])
     article = np.full(size, _NONE, dtype=np.int32)
     names: dict[str, int] = {}
-    ids = reader.column_reader("article_id")
-    for doc in paragraphs.tolist():
-        article[doc] = names.setdefault(ids[doc], len(names))
+    for doc, article_id in _column(searcher, "article_id", paragraphs, translate=True):
+        article[doc] = names.setdefault(article_id, len(names))
     source, sources = _source_codes(searcher, size)
     month, months = _month_codes(searcher, paragraphs, size)
     speaker_doc, speaker_code, speakers = _speaker_pairs(searcher)
@@ -153,15 +153,33 @@ def _source_codes(searcher: Searcher, size: int) -> tuple[np.ndarray, tuple[str,
 def _month_codes(searcher: Searcher, paragraphs: np.ndarray, size: int) -> tuple[np.ndarray, tuple[str, ...]]:
     """Each paragraph's month ("YYYY-MM" of its article's date) as a code; undated ones _NONE."""
     codes = np.full(size, _NONE, dtype=np.int32)
-    raw = searcher.reader().column_reader("date", translate=False)
     found: dict[str, int] = {}
     code_of: dict[int, int] = {}  # raw column value -> month code; undated rows hold a value out of range
-    for doc in paragraphs.tolist():
-        value = int(raw[doc])
+    for doc, raw in _column(searcher, "date", paragraphs, translate=False):
+        value = int(raw)
         if value not in code_of:
             code_of[value] = _month_code(value, found)
         codes[doc] = code_of[value]
     return codes, tuple(found)
+
+
+def _column(searcher: Searcher, field: str, docs: np.ndarray, *, translate: bool) -> Iterator[tuple[int, Any]]:
+    """(document, column value) for the sorted `docs`, read segment by segment.
+
+    Whoosh's multi-segment column reader mis-numbers documents when a segment has
+    no column (whoosh-reloaded writes such segments for record-only updates), so
+    each segment's own reader is used; a segment without the column holds no
+    paragraph and is skipped.
+    """
+    subs = searcher.subsearchers or [(searcher, 0)]
+    for sub, offset in subs:
+        reader = sub.reader()
+        if not reader.has_column(field):
+            continue
+        column = reader.column_reader(field, translate=translate)
+        lo, hi = np.searchsorted(docs, [offset, offset + reader.doc_count_all()])
+        for doc in docs[lo:hi].tolist():
+            yield doc, column[doc - offset]
 
 
 def _month_code(raw: int, found: dict[str, int]) -> int:
