@@ -24,7 +24,9 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ir_collections import Collection, Doc
 
@@ -72,33 +74,34 @@ def load_cystic_fibrosis(root: Path) -> Collection:
     return Collection("cystic-fibrosis", docs, queries, qrels, notes=["grade = sum of the four judges' scores"])
 
 
+def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """The records of a JSON Lines file."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            yield json.loads(line)
+
+
 def load_scifact(root: Path) -> Collection:
     root = root / "scifact"
     docs = []
-    with open(root / "corpus.jsonl", encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            docs.append(Doc(d["_id"], d["title"], d["text"]))
+    for d in _jsonl(root / "corpus.jsonl"):
+        docs.append(Doc(d["_id"], d["title"], d["text"]))
     qrels: dict[str, dict[str, int]] = {}
     with open(root / "qrels" / "test.tsv", encoding="utf-8", newline="") as f:
         for row in list(csv.reader(f, delimiter="\t"))[1:]:
             qrels.setdefault(row[0], {})[row[1]] = int(row[2])
     queries = {}
-    with open(root / "queries.jsonl", encoding="utf-8") as f:
-        for line in f:
-            q = json.loads(line)
-            if q["_id"] in qrels:
-                queries[q["_id"]] = q["text"]
+    for q in _jsonl(root / "queries.jsonl"):
+        if q["_id"] in qrels:
+            queries[q["_id"]] = q["text"]
     return Collection("scifact", docs, queries, qrels, notes=["BEIR test split"])
 
 
 def load_squad(root: Path) -> Collection:
     root = root / "squad-paragraphs"
     docs = []
-    with open(root / "corpus.jsonl", encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            docs.append(Doc(d["id"], d["title"], d["text"]))
+    for d in _jsonl(root / "corpus.jsonl"):
+        docs.append(Doc(d["id"], d["title"], d["text"]))
     with open(root / "queries.tsv", encoding="utf-8") as f:
         rows = [line.rstrip("\n").split("\t", 1) for line in f if line.strip()]
     queries = {qid: text for qid, text in rows[::SQUAD_STEP]}

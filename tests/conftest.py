@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tests.helpers import SAMPLE, write
 
@@ -51,3 +52,20 @@ def news(tmp_path: Path) -> Path:
         ),
     )
     return folder
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """The CLI, invoked in-process."""
+    return CliRunner()
+
+
+@pytest.fixture
+def built(runner: CliRunner, sample_corpus: Path, tmp_path: Path) -> str:
+    """An index of the sample corpus built through the CLI; its folder (modules may override)."""
+    from searchkit.cli import main
+
+    ix = str(tmp_path / "ix")
+    res = runner.invoke(main, ["index", str(sample_corpus), "--index", ix])
+    assert res.exit_code == 0, res.output
+    return ix

@@ -11,19 +11,6 @@ from click.testing import CliRunner
 from searchkit.cli import main
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def built(runner: CliRunner, sample_corpus: Path, tmp_path: Path) -> str:
-    ix = str(tmp_path / "ix")
-    res = runner.invoke(main, ["index", str(sample_corpus), "--index", ix])
-    assert res.exit_code == 0, res.output
-    return ix
-
-
 def test_index_summary_and_noop(runner: CliRunner, sample_corpus: Path, built: str) -> None:
     res = runner.invoke(main, ["index", str(sample_corpus), "--index", built])
     assert res.exit_code == 0

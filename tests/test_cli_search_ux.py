@@ -16,19 +16,6 @@ from searchkit.cli import main
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def built(runner: CliRunner, sample_corpus: Path, tmp_path: Path) -> str:
-    ix = str(tmp_path / "ix")
-    res = runner.invoke(main, ["index", str(sample_corpus), "--index", ix])
-    assert res.exit_code == 0, res.output
-    return ix
-
-
-@pytest.fixture
 def dated(tmp_path: Path) -> str:
     """Two dated articles from two sources and one undated."""
     arts = [
