@@ -132,12 +132,7 @@ def _ranking(options: tuple[str, ...]) -> Ranking:
         if not sep:
             raise RankingError(f"{item!r}: use KEY=VALUE, e.g. headline_boost=3")
         kw[key.strip()] = value.strip() if key.strip() == "model" else _number(item, value)
-    try:
-        return Ranking().with_options(**kw)
-    except RankingError:
-        raise
-    except ValueError as exc:  # Ranking of searchkit 0.1 raises ValueError; drop once RankingError is merged
-        raise RankingError(str(exc)) from None
+    return Ranking().with_options(**kw)  # an unknown or out-of-range knob raises RankingError
 
 
 def _number(item: str, value: str) -> float:
