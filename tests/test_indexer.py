@@ -120,8 +120,10 @@ def test_duplicate_article_ids_warn(tmp_path: Path) -> None:
     write(folder, "a.txt", "One\n\nFirst body.\n")
     write(folder, "a.md", "# Two\n\nSecond body.\n")
     report = indexer.update(tmp_path / "ix", [folder])
-    assert report.added == 1
-    assert any("already used" in w.message for w in report.warnings)
+    assert report.added == 2  # both kept, the second under its file name (issue 17, item 11)
+    assert [str(w) for w in report.warnings if "already used" in w.message] == [
+        "a.txt: article id 'a' is already used by a.md; this article is indexed as 'a.txt'"
+    ]
 
 
 def test_wire_key_ignores_case_and_punctuation() -> None:

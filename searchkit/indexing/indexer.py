@@ -21,7 +21,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from searchkit.indexing import roots as roots_mod
 from searchkit.indexing.documents import ArticleWriter, paragraph_docs, wire_key
 from searchkit.indexing.schema import FILE
 from searchkit.indexing.transaction import Transaction, transaction
-from searchkit.ingest import boilerplate
+from searchkit.ingest import boilerplate, identity
 from searchkit.ingest.articles import (
     Article,
     CorpusWarning,
@@ -95,7 +95,9 @@ class _Run:
     out: ArticleWriter | parallel.ParallelWriter | None = None
     warnings: list[CorpusWarning] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
-    ids: set[str] = field(default_factory=set)
+    # Article ids given out so far, each with its file (one id, one file: see ingest.identity).
+    claims: identity.Claims = field(default_factory=identity.Claims)
+    renamed: dict[str, str] = field(default_factory=dict)  # key -> rel, for files under a later root keyed apart
     rewritten: set[str] = field(default_factory=set)  # file keys whose articles this run wrote
     # What the run's roots allow: deleting freely, or only a few articles (see roots.guard).
     plan: roots_mod.Plan = roots_mod.Plan((), explicit=True)
@@ -257,27 +259,15 @@ def _apply(
     jobs: int,
 ) -> None:
     tails_of: dict[str, list[Any]] = {}  # file key -> [headline, tail paragraphs] per article
-    by_key: dict[str, SourceFile] = {}
-    pending: list[SourceFile] = []
-    for src in sources:
-        if src.rel in by_key:
-            run.warnings.append(
-                CorpusWarning(src.rel, "is named twice (two roots hold this path); the second was skipped")
-            )
-            continue
-        by_key[src.rel] = src
-        old = run.existing.get(src.rel)
-        if old and old["size"] == src.size and old["mtime_ns"] == src.mtime_ns:
-            _keep(run, src.rel, old, tails_of)
-        else:
-            pending.append(src)
+    keyed, run.renamed = identity.distinct_keys(sources)
+    by_key = {src.rel: src for src in keyed}
+    pending = {key for key, src in by_key.items() if not _same_stat(run.existing.get(key), src)}
 
     _delete_vanished(run, by_key)
 
     # Workers pay off only with enough to read; their start-up is ~0.1 s.
-    run.start(jobs if sum(src.size for src in pending) >= parallel.MIN_BYTES else 1)
-    done = len(by_key) - len(pending)
-
+    run.start(jobs if sum(by_key[key].size for key in pending) >= parallel.MIN_BYTES else 1)
+    done = 0
     last = [0.0]
 
     def report() -> None:
@@ -290,8 +280,15 @@ def _apply(
             report()
 
     run.tick = tick
-    for src in pending:
-        _index_file(run, src, tails_of)
+    # In the update's order: who owns an article id depends on which file comes first (identity).
+    for key, src in by_key.items():
+        old = run.existing.get(key)
+        if old is not None and key not in pending and run.claims.would_get(_raw_ids(old), key) == old["ids"]:
+            _keep(run, key, old, tails_of)
+            done += 1
+            continue
+        # (an unchanged file is rewritten when a clash of ids appeared or went away: its ids change)
+        _index_file(run, src, tails_of, reid=key not in pending)
         done += 1
         report()
 
@@ -317,52 +314,58 @@ def _delete_vanished(run: _Run, by_key: dict[str, SourceFile]) -> None:
             run.counts["removed"] += len(old["ids"])
 
 
+def _same_stat(old: dict[str, Any] | None, src: SourceFile) -> bool:
+    return old is not None and old["size"] == src.size and old["mtime_ns"] == src.mtime_ns
+
+
+def _raw_ids(old: dict[str, Any]) -> list[str]:
+    """The ids a recorded file's parser gave (its "ids" are what it got: they differ only after a clash)."""
+    raw: list[str] = old.get("raw", old["ids"])
+    return raw
+
+
 def _keep(run: _Run, key: str, old: dict[str, Any], tails_of: dict[str, list[Any]]) -> None:
     run.counts["unchanged"] += len(old["ids"])
-    run.ids.update(old["ids"])
+    run.claims.claim(old["ids"], key)
     tails_of[key] = old["tails"]
 
 
-def _index_file(run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], force: bool = False) -> None:
-    """(Re)index one file's articles, unless its content is what the index already has."""
+def _index_file(
+    run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], force: bool = False, reid: bool = False
+) -> None:
+    """(Re)index one file's articles, unless its content (and the ids it must have) is what the index already has.
+
+    `force` rewrites a file already kept by this run with the ids it kept (its
+    tails changed status); `reid` rewrites an unchanged file whose ids must change.
+    """
     key = src.rel
     old = run.existing.get(key)
     stream = StreamedJsonl(src.rel, src.path) if streamable(src) else None
     data: bytes | None
     if stream is not None:  # a big JSONL file: hashed first if that may spare parsing it
-        data, digest = b"", (_hash_file(src, run) if old and not force else "")
+        data, digest = b"", (_hash_file(src, run) if old and not force and not reid else "")
     else:
         data, digest = _read(src, run)
     if data is None or digest is None:
         if old and not force:  # keep what was indexed rather than lose it to a read error
             _keep(run, key, old, tails_of)
         return
-    if old and old["sha256"] == digest and not force:
+    if old and old["sha256"] == digest and not force and not reid:
         _keep(run, key, old, tails_of)
         run.record(pid=f"file:{key}", kind=FILE, path=key, meta={**old, "mtime_ns": src.mtime_ns})
         return
     if stream is None:
         articles, warnings = parse_file(src.rel, data)
         run.warnings.extend(warnings)
+    if key in run.renamed:
+        run.warnings.append(identity.renamed_warning(key, run.renamed[key]))
     run.rewritten.add(key)
     old_ids = set(old["ids"]) if old else set()
     if old:
         run.delete_articles(old_ids)
-        run.ids.difference_update(old_ids)
-    ids: list[str] = []
-    tails_of[key] = []
+    kept = dict(zip(_raw_ids(old), old["ids"])) if old and force else None
     try:
-        for article in stream if stream is not None else articles:
-            if article.id in run.ids:
-                run.warnings.append(
-                    CorpusWarning(key, f"article id {article.id!r} is already used by another file; skipped")
-                )
-                continue
-            run.ids.add(article.id)
-            ids.append(article.id)
-            tails_of[key].append([article.headline, boilerplate.tail(article.paragraphs)])
-            run.write(article)
-            run.tick()
+        raws, ids = _write_file(run, key, stream if stream is not None else articles, tails_of, kept)
     except OSError as exc:  # the file went away or failed mid-read: nothing of this update is kept
         raise CorpusError(
             f"{key}: reading failed part-way ({exc.strerror or exc}); nothing was committed, run the update again"
@@ -375,7 +378,35 @@ def _index_file(run: _Run, src: SourceFile, tails_of: dict[str, list[Any]], forc
         run.counts["added"] += len(set(ids) - old_ids)
         run.counts["removed"] += len(old_ids - set(ids))
     meta = {"size": src.size, "mtime_ns": src.mtime_ns, "sha256": digest, "ids": ids, "tails": tails_of[key]}
+    if raws != ids:
+        meta["raw"] = raws
     run.record(pid=f"file:{key}", kind=FILE, path=key, meta=meta)
+
+
+def _write_file(
+    run: _Run, key: str, articles: Iterable[Article], tails_of: dict[str, list[Any]], kept: dict[str, str] | None
+) -> tuple[list[str], list[str]]:
+    """Write one file's articles, each under the id it gets in this update; (the parser's ids, the ids given).
+
+    `kept` maps the parser's ids to those the file already holds in this run (a
+    forced rewrite); otherwise each id is claimed (`identity.Claims.take`).
+    """
+    raws: list[str] = []
+    ids: list[str] = []
+    tails_of[key] = []
+    for article in articles:
+        raws.append(article.id)
+        if kept is not None:
+            article = replace(article, id=kept.get(article.id, article.id))
+        else:
+            article, clash = run.claims.take(article, key)
+            if clash is not None:
+                run.warnings.append(clash)
+        ids.append(article.id)
+        tails_of[key].append([article.headline, boilerplate.tail(article.paragraphs)])
+        run.write(article)
+        run.tick()
+    return raws, ids
 
 
 def _hash_file(src: SourceFile, run: _Run) -> str | None:

@@ -3,7 +3,8 @@
 `read_corpus` runs the stage over the paths given to index, in the order the
 indexer does, and gives exactly the articles and paragraphs searchkit indexes:
 
-1. `sources`: find the article files under the paths (sorted, each once);
+1. `sources`: find the article files under the paths (sorted, each once),
+   and `identity`: one key per file and one id per article;
 2. `parsing` (with `decoding` and one module per format in `formats`): each
    file's bytes -> articles, whose paragraphs `cleaning` made right (real prose
    only, furniture such as copyright lines and share widgets dropped, inner
@@ -33,6 +34,7 @@ from searchkit.ingest.boilerplate import drop_tail_paragraphs, find_repeated_tai
 from searchkit.ingest.cleaning import MAX_PARAGRAPH
 from searchkit.ingest.formats.common import parse_date
 from searchkit.ingest.formats.jsonl import StreamedJsonl, streamable
+from searchkit.ingest.identity import Claims, distinct_keys, renamed_warning
 from searchkit.ingest.parsing import parse_file
 from searchkit.ingest.sources import SUFFIXES, SourceFile, find_sources
 from searchkit.ingest.values import Article, CorpusWarning
@@ -67,16 +69,24 @@ def read_corpus(
 
 def _read_all(sources: list[SourceFile], emit: Callable[[CorpusWarning], None]) -> Iterator[Article]:
     articles: list[Article] = []
-    for src in sources:
+    keyed, renamed = distinct_keys(sources)  # the keys and ids the indexer gives (identity)
+    claims = Claims()
+    for src in keyed:
         try:
             data = src.path.read_bytes()
         except OSError as e:
             emit(CorpusWarning(src.rel, f"cannot read file ({e.strerror or e}); skipped"))
             continue
         found, warns = parse_file(src.rel, data)
+        if src.rel in renamed:
+            warns.append(renamed_warning(src.rel, renamed[src.rel]))
         for w in warns:
             emit(w)
-        articles.extend(found)
+        for article in found:
+            article, clash = claims.take(article, src.rel)
+            if clash is not None:
+                emit(clash)
+            articles.append(article)
     boilerplate = find_repeated_tails(articles)
     for art in articles:
         yield drop_tail_paragraphs(art, boilerplate)

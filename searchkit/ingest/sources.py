@@ -29,12 +29,17 @@ _DOC_STEMS = frozenset({"readme", "license", "licence", "changelog", "copying", 
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One article file: where it is, its path relative to its root (the article ids' stem), size and mtime."""
+    """One article file: where it is, its path relative to its root (the article ids' stem), size and mtime.
+
+    `root` is the name of the root it was found under (the folder's name), which
+    prefixes its key when an earlier root holds the same `rel` (`searchkit.ingest.identity`).
+    """
 
     path: Path
     rel: str
     size: int
     mtime_ns: int
+    root: str = ""
 
 
 def _walk(root: str, shown: str, warns: list[CorpusWarning]) -> list[tuple[str, str]]:
@@ -100,9 +105,11 @@ def find_sources(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[SourceFi
             what = "is a broken symlink" if os.path.islink(shown) else "does not exist"
             raise CorpusError(f"{shown} {what}; pass a file or folder of articles")
         if os.path.isdir(shown):
+            root_name = os.path.basename(os.path.normpath(os.path.abspath(shown)))
             found = sorted(_walk(shown, shown, warns), key=lambda f: f[1].split("/"))
         elif PurePosixPath(os.path.basename(shown)).suffix.lower() in SUFFIXES:
             found = [(shown, os.path.basename(shown))]
+            root_name = os.path.basename(os.path.dirname(os.path.abspath(shown)))
         else:
             supported = ", ".join(sorted(SUFFIXES))
             warns.append(CorpusWarning(shown, f"unsupported file type; skipped (searchkit reads {supported})"))
@@ -116,5 +123,5 @@ def find_sources(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[SourceFi
                 continue
             if real not in seen:
                 seen.add(real)
-                sources.append(SourceFile(Path(os.path.abspath(full)), rel, st.st_size, st.st_mtime_ns))
+                sources.append(SourceFile(Path(os.path.abspath(full)), rel, st.st_size, st.st_mtime_ns, root_name))
     return sources, warns

@@ -2,14 +2,15 @@
 
 An article is a headline plus an ordered tuple of clean body paragraphs; the
 paragraph is the unit searchkit indexes. Article ids never contain ``#`` (it
-separates paragraph numbers in hit ids). Both types are public, re-exported by
+separates paragraph numbers in hit ids), and no two articles of an index share
+one (`searchkit.ingest.identity`). Both types are public, re-exported by
 `searchkit` and `searchkit.ingest.articles`; they live in this leaf module so
 every ingest stage can use them without importing the others.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -22,6 +23,8 @@ class Article:
     source: str = ""
     date: datetime | None = None
     url: str = ""
+    #: The line it starts on, for a record of a JSON Lines file (warnings name it); not part of its value.
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -88,5 +88,6 @@ def make_articles(
             source=clean(source) if isinstance(source, str) else "",
             url=url.strip() if isinstance(url, str) else "",
             date=date if isinstance(date, datetime) else None,
+            line=line,
         )
     ]

@@ -5,8 +5,9 @@ A record has ``headline`` (or ``title``), ``paragraphs`` (a list) or ``body``
 ``source`` and ``url``. Either the headline or the body may be missing or empty
 (wire items and briefs often have no headline; a headline-only record becomes
 one paragraph, its headline). A bad line, or a record with neither, is reported
-as ``file:line`` saying what was wrong, and skipped; a missing, bad or duplicate
-``id`` falls back to ``<file>:<line>``.
+as ``file:line`` saying what was wrong, and skipped. A record without an ``id``
+(or with a bad one, or one an earlier line used) gets ``<file>:<hash>``, made
+from its text, so it keeps its id whatever happens to other lines.
 """
 
 from __future__ import annotations
@@ -56,22 +57,41 @@ class _JsonlReader:
         if not headline and not paragraphs:
             warns.append(CorpusWarning(rel, f"record has no text ({_what_is_missing(rec)}); line skipped", n))
             return []
-        fallback = f"{self.stem}:{n}"
-        raw_id = rec.get("id")
-        art_id = fallback
-        if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and clean(str(raw_id)):
-            art_id = clean(str(raw_id)).replace("#", "_")
-        elif raw_id is not None:
-            warns.append(CorpusWarning(rel, f'"id" must be a non-empty string or integer; using {fallback}', n))
-        if art_id in self.seen:
-            warns.append(CorpusWarning(rel, f"duplicate id {art_id!r}; using {fallback}", n))
-            art_id = fallback
+        art_id = self._given_id(rec.get("id"), n)
+        if art_id is None:
+            art_id = self._content_id(headline, paragraphs)
         self.seen.add(art_id)
         meta: dict[str, object] = {k: rec[k] for k in ("source", "url") if isinstance(rec.get(k), str)}
         if rec.get("date") is not None:
             set_date(meta, rec["date"], rel, warns, n)
         # A headline-only record (a news flash) is its headline, as its one paragraph.
         return make_articles(rel, headline, paragraphs or (headline,), meta, warns, n, art_id)
+
+    def _given_id(self, raw_id: object, n: int) -> str | None:
+        """The record's own id, when it has a usable one not used before in this file (else None, with a warning)."""
+        if raw_id is None:
+            return None
+        if not (isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and clean(str(raw_id))):
+            what = "must be a non-empty string or integer"
+        elif (art_id := clean(str(raw_id)).replace("#", "_")) in self.seen:
+            what = f"{art_id!r} is already used by an earlier line of this file"
+        else:
+            return art_id
+        self.warns.append(CorpusWarning(self.rel, f'"id" {what}; its id is made from its text instead', n))
+        return None
+
+    def _content_id(self, headline: str, paragraphs: tuple[str, ...]) -> str:
+        """``<file>:<hash of the record's text>``: the same whatever other lines are added, edited or deleted.
+
+        Records with the same text get ``-2``, ``-3``, ... in file order.
+        """
+        text = "\x00".join((headline, *paragraphs)).encode("utf-8", "surrogatepass")
+        base = f"{self.stem}:{hashlib.blake2b(text, digest_size=5).hexdigest()}"
+        art_id, k = base, 1
+        while art_id in self.seen:
+            k += 1
+            art_id = f"{base}-{k}"
+        return art_id
 
 
 def _blocks(rec: dict[str, object]) -> list[list[str]]:
