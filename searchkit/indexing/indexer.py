@@ -29,7 +29,7 @@ from whoosh.searching import Searcher
 
 from searchkit.defaults import CORPUS_DIR, WAIT
 from searchkit.errors import CorpusError
-from searchkit.indexing import parallel, store
+from searchkit.indexing import parallel, retry, store
 from searchkit.indexing import roots as roots_mod
 from searchkit.indexing.documents import ArticleWriter, paragraph_docs, wire_key
 from searchkit.indexing.schema import FILE
@@ -98,6 +98,7 @@ class _Run:
     # Article ids given out so far, each with its file (one id, one file: see ingest.identity).
     claims: identity.Claims = field(default_factory=identity.Claims)
     renamed: dict[str, str] = field(default_factory=dict)  # key -> rel, for files under a later root keyed apart
+    skipped: list[CorpusWarning] = field(default_factory=list)  # files skipped for a reason that can change
     rewritten: set[str] = field(default_factory=set)  # file keys whose articles this run wrote
     # What the run's roots allow: deleting freely, or only a few articles (see roots.guard).
     plan: roots_mod.Plan = roots_mod.Plan((), explicit=True)
@@ -153,22 +154,6 @@ def _stored_files(searcher: Searcher) -> tuple[dict[str, dict[str, Any]], frozen
     return files, boilerplate
 
 
-def _read(src: SourceFile, run: _Run) -> tuple[bytes | None, str]:
-    if not src.path.is_file():  # a FIFO or device named on the command line would block or never end
-        run.warnings.append(CorpusWarning(src.rel, "is not a regular file (a pipe or device?); skipped, pass a file"))
-        return None, ""
-    try:
-        data = src.path.read_bytes()
-    except OSError as exc:
-        run.warnings.append(_unreadable(src, exc))
-        return None, ""
-    return data, hashlib.sha256(data).hexdigest()
-
-
-def _unreadable(src: SourceFile, exc: OSError) -> CorpusWarning:
-    return CorpusWarning(src.rel, f"cannot be read ({exc.strerror or exc}); fix its permissions")
-
-
 def update(
     index_dir: str | Path,
     paths: Sequence[str | Path] | None = None,
@@ -198,7 +183,7 @@ def update(
     roots_mod.check_present(plan.roots, recorded)
     sources, warnings = find_sources([_shown(r) for r in plan.roots])
     if not rebuild and plan.roots == tuple(recorded) and store.has_index(index_dir):
-        unchanged = _unchanged_articles(index_dir, sources, wait)
+        unchanged = _unchanged_articles(index_dir, sources, wait, warnings)
         if unchanged is not None:  # a no-op run opens no writer: no segment, no TOC, no score moves
             return IndexReport(0, 0, 0, unchanged, 0, time.monotonic() - started, tuple(warnings))
     with transaction(index_dir, rebuild=rebuild, wait=wait) as tx:
@@ -221,9 +206,12 @@ def update(
     )
 
 
-def _unchanged_articles(index_dir: Path, sources: list[SourceFile], wait: float) -> int | None:
-    """The number of articles, when every source matches its record by size and mtime and no
-    recorded file is gone (so the update has nothing to do); else None.
+def _unchanged_articles(
+    index_dir: Path, sources: list[SourceFile], wait: float, warnings: list[CorpusWarning]
+) -> int | None:
+    """The number of articles, when every source matches its record by size and mtime (or was skipped
+    last time and still is: its warnings are added to `warnings`) and no recorded file is gone, so
+    the update has nothing to do; else None.
 
     It holds the write lock as any update does, so a writer at work is waited for and what
     killed writers left is cleared (no segment or table of contents is written).
@@ -234,14 +222,21 @@ def _unchanged_articles(index_dir: Path, sources: list[SourceFile], wait: float)
             store.remove_leftovers(ix, index_dir, old_tocs=True)  # what a commit would have cleared
             with ix.searcher() as searcher:
                 stored, _ = _stored_files(searcher)
+                retries = retry.recorded(searcher)
     finally:
         ix.close()
-    if len(stored) != len({src.rel for src in sources}):
+    by_key = {src.rel: src for src in identity.distinct_keys(sources)[0]}
+    if not by_key.keys() >= stored.keys() | retries.keys():
         return None
-    for src in sources:
-        old = stored.get(src.rel)
-        if old is None or old["size"] != src.size or old["mtime_ns"] != src.mtime_ns:
+    again: list[CorpusWarning] = []
+    for key, src in by_key.items():
+        if _same_stat(stored.get(key), src):
+            continue
+        failing = retry.still_failing(src) if key in retries else None
+        if failing is None:
             return None
+        again.extend(failing)
+    warnings.extend(again)
     return sum(len(old["ids"]) for old in stored.values())
 
 
@@ -300,6 +295,10 @@ def _apply(
             if key in run.existing and key not in run.rewritten and any(set(t) & flipped for _, t in per_file):
                 _index_file(run, by_key[key], tails_of, force=True)
     run.record(pid=BOILERPLATE_PID, kind="m", meta=sorted(boiler))
+    if run.skipped:  # (no document when there is none: one more document would move every score a little)
+        run.record(**retry.record_doc(run.skipped))
+    else:
+        run.tx.writer.delete_by_term("pid", retry.RETRY_PID)
     run.finish(boiler)
 
 
@@ -345,7 +344,9 @@ def _index_file(
     if stream is not None:  # a big JSONL file: hashed first if that may spare parsing it
         data, digest = b"", (_hash_file(src, run) if old and not force and not reid else "")
     else:
-        data, digest = _read(src, run)
+        data, digest, why = retry.read(src)
+        if why is not None:
+            _skip(run, [why])
     if data is None or digest is None:
         if old and not force:  # keep what was indexed rather than lose it to a read error
             _keep(run, key, old, tails_of)
@@ -356,6 +357,11 @@ def _index_file(
         return
     if stream is None:
         articles, warnings = parse_file(src.rel, data)
+        if any(w.retry for w in warnings):  # e.g. the html extra is missing: tried again next time
+            _skip(run, warnings)
+            if old and not force:
+                _keep(run, key, old, tails_of)
+            return
         run.warnings.extend(warnings)
     if key in run.renamed:
         run.warnings.append(identity.renamed_warning(key, run.renamed[key]))
@@ -381,6 +387,12 @@ def _index_file(
     if raws != ids:
         meta["raw"] = raws
     run.record(pid=f"file:{key}", kind=FILE, path=key, meta=meta)
+
+
+def _skip(run: _Run, warnings: list[CorpusWarning]) -> None:
+    """A file is not indexed: warn, and list it for the next update when the reason can change."""
+    run.warnings.extend(warnings)
+    run.skipped.extend(w for w in warnings if w.retry)
 
 
 def _write_file(
@@ -416,7 +428,7 @@ def _hash_file(src: SourceFile, run: _Run) -> str | None:
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
     except OSError as exc:
-        run.warnings.append(_unreadable(src, exc))
+        _skip(run, [retry.unreadable(src, exc)])
         return None
     return digest.hexdigest()
 

@@ -55,7 +55,7 @@ def _walk(root: str, shown: str, warns: list[CorpusWarning]) -> list[tuple[str, 
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as e:
-            warns.append(CorpusWarning(where, f"cannot read folder ({e.strerror or e}); skipped"))
+            warns.append(CorpusWarning(where, f"cannot read folder ({e.strerror or e}); skipped", retry=True))
             continue
         if any(e.name == INDEX_MARKER for e in entries):
             if not prefix:  # named directly: say why nothing is read; nested index folders are expected
@@ -72,7 +72,7 @@ def _walk(root: str, shown: str, warns: list[CorpusWarning]) -> list[tuple[str, 
                         os.stat(full)
                     except OSError as e:
                         what = "symlink loop" if e.errno == errno.ELOOP else "broken symlink"
-                        warns.append(CorpusWarning(label, f"{what}, skipped"))
+                        warns.append(CorpusWarning(label, f"{what}, skipped", retry=True))
                         continue
                 if entry.is_dir():
                     real = os.path.realpath(full)

@@ -32,6 +32,9 @@ class CorpusWarning:
     path: str
     message: str
     line: int | None = None
+    #: The reason can change without the file changing (a missing extra, permissions, a broken link, a
+    #: file that vanished mid-run): the file is tried again on every update until it indexes.
+    retry: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         if self.line is not None:

@@ -17,7 +17,8 @@ def parse_html(rel: str, text: str) -> tuple[list[Article], list[CorpusWarning]]
     try:
         import trafilatura  # noqa: F401  # optional: the html extra
     except Exception:  # not installed, or installed but broken
-        return [], [CorpusWarning(rel, "HTML support is not installed; skipped (pip install 'searchkit[html]')")]
+        why = "HTML support is not installed; skipped (pip install 'searchkit[html]'; it is read on the next update)"
+        return [], [CorpusWarning(rel, why, retry=True)]
     try:
         doc = _extract(text)
     except Exception as e:  # a third-party parser may fail on any input: warn, never crash
