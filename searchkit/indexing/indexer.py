@@ -16,7 +16,6 @@ changes it re-reads the files it affects.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections import Counter
@@ -29,7 +28,7 @@ from whoosh.searching import Searcher
 
 from searchkit.defaults import CORPUS_DIR, WAIT
 from searchkit.errors import CorpusError
-from searchkit.indexing import parallel, retry, store
+from searchkit.indexing import changes, parallel, retry, store
 from searchkit.indexing import roots as roots_mod
 from searchkit.indexing.documents import ArticleWriter, paragraph_docs, wire_key
 from searchkit.indexing.schema import FILE
@@ -104,6 +103,8 @@ class _Run:
     plan: roots_mod.Plan = roots_mod.Plan((), explicit=True)
     # Called after each article, for progress inside a big file (set by _apply).
     tick: Callable[[], None] = lambda: None
+    # When the update started (wall clock, as file mtimes): records of files modified close to it are racy.
+    started_ns: int = 0
     # Manifest and meta documents by pid, written with the last paragraphs (see record()).
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -174,7 +175,7 @@ def update(
     `roots.guard`). `jobs` worker processes write the paragraphs when there is
     enough to do (default: one per CPU; 1 = all in this process).
     """
-    started = time.monotonic()
+    started, started_ns = time.monotonic(), time.time_ns()
     index_dir = Path(index_dir)
     recorded = roots_mod.from_meta({"roots": store.recorded_roots(index_dir)})
     # A rebuild builds anew: from the paths given, when given, as the only roots.
@@ -187,7 +188,7 @@ def update(
         if unchanged is not None:  # a no-op run opens no writer: no segment, no TOC, no score moves
             return IndexReport(0, 0, 0, unchanged, 0, time.monotonic() - started, tuple(warnings))
     with transaction(index_dir, rebuild=rebuild, wait=wait) as tx:
-        run = _Run(tx=tx, existing={}, plan=plan)
+        run = _Run(tx=tx, existing={}, plan=plan, started_ns=started_ns)
         run.warnings.extend(warnings)
         with tx.writer.searcher() as searcher:
             stored, old_boiler = ({}, frozenset()) if rebuild else _stored_files(searcher)
@@ -230,7 +231,7 @@ def _unchanged_articles(
         return None
     again: list[CorpusWarning] = []
     for key, src in by_key.items():
-        if _same_stat(stored.get(key), src):
+        if changes.unchanged(stored.get(key), src):
             continue
         failing = retry.still_failing(src) if key in retries else None
         if failing is None:
@@ -256,7 +257,7 @@ def _apply(
     tails_of: dict[str, list[Any]] = {}  # file key -> [headline, tail paragraphs] per article
     keyed, run.renamed = identity.distinct_keys(sources)
     by_key = {src.rel: src for src in keyed}
-    pending = {key for key, src in by_key.items() if not _same_stat(run.existing.get(key), src)}
+    pending = {key for key, src in by_key.items() if not changes.same_stat(run.existing.get(key), src)}
 
     _delete_vanished(run, by_key)
 
@@ -278,7 +279,7 @@ def _apply(
     # In the update's order: who owns an article id depends on which file comes first (identity).
     for key, src in by_key.items():
         old = run.existing.get(key)
-        if old is not None and key not in pending and run.claims.would_get(_raw_ids(old), key) == old["ids"]:
+        if old is not None and key not in pending and _ids_hold(run, key, old):
             _keep(run, key, old, tails_of)
             done += 1
             continue
@@ -313,8 +314,9 @@ def _delete_vanished(run: _Run, by_key: dict[str, SourceFile]) -> None:
             run.counts["removed"] += len(old["ids"])
 
 
-def _same_stat(old: dict[str, Any] | None, src: SourceFile) -> bool:
-    return old is not None and old["size"] == src.size and old["mtime_ns"] == src.mtime_ns
+def _ids_hold(run: _Run, key: str, old: dict[str, Any]) -> bool:
+    """Whether a recorded file keeps its ids in this update (no clash with an earlier file appeared or went)."""
+    return run.claims.would_get(_raw_ids(old), key) == list(old["ids"])
 
 
 def _raw_ids(old: dict[str, Any]) -> list[str]:
@@ -351,9 +353,10 @@ def _index_file(
         if old and not force:  # keep what was indexed rather than lose it to a read error
             _keep(run, key, old, tails_of)
         return
-    if old and old["sha256"] == digest and not force and not reid:
+    if old and old["sha256"] == digest and not force and not reid and _ids_hold(run, key, old):
         _keep(run, key, old, tails_of)
-        run.record(pid=f"file:{key}", kind=FILE, path=key, meta={**old, "mtime_ns": src.mtime_ns})
+        meta = changes.record_meta(old, src.mtime_ns, run.started_ns)
+        run.record(pid=f"file:{key}", kind=FILE, path=key, meta=meta)
         return
     if stream is None:
         articles, warnings = parse_file(src.rel, data)
@@ -383,7 +386,8 @@ def _index_file(
         run.counts["updated"] += len(old_ids & set(ids))
         run.counts["added"] += len(set(ids) - old_ids)
         run.counts["removed"] += len(old_ids - set(ids))
-    meta = {"size": src.size, "mtime_ns": src.mtime_ns, "sha256": digest, "ids": ids, "tails": tails_of[key]}
+    meta = {"size": src.size, "sha256": digest, "ids": ids, "tails": tails_of[key]}
+    meta = changes.record_meta(meta, src.mtime_ns, run.started_ns)
     if raws != ids:
         meta["raw"] = raws
     run.record(pid=f"file:{key}", kind=FILE, path=key, meta=meta)
@@ -422,15 +426,11 @@ def _write_file(
 
 
 def _hash_file(src: SourceFile, run: _Run) -> str | None:
-    digest = hashlib.sha256()
     try:
-        with open(src.path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
+        return changes.sha256_of(src.path)
     except OSError as exc:
         _skip(run, [retry.unreadable(src, exc)])
         return None
-    return digest.hexdigest()
 
 
 def write_articles(
