@@ -3,7 +3,8 @@
 A folder is walked in name order, skipping hidden entries, documentation files
 that sit next to articles in downloaded data sets (README, LICENSE, ...), files
 of other types, and searchkit index folders; broken links and link loops are
-reported, and a file reachable twice is listed once. Only a named path that
+reported, and a file reachable twice is listed once. A file whose name is not
+valid UTF-8 is read all the same, under a printable stand-in for its name. Only a named path that
 does not exist raises `~searchkit.errors.CorpusError`; everything else skipped
 comes back as a `CorpusWarning`.
 """
@@ -92,6 +93,20 @@ def _walk(root: str, shown: str, warns: list[CorpusWarning]) -> list[tuple[str, 
     return found
 
 
+def _printable_name(rel: str, label: str, warns: list[CorpusWarning]) -> str:
+    """`rel`, or for a name that is not valid UTF-8 (bytes Python keeps as surrogates) a printable, distinct
+    stand-in with its bad bytes as ``\\xNN``: the file is indexed under it, and a warning says so."""
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        pass
+    shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    where = label.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    warns.append(CorpusWarning(where, f"file name is not valid UTF-8; indexed as {shown}"))
+    return shown
+
+
 def find_sources(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[SourceFile], list[CorpusWarning]]:
     """List the article files under the given files/folders, sorted, with warnings for what was skipped."""
     if isinstance(paths, (str, os.PathLike)):  # a single path is a common slip; treat it as one
@@ -115,6 +130,7 @@ def find_sources(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[SourceFi
             warns.append(CorpusWarning(shown, f"unsupported file type; skipped (searchkit reads {supported})"))
             continue
         for full, rel in found:
+            rel = _printable_name(rel, os.path.join(shown, rel), warns)
             try:
                 real = os.path.realpath(full)
                 st = os.stat(full)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import BinaryIO
@@ -51,6 +52,7 @@ class _JsonlReader:
         if not isinstance(rec, dict):
             warns.append(CorpusWarning(rel, "not a JSON object; line skipped", n))
             return []
+        _replace_surrogates(rec, rel, n, warns)
         title = rec.get("headline") or rec.get("title")
         headline = clean(title) if isinstance(title, str) else ""
         paragraphs = block_paragraphs(_blocks(rec))
@@ -92,6 +94,28 @@ class _JsonlReader:
             k += 1
             art_id = f"{base}-{k}"
         return art_id
+
+
+#: The record's keys searchkit reads (the others are never looked at, whatever they hold).
+_USED = ("headline", "title", "paragraphs", "body", "text", "id", "date", "source", "url")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_surrogates(rec: dict[str, object], rel: str, n: int, warns: list[CorpusWarning]) -> None:
+    """Replace lone surrogates (valid JSON escapes such as ``\\ud800``, but not text: they cannot be
+    stored or printed) in the fields read, with U+FFFD, and say where."""
+    bad: list[str] = []
+    for key in _USED:
+        value = rec.get(key)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            rec[key] = _SURROGATE.sub("\ufffd", value)
+            bad.append(key)
+        elif isinstance(value, list) and any(isinstance(v, str) and _SURROGATE.search(v) for v in value):
+            rec[key] = [_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for v in value]
+            bad.append(key)
+    if bad:
+        where = ", ".join(f'"{k}"' for k in bad)
+        warns.append(CorpusWarning(rel, f"lone surrogate escape (\\ud800-\\udfff) in {where}; replaced by U+FFFD", n))
 
 
 def _blocks(rec: dict[str, object]) -> list[list[str]]:
