@@ -7,7 +7,8 @@ article's last blocks: copyright lines and "related stories" headers (with all
 after them) and share/newsletter widget lines. A paragraph longer than
 `MAX_PARAGRAPH` characters is split at sentence ends into chunks of at most that
 size: a 1 MB "paragraph" would make snippets and per-paragraph scoring
-pathological. Every format parser ends here (`block_paragraphs`).
+pathological; a headline is cut to `MAX_HEADLINE` characters (`cap_headline`),
+as it is stored with every paragraph. Every format parser ends here (`block_paragraphs`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import re
 from collections.abc import Iterable
 
 MAX_PARAGRAPH = 10_000
+#: A headline is cut to at most this many characters: it is stored with every paragraph of its article.
+MAX_HEADLINE = 300
 FURNITURE_MAX = 200  # furniture lines are short; longer lines are prose, whatever they mention
 WIDGET_MAX = 80
 TAIL_BLOCKS = 3  # furniture is only looked for in the last few blocks of an article
@@ -118,6 +121,19 @@ def _split_long(par: str) -> list[str]:
         prev = cut
     chunks.append(par[start:])
     return [c for c in (c.strip() for c in chunks) if c]
+
+
+def split_long(par: str) -> list[str]:
+    """A clean paragraph as it is indexed: split at sentence ends when over `MAX_PARAGRAPH` characters."""
+    return _split_long(par)
+
+
+def cap_headline(headline: str) -> str:
+    """The headline cut to `MAX_HEADLINE` characters at a word boundary, with an ellipsis, when longer."""
+    if len(headline) <= MAX_HEADLINE:
+        return headline
+    cut = headline.rfind(" ", MAX_HEADLINE // 2, MAX_HEADLINE)
+    return headline[: cut if cut > 0 else MAX_HEADLINE - 1].rstrip() + "\u2026"
 
 
 def block_paragraphs(blocks: list[list[str]]) -> tuple[str, ...]:

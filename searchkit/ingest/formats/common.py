@@ -2,7 +2,8 @@
 
 Article ids never contain ``#`` (it separates paragraph numbers in hit ids): any
 ``#`` in a path or JSONL id is replaced by ``_``. An article with a headline but
-no body paragraphs is skipped with a warning, never indexed empty.
+no body paragraphs is skipped with a warning, never indexed empty; an over-long
+headline is cut, its full text kept as the first paragraph.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from email.utils import parsedate_to_datetime
 from functools import partial
 from pathlib import PurePosixPath
 
-from searchkit.ingest.cleaning import clean
+from searchkit.ingest.cleaning import MAX_HEADLINE, cap_headline, clean, split_long
 from searchkit.ingest.values import Article, CorpusWarning
 
 _ORDINAL = re.compile(r"(\d)(?:st|nd|rd|th)\b", re.I)
@@ -75,6 +76,15 @@ def make_articles(
     line: int | None = None,
     art_id: str | None = None,
 ) -> list[Article]:
+    if len(headline) > MAX_HEADLINE:  # stored with every paragraph: a 2 MB first line made a 344 MB index
+        if paragraphs[:1] != (headline,):  # its full text is not lost: it becomes the first paragraph
+            paragraphs = (*split_long(headline), *paragraphs)
+        headline = cap_headline(headline)
+        warns.append(
+            CorpusWarning(
+                rel, f"headline over {MAX_HEADLINE} characters; cut, its full text is the first paragraph", line
+            )
+        )
     if not paragraphs:
         warns.append(CorpusWarning(rel, "has a headline but no body paragraphs; skipped", line))
         return []

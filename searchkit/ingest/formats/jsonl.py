@@ -42,11 +42,11 @@ class _JsonlReader:
         if not line.strip():
             return []
         try:
-            rec = json.loads(line)
+            rec = _loads(line.lstrip("\ufeff"))  # a BOM starts a line where files were concatenated
         except json.JSONDecodeError as e:
             warns.append(CorpusWarning(rel, f"malformed JSON ({e.msg}, column {e.colno}); line skipped", n))
             return []
-        except (ValueError, RecursionError):  # e.g. nesting too deep, integer too long
+        except ValueError:
             warns.append(CorpusWarning(rel, "malformed JSON; line skipped", n))
             return []
         if not isinstance(rec, dict):
@@ -94,6 +94,48 @@ class _JsonlReader:
             k += 1
             art_id = f"{base}-{k}"
         return art_id
+
+
+#: Integers longer than this stay strings of digits: Python refuses to convert one of over 4,300 digits.
+_MAX_DIGITS = 4000
+#: Values nested deeper than this are read as null: json recurses per level and fails past about 1,000.
+_MAX_DEPTH = 100
+
+
+def _int(digits: str) -> int | str:
+    return int(digits) if len(digits) <= _MAX_DIGITS else digits
+
+
+def _loads(line: str) -> object:
+    """A line's JSON value; valid JSON is never refused for a huge integer or deep nesting in a value searchkit
+    does not read (the fields it reads are strings and a list of strings, at the top two levels)."""
+    try:
+        return json.loads(line, parse_int=_int)
+    except RecursionError:
+        return json.loads(_shallow(line), parse_int=_int)
+
+
+def _shallow(line: str) -> str:
+    """The JSON text with every array or object nested deeper than `_MAX_DEPTH` replaced by null (one linear pass)."""
+    out: list[str] = []
+    depth, start, cut = 0, 0, -1
+    in_string = escaped = False
+    for i, ch in enumerate(line):
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (ch == "\\", ch != '"')
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth == _MAX_DEPTH + 1:
+                cut = i
+        elif ch in "]}":
+            if depth == _MAX_DEPTH + 1 and cut >= 0:
+                out.append(line[start:cut] + "null")
+                start, cut = i + 1, -1
+            depth -= 1
+    out.append(line[start:])
+    return "".join(out)
 
 
 #: The record's keys searchkit reads (the others are never looked at, whatever they hold).
