@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from helpers import write
+
+from searchkit import Index
+from searchkit.indexing import indexer, parallel
 from searchkit.ingest.articles import parse_file
 from searchkit.ingest.cleaning import MAX_HEADLINE
 
@@ -38,3 +43,26 @@ def test_a_bom_in_the_middle_of_a_file_does_not_skip_the_line() -> None:
     data = (first + "\n").encode() + b"\xef\xbb\xbf" + (second + "\n").encode()  # two files concatenated
     arts, warns = parse_file("cat.jsonl", data)
     assert warns == [] and [a.id for a in arts] == ["a", "b"]
+
+
+def test_short_articles_ending_in_repeated_lines_are_never_dropped_whole(tmp_path: Path) -> None:
+    """Issue 17, item 10: the corpus-wide boilerplate rule keeps an article that is all boilerplate, and the
+    summary's count is what the index holds (one process and workers alike)."""
+    corpus = tmp_path / "c"
+    for i in range(4):
+        write(
+            corpus, f"long{i}.txt", f"Story {i}\n\nThe council met on Monday to agree budget {i}.\n\nMore to follow.\n"
+        )
+    write(corpus, "short1.txt", "Flash one\n\nMore to follow.\n")
+    write(corpus, "short2.txt", "Flash two\n\nMore to follow.\n\nMore to follow.\n")
+    for jobs, min_bytes in ((1, parallel.MIN_BYTES), (2, 0)):
+        parallel.MIN_BYTES, saved = min_bytes, parallel.MIN_BYTES
+        try:
+            report = indexer.update(tmp_path / f"ix{jobs}", [corpus], jobs=jobs)
+        finally:
+            parallel.MIN_BYTES = saved
+        with Index.open(tmp_path / f"ix{jobs}") as ix:
+            held = {d["article_id"]: d["body"] for d in ix.searcher().documents(kind="p")}
+            assert report.added == len(held) == 6 == ix.stats().articles
+        assert held["short1"] == held["short2"] == "More to follow."
+        assert {aid for aid, body in held.items() if body == "More to follow."} == {"short1", "short2"}
