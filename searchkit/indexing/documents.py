@@ -38,9 +38,9 @@ def wire_key(text: str) -> str:
 
 
 def paragraph_docs(article: Article) -> Iterator[dict[str, object]]:
-    """The index documents of one article, one per paragraph, numbered from 1."""
+    """The index documents of one article, one per paragraph, numbered from 1 (a part's from its `first`)."""
     for n, (text, found) in enumerate(
-        zip(article.paragraphs, quotes_mod.extract(article.paragraphs, article.id)), start=1
+        zip(article.paragraphs, quotes_mod.extract(article.paragraphs, article.id)), start=article.first
     ):
         speakers = list(dict.fromkeys(q.speaker for q in found if q.speaker))
         # No "pid": a paragraph is found by article_id and n, and a unique term
@@ -78,12 +78,14 @@ class ArticleWriter:
 
     def write(self, article: Article) -> None:
         docs = list(paragraph_docs(article))
-        k = boilerplate.tail_count(article.paragraphs)
+        # Only an article's (last part's) end is its tail; a part of a big file is written at once.
+        k = 0 if article.more else boilerplate.tail_count(article.paragraphs)
         for doc in docs[: len(docs) - k]:
             self.add(doc)
         self.paragraphs += len(docs) - k
         if k:
-            self.held.append((docs[len(docs) - k :], article.paragraphs[len(docs) - k :], k == len(docs)))
+            whole = k == len(docs) and article.first == 1
+            self.held.append((docs[len(docs) - k :], article.paragraphs[len(docs) - k :], whole))
 
     def write_held(self, repeated: frozenset[str]) -> None:
         """Write the held documents, minus what the boilerplate rule drops given the set `repeated`."""

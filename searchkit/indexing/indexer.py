@@ -38,10 +38,9 @@ from searchkit.ingest.articles import (
     Article,
     CorpusWarning,
     SourceFile,
-    StreamedJsonl,
     find_sources,
+    open_stream,
     parse_file,
-    streamable,
 )
 
 __all__ = ["IndexReport", "Progress", "paragraph_docs", "update", "wire_key", "write_articles"]
@@ -341,7 +340,7 @@ def _index_file(
     """
     key = src.rel
     old = run.existing.get(key)
-    stream = StreamedJsonl(src.rel, src.path) if streamable(src) else None
+    stream = open_stream(src)
     data: bytes | None
     if stream is not None:  # a big JSONL file: hashed first if that may spare parsing it
         data, digest = b"", (_hash_file(src, run) if old and not force and not reid else "")
@@ -411,15 +410,19 @@ def _write_file(
     ids: list[str] = []
     tails_of[key] = []
     for article in articles:
-        raws.append(article.id)
-        if kept is not None:
-            article = replace(article, id=kept.get(article.id, article.id))
+        if article.first > 1:  # a later part of a big file's article (ingest.pieces): the id its first got
+            article = replace(article, id=ids[-1])
         else:
-            article, clash = run.claims.take(article, key)
-            if clash is not None:
-                run.warnings.append(clash)
-        ids.append(article.id)
-        tails_of[key].append([article.headline, boilerplate.tail(article.paragraphs)])
+            raws.append(article.id)
+            if kept is not None:
+                article = replace(article, id=kept.get(article.id, article.id))
+            else:
+                article, clash = run.claims.take(article, key)
+                if clash is not None:
+                    run.warnings.append(clash)
+            ids.append(article.id)
+        if not article.more:
+            tails_of[key].append([article.headline, boilerplate.tail(article.paragraphs)])
         run.write(article)
         run.tick()
     return raws, ids

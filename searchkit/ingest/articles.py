@@ -36,6 +36,7 @@ from searchkit.ingest.formats.common import parse_date
 from searchkit.ingest.formats.jsonl import StreamedJsonl, streamable
 from searchkit.ingest.identity import Claims, distinct_keys, renamed_warning
 from searchkit.ingest.parsing import parse_file
+from searchkit.ingest.pieces import TextPieces, in_pieces
 from searchkit.ingest.sources import SUFFIXES, SourceFile, find_sources
 from searchkit.ingest.values import Article, CorpusWarning
 
@@ -46,14 +47,26 @@ __all__ = [
     "CorpusWarning",
     "SourceFile",
     "StreamedJsonl",
+    "TextPieces",
     "drop_tail_paragraphs",
     "find_repeated_tails",
     "find_sources",
+    "open_stream",
     "parse_date",
     "parse_file",
     "read_corpus",
     "streamable",
 ]
+
+
+def open_stream(src: SourceFile) -> StreamedJsonl | TextPieces | None:
+    """How a big file is read without holding it: a JSONL file a line at a time, a text or Markdown
+    file in pieces; None for a file read whole."""
+    if streamable(src):
+        return StreamedJsonl(src.rel, src.path)
+    if in_pieces(src.rel, src.size) and src.path.is_file():
+        return TextPieces(src.rel, src.path)
+    return None
 
 
 def read_corpus(

@@ -25,6 +25,10 @@ class Article:
     url: str = ""
     #: The line it starts on, for a record of a JSON Lines file (warnings name it); not part of its value.
     line: int | None = field(default=None, compare=False)
+    #: For a part of a big file's article (`searchkit.ingest.pieces`): the number of its first paragraph,
+    #: and whether more parts follow (only the last has the article's tail). A whole article: 1 and False.
+    first: int = field(default=1, compare=False, repr=False)
+    more: bool = field(default=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
