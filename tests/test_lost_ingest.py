@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import write
+import pytest
+from helpers import benchmark_module, write
 
 from searchkit import Index
 from searchkit.indexing import indexer, parallel
@@ -66,3 +67,12 @@ def test_short_articles_ending_in_repeated_lines_are_never_dropped_whole(tmp_pat
             assert report.added == len(held) == 6 == ix.stats().articles
         assert held["short1"] == held["short2"] == "More to follow."
         assert {aid for aid, body in held.items() if body == "More to follow."} == {"short1", "short2"}
+
+
+@pytest.mark.parametrize("attack", ["bad-names", "surrogates", "long-words", "short-boilerplate", "id-collisions"])
+def test_stress_input_attacks_lose_nothing(tmp_path: Path, attack: str) -> None:
+    """benchmarks/stress_input.py at a small size (the big file is left to the benchmark)."""
+    run = dict(benchmark_module("stress_input").attacks())[attack]
+    counts = run(tmp_path, 2)
+    assert counts["trials"] == 2
+    assert not any(counts.get(k) for k in ("lost", "wedged", "damaged", "errors")), counts
