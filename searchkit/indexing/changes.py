@@ -1,20 +1,23 @@
 """Change detection: whether a file may differ from its record, by size and mtime, and by content when in doubt.
 
 A file whose size and mtime match its record is taken as unchanged, except when
-the record is *racy*: the file's mtime was within the file system's timestamp
-granularity of the update that read it. An edit made in that same tick, after
-the read, can leave size and mtime exactly as recorded (1-second timestamps on
-network shares and some containers, 2 seconds on FAT), so such a file is hashed
-every time until an update sees it settled and records it plainly.
+its mtime is within the file system's timestamp granularity of the index's last
+commit (`racy`): an edit made in the tick in which the update read it can leave
+size and mtime exactly as recorded (1-second timestamps on network shares and
+some containers, 2 seconds on FAT), so such a file is hashed instead. Nothing
+is stored for it: the reference is the time of the last commit (the table of
+contents' mtime, `Index.last_modified`), which is after every read of that
+update, so the test flags a superset of the truly racy files; a run that
+changes nothing leaves it as it is, and a file modified in the future (clock
+skew) is racy too. (An `optimize` also commits: a same-tick edit made before
+it and after the update that read the file can go unseen.)
 
 Why a fixed 2 s (`RACY_NS`) rather than measuring the granularity: one stat
-cannot tell it (a file system with 1-second timestamps can report whole-second
-mtimes that look like any other, a network share's server may round differently
-from the client, FAT rounds to 2 s), and being generous costs nothing that
-matters: only files modified in the last two seconds before an update are
-hashed, which is almost always none. Comparing with the update's start (before
-the walk) rather than each file's read makes the flag a superset of the truly
-racy cases, and a file whose mtime lies in the future (clock skew) is racy too.
+cannot tell it (a file system with 1-second timestamps reports whole-second
+mtimes that look like any other, a network share's server may round
+differently from the client, FAT rounds to 2 s), and being generous costs
+nothing that matters: only files modified within two seconds before the last
+commit are hashed, which is almost always none.
 """
 
 from __future__ import annotations
@@ -29,31 +32,27 @@ from searchkit.ingest.articles import SourceFile
 RACY_NS = 2_000_000_000
 
 
-def racy(mtime_ns: int, started_ns: int) -> bool:
-    """Whether an edit after an update that started at `started_ns` could leave this mtime unchanged."""
-    return mtime_ns > started_ns - RACY_NS
+def racy(mtime_ns: int, committed_ns: int | None) -> bool:
+    """Whether an edit after the update whose commit was at `committed_ns` could have left this mtime unchanged."""
+    return committed_ns is not None and mtime_ns > committed_ns - RACY_NS
 
 
-def record_meta(meta: dict[str, Any], mtime_ns: int, started_ns: int) -> dict[str, Any]:
-    """A file record's meta with `mtime_ns`, flagged "racy" when it is (the flag is absent otherwise)."""
-    out = {k: v for k, v in meta.items() if k != "racy"}
-    out["mtime_ns"] = mtime_ns
-    if racy(mtime_ns, started_ns):
-        out["racy"] = True
-    return out
+def same_stat(old: dict[str, Any] | None, src: SourceFile, committed_ns: int | None) -> bool:
+    """Whether size and mtime match the record and can be trusted to (the file is not racy)."""
+    return (
+        old is not None
+        and old["size"] == src.size
+        and old["mtime_ns"] == src.mtime_ns
+        and not racy(src.mtime_ns, committed_ns)
+    )
 
 
-def same_stat(old: dict[str, Any] | None, src: SourceFile) -> bool:
-    """Whether size and mtime match the record and can be trusted to (the record is not racy)."""
-    return old is not None and not old.get("racy") and old["size"] == src.size and old["mtime_ns"] == src.mtime_ns
-
-
-def unchanged(old: dict[str, Any] | None, src: SourceFile) -> bool:
-    """Whether the file is what its record says: by size and mtime, or, for a racy record, by its hash."""
-    if same_stat(old, src):
-        return True
-    if old is None or not old.get("racy") or old["size"] != src.size or old["mtime_ns"] != src.mtime_ns:
+def unchanged(old: dict[str, Any] | None, src: SourceFile, committed_ns: int | None) -> bool:
+    """Whether the file is what its record says: by size and mtime, or, when racy, by its hash."""
+    if old is None or old["size"] != src.size or old["mtime_ns"] != src.mtime_ns:
         return False
+    if not racy(src.mtime_ns, committed_ns):
+        return True
     try:
         return bool(sha256_of(src.path) == old["sha256"])
     except OSError:  # reading it for real says why

@@ -27,7 +27,7 @@ from typing import Any
 from whoosh.searching import Searcher
 
 from searchkit.defaults import CORPUS_DIR, WAIT
-from searchkit.errors import CorpusError
+from searchkit.errors import CorpusError, SearchkitError
 from searchkit.indexing import changes, parallel, retry, store
 from searchkit.indexing import roots as roots_mod
 from searchkit.indexing.documents import ArticleWriter, paragraph_docs, wire_key
@@ -102,8 +102,8 @@ class _Run:
     plan: roots_mod.Plan = roots_mod.Plan((), explicit=True)
     # Called after each article, for progress inside a big file (set by _apply).
     tick: Callable[[], None] = lambda: None
-    # When the update started (wall clock, as file mtimes): records of files modified close to it are racy.
-    started_ns: int = 0
+    # When the index was last committed (None: a new index): files modified close to it are hashed (changes).
+    committed_ns: int | None = None
     # Manifest and meta documents by pid, written with the last paragraphs (see record()).
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -174,7 +174,7 @@ def update(
     `roots.guard`). `jobs` worker processes write the paragraphs when there is
     enough to do (default: one per CPU; 1 = all in this process).
     """
-    started, started_ns = time.monotonic(), time.time_ns()
+    started = time.monotonic()
     index_dir = Path(index_dir)
     recorded = roots_mod.from_meta({"roots": store.recorded_roots(index_dir)})
     # A rebuild builds anew: from the paths given, when given, as the only roots.
@@ -182,12 +182,13 @@ def update(
     plan = roots_mod.plan(recorded, paths, mirror=mirror, prune=prune, remove_roots=remove_roots, default=CORPUS_DIR)
     roots_mod.check_present(plan.roots, recorded)
     sources, warnings = find_sources([_shown(r) for r in plan.roots])
-    if not rebuild and plan.roots == tuple(recorded) and store.has_index(index_dir):
-        unchanged = _unchanged_articles(index_dir, sources, wait, warnings)
+    committed_ns = None if rebuild else _last_commit_ns(index_dir)
+    if committed_ns is not None and plan.roots == tuple(recorded):
+        unchanged = _unchanged_articles(index_dir, sources, wait, warnings, committed_ns)
         if unchanged is not None:  # a no-op run opens no writer: no segment, no TOC, no score moves
             return IndexReport(0, 0, 0, unchanged, 0, time.monotonic() - started, tuple(warnings))
     with transaction(index_dir, rebuild=rebuild, wait=wait) as tx:
-        run = _Run(tx=tx, existing={}, plan=plan, started_ns=started_ns)
+        run = _Run(tx=tx, existing={}, plan=plan, committed_ns=committed_ns)
         run.warnings.extend(warnings)
         with tx.writer.searcher() as searcher:
             stored, old_boiler = ({}, frozenset()) if rebuild else _stored_files(searcher)
@@ -206,8 +207,23 @@ def update(
     )
 
 
+def _last_commit_ns(index_dir: Path) -> int | None:
+    """When the index was last committed (None when there is no readable index: the update then says why)."""
+    if not store.has_index(index_dir):
+        return None
+    try:
+        ix = store.open_index(index_dir)
+    except SearchkitError:
+        return None
+    try:
+        when = ix.last_modified()
+    finally:
+        ix.close()
+    return int(when * 1e9) if when >= 0 else None
+
+
 def _unchanged_articles(
-    index_dir: Path, sources: list[SourceFile], wait: float, warnings: list[CorpusWarning]
+    index_dir: Path, sources: list[SourceFile], wait: float, warnings: list[CorpusWarning], committed_ns: int
 ) -> int | None:
     """The number of articles, when every source matches its record by size and mtime (or was skipped
     last time and still is: its warnings are added to `warnings`) and no recorded file is gone, so
@@ -230,7 +246,7 @@ def _unchanged_articles(
         return None
     again: list[CorpusWarning] = []
     for key, src in by_key.items():
-        if changes.unchanged(stored.get(key), src):
+        if changes.unchanged(stored.get(key), src, committed_ns):
             continue
         failing = retry.still_failing(src) if key in retries else None
         if failing is None:
@@ -256,7 +272,9 @@ def _apply(
     tails_of: dict[str, list[Any]] = {}  # file key -> [headline, tail paragraphs] per article
     keyed, run.renamed = identity.distinct_keys(sources)
     by_key = {src.rel: src for src in keyed}
-    pending = {key for key, src in by_key.items() if not changes.same_stat(run.existing.get(key), src)}
+    pending = {
+        key for key, src in by_key.items() if not changes.same_stat(run.existing.get(key), src, run.committed_ns)
+    }
 
     _delete_vanished(run, by_key)
 
@@ -354,8 +372,7 @@ def _index_file(
         return
     if old and old["sha256"] == digest and not force and not reid and _ids_hold(run, key, old):
         _keep(run, key, old, tails_of)
-        meta = changes.record_meta(old, src.mtime_ns, run.started_ns)
-        run.record(pid=f"file:{key}", kind=FILE, path=key, meta=meta)
+        run.record(pid=f"file:{key}", kind=FILE, path=key, meta={**old, "mtime_ns": src.mtime_ns})
         return
     if stream is None:
         articles, warnings = parse_file(src.rel, data)
@@ -385,8 +402,7 @@ def _index_file(
         run.counts["updated"] += len(old_ids & set(ids))
         run.counts["added"] += len(set(ids) - old_ids)
         run.counts["removed"] += len(old_ids - set(ids))
-    meta = {"size": src.size, "sha256": digest, "ids": ids, "tails": tails_of[key]}
-    meta = changes.record_meta(meta, src.mtime_ns, run.started_ns)
+    meta = {"size": src.size, "mtime_ns": src.mtime_ns, "sha256": digest, "ids": ids, "tails": tails_of[key]}
     if raws != ids:
         meta["raw"] = raws
     run.record(pid=f"file:{key}", kind=FILE, path=key, meta=meta)
