@@ -50,3 +50,13 @@ def test_lone_surrogates_in_jsonl_are_replaced_with_a_warning(tmp_path: Path) ->
         view = ix.show("s1")
         assert view.headline == "Bad \ufffd head" and view.url == "http://example.org/\ufffd"
         assert view.paragraphs[0][1] == "Body \ufffd with a lone surrogate."
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names as bytes are a POSIX thing")
+def test_warnings_name_bad_names_printably(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write(corpus, "good.txt", "Good\n\nA story about the council budget.\n")
+    os.symlink(b"missing.txt", os.path.join(os.fsencode(corpus), b"gone-\xff.txt"))
+    report = indexer.update(tmp_path / "ix", [corpus])
+    assert [str(w) for w in report.warnings] == [f"{corpus}/gone-\\xff.txt: broken symlink, skipped"]
+    assert all(str(w).encode("utf-8") for w in report.warnings)  # printable: no surrogates left

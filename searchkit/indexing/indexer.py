@@ -4,7 +4,12 @@ An update reads the index's roots (`roots.py`: the recorded ones plus any paths
 given) and brings the index up to date with the files under them. Each source file has a
 "file" document recording its size, mtime, content hash and the articles it
 produced; a file whose size and mtime (or, failing that, hash) match is not read
-again, a changed one has its articles replaced, a vanished one has them deleted.
+again (`changes.py`: hashed when its mtime is too close to the last commit to
+trust), a changed one has its articles replaced, a vanished one has them
+deleted, and one skipped for a reason that can change is tried again on every
+update (`retry.py`). Files are gone through in the update's order, which decides
+who owns an article id two files give (`searchkit.ingest.identity`), so an
+unchanged file is rewritten when its ids must change.
 All of it, file documents included, is committed as one transaction
 (`transaction.py`), so a crash leaves the index exactly as the last commit left it.
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from searchkit.errors import CorpusError
@@ -96,15 +96,19 @@ def _walk(root: str, shown: str, warns: list[CorpusWarning]) -> list[tuple[str, 
 def _printable_name(rel: str, label: str, warns: list[CorpusWarning]) -> str:
     """`rel`, or for a name that is not valid UTF-8 (bytes Python keeps as surrogates) a printable, distinct
     stand-in with its bad bytes as ``\\xNN``: the file is indexed under it, and a warning says so."""
-    try:
-        rel.encode("utf-8")
-        return rel
-    except UnicodeEncodeError:
-        pass
-    shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    where = label.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    warns.append(CorpusWarning(where, f"file name is not valid UTF-8; indexed as {shown}"))
+    shown = _printable(rel)
+    if shown != rel:
+        warns.append(CorpusWarning(_printable(label), f"file name is not valid UTF-8; indexed as {shown}"))
     return shown
+
+
+def _printable(name: str) -> str:
+    """`name`, with the bytes of a name that is not UTF-8 (kept by Python as surrogates) shown as ``\\xNN``."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def find_sources(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[SourceFile], list[CorpusWarning]]:
@@ -120,8 +124,11 @@ def find_sources(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[SourceFi
             what = "is a broken symlink" if os.path.islink(shown) else "does not exist"
             raise CorpusError(f"{shown} {what}; pass a file or folder of articles")
         if os.path.isdir(shown):
+            walked: list[CorpusWarning] = []
+            found = _walk(shown, shown, walked)
+            warns.extend(replace(w, path=_printable(w.path)) for w in walked)  # they name bad names printably
             root_name = os.path.basename(os.path.normpath(os.path.abspath(shown)))
-            found = sorted(_walk(shown, shown, warns), key=lambda f: f[1].split("/"))
+            found.sort(key=lambda f: f[1].split("/"))
         elif PurePosixPath(os.path.basename(shown)).suffix.lower() in SUFFIXES:
             found = [(shown, os.path.basename(shown))]
             root_name = os.path.basename(os.path.dirname(os.path.abspath(shown)))
