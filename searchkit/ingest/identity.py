@@ -68,13 +68,14 @@ class Claims:
 
     owner: dict[str, str] = field(default_factory=dict)
 
-    def resolve(self, raw: str, key: str) -> str:
-        """The id an article whose parser gave `raw` gets in file `key`, given the ids already owned (not claimed)."""
-        if raw not in self.owner:
+    def resolve(self, raw: str, key: str, also: set[str] | frozenset[str] = frozenset()) -> str:
+        """The id an article whose parser gave `raw` gets in file `key`, given the ids already owned
+        (and those in `also`); nothing is claimed."""
+        if raw not in self.owner and raw not in also:
             return raw
         alt = alternative(raw, key)
         candidate, n = alt, 1
-        while candidate in self.owner:
+        while candidate in self.owner or candidate in also:
             n += 1
             candidate = f"{alt}~{n}"
         return candidate
@@ -85,11 +86,11 @@ class Claims:
 
     def would_get(self, raws: Sequence[str], key: str) -> list[str]:
         """The ids a file whose parser gave `raws` (in order) gets now, without claiming them."""
-        trial = Claims(dict(self.owner))
+        mine: set[str] = set()
         out = []
         for raw in raws:
-            aid = trial.resolve(raw, key)
-            trial.claim([aid], key)
+            aid = self.resolve(raw, key, mine)
+            mine.add(aid)
             out.append(aid)
         return out
 
