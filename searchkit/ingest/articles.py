@@ -51,6 +51,7 @@ __all__ = [
     "drop_tail_paragraphs",
     "find_repeated_tails",
     "find_sources",
+    "in_pieces",
     "open_stream",
     "parse_date",
     "parse_file",
