@@ -255,7 +255,13 @@ class _Registry:
         From the speakers and quoted names so far, and the names mentioned in `paras`.
         """
         out: dict[str, str] = {}
+        i, off = key
         for j in paras:
+            if j == i:  # only the names written before `key`: a namesake later in the paragraph is not meant
+                for o, n, person in self._mentions_in(j):
+                    if person and o < off:
+                        out.setdefault(_bare(_key_tokens(n)[-1]), n)
+                continue
             for k, v in self._surnames(j).items():
                 out.setdefault(k, v)
         for _, n in self._before(key, ("speaker", "quoted")):
