@@ -30,6 +30,7 @@ from searchkit.ingest.names import (
     _valid_name,
     _word,
 )
+from searchkit.ingest.outlets import OUTLET_NOUNS
 from searchkit.ingest.quotemarks import _outside, _Span
 
 # ---------------------------------------------------------------- attributions
@@ -96,7 +97,7 @@ class _Event:
     end: int
     raw: str | None  # the name as written, or the pronoun
     # "name" | "org" (a spokesman's) | "body" (an organisation itself: "the FA said")
-    # | "pronoun" (or description) | "spokes" ("the spokesman") | "anon"
+    # | "pronoun" (or description) | "spokes" ("the spokesman") | "outlet" ("the paper") | "anon"
     kind: str
     speaker: str | None = None  # resolved later
 
@@ -166,6 +167,8 @@ def _subject(toks: _Toks) -> tuple[int, str, str] | None:
         return toks.start(i), words[i], "pronoun"
     if w in ("they", "we", "it", "i", "you"):
         return toks.start(i), words[i], "anon"
+    if w in OUTLET_NOUNS and i and words[i - 1].lower() == "the":
+        return toks.start(i - 1), words[i], "outlet"  # "the paper says": the outlet named last
     if w in _SPOKES:  # "a Vodafone spokesman said": the organisation
         org = _collect(words[:i], backward=True)
         if org:
@@ -219,6 +222,8 @@ def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
     ends = len(toks.words) == 2 or (len(toks.words) > 2 and _word(toks.words[1]).ends)
     if not run and ends and len(words) == 2 and lead[0] == "the" and _initials(words[1]):
         return toks.start(1) + len(words[1]), _join(words[1:]), "body"  # "said the FA."
+    if not run and ends and len(words) == 2 and lead[0] == "the" and lead[1].rstrip(".") in OUTLET_NOUNS:
+        return toks.start(1) + len(words[1].rstrip(".")), words[1].rstrip("."), "outlet"  # "said the paper."
     if not run and lead[0] == "the" and _described(lead):
         return toks.start(len(words) - 1) + len(words[-1]), " ".join(words), "pronoun"
     return None
@@ -309,13 +314,21 @@ _ADJ_BEFORE_RE = re.compile(r"[\s,;:—–-]*")
 _TAG_END_RE = re.compile(r"\s*(?:[.,;:!?—–(]|$)")
 
 
-def _adjacent(p: str, sp: _Span, events: list[_Event], named_only: bool) -> tuple[_Event | None, int]:
+def _adjacent(
+    p: str, sp: _Span, events: list[_Event], named_only: bool, tagging: bool = False
+) -> tuple[_Event | None, int]:
+    """The attribution right after or right before a quote, and which side (1 after, 2 before).
+
+    `tagging`: for naming the speaker, an attribution that ends in a colon
+    ("Smith added:") introduces the next quote rather than tagging this one;
+    it still shows that this quote is someone's words.
+    """
     ended = p[sp.start : sp.end][-1:] in _ENDS
     for ev in events:
         if ev.start >= sp.after and _ADJ_AFTER_RE.fullmatch(p[sp.after : ev.start]):
             # After a quote that ends its sentence, "Smith said." tags it but
             # "Smith said the plan …" starts the writer's next sentence.
-            if ended and not _TAG_END_RE.match(p, ev.end):
+            if (ended and not _TAG_END_RE.match(p, ev.end)) or (tagging and _COLON_RE.match(p, ev.end)):
                 break
             if not (named_only and ev.kind == "anon"):
                 return ev, 1
@@ -390,7 +403,7 @@ def _title_case(words: list[str]) -> bool:
 def _is_speech(p: str, sp: _Span, events: list[_Event]) -> int:
     """Is a closed quote a full utterance, a fragment of someone's words, or neither?"""
     text = p[sp.start : sp.end]
-    if _adjacent(p, sp, events, True)[0] is not None:
+    if _adjacent(p, sp, events, True, tagging=True)[0] is not None:
         return _PARTIAL if text[:1].islower() else _FULL
     before = p[max(0, sp.open - 80) : sp.open]
     if _names_what_follows(before):
@@ -417,7 +430,7 @@ def _partial_source(p: str, sp: _Span, events: list[_Event]) -> tuple[_Event | N
 
 def _attribute(p: str, sp: _Span, events: list[_Event], next_open: int) -> tuple[_Event | None, int]:
     """The attribution of one quote part, and how strong the evidence is (lower wins)."""
-    ev, rank = _adjacent(p, sp, events, False)
+    ev, rank = _adjacent(p, sp, events, False, tagging=True)
     if ev is not None:
         return ev, rank
     # `"…," he said` tags the quote; after a quote that ends its sentence, the

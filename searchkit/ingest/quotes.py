@@ -129,6 +129,10 @@ def _resolve_events(events: list[list[_Event]], reg: _Registry) -> None:
                     reg.orgs.add(ev.speaker)  # "he" or "she" is never the FA (but may be its spokesman)
             elif ev.kind == "spokes":
                 ev.speaker = reg.last_org
+            elif ev.kind == "outlet":
+                ev.speaker = reg.outlet(key)
+                if ev.speaker:
+                    reg.orgs.add(ev.speaker)  # a paper is never "he" or "she"
             if ev.speaker:
                 reg.add(key, ev.speaker, "speaker")
 

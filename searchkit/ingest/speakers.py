@@ -44,6 +44,7 @@ from searchkit.ingest.names import (
     _owners,
     _person_like,
 )
+from searchkit.ingest.outlets import last_outlet
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
 
 _PRONOUN_RE = re.compile(r"(?:[Ss]h|[Hh])e(?!\w)")  # he, she (the character before is checked)
@@ -237,6 +238,12 @@ class _Registry:
             return None
         orgs = self._prefixed(word, org)
         return orgs.pop() if len(orgs) == 1 else " ".join(core)
+
+    def outlet(self, key: _Key) -> str | None:
+        """The outlet "the paper" at `key` means: the one named last before it, if any."""
+        people = {s for j in range(key[0] + 1) for s in self._surnames(j)}
+        people.update(_bare(_key_tokens(n)[-1]) for _, n in self._before(key, ("speaker",)) if _key_tokens(n))
+        return last_outlet(self._paras, self._spans, key, self.common, people)
 
     def _surnames(self, j: int) -> dict[str, str]:
         """Last words of the people named in paragraph j, mapped to their full names (cached)."""

@@ -1,0 +1,70 @@
+"""Outlets: which newspaper, magazine or website "the paper says" means.
+
+A press review quotes what outlets wrote and names each one as the subject of
+what it does ("Marca refers to …", "On Monday, AS offers …") or with its kind
+in front ("Spanish daily ABC", "the tabloid Bild"); "the paper says" then
+means the outlet named last before it. A person's name, a place, a title or a
+common word is no outlet, and with no outlet named the speaker stays unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from searchkit.ingest.names import _ORG_WORDS, _bare, _initials
+from searchkit.ingest.quotemarks import _Key, _outside, _Span
+
+# Subject words that mean an outlet: "the paper says", "said the newspaper".
+OUTLET_NOUNS = frozenset("paper newspaper daily tabloid magazine weekly broadsheet website".split())
+
+_NAME = r"[A-Z][\w&.-]*"
+# "daily ABC", "the tabloid Bild", "newspaper El Mundo": the kind names the outlet after it.
+_KIND_BEFORE_RE = re.compile(
+    r"\b(?:daily|newspaper|paper|tabloid|magazine|weekly|broadsheet|website)\s+" + rf"({_NAME}(?:\s+{_NAME}){{0,3}})"
+)
+# A name opening a sentence or clause, then a verb: "Marca refers", ", AS offers", "Arab News reported".
+_SUBJECT_RE = re.compile(
+    rf"(?:^|(?<=[.!?:;,\"”])\s+|\b(?:And|But|and|but)\s+)(?:The\s+)?({_NAME}(?:\s+{_NAME}){{0,2}})\s+[a-z]+(?:s|ed)\b"
+)
+
+
+def _outlet_like(name: str, text: str, not_a_name: Callable[[str], bool], people: set[str]) -> bool:
+    """Could `name` be an outlet: a name with a press word, or one word that is no person's surname?
+
+    A lone word must come back in the article (a review names its outlets again and
+    again), which keeps out a sentence's opening word before a plural ("More plaudits").
+    """
+    words = [_bare(w) for w in name.split()]
+    if len(words) > 1:
+        return any(w in _ORG_WORDS for w in words)  # "Daily Record", "New York Times"
+    w = words[0]
+    if w in people or len(re.findall(rf"(?<!\w){re.escape(w)}(?!\w)", text)) < 2:
+        return False
+    return _initials(w) or not not_a_name(w)
+
+
+def last_outlet(
+    paras: Sequence[str],
+    spans: Sequence[list[_Span]],
+    key: _Key,
+    not_a_name: Callable[[str], bool],
+    people: set[str],
+) -> str | None:
+    """The outlet named last before `key`, outside quotes; `people` are the article's surnames."""
+    found: tuple[_Key, str] | None = None
+    text = "\n".join(paras)
+    for i in range(key[0] + 1):
+        p = paras[i]
+        for lo, hi in _outside(p, spans[i]):
+            hi = min(hi, key[1]) if i == key[0] else hi
+            cands = [(m.start(1), m.group(1)) for m in _KIND_BEFORE_RE.finditer(p, lo, hi)]
+            cands += [
+                (m.start(1), m.group(1))
+                for m in _SUBJECT_RE.finditer(p, lo, hi)
+                if _outlet_like(m.group(1), text, not_a_name, people)
+            ]
+            for off, name in cands:
+                if found is None or (i, off) > found[0]:
+                    found = (i, off), _bare(name)
+    return found[1] if found else None
