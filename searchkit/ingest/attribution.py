@@ -213,7 +213,9 @@ def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
         return None
     if run:
         last = words[run[-1]]
-        return toks.start(run[-1]) + len(last), _join([words[k] for k in run]), "name"
+        # "said the Birchfield Harrier": a description of someone named before, not a name
+        kind = "pronoun" if lead == ["the"] and len(run) <= 2 and not _initials(words[run[0]]) else "name"
+        return toks.start(run[-1]) + len(last), _join([words[k] for k in run]), kind
     if not run and lead[-1].rstrip(".") in _SPOKES and lead[0] in ("a", "an"):
         org = _collect(words[1:-1], backward=True)  # "said a Bayern spokesman"
         if org or (len(words) == 3 and _initials(words[1])):  # "said an FA statement"
