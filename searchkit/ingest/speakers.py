@@ -48,11 +48,15 @@ from searchkit.ingest.outlets import last_outlet
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
 
 _PRONOUN_RE = re.compile(r"(?:[Ss]h|[Hh])e(?!\w)")  # he, she (the character before is checked)
-# "the prime minister", but not "the manager Alex Ferguson"
-_DESCRIPTION_RE = re.compile(r"[Tt]he (?:[a-z][\w-]* ){0,3}([a-z][\w-]*)(?![\w-])(?!,? [A-Z])")
 _PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
     "minister secretary president chancellor champion player star singer actor actress boss striker coach "
     "manager captain frontman veteran teenager youngster winner leader chairman".split()
+)
+# A description ends at its person word, before punctuation or a verb ("The prime minister
+# shrugged off …", not "The chief inspector"); one that goes on to a name is that name
+# ("the manager, Alex Ferguson", "the chief inspector of schools, David Bell").
+_DESCRIPTION_RE = re.compile(
+    rf"[Tt]he (?:[a-z][\w-]* ){{0,3}}?({'|'.join(sorted(_PERSON_WORDS, key=len, reverse=True))})(?=[^\w\s-]|$| [a-z]+(?:ed|s)\b)(?!,? [A-Z]| (?:of|for|at|from|in|with)\b)"
 )
 _BACK = 3  # how many paragraphs before a pronoun's may name whom it means
 # One capitalised word, without a possessive ending: "Blair's" gives Blair, "O'Neill" stays whole.
