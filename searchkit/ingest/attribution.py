@@ -104,7 +104,7 @@ class _Event:
 
 _ENDS = frozenset(".!?…")
 _COLON_RE = re.compile(r"\s*:")  # "But the FA confirmed:": a verb that introduces a quote
-_ROLE_LEAD_RE = re.compile(r",\s*(?:[a-z][\w-]*\s+){1,6}(?:at|of|for|with)\s+(?:the\s+)?$")
+_ROLE_LEAD_RE = re.compile(r",\s*(?:(?:[a-z][\w-]*\s+){1,6}(?:at|of|for|with)|from)\s+(?:the\s+)?$")
 _ABBR_BEFORE_RE = re.compile(r"\s*\([A-Z][A-Za-z&.]{1,9}\)\s*$")
 _SPOKES = frozenset(
     "spokesman spokeswoman spokesperson spokesmen statement source sources official officials "
@@ -253,12 +253,14 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
     for vs, ve, verb in _verbs(p, spans):  # words inside a quote are not attributions
         # "The British Chambers of Commerce (BCC) said": the name before the abbreviation
         abbr = _ABBR_BEFORE_RE.search(p, max(0, vs - 16), vs) if p[max(0, vs - 3) : vs].strip()[-1:] == ")" else None
-        before = _toks_before(p, abbr.start() if abbr else vs)
+        before = _toks_before(p, abbr.start(), touch=True) if abbr else _toks_before(p, vs)
         if before.words and before.words[-1].lower() in _DETERMINERS:
             continue  # "the said account", "his claims"
         ev = _apposition(p, vs, ve, verb)
         according = verb.lower() == "according to"
         subj = None if according or ev else _subject(before)
+        if abbr and subj and subj[2] == "name" and len(_key_tokens(subj[1])) < 2:
+            subj = None  # "the British Bankers' Association (BBA)": not "Association"
         if subj:
             ev = _Event(subj[0], ve, subj[1], subj[2])
             lead = None
