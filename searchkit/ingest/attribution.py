@@ -98,6 +98,7 @@ class _Event:
     raw: str | None  # the name as written, or the pronoun
     # "name" | "org" (a spokesman's) | "body" (an organisation itself: "the FA said")
     # | "pronoun" (or description) | "spokes" ("the spokesman") | "outlet" ("the paper") | "anon"
+    # | "owner" (a fragment's: Blair's promise of an "…")
     kind: str
     speaker: str | None = None  # resolved later
 
@@ -242,6 +243,8 @@ def _apposition(p: str, vs: int, ve: int, verb: str) -> _Event | None:
     m = _APPOS_AFTER_RE.match(p, ve)
     if m and _valid_name(m.group(1).split()):
         name = m.group(1)
+        ends = next((t.end() for t in re.finditer(r"\S+", name) if _word(t.group()).ends), len(name))
+        name = name[:ends]  # "Sir Howard Newby. Increasingly": the name ends with its sentence
         if name.endswith(".") and not re.search(r"\b[A-Z]\.$", name):
             name = name[:-1]  # the sentence's full stop, not an initial
         return _Event(vs, m.start(1) + len(name), name, "name")
@@ -423,9 +426,30 @@ def _is_speech(p: str, sp: _Span, events: list[_Event]) -> int:
     return _OTHER
 
 
+# Words that are someone's speech when owned: Blair's "promise to produce an "…"", "Smith's claim that "…"".
+_SPEECH_NOUNS = (
+    "promise|promises|pledge|pledges|claim|claims|words|comment|comments|remark|remarks|description|warning|"
+    "vow|call|calls|criticism|accusation|accusations|allegation|allegations|attack|insistence|assertion|"
+    "admission|statement|suggestion|verdict|argument|prediction|boast|threat|demand|plea|appeal|message"
+)
+_OWNER_BEFORE_RE = re.compile(
+    r"((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*)['’]s\s+(?:[a-z][\w-]*\s+)?(?:" + _SPEECH_NOUNS + r")\b(?:\s+(?!(?:was|were|is|are|be|been|had|has|have)\b)[a-z][\w-]*){0,5}\s*$"
+)
+
+
 def _partial_source(p: str, sp: _Span, events: list[_Event]) -> tuple[_Event | None, int]:
-    """The attribution in the sentence before a fragment: `X said the plan was "a disgrace"`."""
+    """The attribution of a fragment: its owner's words, its tag, or its sentence's verb.
+
+    `Blair's promise to produce an "…"` is Blair's; `"…", the spokesman said`
+    the spokesman's; `X said the plan was "a disgrace"` X's.
+    """
     lo = _sentence_start(p, sp.open)
+    owner = _OWNER_BEFORE_RE.search(p, max(lo, sp.open - 120), sp.open)
+    if owner:
+        return _Event(owner.start(1), owner.end(1), owner.group(1), "owner"), lo
+    ev, side = _adjacent(p, sp, events, False, tagging=True)
+    if ev is not None and side == 1 and not _ENDS.intersection(p[sp.after : ev.start]):
+        return ev, lo  # "…", the spokesman said (not "…". Smith said, which starts a sentence)
     for ev in reversed(events):
         if lo <= ev.start and ev.end <= sp.open:
             return ev, lo

@@ -149,6 +149,9 @@ def _who(ev: _Event | None, i: int, reg: _Registry) -> str | None:
     elif ev.kind == "name" and ev.speaker is None:
         ev.speaker = reg.settle((i, ev.start))
         ev.kind = "said"
+    elif ev.kind == "owner":
+        ev.speaker = reg.resolve(ev.raw or "", (i, ev.start))
+        ev.kind = "said"
     return ev.speaker
 
 
