@@ -176,7 +176,9 @@ def _subject(toks: _Toks) -> tuple[int, str, str] | None:
             return toks.start(org[0]), _join([words[k] for k in org]), "org"
         if i and _initials(words[i - 1]):  # "an FA statement said"
             return toks.start(i - 1), words[i - 1], "org"
-        return toks.start(i), words[i], "spokes" if i and words[i - 1].lower() == "the" else "anon"
+        if i and words[i - 1].lower() == "the":  # the attribution starts at "the": "…", the spokesman said
+            return toks.start(i - 1), words[i], "spokes"
+        return toks.start(i), words[i], "anon"
     if _initials(words[i]) and (i == 0 or words[i - 1].lower() in ("the", "and", "but") or _word(words[i - 1]).ends):
         if not (i >= 2 and words[i - 2] in ("of", "at", "for", "from")):  # not "X of the CMF said"
             return toks.start(i), _join([words[i]]), "body"  # "the FA confirmed:"
@@ -426,14 +428,15 @@ def _is_speech(p: str, sp: _Span, events: list[_Event]) -> int:
     return _OTHER
 
 
-# Words that are someone's speech when owned: Blair's "promise to produce an "…"", "Smith's claim that "…"".
+# Words that are someone's speech when owned, with the fragment as their content: Blair's
+# "promise to produce an "…"", "Smith's claim that "…"" (not "Smith's claims were "…"").
 _SPEECH_NOUNS = (
     "promise|promises|pledge|pledges|claim|claims|words|comment|comments|remark|remarks|description|warning|"
     "vow|call|calls|criticism|accusation|accusations|allegation|allegations|attack|insistence|assertion|"
     "admission|statement|suggestion|verdict|argument|prediction|boast|threat|demand|plea|appeal|message"
 )
 _OWNER_BEFORE_RE = re.compile(
-    r"((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*)['’]s\s+(?:[a-z][\w-]*\s+)?(?:" + _SPEECH_NOUNS + r")\b(?:\s+(?!(?:was|were|is|are|be|been|had|has|have)\b)[a-z][\w-]*){0,5}\s*$"
+    r"((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*)['’]s\s+(?:[a-z][\w-]*\s+)?(?:" + _SPEECH_NOUNS + r")\b(?:\s+(?:that|of|to|as|for|about|on)(?:\s+(?!(?:was|were|is|are|be|been|had|has|have|and|but|or)\b)[a-z][\w-]*){0,4})?\s*$"
 )
 
 
