@@ -54,6 +54,7 @@ from searchkit.ingest.attribution import (
 from searchkit.ingest.names import _key_tokens, _quoted_name
 from searchkit.ingest.quotemarks import _chains, _pair, _Span
 from searchkit.ingest.speakers import _Registry
+from searchkit.ingest.tags import loose_tags
 
 __all__ = ["Quote", "extract"]
 
@@ -191,6 +192,11 @@ def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
         return [() for _ in paras]
     chain_of, chains = _chains(paras, spans)
     events = [_events(paras[i], spans[i]) for i in range(live)]
+    for i in range(live):
+        if spans[i]:
+            extra = loose_tags(paras[i], spans[i], events[i])
+            if extra:
+                events[i] = sorted(events[i] + extra, key=lambda ev: ev.start)
     reg = _Registry(paras, spans)
     kinds = _kinds(paras, spans, events, chain_of, reg, live)
     _resolve_events(events, reg)
