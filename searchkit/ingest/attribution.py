@@ -436,7 +436,9 @@ _SPEECH_NOUNS = (
     "admission|statement|suggestion|verdict|argument|prediction|boast|threat|demand|plea|appeal|message"
 )
 _OWNER_BEFORE_RE = re.compile(
-    r"((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*)['’]s\s+(?:[a-z][\w-]*\s+)?(?:" + _SPEECH_NOUNS + r")\b(?:\s+(?:that|of|to|as|for|about|on)(?:\s+(?!(?:was|were|is|are|be|been|had|has|have|and|but|or)\b)[a-z][\w-]*){0,4})?\s*$"
+    r"((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*)['’]s\s+(?:[a-z][\w-]*\s+)?(?:" + _SPEECH_NOUNS + r")\b"
+    r"(?:\s+(?:that|of|to|as|for|about|on)"  # the fragment is the word's content: "promise to produce an"
+    r"(?:\s+(?!(?:was|were|is|are|be|been|had|has|have|and|but|or)\b)[a-z][\w-]*){0,4})?\s*$"
 )
 
 

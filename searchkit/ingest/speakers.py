@@ -56,7 +56,8 @@ _PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
 # shrugged off …", not "The chief inspector"); one that goes on to a name is that name
 # ("the manager, Alex Ferguson", "the chief inspector of schools, David Bell").
 _DESCRIPTION_RE = re.compile(
-    rf"[Tt]he (?:[a-z][\w-]* ){{0,3}}?({'|'.join(sorted(_PERSON_WORDS, key=len, reverse=True))})(?=[^\w\s-]|$| [a-z]+(?:ed|s)\b)(?!,? [A-Z]| (?:of|for|at|from|in|with)\b)"
+    rf"[Tt]he (?:[a-z][\w-]* ){{0,3}}?({'|'.join(sorted(_PERSON_WORDS, key=len, reverse=True))})"
+    r"(?=[^\w\s-]|$| [a-z]+(?:ed|s)\b)(?!,? [A-Z]| (?:of|for|at|from|in|with)\b)"
 )
 _BACK = 3  # how many paragraphs before a pronoun's may name whom it means
 # One capitalised word, without a possessive ending: "Blair's" gives Blair, "O'Neill" stays whole.
