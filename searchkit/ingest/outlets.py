@@ -29,7 +29,7 @@ _SUBJECT_RE = re.compile(
 )
 
 
-def _outlet_like(name: str, text: str, not_a_name: Callable[[str], bool], people: set[str]) -> bool:
+def _outlet_like(name: str, text: str, not_a_name: Callable[[str], bool], person: Callable[[str], bool]) -> bool:
     """Could `name` be an outlet: a name with a press word, or one word that is no person's surname?
 
     A lone word must come back in the article (a review names its outlets again and
@@ -39,9 +39,9 @@ def _outlet_like(name: str, text: str, not_a_name: Callable[[str], bool], people
     if len(words) > 1:
         return any(w in _ORG_WORDS for w in words)  # "Daily Record", "New York Times"
     w = words[0]
-    if w in people or len(re.findall(rf"(?<!\w){re.escape(w)}(?!\w)", text)) < 2:
+    if text.count(w) < 2 or len(re.findall(rf"(?<!\w){re.escape(w)}(?!\w)", text)) < 2:
         return False
-    return _initials(w) or not not_a_name(w)
+    return (_initials(w) or not not_a_name(w)) and not person(w)
 
 
 def last_outlet(
@@ -49,9 +49,9 @@ def last_outlet(
     spans: Sequence[list[_Span]],
     key: _Key,
     not_a_name: Callable[[str], bool],
-    people: set[str],
+    person: Callable[[str], bool],
 ) -> str | None:
-    """The outlet named last before `key`, outside quotes; `people` are the article's surnames."""
+    """The outlet named last before `key`, outside quotes; `person(word)`: is it someone's surname?"""
     found: tuple[_Key, str] | None = None
     text = "\n".join(paras)
     for i in range(key[0] + 1):
@@ -62,7 +62,7 @@ def last_outlet(
             cands += [
                 (m.start(1), m.group(1))
                 for m in _SUBJECT_RE.finditer(p, lo, hi)
-                if _outlet_like(m.group(1), text, not_a_name, people)
+                if _outlet_like(m.group(1), text, not_a_name, person)
             ]
             for off, name in cands:
                 if found is None or (i, off) > found[0]:

@@ -246,9 +246,13 @@ class _Registry:
 
     def outlet(self, key: _Key) -> str | None:
         """The outlet "the paper" at `key` means: the one named last before it, if any."""
-        people = {s for j in range(key[0] + 1) for s in self._surnames(j)}
-        people.update(_bare(_key_tokens(n)[-1]) for _, n in self._before(key, ("speaker",)) if _key_tokens(n))
-        return last_outlet(self._paras, self._spans, key, self.common, people)
+
+        def person(word: str) -> bool:  # a surname named before: only paragraphs holding the word can say
+            if any(_key_tokens(n) and _bare(_key_tokens(n)[-1]) == word for _, n in self._before(key, ("speaker",))):
+                return True
+            return any(word in self._surnames(j) for j in range(key[0] + 1) if word in self._paras[j])
+
+        return last_outlet(self._paras, self._spans, key, self.common, person)
 
     def _surnames(self, j: int) -> dict[str, str]:
         """Last words of the people named in paragraph j, mapped to their full names (cached)."""
