@@ -46,6 +46,7 @@ from searchkit.ingest.names import (
 )
 from searchkit.ingest.outlets import last_outlet
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
+from searchkit.ingest.tags import clause_subject
 
 _PRONOUN_RE = re.compile(r"(?:[Ss]h|[Hh])e(?!\w)")  # he, she (the character before is checked)
 _PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
@@ -372,6 +373,27 @@ class _Registry:
                 hi = min(hi, s)  # an organisation that spoke as itself is no "he": look further back
         return None
 
+    def clause_subject(self, i: int, lo: int, hi: int, cue: bool = False) -> str | None:
+        """Whom the first clause of p[lo:hi] that opens with a name and its verb names, resolved."""
+        found = clause_subject(self._paras[i], self._spans[i], lo, hi, cue)
+        if found is None:
+            return None
+        off, name = found
+        words = name.split()
+        if not self._text:
+            self._text = "\n".join(self._paras)
+        if len(words) > 1 and re.search(rf"(?<![\w-]){re.escape(words[0].lower())}(?![\w-])", self._text):
+            name = " ".join(words[1:])  # "Yet Rooney is": a common word opens the sentence
+        if _bare(name) in _STOP or (len(name.split()) == 1 and _bare(name) in _TITLES):
+            return None
+        who = self.resolve(name, (i, off))
+        if who and " " not in who and not _initials(who):
+            # A lone word is a name the article comes back to, not a sentence's
+            # opening word before a plural ("More plaudits are given").
+            if len(re.findall(rf"(?<![\w-]){re.escape(who)}(?![\w-])", self._text)) < 2:
+                return None
+        return who
+
     def subject(self, i: int, lo: int, hi: int) -> str | None:
         """The subject of the sentence p[lo:hi]: its first name, or whom its pronoun means."""
         p = self._paras[i]
@@ -388,6 +410,9 @@ class _Registry:
         )
         if pron and not any(o < pron.start() for o, _ in names):
             return self.focus((i, lo))
+        who = self.clause_subject(i, lo, hi, cue=True)
+        if who:  # "And like AS, Marca criticises Neville for "…"": Marca, not Neville
+            return who
         for _, n in sorted(names) + [(hi, initial or "")]:
             who = self.resolve(n, (i, lo))
             if who:
