@@ -37,6 +37,7 @@ runs), `attribution` (reporting verbs, subjects, quotation or not) and
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ from searchkit.ingest.attribution import (
     _events,
     _is_speech,
     _partial_source,
+    _sentence_start,
 )
 from searchkit.ingest.names import _key_tokens, _quoted_name
 from searchkit.ingest.quotemarks import _chains, _pair, _Span
@@ -81,6 +83,7 @@ class QuoteWarning(UserWarning):
 
 
 _Part = tuple[int, int]  # (paragraph, quote part)
+_COLON_BEFORE_RE = re.compile(r":\s*$")  # a quote introduced by the clause before it
 
 
 def _kinds(
@@ -175,6 +178,11 @@ def _part_speakers(
                 nxt = sps[j + 1].open if j + 1 < len(sps) else len(p)
                 ev, rank = _attribute(p, sp, events[i], nxt)
                 who = _who(ev, i, reg)
+                if rank >= 4 and _COLON_BEFORE_RE.search(p, 0, sp.open):
+                    # 'On Monday, AS offers one view: "…"': the clause that introduces it
+                    lo = _sentence_start(p, sp.open)
+                    named = reg.clause_subject(i, lo, sp.open)
+                    who, rank = (named, 2) if named else (who, rank)
                 if rank >= 4 and last and not p[: sp.open].strip():
                     who, rank = last, 3  # a paragraph opening with an untagged quote goes on
                 found[(i, j)] = (who, rank)
