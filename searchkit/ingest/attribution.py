@@ -30,7 +30,7 @@ from searchkit.ingest.names import (
     _valid_name,
     _word,
 )
-from searchkit.ingest.outlets import OUTLET_NOUNS
+from searchkit.ingest.outlets import ORG_NOUNS, OUTLET_NOUNS
 from searchkit.ingest.quotemarks import _outside, _Span
 
 # ---------------------------------------------------------------- attributions
@@ -98,7 +98,7 @@ class _Event:
     raw: str | None  # the name as written, or the pronoun
     # "name" | "org" (a spokesman's) | "body" (an organisation itself: "the FA said")
     # | "pronoun" (or description) | "spokes" ("the spokesman") | "outlet" ("the paper") | "anon"
-    # | "owner" (a fragment's: Blair's promise of an "…")
+    # | "owner" (a fragment's: Blair's promise of an "…") | "kind" ("the company")
     kind: str
     speaker: str | None = None  # resolved later
 
@@ -170,6 +170,8 @@ def _subject(toks: _Toks) -> tuple[int, str, str] | None:
         return toks.start(i), words[i], "anon"
     if w in OUTLET_NOUNS and i and words[i - 1].lower() == "the":
         return toks.start(i - 1), words[i], "outlet"  # "the paper says": the outlet named last
+    if w in ORG_NOUNS and i and words[i - 1].lower() == "the":
+        return toks.start(i - 1), w, "kind"  # "the company said": the organisation named last
     if w in _SPOKES:  # "a Vodafone spokesman said": the organisation
         org = _collect(words[:i], backward=True)
         if org:

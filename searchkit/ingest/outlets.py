@@ -1,10 +1,14 @@
-"""Outlets: which newspaper, magazine or website "the paper says" means.
+"""Outlets and organisations: which one "the paper says" or "the company said" means.
 
 A press review quotes what outlets wrote and names each one as the subject of
 what it does ("Marca refers to …", "On Monday, AS offers …") or with its kind
 in front ("Spanish daily ABC", "the tabloid Bild"); "the paper says" then
 means the outlet named last before it. A person's name, a place, a title or a
 common word is no outlet, and with no outlet named the speaker stays unknown.
+
+"The company said" and "the band" likewise mean the last organisation that
+spoke before them or, failing that, the one named last with that kind in
+front ("games firm Valve", "US band Scissor Sisters") (`last_kind`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,12 @@ from searchkit.ingest.quotemarks import _Key, _outside, _Span
 
 # Subject words that mean an outlet: "the paper says", "said the newspaper".
 OUTLET_NOUNS = frozenset("paper newspaper daily tabloid magazine weekly broadsheet website".split())
+# Subject words that mean an organisation of that kind: "the company said", "the band thanked".
+ORG_NOUNS = frozenset(
+    "company firm group band club bank airline carrier retailer operator broadcaster charity "
+    "agency organisation organization association union".split()
+)
+_KIND_RES = {n: re.compile(rf"\b{n}s?\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,3}})") for n in ORG_NOUNS}
 
 _NAME = r"[A-Z][\w&.-]*"
 # "daily ABC", "the tabloid Bild", "newspaper El Mundo": the kind names the outlet after it.
@@ -67,4 +77,28 @@ def last_outlet(
             for off, name in cands:
                 if found is None or (i, off) > found[0]:
                     found = (i, off), _bare(name)
+    return found[1] if found else None
+
+
+def last_kind(
+    paras: Sequence[str], spans: Sequence[list[_Span]], key: _Key, noun: str, spoke: list[tuple[_Key, str]]
+) -> str | None:
+    """The organisation "the `noun`" at `key` means: the last that spoke, else the last named with that kind in front.
+
+    `spoke`: the organisations that spoke before `key`, with where. One that spoke
+    is the article's subject; one named with its kind may be a rival in passing
+    ("Rival club Manchester City has pleaded …").
+    """
+    if spoke:
+        return spoke[-1][1]
+    kind_re = _KIND_RES[noun]
+    found: tuple[_Key, str] | None = None
+    for i in range(key[0] + 1):
+        p = paras[i]
+        if noun not in p:
+            continue
+        for lo, hi in _outside(p, spans[i]):
+            hi = min(hi, key[1]) if i == key[0] else hi
+            for m in kind_re.finditer(p, lo, hi):
+                found = (i, m.start(1)), _bare(m.group(1))
     return found[1] if found else None

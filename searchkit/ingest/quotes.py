@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from searchkit.ingest.attribution import (
@@ -133,10 +133,10 @@ def _resolve_events(events: list[list[_Event]], reg: _Registry) -> None:
                     reg.orgs.add(ev.speaker)  # "he" or "she" is never the FA (but may be its spokesman)
             elif ev.kind == "spokes":
                 ev.speaker = reg.last_org
-            elif ev.kind == "outlet":
-                ev.speaker = reg.outlet(key)
+            elif ev.kind in ("outlet", "kind"):
+                ev.speaker = reg.outlet(key) if ev.kind == "outlet" else reg.of_kind(key, ev.raw or "")
                 if ev.speaker:
-                    reg.orgs.add(ev.speaker)  # a paper is never "he" or "she"
+                    reg.orgs.add(ev.speaker)  # a paper or a company is never "he" or "she"
             if ev.speaker:
                 reg.add(key, ev.speaker, "speaker")
 
@@ -159,6 +159,28 @@ def _who(ev: _Event | None, i: int, reg: _Registry) -> str | None:
     return ev.speaker
 
 
+def _introduced(
+    p: str,
+    sps: list[_Span],
+    j: int,
+    before: tuple[str | None, int] | None,
+    clause_subject: Callable[[int, int, int], str | None],
+    i: int,
+) -> tuple[str, int] | None:
+    """The speaker of quote j, introduced by a colon with no attribution of its own.
+
+    The introducing clause's subject ('On Monday, AS offers one view: "…"'), else
+    the speaker of the quote before it in the same sentence ('thanked "…", adding: "…"').
+    """
+    lo = _sentence_start(p, sps[j].open)
+    named = clause_subject(i, lo, sps[j].open)
+    if named:
+        return named, 2
+    if j and before and before[0] and sps[j - 1].open >= lo:
+        return before[0], 3
+    return None
+
+
 def _part_speakers(
     paras: list[str], spans: list[list[_Span]], events: list[list[_Event]], kinds: list[list[int]], reg: _Registry
 ) -> dict[_Part, tuple[str | None, int]]:
@@ -179,10 +201,7 @@ def _part_speakers(
                 ev, rank = _attribute(p, sp, events[i], nxt)
                 who = _who(ev, i, reg)
                 if rank >= 4 and _COLON_BEFORE_RE.search(p, 0, sp.open):
-                    # 'On Monday, AS offers one view: "…"': the clause that introduces it
-                    lo = _sentence_start(p, sp.open)
-                    named = reg.clause_subject(i, lo, sp.open)
-                    who, rank = (named, 2) if named else (who, rank)
+                    who, rank = _introduced(p, sps, j, found.get((i, j - 1)), reg.clause_subject, i) or (who, rank)
                 if rank >= 4 and last and not p[: sp.open].strip():
                     who, rank = last, 3  # a paragraph opening with an untagged quote goes on
                 found[(i, j)] = (who, rank)

@@ -44,7 +44,7 @@ from searchkit.ingest.names import (
     _owners,
     _person_like,
 )
-from searchkit.ingest.outlets import last_outlet
+from searchkit.ingest.outlets import ORG_NOUNS, last_kind, last_outlet
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
 from searchkit.ingest.tags import clause_subject
 
@@ -60,6 +60,8 @@ _DESCRIPTION_RE = re.compile(
     rf"[Tt]he (?:[a-z][\w-]* ){{0,3}}?({'|'.join(sorted(_PERSON_WORDS, key=len, reverse=True))})"
     r"(?=[^\w\s-]|$| [a-z]+(?:ed|s)\b)(?!,? [A-Z]| (?:of|for|at|from|in|with)\b)"
 )
+# A sentence about "the company" or "the band": the noun, then its verb or an aside ("The band - whose …").
+_KIND_SUBJECT_RE = re.compile(r"\s*[Tt]he ([a-z]+)(?=\s+(?:[a-z]+ly\s+)?[a-z]+(?:s|ed)\b|\s*[,—–-]\s)")
 _BACK = 3  # how many paragraphs before a pronoun's may name whom it means
 # One capitalised word, without a possessive ending: "Blair's" gives Blair, "O'Neill" stays whole.
 _CAP_RE = re.compile(r"(?<![\w'’-])([A-Z](?:[\w-]|['’][A-Z])*[a-z][\w-]*)")
@@ -245,6 +247,33 @@ class _Registry:
         orgs = self._prefixed(word, org)
         return orgs.pop() if len(orgs) == 1 else " ".join(core)
 
+    def of_kind(self, key: _Key, noun: str) -> str | None:
+        """The organisation "the company" (`noun`) at `key` means, if the article names one."""
+        spoke = []
+        for k, n in sorted(self._before(key, ("speaker",))):  # a copy: `_said` may settle a pending name
+            name = self._said(k, n)
+            if name and (name in self.orgs or not self._person(name, key)):
+                spoke.append((k, name))
+        return last_kind(self._paras, self._spans, key, noun, spoke)
+
+    def _person(self, name: str, key: _Key) -> bool:
+        """Could `name` be a person: two name words that look like one, or a surname named before `key`?"""
+        kt = _key_tokens(name)
+        if len(kt) != 1:
+            return len(kt) >= 2 and _person_like(kt)
+        word = _bare(kt[0])
+        if _initials(word):
+            return False
+        if any(_key_tokens(n)[-1:] == kt for _, n in self._before(key, ("speaker",)) if len(_key_tokens(n)) >= 2):
+            return True
+        for j in range(key[0] + 1):
+            if word in self._paras[j] and (
+                word in self._surnames(j)
+                or any(person and _bare(n.split()[0]) == word for _, n, person in self._mentions_in(j))
+            ):
+                return True  # a surname, or a first name ("Michelle" of Michelle Duffy)
+        return False
+
     def outlet(self, key: _Key) -> str | None:
         """The outlet "the paper" at `key` means: the one named last before it, if any."""
 
@@ -410,6 +439,9 @@ class _Registry:
         )
         if pron and not any(o < pron.start() for o, _ in names):
             return self.focus((i, lo))
+        kind = _KIND_SUBJECT_RE.match(p, lo, hi)
+        if kind and kind.group(1).lower() in ORG_NOUNS:  # "The band - whose LP … - thanked "…""
+            return self.of_kind((i, lo), kind.group(1).lower())
         who = self.clause_subject(i, lo, hi, cue=True)
         if who:  # "And like AS, Marca criticises Neville for "…"": Marca, not Neville
             return who
