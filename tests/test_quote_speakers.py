@@ -126,3 +126,43 @@ def test_the_magazine_in_a_loose_tag_is_the_outlet() -> None:
         '"Nobody saw it coming," the magazine beams.',
     ]
     assert speakers(paras) == [("Nobody saw it coming,", "Soundwave")]
+
+
+# ---------------------------------------------------------------- organisations by their kind
+
+
+def test_the_company_is_the_last_organisation_that_spoke() -> None:
+    paras = [
+        "Games maker Brightforge has banned 5,000 players for cheating.",
+        'In a statement Brightforge also said the bans were final. The company said: "Cheats spoil the game for all."',
+    ]
+    assert speakers(paras) == [("Cheats spoil the game for all.", "Brightforge")]
+
+
+def test_the_company_is_never_a_person_who_spoke() -> None:
+    paras = ['"We are pleased," said Lena Marsh. "Sales rose by a tenth," the company said.']
+    assert speakers(paras) == [("We are pleased,", "Lena Marsh"), ("Sales rose by a tenth,", None)]
+
+
+def test_a_sentence_about_the_band_is_the_band_named_with_its_kind() -> None:
+    paras = [
+        "Welsh band Copper Harbour won two awards on Tuesday.",
+        'The band - whose debut sold a million copies - thanked "every single fan", adding: "We owe it all to you."',
+    ]
+    assert speakers(paras) == [("every single fan", "Copper Harbour"), ("We owe it all to you.", "Copper Harbour")]
+
+
+# ---------------------------------------------------------------- clause subjects
+
+
+def test_a_fragment_is_the_clause_subject_with_an_attitude_verb() -> None:
+    paras = ['And like the others, Gazzetta criticises Tom Baird for his "lazy" running. Gazzetta is blunt.']
+    assert speakers(paras) == [("lazy", "Gazzetta")]
+
+
+def test_a_quote_introduced_by_a_colon_is_the_introducing_clause_s() -> None:
+    paras = [
+        "Reporter Nina Vogel covered the final.",
+        'On a cold evening, Vogel offers one clear verdict: "The better side won."',
+    ]
+    assert speakers(paras) == [("The better side won.", "Nina Vogel")]
