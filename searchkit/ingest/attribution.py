@@ -455,7 +455,7 @@ def _partial_source(p: str, sp: _Span, events: list[_Event]) -> tuple[_Event | N
     if owner:
         return _Event(owner.start(1), owner.end(1), owner.group(1), "owner"), lo
     ev, side = _adjacent(p, sp, events, False, tagging=True)
-    if ev is not None and side == 1 and not _ENDS.intersection(p[sp.after : ev.start]):
+    if ev is not None and side == 1 and not _ENDS.intersection(p[sp.end - 1 : ev.start]):
         return ev, lo  # "…", the spokesman said (not "…". Smith said, which starts a sentence)
     for ev in reversed(events):
         if lo <= ev.start and ev.end <= sp.open:
