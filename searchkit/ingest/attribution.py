@@ -81,6 +81,8 @@ def _verbs(p: str, spans: list[_Span]) -> list[tuple[int, int, str]]:
 
 
 _SUBJECT_ONLY = frozenset({"tell", "tells", "told"})  # "told X": X is the listener
+# Verbs that are as often plural nouns: "claims of a clash between Muslims and …" names no speaker after it.
+_NOUN_LIKE = frozenset({"claims", "notes", "states", "posts"})
 # Only unambiguous verbs may stand unnamed ("…," the company said) and block a
 # farther, wrong name; "posts"/"notes" are too often nouns.
 _ANON_OK = frozenset({"say", "says", "said", "told", "added", "according to"})
@@ -291,7 +293,7 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
                 run = _collect(toks.words, backward=True)
                 if run:
                     ev = _Event(toks.start(run[0]), ve, _join([toks.words[k] for k in run]), "name")
-        if ev is None and verb not in _SUBJECT_ONLY:
+        if ev is None and verb not in _SUBJECT_ONLY and verb not in _NOUN_LIKE:
             toks = _toks_after(p, ve)
             words = toks.words
             run = _collect(words, backward=False)

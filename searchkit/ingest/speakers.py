@@ -368,10 +368,14 @@ class _Registry:
     def focus(self, key: _Key) -> str | None:
         """The person a pronoun or description at `key` means: the subject of the nearest sentence naming one.
 
-        An organisation that spoke ("the FA said") is no "he" or "she": then nobody.
+        An organisation that spoke ("the FA said") is no "he" or "she", nor is a
+        name made of words the article also writes in lower case ("his New Year
+        message"): then nobody.
         """
         who = self._focus(key)
-        return None if who in self.orgs else who
+        if who is None or who in self.orgs or all(self.common(w) for w in who.split()):
+            return None
+        return who
 
     def _focus(self, key: _Key) -> str | None:
         i, off = key
