@@ -166,3 +166,22 @@ def test_a_quote_introduced_by_a_colon_is_the_introducing_clause_s() -> None:
         'On a cold evening, Vogel offers one clear verdict: "The better side won."',
     ]
     assert speakers(paras) == [("The better side won.", "Nina Vogel")]
+
+
+# ---------------------------------------------------------------- no speaker rather than a wrong one
+
+
+def test_he_is_never_a_name_of_common_words() -> None:
+    paras = [
+        'The opposition leader spoke in his New Year message. The new year would be "hard for families," he added.',
+        'The Foreign Office had been told. "The plan is sound," he said.',
+    ]
+    assert [s for _, s in speakers(paras)] == [None, None]
+
+
+def test_claims_of_something_names_no_speaker_after_it() -> None:
+    paras = [
+        "Coach Tom Hale spoke on Monday. The report proved claims of a rift between Catholics and Protestants "
+        'were "wrong", Mr Hale said. "It is a great day for the club," he added.'
+    ]
+    assert [s for _, s in speakers(paras)] == ["Tom Hale", "Tom Hale"]
