@@ -22,16 +22,20 @@ gives (``said Calder`` -> Finlay Calder), courtesy honorifics dropped (Mr, Mrs,
 Ms, Dr), peerage kept (Lord Falconer, Sir Alan Budd), role words and titles in
 front stripped (``said chief executive Steven Theede`` -> Steven Theede); an
 unnamed spokesperson is their organisation; ``X of Acme said`` is X; pronouns
-and descriptions (``he``, ``the 19-year-old``) are the person the article is
-talking about. When no name can be trusted the speaker is None: a wrong name
-is worse than none.
+and descriptions (``he``, ``the 19-year-old``, ``said the American``) are the
+person the article is talking about; ``the paper says`` is the outlet named
+last and ``the company said`` the organisation (`outlets`); a verb of any kind
+right after a quote tags it and a clause ending in a colon introduces one
+(`tags`). When no name can be trusted the speaker is None: a wrong name is
+worse than none.
 
 The extractor is pure: every span satisfies ``paragraph[q.start:q.end] ==
 q.text``. It runs on every paragraph at indexing time, so the scans skip text
 inside quotes, per-word and per-name answers are cached, and names mentioned
 in passing are read only when a pronoun or surname needs them. The work is
 split by stage: `quotemarks` (marks and chains), `names` (tokens and name
-runs), `attribution` (reporting verbs, subjects, quotation or not) and
+runs), `attribution` (reporting verbs, subjects, quotation or not), `tags`
+(attributions by other verbs), `outlets` (which paper or company) and
 `speakers` (resolution); this module puts them together.
 """
 
