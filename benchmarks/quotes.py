@@ -17,6 +17,7 @@ and the speaker errors by type (no name, descriptor kept, short form, wrong name
     python benchmarks/quotes.py --errors     # also list every miss and wrong speaker
     python benchmarks/quotes.py --speed      # extraction time over the 2,225 BBC articles
     python benchmarks/quotes.py --build      # extraction CPU on the 100k build corpus, old vs now
+    python benchmarks/quotes.py --same REV   # is every quote and speaker what REV's extractor gives?
 
 `--build` times extraction alone on the corpus `benchmarks/speed.py` builds
 (made by `corpora.py` if missing), for this tree and for the extractor of an
@@ -234,6 +235,55 @@ def _child_cpu(tree: Path, corpus: Path) -> tuple[int, int, float]:
     return int(arts), int(quotes), float(cpu)
 
 
+# Run in a child process with the tree to read first on sys.path: every article's
+# quotes as (start, end, speaker, partial) per paragraph, pickled to a file.
+_DUMP = """
+import json, pickle, sys
+sys.path.insert(0, sys.argv[1])
+from searchkit.ingest.quotes import extract
+arts = pickle.load(open(sys.argv[2], "rb"))
+def row(q):
+    return (q.start, q.end, q.speaker, getattr(q, "partial", False))
+out = [[[row(q) for q in qs] for qs in extract(paras)] for paras in arts]
+pickle.dump(out, open(sys.argv[3], "wb"))
+"""
+
+
+def same(data: Path, against: str, size: str | None) -> None:
+    """Compare every quote and speaker of `against`'s extractor with this tree's.
+
+    On the BBC articles, quotes-dev's articles and, with `size`, the build corpus.
+    """
+    import pickle
+
+    from corpora import bbc_articles, corpus_path
+
+    sets: dict[str, list[list[str]]] = {"bbc": [a["paragraphs"] for a in bbc_articles(data)]}
+    folder = data / "quotes-dev"
+    if (folder / "quotes.jsonl").is_file():
+        gold = load_scorer(folder).load_jsonl(str(folder / "quotes.jsonl"))
+        sets["quotes-dev"] = [[r["paragraph"] for r in recs] for recs in articles(gold).values()]
+    if size:
+        with open(corpus_path(size, data), encoding="utf-8") as f:
+            sets[size] = [json.loads(line)["paragraphs"] for line in f]
+    with tempfile.TemporaryDirectory() as tmp:
+        old_tree = _tree_at(against, Path(tmp))
+        for name, arts in sets.items():
+            src, outs = Path(tmp) / "in.pickle", {}
+            src.write_bytes(pickle.dumps(arts))
+            for label, tree in (("old", old_tree), ("new", HERE.parent)):
+                dst = Path(tmp) / f"{label}.pickle"
+                subprocess.run([sys.executable, "-c", _DUMP, str(tree), str(src), str(dst)], check=True)
+                outs[label] = pickle.loads(dst.read_bytes())
+            diff = [k for k, (a, b) in enumerate(zip(outs["old"], outs["new"])) if a != b]
+            n = sum(len(q) for art in outs["new"] for q in art)
+            print(f"{name}: {len(arts)} articles, {n} quotes, {len(diff)} articles differ")
+            for k in diff[:5]:
+                for j, (a, b) in enumerate(zip(outs["old"][k], outs["new"][k])):
+                    if a != b:
+                        print(f"  article {k} paragraph {j}: {against} {a} / now {b}")
+
+
 def build_share(data: Path, size: str, against: str, reps: int, share: float) -> None:
     """Extraction CPU on the build corpus, `against`'s extractor and this tree's, alternating."""
     from corpora import corpus_path
@@ -272,11 +322,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--size", default="100k", help="corpus for --build (corpora.py sizes; default 100k)")
     ap.add_argument("--against", default="7f7f158", help="commit whose extractor --build compares with")
     ap.add_argument("--share", type=float, default=0.28, help="old extraction's share of build CPU (default 0.28)")
+    ap.add_argument("--same", metavar="REV", help="compare every quote and speaker with REV's extractor")
     ap.add_argument("--json", metavar="FILE", help="also write the predictions as score.py's JSON Lines")
     a = ap.parse_args(argv)
     data = Path(a.data)
     if a.speed:
         speed(data, a.reps)
+        return
+    if a.same:
+        same(data, a.same, None if a.size == "none" else a.size)
         return
     if a.build:
         build_share(data, a.size, a.against, a.reps, a.share)

@@ -21,7 +21,9 @@ from searchkit.analysis import name_analyzer, text_analyzer
 
 #: Bump whenever a field, analyzer or document layout changes: an index written
 #: with another version is refused with a "rebuild" message.
-SCHEMA_VERSION = 6  # 6: quotes and speakers from the new extractor (chains, partial quotes, resolved names); 5: no pid
+#: 7: speakers of outlets, organisations by their kind, loose tags (issue 15, second pass);
+#: 6: quotes and speakers from the new extractor (chains, partial quotes, resolved names); 5: no pid.
+SCHEMA_VERSION = 7
 
 #: Marker file in every index folder (and what `articles.find_sources` skips).
 META_FILE = "searchkit.json"

@@ -30,6 +30,7 @@ from searchkit.ingest.names import (
     _valid_name,
     _word,
 )
+from searchkit.ingest.outlets import ORG_NOUNS, OUTLET_NOUNS
 from searchkit.ingest.quotemarks import _outside, _Span
 
 # ---------------------------------------------------------------- attributions
@@ -80,6 +81,8 @@ def _verbs(p: str, spans: list[_Span]) -> list[tuple[int, int, str]]:
 
 
 _SUBJECT_ONLY = frozenset({"tell", "tells", "told"})  # "told X": X is the listener
+# Verbs that are as often plural nouns: "claims of a clash between Muslims and …" names no speaker after it.
+_NOUN_LIKE = frozenset({"claims", "notes", "states", "posts"})
 # Only unambiguous verbs may stand unnamed ("…," the company said) and block a
 # farther, wrong name; "posts"/"notes" are too often nouns.
 _ANON_OK = frozenset({"say", "says", "said", "told", "added", "according to"})
@@ -96,14 +99,15 @@ class _Event:
     end: int
     raw: str | None  # the name as written, or the pronoun
     # "name" | "org" (a spokesman's) | "body" (an organisation itself: "the FA said")
-    # | "pronoun" (or description) | "spokes" ("the spokesman") | "anon"
+    # | "pronoun" (or description) | "spokes" ("the spokesman") | "outlet" ("the paper") | "anon"
+    # | "owner" (a fragment's: Blair's promise of an "…") | "kind" ("the company")
     kind: str
     speaker: str | None = None  # resolved later
 
 
 _ENDS = frozenset(".!?…")
 _COLON_RE = re.compile(r"\s*:")  # "But the FA confirmed:": a verb that introduces a quote
-_ROLE_LEAD_RE = re.compile(r",\s*(?:[a-z][\w-]*\s+){1,6}(?:at|of|for|with)\s+(?:the\s+)?$")
+_ROLE_LEAD_RE = re.compile(r",\s*(?:(?:[a-z][\w-]*\s+){1,6}(?:at|of|for|with)|from)\s+(?:the\s+)?$")
 _ABBR_BEFORE_RE = re.compile(r"\s*\([A-Z][A-Za-z&.]{1,9}\)\s*$")
 _SPOKES = frozenset(
     "spokesman spokeswoman spokesperson spokesmen statement source sources official officials "
@@ -166,13 +170,19 @@ def _subject(toks: _Toks) -> tuple[int, str, str] | None:
         return toks.start(i), words[i], "pronoun"
     if w in ("they", "we", "it", "i", "you"):
         return toks.start(i), words[i], "anon"
+    if w in OUTLET_NOUNS and i and words[i - 1].lower() == "the":
+        return toks.start(i - 1), words[i], "outlet"  # "the paper says": the outlet named last
+    if w in ORG_NOUNS and i and words[i - 1].lower() == "the":
+        return toks.start(i - 1), w, "kind"  # "the company said": the organisation named last
     if w in _SPOKES:  # "a Vodafone spokesman said": the organisation
         org = _collect(words[:i], backward=True)
         if org:
             return toks.start(org[0]), _join([words[k] for k in org]), "org"
         if i and _initials(words[i - 1]):  # "an FA statement said"
             return toks.start(i - 1), words[i - 1], "org"
-        return toks.start(i), words[i], "spokes" if i and words[i - 1].lower() == "the" else "anon"
+        if i and words[i - 1].lower() == "the":  # the attribution starts at "the": "…", the spokesman said
+            return toks.start(i - 1), words[i], "spokes"
+        return toks.start(i), words[i], "anon"
     if _initials(words[i]) and (i == 0 or words[i - 1].lower() in ("the", "and", "but") or _word(words[i - 1]).ends):
         if not (i >= 2 and words[i - 2] in ("of", "at", "for", "from")):  # not "X of the CMF said"
             return toks.start(i), _join([words[i]]), "body"  # "the FA confirmed:"
@@ -210,7 +220,9 @@ def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
         return None
     if run:
         last = words[run[-1]]
-        return toks.start(run[-1]) + len(last), _join([words[k] for k in run]), "name"
+        # "said the Birchfield Harrier": a description of someone named before, not a name
+        kind = "pronoun" if lead == ["the"] and len(run) <= 2 and not _initials(words[run[0]]) else "name"
+        return toks.start(run[-1]) + len(last), _join([words[k] for k in run]), kind
     if not run and lead[-1].rstrip(".") in _SPOKES and lead[0] in ("a", "an"):
         org = _collect(words[1:-1], backward=True)  # "said a Bayern spokesman"
         if org or (len(words) == 3 and _initials(words[1])):  # "said an FA statement"
@@ -219,6 +231,8 @@ def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
     ends = len(toks.words) == 2 or (len(toks.words) > 2 and _word(toks.words[1]).ends)
     if not run and ends and len(words) == 2 and lead[0] == "the" and _initials(words[1]):
         return toks.start(1) + len(words[1]), _join(words[1:]), "body"  # "said the FA."
+    if not run and ends and len(words) == 2 and lead[0] == "the" and lead[1].rstrip(".") in OUTLET_NOUNS:
+        return toks.start(1) + len(words[1].rstrip(".")), words[1].rstrip("."), "outlet"  # "said the paper."
     if not run and lead[0] == "the" and _described(lead):
         return toks.start(len(words) - 1) + len(words[-1]), " ".join(words), "pronoun"
     return None
@@ -235,6 +249,8 @@ def _apposition(p: str, vs: int, ve: int, verb: str) -> _Event | None:
     m = _APPOS_AFTER_RE.match(p, ve)
     if m and _valid_name(m.group(1).split()):
         name = m.group(1)
+        ends = next((t.end() for t in re.finditer(r"\S+", name) if _word(t.group()).ends), len(name))
+        name = name[:ends]  # "Sir Howard Newby. Increasingly": the name ends with its sentence
         if name.endswith(".") and not re.search(r"\b[A-Z]\.$", name):
             name = name[:-1]  # the sentence's full stop, not an initial
         return _Event(vs, m.start(1) + len(name), name, "name")
@@ -246,12 +262,14 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
     for vs, ve, verb in _verbs(p, spans):  # words inside a quote are not attributions
         # "The British Chambers of Commerce (BCC) said": the name before the abbreviation
         abbr = _ABBR_BEFORE_RE.search(p, max(0, vs - 16), vs) if p[max(0, vs - 3) : vs].strip()[-1:] == ")" else None
-        before = _toks_before(p, abbr.start() if abbr else vs)
+        before = _toks_before(p, abbr.start(), touch=True) if abbr else _toks_before(p, vs)
         if before.words and before.words[-1].lower() in _DETERMINERS:
             continue  # "the said account", "his claims"
         ev = _apposition(p, vs, ve, verb)
         according = verb.lower() == "according to"
         subj = None if according or ev else _subject(before)
+        if abbr and subj and subj[2] == "name" and len(_key_tokens(subj[1])) < 2:
+            subj = None  # "the British Bankers' Association (BBA)": not "Association"
         if subj:
             ev = _Event(subj[0], ve, subj[1], subj[2])
             lead = None
@@ -275,7 +293,7 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
                 run = _collect(toks.words, backward=True)
                 if run:
                     ev = _Event(toks.start(run[0]), ve, _join([toks.words[k] for k in run]), "name")
-        if ev is None and verb not in _SUBJECT_ONLY:
+        if ev is None and verb not in _SUBJECT_ONLY and verb not in _NOUN_LIKE:
             toks = _toks_after(p, ve)
             words = toks.words
             run = _collect(words, backward=False)
@@ -309,13 +327,21 @@ _ADJ_BEFORE_RE = re.compile(r"[\s,;:—–-]*")
 _TAG_END_RE = re.compile(r"\s*(?:[.,;:!?—–(]|$)")
 
 
-def _adjacent(p: str, sp: _Span, events: list[_Event], named_only: bool) -> tuple[_Event | None, int]:
+def _adjacent(
+    p: str, sp: _Span, events: list[_Event], named_only: bool, tagging: bool = False
+) -> tuple[_Event | None, int]:
+    """The attribution right after or right before a quote, and which side (1 after, 2 before).
+
+    `tagging`: for naming the speaker, an attribution that ends in a colon
+    ("Smith added:") introduces the next quote rather than tagging this one;
+    it still shows that this quote is someone's words.
+    """
     ended = p[sp.start : sp.end][-1:] in _ENDS
     for ev in events:
         if ev.start >= sp.after and _ADJ_AFTER_RE.fullmatch(p[sp.after : ev.start]):
             # After a quote that ends its sentence, "Smith said." tags it but
             # "Smith said the plan …" starts the writer's next sentence.
-            if ended and not _TAG_END_RE.match(p, ev.end):
+            if (ended and not _TAG_END_RE.match(p, ev.end)) or (tagging and _COLON_RE.match(p, ev.end)):
                 break
             if not (named_only and ev.kind == "anon"):
                 return ev, 1
@@ -390,7 +416,7 @@ def _title_case(words: list[str]) -> bool:
 def _is_speech(p: str, sp: _Span, events: list[_Event]) -> int:
     """Is a closed quote a full utterance, a fragment of someone's words, or neither?"""
     text = p[sp.start : sp.end]
-    if _adjacent(p, sp, events, True)[0] is not None:
+    if _adjacent(p, sp, events, True, tagging=True)[0] is not None:
         return _PARTIAL if text[:1].islower() else _FULL
     before = p[max(0, sp.open - 80) : sp.open]
     if _names_what_follows(before):
@@ -406,9 +432,33 @@ def _is_speech(p: str, sp: _Span, events: list[_Event]) -> int:
     return _OTHER
 
 
+# Words that are someone's speech when owned, with the fragment as their content: Blair's
+# "promise to produce an "…"", "Smith's claim that "…"" (not "Smith's claims were "…"").
+_SPEECH_NOUNS = (
+    "promise|promises|pledge|pledges|claim|claims|words|comment|comments|remark|remarks|description|warning|"
+    "vow|call|calls|criticism|accusation|accusations|allegation|allegations|attack|insistence|assertion|"
+    "admission|statement|suggestion|verdict|argument|prediction|boast|threat|demand|plea|appeal|message"
+)
+_OWNER_BEFORE_RE = re.compile(
+    r"((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*)['’]s\s+(?:[a-z][\w-]*\s+)?(?:" + _SPEECH_NOUNS + r")\b"
+    r"(?:\s+(?:that|of|to|as|for|about|on)"  # the fragment is the word's content: "promise to produce an"
+    r"(?:\s+(?!(?:was|were|is|are|be|been|had|has|have|and|but|or)\b)[a-z][\w-]*){0,4})?\s*$"
+)
+
+
 def _partial_source(p: str, sp: _Span, events: list[_Event]) -> tuple[_Event | None, int]:
-    """The attribution in the sentence before a fragment: `X said the plan was "a disgrace"`."""
+    """The attribution of a fragment: its owner's words, its tag, or its sentence's verb.
+
+    `Blair's promise to produce an "…"` is Blair's; `"…", the spokesman said`
+    the spokesman's; `X said the plan was "a disgrace"` X's.
+    """
     lo = _sentence_start(p, sp.open)
+    owner = _OWNER_BEFORE_RE.search(p, max(lo, sp.open - 120), sp.open)
+    if owner:
+        return _Event(owner.start(1), owner.end(1), owner.group(1), "owner"), lo
+    ev, side = _adjacent(p, sp, events, False, tagging=True)
+    if ev is not None and side == 1 and not _ENDS.intersection(p[sp.end - 1 : ev.start]):
+        return ev, lo  # "…", the spokesman said (not "…". Smith said, which starts a sentence)
     for ev in reversed(events):
         if lo <= ev.start and ev.end <= sp.open:
             return ev, lo
@@ -417,7 +467,7 @@ def _partial_source(p: str, sp: _Span, events: list[_Event]) -> tuple[_Event | N
 
 def _attribute(p: str, sp: _Span, events: list[_Event], next_open: int) -> tuple[_Event | None, int]:
     """The attribution of one quote part, and how strong the evidence is (lower wins)."""
-    ev, rank = _adjacent(p, sp, events, False)
+    ev, rank = _adjacent(p, sp, events, False, tagging=True)
     if ev is not None:
         return ev, rank
     # `"…," he said` tags the quote; after a quote that ends its sentence, the

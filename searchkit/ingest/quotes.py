@@ -22,23 +22,28 @@ gives (``said Calder`` -> Finlay Calder), courtesy honorifics dropped (Mr, Mrs,
 Ms, Dr), peerage kept (Lord Falconer, Sir Alan Budd), role words and titles in
 front stripped (``said chief executive Steven Theede`` -> Steven Theede); an
 unnamed spokesperson is their organisation; ``X of Acme said`` is X; pronouns
-and descriptions (``he``, ``the 19-year-old``) are the person the article is
-talking about. When no name can be trusted the speaker is None: a wrong name
-is worse than none.
+and descriptions (``he``, ``the 19-year-old``, ``said the American``) are the
+person the article is talking about; ``the paper says`` is the outlet named
+last and ``the company said`` the organisation (`outlets`); a verb of any kind
+right after a quote tags it and a clause ending in a colon introduces one
+(`tags`). When no name can be trusted the speaker is None: a wrong name is
+worse than none.
 
 The extractor is pure: every span satisfies ``paragraph[q.start:q.end] ==
 q.text``. It runs on every paragraph at indexing time, so the scans skip text
 inside quotes, per-word and per-name answers are cached, and names mentioned
 in passing are read only when a pronoun or surname needs them. The work is
 split by stage: `quotemarks` (marks and chains), `names` (tokens and name
-runs), `attribution` (reporting verbs, subjects, quotation or not) and
+runs), `attribution` (reporting verbs, subjects, quotation or not), `tags`
+(attributions by other verbs), `outlets` (which paper or company) and
 `speakers` (resolution); this module puts them together.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from searchkit.ingest.attribution import (
@@ -50,10 +55,12 @@ from searchkit.ingest.attribution import (
     _events,
     _is_speech,
     _partial_source,
+    _sentence_start,
 )
 from searchkit.ingest.names import _key_tokens, _quoted_name
 from searchkit.ingest.quotemarks import _chains, _pair, _Span
 from searchkit.ingest.speakers import _Registry
+from searchkit.ingest.tags import loose_tags
 
 __all__ = ["Quote", "extract"]
 
@@ -80,6 +87,7 @@ class QuoteWarning(UserWarning):
 
 
 _Part = tuple[int, int]  # (paragraph, quote part)
+_COLON_BEFORE_RE = re.compile(r":\s*$")  # a quote introduced by the clause before it
 
 
 def _kinds(
@@ -129,6 +137,10 @@ def _resolve_events(events: list[list[_Event]], reg: _Registry) -> None:
                     reg.orgs.add(ev.speaker)  # "he" or "she" is never the FA (but may be its spokesman)
             elif ev.kind == "spokes":
                 ev.speaker = reg.last_org
+            elif ev.kind in ("outlet", "kind"):
+                ev.speaker = reg.outlet(key) if ev.kind == "outlet" else reg.of_kind(key, ev.raw or "")
+                if ev.speaker:
+                    reg.orgs.add(ev.speaker)  # a paper or a company is never "he" or "she"
             if ev.speaker:
                 reg.add(key, ev.speaker, "speaker")
 
@@ -145,7 +157,32 @@ def _who(ev: _Event | None, i: int, reg: _Registry) -> str | None:
     elif ev.kind == "name" and ev.speaker is None:
         ev.speaker = reg.settle((i, ev.start))
         ev.kind = "said"
+    elif ev.kind == "owner":
+        ev.speaker = reg.resolve(ev.raw or "", (i, ev.start))
+        ev.kind = "said"
     return ev.speaker
+
+
+def _introduced(
+    p: str,
+    sps: list[_Span],
+    j: int,
+    before: tuple[str | None, int] | None,
+    clause_subject: Callable[[int, int, int], str | None],
+    i: int,
+) -> tuple[str, int] | None:
+    """The speaker of quote j, introduced by a colon with no attribution of its own.
+
+    The introducing clause's subject ('On Monday, AS offers one view: "…"'), else
+    the speaker of the quote before it in the same sentence ('thanked "…", adding: "…"').
+    """
+    lo = _sentence_start(p, sps[j].open)
+    named = clause_subject(i, lo, sps[j].open)
+    if named:
+        return named, 2
+    if j and before and before[0] and sps[j - 1].open >= lo:
+        return before[0], 3
+    return None
 
 
 def _part_speakers(
@@ -167,6 +204,8 @@ def _part_speakers(
                 nxt = sps[j + 1].open if j + 1 < len(sps) else len(p)
                 ev, rank = _attribute(p, sp, events[i], nxt)
                 who = _who(ev, i, reg)
+                if rank >= 4 and _COLON_BEFORE_RE.search(p, 0, sp.open):
+                    who, rank = _introduced(p, sps, j, found.get((i, j - 1)), reg.clause_subject, i) or (who, rank)
                 if rank >= 4 and last and not p[: sp.open].strip():
                     who, rank = last, 3  # a paragraph opening with an untagged quote goes on
                 found[(i, j)] = (who, rank)
@@ -184,6 +223,11 @@ def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
         return [() for _ in paras]
     chain_of, chains = _chains(paras, spans)
     events = [_events(paras[i], spans[i]) for i in range(live)]
+    for i in range(live):
+        if spans[i]:
+            extra = loose_tags(paras[i], spans[i], events[i])
+            if extra:
+                events[i] = sorted(events[i] + extra, key=lambda ev: ev.start)
     reg = _Registry(paras, spans)
     kinds = _kinds(paras, spans, events, chain_of, reg, live)
     _resolve_events(events, reg)

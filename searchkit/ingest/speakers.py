@@ -44,15 +44,24 @@ from searchkit.ingest.names import (
     _owners,
     _person_like,
 )
+from searchkit.ingest.outlets import ORG_NOUNS, last_kind, last_outlet
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
+from searchkit.ingest.tags import clause_subject
 
 _PRONOUN_RE = re.compile(r"(?:[Ss]h|[Hh])e(?!\w)")  # he, she (the character before is checked)
-# "the prime minister", but not "the manager Alex Ferguson"
-_DESCRIPTION_RE = re.compile(r"[Tt]he (?:[a-z][\w-]* ){0,3}([a-z][\w-]*)(?![\w-])(?!,? [A-Z])")
 _PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
     "minister secretary president chancellor champion player star singer actor actress boss striker coach "
     "manager captain frontman veteran teenager youngster winner leader chairman".split()
 )
+# A description ends at its person word, before punctuation or a verb ("The prime minister
+# shrugged off …", not "The chief inspector"); one that goes on to a name is that name
+# ("the manager, Alex Ferguson", "the chief inspector of schools, David Bell").
+_DESCRIPTION_RE = re.compile(
+    rf"[Tt]he (?:[a-z][\w-]* ){{0,3}}?({'|'.join(sorted(_PERSON_WORDS, key=len, reverse=True))})"
+    r"(?=[^\w\s-]|$| [a-z]+(?:ed|s)\b)(?!,? [A-Z]| (?:of|for|at|from|in|with)\b)"
+)
+# A sentence about "the company" or "the band": the noun, then its verb or an aside ("The band - whose …").
+_KIND_SUBJECT_RE = re.compile(r"\s*[Tt]he ([a-z]+)(?=\s+(?:[a-z]+ly\s+)?[a-z]+(?:s|ed)\b|\s*[,—–-]\s)")
 _BACK = 3  # how many paragraphs before a pronoun's may name whom it means
 # One capitalised word, without a possessive ending: "Blair's" gives Blair, "O'Neill" stays whole.
 _CAP_RE = re.compile(r"(?<![\w'’-])([A-Z](?:[\w-]|['’][A-Z])*[a-z][\w-]*)")
@@ -238,6 +247,43 @@ class _Registry:
         orgs = self._prefixed(word, org)
         return orgs.pop() if len(orgs) == 1 else " ".join(core)
 
+    def of_kind(self, key: _Key, noun: str) -> str | None:
+        """The organisation "the company" (`noun`) at `key` means, if the article names one."""
+        spoke = []
+        for k, n in sorted(self._before(key, ("speaker",))):  # a copy: `_said` may settle a pending name
+            name = self._said(k, n)
+            if name and (name in self.orgs or not self._person(name, key)):
+                spoke.append((k, name))
+        return last_kind(self._paras, self._spans, key, noun, spoke)
+
+    def _person(self, name: str, key: _Key) -> bool:
+        """Could `name` be a person: two name words that look like one, or a surname named before `key`?"""
+        kt = _key_tokens(name)
+        if len(kt) != 1:
+            return len(kt) >= 2 and _person_like(kt)
+        word = _bare(kt[0])
+        if _initials(word):
+            return False
+        if any(_key_tokens(n)[-1:] == kt for _, n in self._before(key, ("speaker",)) if len(_key_tokens(n)) >= 2):
+            return True
+        for j in range(key[0] + 1):
+            if word in self._paras[j] and (
+                word in self._surnames(j)
+                or any(person and _bare(n.split()[0]) == word for _, n, person in self._mentions_in(j))
+            ):
+                return True  # a surname, or a first name ("Michelle" of Michelle Duffy)
+        return False
+
+    def outlet(self, key: _Key) -> str | None:
+        """The outlet "the paper" at `key` means: the one named last before it, if any."""
+
+        def person(word: str) -> bool:  # a surname named before: only paragraphs holding the word can say
+            if any(_key_tokens(n) and _bare(_key_tokens(n)[-1]) == word for _, n in self._before(key, ("speaker",))):
+                return True
+            return any(word in self._surnames(j) for j in range(key[0] + 1) if word in self._paras[j])
+
+        return last_outlet(self._paras, self._spans, key, self.common, person)
+
     def _surnames(self, j: int) -> dict[str, str]:
         """Last words of the people named in paragraph j, mapped to their full names (cached)."""
         found = self._surname_cache.get(j)
@@ -255,7 +301,13 @@ class _Registry:
         From the speakers and quoted names so far, and the names mentioned in `paras`.
         """
         out: dict[str, str] = {}
+        i, off = key
         for j in paras:
+            if j == i:  # only the names written before `key`: a namesake later in the paragraph is not meant
+                for o, n, person in self._mentions_in(j):
+                    if person and o < off:
+                        out.setdefault(_bare(_key_tokens(n)[-1]), n)
+                continue
             for k, v in self._surnames(j).items():
                 out.setdefault(k, v)
         for _, n in self._before(key, ("speaker", "quoted")):
@@ -316,10 +368,14 @@ class _Registry:
     def focus(self, key: _Key) -> str | None:
         """The person a pronoun or description at `key` means: the subject of the nearest sentence naming one.
 
-        An organisation that spoke ("the FA said") is no "he" or "she": then nobody.
+        An organisation that spoke ("the FA said") is no "he" or "she", nor is a
+        name made of words the article also writes in lower case ("his New Year
+        message"): then nobody.
         """
         who = self._focus(key)
-        return None if who in self.orgs else who
+        if who is None or who in self.orgs or all(self.common(w) for w in who.split()):
+            return None
+        return who
 
     def _focus(self, key: _Key) -> str | None:
         i, off = key
@@ -350,6 +406,27 @@ class _Registry:
                 hi = min(hi, s)  # an organisation that spoke as itself is no "he": look further back
         return None
 
+    def clause_subject(self, i: int, lo: int, hi: int, cue: bool = False) -> str | None:
+        """Whom the first clause of p[lo:hi] that opens with a name and its verb names, resolved."""
+        found = clause_subject(self._paras[i], self._spans[i], lo, hi, cue)
+        if found is None:
+            return None
+        off, name = found
+        words = name.split()
+        if not self._text:
+            self._text = "\n".join(self._paras)
+        if len(words) > 1 and re.search(rf"(?<![\w-]){re.escape(words[0].lower())}(?![\w-])", self._text):
+            name = " ".join(words[1:])  # "Yet Rooney is": a common word opens the sentence
+        if _bare(name) in _STOP or (len(name.split()) == 1 and _bare(name) in _TITLES):
+            return None
+        who = self.resolve(name, (i, off))
+        if who and " " not in who and not _initials(who):
+            # A lone word is a name the article comes back to, not a sentence's
+            # opening word before a plural ("More plaudits are given").
+            if len(re.findall(rf"(?<![\w-]){re.escape(who)}(?![\w-])", self._text)) < 2:
+                return None
+        return who
+
     def subject(self, i: int, lo: int, hi: int) -> str | None:
         """The subject of the sentence p[lo:hi]: its first name, or whom its pronoun means."""
         p = self._paras[i]
@@ -366,6 +443,12 @@ class _Registry:
         )
         if pron and not any(o < pron.start() for o, _ in names):
             return self.focus((i, lo))
+        kind = _KIND_SUBJECT_RE.match(p, lo, hi)
+        if kind and kind.group(1).lower() in ORG_NOUNS:  # "The band - whose LP … - thanked "…""
+            return self.of_kind((i, lo), kind.group(1).lower())
+        who = self.clause_subject(i, lo, hi, cue=True)
+        if who:  # "And like AS, Marca criticises Neville for "…"": Marca, not Neville
+            return who
         for _, n in sorted(names) + [(hi, initial or "")]:
             who = self.resolve(n, (i, lo))
             if who:

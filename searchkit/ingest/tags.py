@@ -1,0 +1,91 @@
+"""Loose attributions: a quote tagged or introduced by a verb of any kind.
+
+Attributions are found by their reporting verbs (`attribution`), but writers
+vary the verb: ``"…," the paper beams``, ``"…!" he laughed.`` A quote whose
+words end in a comma, question or exclamation mark goes on in the writer's
+sentence, so a subject and one verb right after it, ending that clause, tag
+it whatever the verb (`loose_tags`). The subject must be one an attribution
+can have: he or she, a description ("the paper", "the 22-year-old") or a name.
+
+A clause's subject (`clause_subject`) is the name right before its verb at the
+start of a sentence or clause: ``On Monday, AS offers one view: "…"``,
+``And like AS, Marca criticises Neville for "…"`` - whoever introduces a quote
+with a colon, or whose sentence holds a fragment.
+"""
+
+from __future__ import annotations
+
+import re
+
+from searchkit.ingest.attribution import _CUE_RE, _described, _Event
+from searchkit.ingest.names import _collect, _join, _valid_name, _word
+from searchkit.ingest.outlets import OUTLET_NOUNS
+from searchkit.ingest.quotemarks import _outside, _Span
+
+_TAG_RE = re.compile(
+    r"\s*(?P<subject>[Hh]e|[Ss]he|the (?:[a-z][\w-]* ){0,2}[a-z][\w-]*|(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]*)"
+    r"\s+(?P<verb>[a-z]+(?:s|ed))(?=\s*[.,;:!?]|\s*$)"
+)
+_GOES_ON = frozenset(",?!")  # the quote's last character when the writer's sentence goes on after it
+
+
+def _subject_kind(subject: str) -> tuple[str, str] | None:
+    """(raw, kind) of a tag's subject, or None when it cannot be a speaker."""
+    words = subject.split()
+    low = [w.lower() for w in words]
+    if low[0] in ("he", "she"):
+        return words[0], "pronoun"
+    if low[0] == "the":
+        if len(low) == 2 and low[1] in OUTLET_NOUNS:
+            return low[1], "outlet"
+        return (subject, "pronoun") if _described(low) else None
+    run = _collect(words, backward=False)
+    if len(run) == len(words) and _valid_name(words):
+        return _join(words), "name"
+    return None
+
+
+def loose_tags(p: str, spans: list[_Span], events: list[_Event]) -> list[_Event]:
+    """Tags right after quotes that no attribution of `events` already covers."""
+    out: list[_Event] = []
+    for sp in spans:
+        if not sp.closed or p[sp.start : sp.end][-1:] not in _GOES_ON:
+            continue
+        m = _TAG_RE.match(p, sp.after)
+        if m is None or any(m.start() <= ev.start < m.end() or ev.start <= m.start() < ev.end for ev in events):
+            continue
+        found = _subject_kind(m.group("subject"))
+        if found:
+            out.append(_Event(m.start("subject"), m.end("verb"), found[0], found[1]))
+    return out
+
+
+# Where a clause may start inside a sentence: after a comma, semicolon or colon, or "And"/"But".
+_CLAUSE_START_RE = re.compile(r"[,;:]\s+|\b(?:And|But|and|but)\s+")
+# A name then its verb: "Marca criticises", "Vargas does not", "AS offers" (not "Marca's headline").
+_NAME_VERB_RE = re.compile(
+    r"((?:[A-Z](?:[\w.&-]|['’](?!s\b))*\s+){0,3}[A-Z](?:[\w.&-]|['’](?!s\b))*)\s+(?:[a-z]+ly\s+)?([a-z]+(?:s|ed)|did)\b"
+)
+
+
+def clause_subject(p: str, spans: list[_Span], lo: int, hi: int, cue: bool = False) -> tuple[int, str] | None:
+    """(offset, name as written) of the first clause in p[lo:hi] that opens with a name and its verb.
+
+    Leading stop words are not part of the name ("But Robinson said"). `cue`: the
+    verb must be a reporting or attitude word ("Marca criticises", not "Lucas presented").
+    """
+    for a, b in _outside(p, spans):
+        a, b = max(a, lo), min(b, hi)
+        if a >= b:
+            continue
+        starts = [a] if a == lo else []
+        starts += [m.end() for m in _CLAUSE_START_RE.finditer(p, a, b)]
+        for pos in starts:
+            m = _NAME_VERB_RE.match(p, pos, b)
+            if m is None or (cue and not _CUE_RE.match(m.group(2))):
+                continue
+            words = m.group(1).split()
+            k = next((k for k, w in enumerate(words) if not _word(w).stop), len(words))
+            if k < len(words):
+                return m.start(1) + len(" ".join(words[:k])) + (1 if k else 0), " ".join(words[k:])
+    return None

@@ -1,0 +1,187 @@
+"""Speaker shapes added for the press, fragments and loose tags, pinned with sentences written for these tests.
+
+An outlet quoted by a press review ("the paper says"), a colon that introduces
+the next quote rather than tagging the last, "said the American" as a
+description, a description in the middle of a sentence, an organisation before
+its initials, a fragment owned by a speech word or tagged right after it, a
+surname that means the namesake named before it, and a tag by any verb.
+"""
+
+from __future__ import annotations
+
+from searchkit.ingest.quotes import extract_quotes
+
+
+def speakers(paragraphs: list[str]) -> list[tuple[str, str | None]]:
+    """(text, speaker) of every quote, checking the offsets on the way."""
+    out = []
+    for p, qs in zip(paragraphs, extract_quotes(paragraphs), strict=True):
+        for q in qs:
+            assert p[q.start : q.end] == q.text
+            out.append((q.text, q.speaker))
+    return out
+
+
+# ---------------------------------------------------------------- the press
+
+
+def test_the_paper_is_the_outlet_named_last_before_it() -> None:
+    paras = [
+        "The Dutch press was harsh. Italian daily Il Tempo was kinder about the defeat.",
+        '"The better side lost on the night," the paper says.',
+    ]
+    assert speakers(paras) == [("The better side lost on the night,", "Il Tempo")]
+
+
+def test_an_outlet_named_as_a_subject_again_and_again() -> None:
+    paras = [
+        "Corriere leads with the strike. Later, Corriere turns to the budget.",
+        'It is gloomy. "The numbers do not add up," the newspaper warns.',
+    ]
+    assert speakers(paras) == [("The numbers do not add up,", "Corriere")]
+    # No outlet named, only a plural after an opening word, or a person: no speaker.
+    for opening in ("Ministers met on Monday.", "More questions are raised by Tom Baird. Baird walks out."):
+        assert speakers([opening, paras[1]]) == [("The numbers do not add up,", None)]
+
+
+# ---------------------------------------------------------------- which attribution tags a quote
+
+
+def test_a_colon_introduces_the_next_quote_and_does_not_tag_the_one_before() -> None:
+    p = '"It was a hard race," said Lena Moss. "I am tired now." Coach Piet Vos said: "She ran well."'
+    assert speakers([p]) == [
+        ("It was a hard race,", "Lena Moss"),
+        ("I am tired now.", "Lena Moss"),
+        ("She ran well.", "Piet Vos"),
+    ]
+
+
+def test_said_the_nationality_is_a_description_of_someone_named_before() -> None:
+    paras = ['Sam Rider won in three sets. "I served well," said the American.']
+    assert speakers(paras) == [("I served well,", "Sam Rider")]
+
+
+def test_a_description_in_the_middle_of_a_sentence_is_not_skipped_over() -> None:
+    paras = [
+        "Prime Minister Alan Ford arrived in Oslo on Monday.",
+        "The prime minister shrugged off claims from opposition leader Ruth Kane that he was tired. "
+        'He said: "I feel fine."',
+    ]
+    assert speakers(paras) == [("I feel fine.", "Alan Ford")]
+
+
+def test_an_organisation_before_its_initials_speaks() -> None:
+    paras = ['The Federation of Small Traders (FST) said it was "deeply worried" by the plan.']
+    assert speakers(paras) == [("deeply worried", "Federation of Small Traders")]
+
+
+def test_a_person_from_an_organisation_before_its_initials() -> None:
+    paras = ['"We expect a busy year," Jo Reed, from the Rural Schools Council (RSC) told the BBC.']
+    assert speakers(paras) == [("We expect a busy year,", "Jo Reed")]
+
+
+# ---------------------------------------------------------------- fragments
+
+
+def test_a_fragment_owned_by_a_speech_word_is_its_owner_s() -> None:
+    paras = [
+        "Dan Lomax unveiled the broadband plan in March.",
+        'Critic Kay Finch attacked Mr Lomax\'s promise to build a "world-class network" by 2010.',
+    ]
+    assert speakers(paras) == [("world-class network", "Dan Lomax")]
+    # Words about someone's comments are the speaker's own.
+    assert speakers([paras[0], 'Kay Finch said Mr Lomax\'s comments were "foolish".']) == [("foolish", "Kay Finch")]
+
+
+def test_a_fragment_tagged_right_after_it() -> None:
+    paras = [
+        '"We will look at the ruling," a Brightwave spokesman said.',
+        'The appeal could take "many more months", the spokesman said.',
+    ]
+    assert speakers(paras)[1] == ("many more months", "Brightwave")
+
+
+def test_a_surname_means_the_namesake_named_before_it() -> None:
+    paras = [
+        "Ruth Abel, whose son was hurt, is suing the club.",
+        'Ms Abel\'s lawsuit accuses the club of having "ignored every warning" about the stand that hurt Tim Abel.',
+    ]
+    assert speakers(paras) == [("ignored every warning", "Ruth Abel")]
+
+
+# ---------------------------------------------------------------- loose tags
+
+
+def test_a_tag_by_any_verb_after_a_quote() -> None:
+    paras = ["Singer Mia Holt won the prize.", '"I was shaking," she laughed. "Truly shaking!" Holt beamed.']
+    assert speakers(paras) == [("I was shaking,", "Mia Holt"), ("Truly shaking!", "Mia Holt")]
+    # A clause after a quote whose subject is no speaker is no tag.
+    clause = ['"We will see what happens next," the court heard. "It may take a while," the hearing continues.']
+    assert [s for _, s in speakers(clause)] == [None, None]
+
+
+def test_the_magazine_in_a_loose_tag_is_the_outlet() -> None:
+    paras = [
+        "Music magazine Soundwave named the album its record of the year.",
+        '"Nobody saw it coming," the magazine beams.',
+    ]
+    assert speakers(paras) == [("Nobody saw it coming,", "Soundwave")]
+
+
+# ---------------------------------------------------------------- organisations by their kind
+
+
+def test_the_company_is_the_last_organisation_that_spoke() -> None:
+    paras = [
+        "Games maker Brightforge has banned 5,000 players for cheating.",
+        'In a statement Brightforge also said the bans were final. The company said: "Cheats spoil the game for all."',
+    ]
+    assert speakers(paras) == [("Cheats spoil the game for all.", "Brightforge")]
+
+
+def test_the_company_is_never_a_person_who_spoke() -> None:
+    paras = ['"We are pleased," said Lena Marsh. "Sales rose by a tenth," the company said.']
+    assert speakers(paras) == [("We are pleased,", "Lena Marsh"), ("Sales rose by a tenth,", None)]
+
+
+def test_a_sentence_about_the_band_is_the_band_named_with_its_kind() -> None:
+    paras = [
+        "Welsh band Copper Harbour won two awards on Tuesday.",
+        'The band - whose debut sold a million copies - thanked "every single fan", adding: "We owe it all to you."',
+    ]
+    assert speakers(paras) == [("every single fan", "Copper Harbour"), ("We owe it all to you.", "Copper Harbour")]
+
+
+# ---------------------------------------------------------------- clause subjects
+
+
+def test_a_fragment_is_the_clause_subject_with_an_attitude_verb() -> None:
+    paras = ['And like the others, Gazzetta criticises Tom Baird for his "lazy" running. Gazzetta is blunt.']
+    assert speakers(paras) == [("lazy", "Gazzetta")]
+
+
+def test_a_quote_introduced_by_a_colon_is_the_introducing_clause_s() -> None:
+    paras = [
+        "Reporter Nina Vogel covered the final.",
+        'On a cold evening, Vogel offers one clear verdict: "The better side won."',
+    ]
+    assert speakers(paras) == [("The better side won.", "Nina Vogel")]
+
+
+# ---------------------------------------------------------------- no speaker rather than a wrong one
+
+
+def test_he_is_never_a_name_of_common_words() -> None:
+    paras = [
+        'The opposition leader spoke in his New Year message. The new year would be "hard for families," he added.',
+        'The Foreign Office had been told. "The plan is sound," he said.',
+    ]
+    assert [s for _, s in speakers(paras)] == [None, None]
+
+
+def test_claims_of_something_names_no_speaker_after_it() -> None:
+    paras = [
+        "Coach Tom Hale spoke on Monday. The report proved claims of a rift between Catholics and Protestants "
+        'were "wrong", Mr Hale said. "It is a great day for the club," he added.'
+    ]
+    assert [s for _, s in speakers(paras)] == ["Tom Hale", "Tom Hale"]
