@@ -183,6 +183,17 @@ def query_terms(text: str) -> list[str]:
     return terms(text) or index_terms(text)
 
 
+_stop_terms: frozenset[str] | None = None
+
+
+def skipped_term(term: str) -> bool:
+    """True for an index term that queries with other words skip: a stop word's stem or a one-letter word."""
+    global _stop_terms
+    if _stop_terms is None:
+        _stop_terms = frozenset(index_terms(" ".join(STOP)))
+    return len(term) < MIN_LENGTH or term in _stop_terms
+
+
 def text_analyzer(
     stem_fn: StemFn = snowball_stem, stop: Collection[str] = STOP, min_length: int = MIN_LENGTH
 ) -> Analyzer:

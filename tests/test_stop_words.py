@@ -111,3 +111,8 @@ def test_index_built_before_is_refused_with_a_rebuild_message(tmp_path: Path) ->
     meta.write_text(json.dumps(data))
     with pytest.raises(searchkit.SearchkitError, match=re.escape("rebuild it (rebuild=True)")):
         searchkit.Index.open(tmp_path / "ix").search("who")
+
+
+def test_similar_paragraphs_are_found_by_their_subject_words(ix: searchkit.Index) -> None:
+    words = ix.similar("band", 1).query.split()
+    assert words and not any(analysis.skipped_term(w) for w in words)  # no "the", "their", "that"
