@@ -219,8 +219,10 @@ def knob_decisions(figures: dict[str, dict[Setting, float]], chosen: Setting) ->
     for knob in GRID:
         fixed = {k: getattr(chosen, k) for k in GRID if k != knob}
         candidates = [s for s in settings if all(getattr(s, k) == v for k, v in fixed.items())]
-        cv = {n: f for n, (_, f) in cross_validate(figures, candidates).items()}
         reference = replace(chosen, **{knob: getattr(STANDARD, knob)})
+        if not candidates or not _measured(figures, reference):
+            continue  # a partial grid (the neighbourhood) without this comparison
+        cv = {n: f for n, (_, f) in cross_validate(figures, candidates).items()}
         d = decide(
             f"{knob} tuned (standard {getattr(STANDARD, knob)})", cv, {n: figures[n][reference] for n in figures}
         )
@@ -235,14 +237,22 @@ def select(figures: dict[str, dict[Setting, float]]) -> tuple[Setting, list[Deci
     values decided so far (starting from the best setting over all collections).
     """
     settings = list(next(iter(figures.values())))
-    current = choose(figures, list(figures), settings)
+    # On a partial grid (the neighbourhood) start from a setting whose standard-valued neighbours were measured.
+    decidable = [s for s in settings if all(_measured(figures, replace(s, **{k: getattr(STANDARD, k)})) for k in GRID)]
+    current = choose(figures, list(figures), decidable or settings)
     decisions = []
     for knob in GRID:
+        if not _measured(figures, replace(current, **{knob: getattr(STANDARD, knob)})):
+            continue  # a partial grid without this comparison: the knob stays as it is
         d = next(x for x in knob_decisions(figures, current) if x.change.startswith(knob + " "))
         decisions.append(d)
         if not d.kept:
             current = replace(current, **{knob: getattr(STANDARD, knob)})
     return current, decisions
+
+
+def _measured(figures: dict[str, dict[Setting, float]], s: Setting) -> bool:
+    return all(s in by for by in figures.values())
 
 
 def dump(path: Path, figures: dict[str, dict[Setting, dict[str, float]]]) -> None:

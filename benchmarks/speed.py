@@ -11,7 +11,8 @@ rotates per repetition) is
 2. queried in a fresh subprocess with one reused searcher / connection: one
    untimed warm-up pass over the 300 queries, then a timed pass returning the
    top 10 (id, score, headline) and a timed pass that also makes each hit's
-   snippet. Opening the index is timed separately.
+   snippet, each query's wall time and its process CPU time (steadier on a
+   busy host). Opening the index is timed separately.
 
 Figures are medians over the repetitions with the spread (min-max). The last
 line is the headline figure: searchkit / FTS5 ratios at 100k (or the largest
@@ -224,12 +225,14 @@ def child_query(system: str, target: Path, queries_file: Path) -> dict:
             fn(q)
     timings = {}
     for name, fn in (("plain", plain), ("snippets", snippets)):
-        lat = []
+        lat, cpu = [], []
         for q in queries:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             fn(q)
             lat.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)  # CPU time: steadier than wall time on a busy host
         timings[name] = lat
+        timings[name + "_cpu"] = cpu
     close()
     return {"open_s": open_s, "hits": hits, "rss_mb": peak_rss_mb(), **timings}
 
@@ -301,7 +304,7 @@ def measure_size(label: str, args, systems: list[str]) -> dict:
                 r.setdefault(key, []).append(built[key])
             r.setdefault("open_s", []).append(asked["open_s"])
             r.setdefault("hits", []).append(asked["hits"])
-            for kind in ("plain", "snippets"):
+            for kind in ("plain", "snippets", "plain_cpu", "snippets_cpu"):
                 for q in (50, 95, 99):
                     r.setdefault(f"{kind}_p{q}", []).append(percentile(asked[kind], q))
             print(
@@ -332,6 +335,11 @@ def print_table(label: str, res: dict) -> None:
             f"{statistics.median(r['rss_mb']):11.0f} | {statistics.median(r['open_s']):6.2f} | {q:>26s} | {s:>26s}"
         )
     for system, r in res.items():
+        cpu = " / ".join(
+            f"{statistics.median(r[f'{kind}_cpu_p{p}']):.2f}" for kind in ("plain", "snippets") for p in (50, 95)
+        )
+        print(f"{label} {system} CPU ms per query, query p50 / p95, +snippets p50 / p95: {cpu}")
+    for system, r in res.items():
         print(
             f"{label} {system} query p50 spread ms: {fmt(r['plain_p50'])}; "
             f"+snippets p50 spread ms: {fmt(r['snippets_p50'])}; "
@@ -356,6 +364,10 @@ def print_ratios(label: str, res: dict) -> None:
         ("snippets_p50", "query+snippets p50"),
         ("snippets_p95", "query+snippets p95"),
         ("snippets_p99", "query+snippets p99"),
+        ("plain_cpu_p50", "query CPU p50"),
+        ("plain_cpu_p95", "query CPU p95"),
+        ("snippets_cpu_p50", "query+snippets CPU p50"),
+        ("snippets_cpu_p95", "query+snippets CPU p95"),
     ]
     for base, base_name in (("fts5", "FTS5"), ("whoosh", "raw Whoosh")):
         for key, name in keys:

@@ -1,17 +1,25 @@
-"""Analyzers: how text becomes index terms.
+"""Analyzers: how text becomes index terms, and which of them a query searches.
 
-Text is split into words (`TOKEN_PATTERN`), lower-cased, stripped of stop words
-and one-letter words, and each word is reduced to its stem by `stem`: accents
-folded (`café` -> `cafe`), then the Snowball English stemmer from PyStemmer.
-`terms` is the same chain as a plain function, for code that wants the stems
-without Whoosh's token objects; snippets stem the words they highlight with
-`stem`, so highlights always agree with the index.
+Text is split into words (`TOKEN_PATTERN`), lower-cased, and each word is
+reduced to its stem by `stem`: accents folded (`café` -> `cafe`), then the
+Snowball English stemmer from PyStemmer. The index keeps every word, stop words
+and one-letter words included, with their positions (`index_analyzer`), so a
+query made only of such words (`The Who`, `WHO`, `IT`, `"to be or not to be"`)
+finds them. A query with other words skips them (`query_terms`: NLTK's stop
+words and one-letter words, `STOP` and `MIN_LENGTH`), as the ranking did when
+the index dropped them. A few joined forms are one word, kept whole: `AT&T`,
+`M&S`, `R&D` (letters or digits joined by `&`), `9/11`, `24/7` (digits joined
+by `/`), `C++`.
+
+`terms` is the analysis chain as a plain function, for code that wants the
+stems without Whoosh's token objects; snippets stem the words they highlight
+with `stem`, so highlights always agree with the index.
 
 The stem function and the stop list are parameters of `text_analyzer` and
-`terms` (the defaults are the shipped analysis), so other analyses (the
+`terms` (the defaults are the shipped query analysis), so other analyses (the
 relevance benchmark's, in benchmarks/analyzers.py) are passed in, never
 patched into this module; `analysis_of` reads them back from an index's own
-analyzer, so a query can be analysed exactly as the index it searches was.
+analyzer.
 
 Whoosh pickles the schema, analyzers included, into the index, so everything
 the analyzer refers to must stay importable at this module path for as long as
@@ -35,10 +43,12 @@ from whoosh.analysis.morph import StemFilter
 from whoosh.analysis.tokenizers import RegexTokenizer
 from whoosh.lang.stopwords import stoplists as _stoplists
 
-#: Words: letters/digits, with inner dots kept ("U.S", "3.5"). An apostrophe,
-#: straight or curly, splits, so a possessive ("Twitter's", "Twitter’s") indexes
-#: as its word plus a one-letter "s" that is dropped.
-TOKEN_PATTERN = re.compile(r"\w+(?:\.\w+)*")
+#: Words: letters/digits, with inner dots kept ("U.S", "3.5"), an inner "&"
+#: ("AT&T", "M&S"), a "/" between digits ("9/11", "24/7") and a closing "++"
+#: ("C++"). An apostrophe, straight or curly, splits, so a possessive
+#: ("Twitter's", "Twitter’s") is its word plus a one-letter "s" (indexed,
+#: skipped by queries with other words).
+TOKEN_PATTERN = re.compile(r"\w+(?:(?:[.&]|(?<=\d)/(?=\d))\w+)*(?:\+\+(?!\w))?")
 
 
 def _keep(chars: str) -> bytes:
@@ -61,9 +71,13 @@ def token_runs(text: str) -> list[bytes]:
     spaces too, so every space-separated run left is one match. Non-ASCII
     bytes are kept, so a run that holds any may hold no match, one with other
     characters around it (`“Hello`) or several (`a—b`): the caller checks such
-    runs with the regex. A match never spans two runs.
+    runs with the regex. A match never spans two runs. Text holding a `&`, `/`
+    or `+` (joined forms such as `AT&T`, rare in prose) is cut by the regex itself.
     """
-    b = b" " + text.encode("utf-8", "surrogatepass").translate(_TOKEN_BYTES) + b" "  # JSON may hold lone surrogates
+    raw = text.encode("utf-8", "surrogatepass")  # JSON may hold lone surrogates
+    if b"&" in raw or b"/" in raw or b"+" in raw:
+        return [t.encode("utf-8", "surrogatepass") for t in TOKEN_PATTERN.findall(text)]
+    b = b" " + raw.translate(_TOKEN_BYTES) + b" "
     if b"." in b:
         # A run of dots leaves at most one after the first replace; it is then
         # next to a space (dropped) or between two other bytes (kept).
@@ -78,16 +92,19 @@ def ascii_words(text: str) -> list[bytes] | None:
     return text.encode("ascii").translate(_WORD_BYTES).split()
 
 
-#: Words dropped from text and queries: NLTK's English list (127 words, as
-#: Whoosh ships it), the default.
+#: Words a query with other words skips: NLTK's English list (127 words, as
+#: Whoosh ships it), the default. The index keeps them (`KEEP_ALL`).
 NLTK_STOP_WORDS = frozenset(_stoplists["en"])
 STOP = NLTK_STOP_WORDS
+#: The index's stop list: none, every word is indexed.
+KEEP_ALL: frozenset[str] = frozenset()
 
 #: A stem function: a lowercased word in, its index term out.
 StemFn = Callable[[str], str]
 
-#: Shorter words are dropped too.
+#: Shorter words are skipped by queries too; the index keeps words of any length (`INDEX_MIN_LENGTH`).
 MIN_LENGTH = 2
+INDEX_MIN_LENGTH = 1
 
 _snowball: Any = None  # PyStemmer's Stemmer, made on first use (it cannot be pickled)
 
@@ -120,28 +137,33 @@ def stem(word: str) -> str:
     return snowball_stem(word)
 
 
-# word as found -> its term (None: dropped), one cache per (stem function, stop list).
-_caches: dict[tuple[StemFn, frozenset[str]], dict[str, str | None]] = {}
-_cache: dict[str, str | None] = {}  # the shipped analysis's, the one every search uses
+# word as found -> its term (None: dropped), one cache per (stem function, stop list, minimum length).
+_caches: dict[tuple[StemFn, frozenset[str], int], dict[str, str | None]] = {}
+_cache: dict[str, str | None] = {}  # the shipped query analysis's, the one every search uses
 _CACHE_MAX = 200_000
 
 
-def _cache_for(stem_fn: StemFn, stop: frozenset[str]) -> dict[str, str | None]:
-    if stem_fn is snowball_stem and stop is STOP:
+def _cache_for(stem_fn: StemFn, stop: frozenset[str], min_length: int) -> dict[str, str | None]:
+    if stem_fn is snowball_stem and stop is STOP and min_length == MIN_LENGTH:
         return _cache
-    return _caches.setdefault((stem_fn, stop), {})
+    return _caches.setdefault((stem_fn, stop, min_length), {})
 
 
-def terms(text: str, stem_fn: StemFn = snowball_stem, stop: Collection[str] = STOP) -> list[str]:
-    """The index terms of `text` in order, repeats kept: exactly what `text_analyzer(stem_fn, stop)` yields."""
+def terms(
+    text: str, stem_fn: StemFn = snowball_stem, stop: Collection[str] = STOP, min_length: int = MIN_LENGTH
+) -> list[str]:
+    """The terms of `text` in order, repeats kept: exactly what `text_analyzer(stem_fn, stop, min_length)` yields.
+
+    The defaults skip stop words and one-letter words, as a query with other words does.
+    """
     stops = stop if isinstance(stop, frozenset) else frozenset(stop)
-    cache = _cache_for(stem_fn, stops)
+    cache = _cache_for(stem_fn, stops, min_length)
     out: list[str] = []
     for word in TOKEN_PATTERN.findall(text):
         t = cache.get(word, "")
         if t == "":
             low = word.lower()
-            t = None if len(low) < MIN_LENGTH or low in stops else stem_fn(low)
+            t = None if len(low) < min_length or low in stops else stem_fn(low)
             if len(cache) >= _CACHE_MAX:
                 cache.clear()
             cache[word] = t
@@ -150,18 +172,48 @@ def terms(text: str, stem_fn: StemFn = snowball_stem, stop: Collection[str] = ST
     return out
 
 
-def text_analyzer(stem_fn: StemFn = snowball_stem, stop: Collection[str] = STOP) -> Analyzer:
-    """Headline, body and quotes: tokenize, lowercase, drop stop words, stem.
+def index_terms(text: str) -> list[str]:
+    """The terms the shipped index holds for `text`: every word, stop words and one letters included."""
+    return terms(text, snowball_stem, KEEP_ALL, INDEX_MIN_LENGTH)
 
+
+def query_terms(text: str) -> list[str]:
+    """The terms a free-text query searches: its words without stop words and one letters,
+    or all of them when nothing else is left (`The Who`, `IT`, `to be or not to be`)."""
+    return terms(text) or index_terms(text)
+
+
+_stop_terms: frozenset[str] | None = None
+
+
+def skipped_term(term: str) -> bool:
+    """True for an index term that queries with other words skip: a stop word's stem or a one-letter word."""
+    global _stop_terms
+    if _stop_terms is None:
+        _stop_terms = frozenset(index_terms(" ".join(STOP)))
+    return len(term) < MIN_LENGTH or term in _stop_terms
+
+
+def text_analyzer(
+    stem_fn: StemFn = snowball_stem, stop: Collection[str] = STOP, min_length: int = MIN_LENGTH
+) -> Analyzer:
+    """Tokenize, lowercase, drop the words of `stop` and those shorter than `min_length`, stem.
+
+    The defaults are the query analysis; the index's own is `index_analyzer`.
     Whoosh pickles `stem_fn` by name into the schema: pass a module-level
     function that stays importable where it is for as long as the index lives.
     """
     return (
         RegexTokenizer(TOKEN_PATTERN)
         | LowercaseFilter()
-        | StopFilter(stoplist=frozenset(stop), minsize=MIN_LENGTH)
+        | StopFilter(stoplist=frozenset(stop), minsize=min_length)
         | StemFilter(stemfn=stem_fn, cachesize=100_000)
     )
+
+
+def index_analyzer() -> Analyzer:
+    """Headline, body and quotes in the index: every word kept, with its position (`index_terms`)."""
+    return text_analyzer(snowball_stem, KEEP_ALL, INDEX_MIN_LENGTH)
 
 
 def analysis_of(analyzer: Analyzer) -> tuple[StemFn, frozenset[str]] | None:

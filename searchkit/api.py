@@ -25,7 +25,7 @@ from whoosh.query.compound import Or
 from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
-from searchkit import defaults
+from searchkit import analysis, defaults
 from searchkit.errors import ArticleNotFoundError, QueryError, SearchkitError
 from searchkit.indexing import indexer, store
 from searchkit.indexing.indexer import IndexReport, Progress, ProgressFn
@@ -318,7 +318,8 @@ class Index:
         docnum = paragraph_docnum(s, article_id, paragraph)
         if docnum is None:
             raise ArticleNotFoundError(f"no paragraph {article_id}#{paragraph} in the index")
-        words = [w for w, _ in s.key_terms([docnum], "body", numterms=15)]
+        # The index keeps stop words (analysis.index_analyzer); they say nothing about the subject.
+        words = [w for w, _ in s.key_terms([docnum], "body", numterms=40) if not analysis.skipped_term(w)][:15]
         if not words:
             return SearchResults(hits=(), query="", total=0, limit=limit)
         text = " ".join(words)

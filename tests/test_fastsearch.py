@@ -329,7 +329,9 @@ def test_phrases_score_the_same(index: Index, flt: dict[str, Any]) -> None:
         for doc, score in want.items():
             assert got[doc] == pytest.approx(score, rel=1e-9, abs=1e-9), (text, doc)
         matched += bool(got)
-    assert matched >= 30
+    # Phrases keep their stop words (schema 7), so a sampled phrase matches few paragraphs besides its own,
+    # which the date filter may exclude.
+    assert matched >= (30 if not flt else 20)
 
 
 @pytest.mark.parametrize("per_article", [True, False], ids=["per-article", "all-paragraphs"])

@@ -51,7 +51,7 @@ def test_bm25f_score_matches_the_formula(tmp_path: Path) -> None:
         scores = _scores(ix, "ocean")
     n = len(ARTICLES)
     lengths = {
-        f: [len(analysis.terms(a.headline if f == "headline" else a.paragraphs[0])) for a in ARTICLES]
+        f: [len(analysis.index_terms(a.headline if f == "headline" else a.paragraphs[0])) for a in ARTICLES]
         for f in ("headline", "body")
     }
     avg = {f: sum(v) / n for f, v in lengths.items()}
@@ -226,7 +226,7 @@ def test_index_terms_are_the_analyzer_terms(tmp_path: Path) -> None:
     with _index(tmp_path, ARTICLES) as ix:
         with ix._ix.searcher() as s:
             body = {t.decode() if isinstance(t, bytes) else t for t in s.lexicon("body")}
-    expected = {t for a in ARTICLES for p in a.paragraphs for t in analysis.terms(p)}
+    expected = {t for a in ARTICLES for p in a.paragraphs for t in analysis.index_terms(p)}
     assert body == expected
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from whoosh import fields as wf
 
-from searchkit.analysis import name_analyzer, text_analyzer
+from searchkit.analysis import index_analyzer, name_analyzer
 
 #: Bump whenever a field, analyzer or document layout changes: an index written
 #: with another version is refused with a "rebuild" message.
-#: 7: speakers of outlets, organisations by their kind, loose tags (issue 15, second pass);
-#: 6: quotes and speakers from the new extractor (chains, partial quotes, resolved names); 5: no pid.
+#: 7: every word indexed (stop words, one letters, AT&T, 9/11, C++), and speakers of outlets,
+#: organisations by their kind, loose tags (issue 15, second pass); 6: quotes and speakers from the
+#: new extractor (chains, partial quotes, resolved names); 5: no pid.
 SCHEMA_VERSION = 7
 
 #: Marker file in every index folder (and what `articles.find_sources` skips).
@@ -52,7 +53,7 @@ DEFAULT_FIELDS = ("headline", "body", "quotes")
 
 def build_schema() -> wf.Schema:
     """The Whoosh schema of a searchkit index."""
-    text = text_analyzer()
+    text = index_analyzer()
     return wf.Schema(
         pid=wf.ID(unique=True, stored=True),  # file and meta documents; a paragraph is article_id + n
         kind=wf.ID(stored=True),

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
 from searchkit.search.collapse import Collapsed, collapse
@@ -96,8 +95,8 @@ class FastResult:
         if self.own is not None and len(set(keys)) < len(keys):
             keys = [(*key, -round(o, 9)) for key, o in zip(keys, self.own[cand].tolist())]
         if len(set(keys)) < len(keys):  # paragraphs of one article tie: the earlier paragraph first
-            docs = self.docs[cand].tolist()
-            keys = [(*key, self._view.paragraph_number(d)) for key, d in zip(keys, docs)]
+            numbers = self._view.paragraph_numbers(self.docs[cand])
+            keys = [(*key, n) for key, n in zip(keys, numbers)]
         keyed = sorted(range(len(cand)), key=keys.__getitem__)
         return [int(cand[i]) for i in keyed[:k]]
 
@@ -134,12 +133,10 @@ class FastResult:
 
     def copies(self, wires: Collection[str]) -> Callable[[int], str | None]:
         """Rows whose paragraph shares one of these wire keys, by the `wire` field's postings (no stored fields)."""
-        searcher = self._searcher
         wire_of: dict[int, str] = {}
         for wire in wires:
-            if searcher.reader().doc_frequency("wire", wire) > 1:
-                for doc in searcher.docs_for_query(Term("wire", wire)):
-                    wire_of[doc] = wire
+            for doc in self._view.wire_copies(self._searcher, wire):
+                wire_of[doc] = wire
         docs = self.docs
         return lambda row: wire_of.get(int(docs[row]))
 

@@ -216,8 +216,9 @@ def _free_text_query(searcher: Searcher, text: str, ranking: Ranking, fuzzy: boo
     query_mod.parse(text, searcher.schema, ranking)  # the same QueryErrors as the search
     reader = searcher.reader()
     stems: list[str] = []
+    keep_all = not analysis.terms(text)  # only stop words: they are searched (analysis.query_terms)
     for word in (w.lower() for w in analysis.TOKEN_PATTERN.findall(text)):
-        found = analysis.terms(word)
+        found = analysis.index_terms(word) if keep_all else analysis.terms(word)
         if not found:
             continue
         if typos.known(reader, found[0]) or not typos.fuzzy_distance(word):

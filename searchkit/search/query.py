@@ -62,8 +62,8 @@ def is_free_text(text: str) -> bool:
 
 
 def terms_of(text: str) -> list[str]:
-    """The index terms (stems) of free text, in order, without repeats."""
-    return list(dict.fromkeys(analysis.terms(text)))
+    """The index terms (stems) free text searches, in order, without repeats (see `analysis.query_terms`)."""
+    return list(dict.fromkeys(analysis.query_terms(text)))
 
 
 def _check(text: str) -> str:
@@ -111,7 +111,7 @@ def parse(text: str, schema: Schema, ranking: Ranking) -> Query:
     """The Whoosh query for `text` (raises QueryError)."""
     text = _check(text)
     if is_free_text(text):
-        stems = analysis.terms(text)
+        stems = analysis.query_terms(text)
         distinct = len(set(stems))
         if distinct > MAX_TERMS:
             raise QueryError(f"the query has {distinct:,} distinct words; the limit is {MAX_TERMS:,}")
@@ -136,6 +136,7 @@ def parse(text: str, schema: Schema, ranking: Ranking) -> Query:
         q = parser.parse(_lower_fields(text))
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
         raise QueryError(f"cannot parse the query ({exc}); check its quotes and parentheses") from exc
+    q = _skip_stop_words(q, text)
     if sum(1 for _ in q.iter_all_terms()) > MAX_TERMS * len(DEFAULT_FIELDS):
         raise QueryError(f"the query has too many words; the limit is {MAX_TERMS:,}")
     q = _exclusions(q)
@@ -147,6 +148,34 @@ def parse(text: str, schema: Schema, ranking: Ranking) -> Query:
 #: Fields whose clauses, beside other words, filter instead of adding one more optional word.
 FILTER_FIELDS = frozenset({"speakers", "source", "headline"})
 _EXPLICIT_OR = re.compile(r"\bOR\b")
+
+
+def _skip_stop_words(q: Query, text: str) -> Query:
+    """The parsed query without its stop-word and one-letter words, unless they are all it has.
+
+    The index keeps those words (`analysis.index_analyzer`), so the parser makes
+    terms of them; a query with other words skips them, as free text does
+    (`analysis.query_terms`), leaving the query it was before they were indexed.
+    Phrases keep every word: the index holds their positions. A word is skipped
+    only when no other word of the query has the same stem (`does` -> `doe`).
+    """
+    content = set(analysis.terms(text))
+    stops = set(analysis.index_terms(text)) - content
+    if not stops or not content:
+        return q
+
+    def is_stop(node: Query) -> bool:
+        return type(node) is Term and node.fieldname in DEFAULT_FIELDS and node.text in stops
+
+    if all(is_stop(leaf) for leaf in q.leaves()):
+        return q
+
+    def skip(node: Query) -> Query:
+        if is_stop(node):
+            return NullQuery
+        return node if node.is_leaf() else node.apply(skip)
+
+    return skip(q).normalize()
 
 
 def _spread(subs: list[Query]) -> bool:

@@ -79,8 +79,9 @@ def _fuzzy_query(
     reader = searcher.reader()
     stems: list[str] = []
     retried: dict[str, tuple[str, ...]] = {}
+    keep_all = not analysis.terms(text)  # only stop words: they are searched (analysis.query_terms)
     for word in (w.lower() for w in TOKEN_PATTERN.findall(text)):
-        found = analysis.terms(word)
+        found = analysis.index_terms(word) if keep_all else analysis.terms(word)
         if not found:
             continue
         if not typos.fuzzy_distance(word) or (typos.known(reader, found[0]) and not typos.collides(searcher, word)):

@@ -5,7 +5,9 @@ scorer needs of it (its size, each paragraph's article as an ordinal) is built o
 per segment reader and kept as long as the reader lives; a refreshed searcher reuses
 the readers of unchanged segments. Per searcher (`View`), the segments' article
 ordinals are merged into one global order (article ids sorted), deletions become
-live-document masks, and the masks of recent filters (date range, source) are kept.
+live-document masks, and the masks of recent filters (date range, source) are kept,
+with the paragraph numbers (read once, when ranking first needs them) and which wire
+keys have copies.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections import OrderedDict
 import numpy as np
 from numpy.typing import NDArray
 from whoosh.query.qcore import Query
+from whoosh.query.terms import Term
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.searching import Searcher
 
@@ -27,6 +30,8 @@ UNDATED = 2**64 - 1
 
 #: Filter masks remembered per searcher (the least recently used is dropped).
 FILTER_CACHE_SIZE = 16
+#: Wire keys whose copies are remembered per searcher (cleared when it grows past this).
+WIRE_CACHE_SIZE = 100_000
 
 
 class Segment:
@@ -106,6 +111,8 @@ class View:
         self._n = reader.column_reader("n") if reader.has_column("n") else None
         self._reader = reader
         self._dates: NDArray[np.uint64] | None = None
+        self._numbers: NDArray[np.int64] | None = None
+        self._wires: dict[str, tuple[int, ...]] = {}
         self._searcher = weakref.ref(searcher)
         self._filters: OrderedDict[Query, NDArray[np.bool_]] = OrderedDict()
         self._lock = threading.Lock()
@@ -115,6 +122,33 @@ class View:
             return int(self._n[docnum])
         searcher = self._searcher()
         return int(searcher.reader().stored_fields(docnum).get("n", 0)) if searcher is not None else 0
+
+    def paragraph_numbers(self, docs: NDArray[np.int64]) -> list[int]:
+        """`paragraph_number` of each of `docs`: from the whole column, read once (ties are frequent)."""
+        if self._n is None:
+            return [self.paragraph_number(int(d)) for d in docs]
+        with self._lock:
+            if self._numbers is None:
+                self._numbers = np.fromiter((int(v) for v in self._n), dtype=np.int64, count=self.size)
+            numbers = self._numbers
+        return [int(x) for x in numbers[docs].tolist()]
+
+    def wire_copies(self, searcher: Searcher, wire: str) -> tuple[int, ...]:
+        """The docnums holding wire key `wire` if there are several, else () (remembered per searcher).
+
+        Most keys are unique; the result's collapse asks for its top rows' keys on every query.
+        """
+        with self._lock:
+            got = self._wires.get(wire)
+        if got is None:
+            got = ()
+            if searcher.reader().doc_frequency("wire", wire) > 1:
+                got = tuple(searcher.docs_for_query(Term("wire", wire)))
+            with self._lock:
+                if len(self._wires) >= WIRE_CACHE_SIZE:
+                    self._wires.clear()
+                self._wires[wire] = got
+        return got
 
     def dates(self) -> NDArray[np.uint64]:
         """Each docnum's date as the date column's number; `UNDATED` where it has none (read once)."""

@@ -58,12 +58,12 @@ def _candidates(firsts: frozenset[str]) -> re.Pattern[str]:
     Lower-casing and stemming keep a word's first letter (accent folding may
     not, hence every non-ASCII start), so only these words can match and the
     others never reach Python. The look-behinds make a match start only where
-    a TOKEN_PATTERN token starts (not inside a word, nor after an inner dot),
+    a TOKEN_PATTERN token starts (not inside a word, nor after an inner dot, `&` or `/`),
     so the candidates are exactly the tokens, not pieces of them.
     """
     chars = sorted({c for f in firsts for c in (f, f.upper()) if len(c) == 1})
     start = f"[{re.escape(''.join(chars))}]|" if chars else ""
-    return re.compile(rf"(?<!\w)(?<!\w\.)(?={start}[^\x00-\x7f]){TOKEN_PATTERN.pattern}")
+    return re.compile(rf"(?<!\w)(?<!\w[.&])(?<!\d/)(?={start}[^\x00-\x7f]){TOKEN_PATTERN.pattern}")
 
 
 def match_spans(text: str, terms: Collection[str], phrase: bool = False) -> list[tuple[int, int]]:

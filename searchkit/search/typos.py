@@ -120,10 +120,33 @@ def near(reader: IndexReader, word: str, thorough: bool = True) -> list[str]:
     return sorted(found, key=lambda s: (-_frequency(reader, s), s))[:MAX_NEAR]
 
 
+#: Collision verdicts remembered per reader (word -> verdict); cleared when it grows past this.
+COLLIDES_CACHE_SIZE = 10_000
+_collisions: weakref.WeakKeyDictionary[IndexReader, dict[str, bool]] = weakref.WeakKeyDictionary()
+
+
 def collides(searcher: Searcher, word: str) -> bool:
-    """True if `word` matches only through a rare stem collision, as the module docstring says."""
+    """True if `word` matches only through a rare stem collision, as the module docstring says.
+
+    The verdict depends on the word and the index only, so it is remembered per
+    reader: every query checks each of its words, and a rare stem costs stored-field reads.
+    """
     word = word.lower()
     reader = searcher.reader()
+    try:
+        memo = _collisions.setdefault(reader, {})
+    except TypeError:  # a reader that cannot be weakly referenced: no cache
+        return _collides(searcher, reader, word)
+    got = memo.get(word)
+    if got is None:
+        got = _collides(searcher, reader, word)
+        if len(memo) >= COLLIDES_CACHE_SIZE:
+            memo.clear()
+        memo[word] = got
+    return got
+
+
+def _collides(searcher: Searcher, reader: IndexReader, word: str) -> bool:
     dist = fuzzy_distance(word)
     stems = query_mod.terms_of(word)
     if not dist or len(word) > MAX_CHECKED or len(stems) != 1 or not known(reader, stems[0]):
@@ -146,8 +169,8 @@ def _written_forms(searcher: Searcher, stem: str) -> set[str]:
         if (fieldname, searcher.schema[fieldname].to_bytes(stem)) not in reader:
             continue
         for doc in list(searcher.postings(fieldname, stem).all_ids())[:RARE_DOCS]:
-            text = str(reader.stored_fields(doc).get(fieldname, ""))
-            forms.update(w.lower() for w in TOKEN_PATTERN.findall(text) if query_mod.terms_of(w) == [stem])
+            words = {w.lower() for w in TOKEN_PATTERN.findall(str(reader.stored_fields(doc).get(fieldname, "")))}
+            forms.update(w for w in words - forms if query_mod.terms_of(w) == [stem])
     return forms
 
 

@@ -33,11 +33,27 @@ def empty() -> Scored:
     return np.zeros(0, dtype=np.int64), np.zeros(0)
 
 
+#: Above this many ids per slot of the id range, `sum_by_id` bins by id directly (no sort).
+DENSE_SHARE = 1 / 16
+
+
 def sum_by_id(ids_l: list[NDArray[np.int64]], values_l: list[NDArray[np.float64]]) -> Scored:
-    """Sorted distinct ids and, per id, the sum of its values in list order (from 0.0)."""
+    """Sorted distinct ids and, per id, the sum of its values in list order (from 0.0).
+
+    `bincount` adds each id's values in input order either way, so both ways give the
+    same floats: binning by id itself costs the id range, sorting costs n log n.
+    """
     if len(ids_l) == 1:
         return ids_l[0], values_l[0] + 0.0
-    ids, where = np.unique(np.concatenate(ids_l), return_inverse=True)
+    all_ids = np.concatenate(ids_l)
+    top = int(all_ids.max()) + 1 if len(all_ids) else 0
+    if len(all_ids) >= top * DENSE_SHARE:
+        seen = np.zeros(top, dtype=bool)
+        seen[all_ids] = True
+        ids = np.flatnonzero(seen)
+        sums = np.bincount(all_ids, weights=np.concatenate(values_l), minlength=top)[ids]
+        return ids.astype(all_ids.dtype, copy=False), sums.astype(np.float64, copy=False)
+    ids, where = np.unique(all_ids, return_inverse=True)
     sums = np.bincount(where.ravel(), weights=np.concatenate(values_l), minlength=len(ids))
     return ids, sums.astype(np.float64, copy=False)  # (float64 already: weights given)
 
