@@ -1,0 +1,200 @@
+"""Build or update a sharded index: one Dask task per shard, committed across shards at once.
+
+The parent lists the source files and compares them with the manifest (size and mtime),
+reading none: a file's shard follows from its path (`assign`), and a changed JSON Lines
+file touches every shard. Each touched shard is rebuilt into a new generation folder
+by two tasks (`tasks.scan`, then `tasks.write`, between which the parent pools every
+shard's article tails into the corpus's boilerplate set, as one index would). Shards
+whose files did not change keep their folder, unless the boilerplate set changed
+under their articles. Only when every task has written is the new manifest swapped in
+(`manifest.save`); a failure removes the new folders and raises ShardError naming the
+shard, leaving the old manifest, and so every shard's old state, as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from searchkit.defaults import CORPUS_DIR
+from searchkit.errors import CorpusError, ShardError
+from searchkit.indexing.indexer import IndexReport
+from searchkit.indexing.schema import META_FILE
+from searchkit.ingest import boilerplate
+from searchkit.ingest.articles import CorpusWarning, SourceFile, find_sources
+from searchkit.shard import manifest as manifest_mod
+from searchkit.shard import runner, tasks
+from searchkit.shard.assign import shards_of_file
+from searchkit.shard.manifest import Manifest
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What an update will do: the files found, which shards to rebuild, the new generation."""
+
+    old: Manifest | None
+    shards: int
+    roots: tuple[str, ...]
+    sources: tuple[SourceFile, ...]
+    warnings: tuple[CorpusWarning, ...]
+    touched: frozenset[int]
+
+
+def build(
+    root: str | os.PathLike[str],
+    paths: Sequence[str | os.PathLike[str]] | None,
+    *,
+    shards: int | None = None,
+    client: Client | None = None,
+    rebuild: bool = False,
+) -> IndexReport:
+    """Build the sharded index in `root` from `paths`, or bring it up to date (see the module)."""
+    started = time.monotonic()
+    folder = Path(root)
+    plan = _plan(folder, paths, shards, rebuild)
+    if not plan.touched:
+        total = _articles(plan.old)
+        return IndexReport(0, 0, 0, total, 0, time.monotonic() - started, plan.warnings)
+    generation = plan.old.generation + 1 if plan.old else 1
+    scanned = _scan(plan, client)
+    old_tails, tails = _tails(folder, plan, scanned)
+    repeated = boilerplate.repeated(t for per in tails.values() for t in per)
+    flipped = repeated ^ boilerplate.repeated(t for per in old_tails.values() for t in per)
+    rewrite = set(plan.touched) | {s for s, per in tails.items() if any(set(t) & flipped for _, t in per)}
+    written = _write(folder, plan, sorted(rewrite), generation, repeated, client)
+    _commit(folder, plan, written, generation, scanned)
+    return _report(plan, written, time.monotonic() - started, [w for s in scanned.values() for w in s.warnings])
+
+
+def _plan(folder: Path, paths: Sequence[str | os.PathLike[str]] | None, shards: int | None, rebuild: bool) -> _Plan:
+    """Compare the files under the roots with the manifest: which shards an update touches."""
+    if (folder / META_FILE).exists():
+        raise ShardError(f"{folder} holds a one-machine index; build the sharded index in another folder")
+    old = manifest_mod.load(folder) if manifest_mod.is_sharded(folder) and (shards is None or not rebuild) else None
+    count = shards if shards is not None else (old.shards if old else None)
+    old = None if rebuild else old
+    if count is None or count < 1:
+        raise ShardError("a new sharded index needs a shard count of 1 or more (shards=N)")
+    if old is not None and count != old.shards:
+        raise ShardError(f"{folder} has {old.shards} shards, not {count}; rebuild it (rebuild=True) to change that")
+    given = [os.path.abspath(os.fspath(p)) for p in paths or ()]
+    recorded = list(old.roots) if old else []
+    roots = tuple(dict.fromkeys(recorded + given)) if given else tuple(recorded or [os.path.abspath(CORPUS_DIR)])
+    if not paths and not recorded and not os.path.exists(roots[0]):
+        raise CorpusError(f"{CORPUS_DIR} does not exist; pass the files or folders to index")
+    found, warnings = find_sources(list(roots))
+    sources: dict[str, SourceFile] = {}
+    for src in found:
+        sources.setdefault(src.rel, src)  # the first root holding a path wins, as in one index
+    touched: set[int] = set(range(count)) if old is None else set()
+    if old is not None:
+        for rel, src in sources.items():
+            if old.files.get(rel) != [src.size, src.mtime_ns]:
+                touched |= shards_of_file(rel, count)
+        for rel in set(old.files) - set(sources):
+            touched |= shards_of_file(rel, count)
+    return _Plan(old, count, roots, tuple(found), tuple(warnings), frozenset(touched))
+
+
+def _job(plan: _Plan, shard: int) -> tasks.ShardJob:
+    mine = tuple(src for src in plan.sources if shard in shards_of_file(src.rel, plan.shards))
+    return tasks.ShardJob(shard, plan.shards, mine)
+
+
+def _scan(plan: _Plan, client: Client | None) -> dict[int, tasks.Scanned]:
+    """Phase 1 on the touched shards: their articles' tails."""
+    jobs = [(s, (_job(plan, s),)) for s in sorted(plan.touched)]
+    return {s.shard: s for s in runner.run(tasks.scan, jobs, client, "scan")}
+
+
+def _tails(
+    folder: Path, plan: _Plan, scanned: dict[int, tasks.Scanned]
+) -> tuple[dict[int, list[tuple[str, list[str]]]], dict[int, list[tuple[str, list[str]]]]]:
+    """Every shard's article tails before and after this update (untouched shards: as saved)."""
+    old: dict[int, list[tuple[str, list[str]]]] = {}
+    if plan.old is not None:
+        for s in range(plan.shards):
+            old[s] = tasks.read_tails(plan.old.shard_dir(folder, s))
+    new = {s: scanned[s].tails if s in scanned else old[s] for s in range(plan.shards)}
+    return old, new
+
+
+def _write(
+    folder: Path, plan: _Plan, shards: list[int], generation: int, repeated: frozenset[str], client: Client | None
+) -> list[tasks.Written]:
+    """Phase 2: each shard written into its new generation folder; on failure the new folders go."""
+    folder.mkdir(parents=True, exist_ok=True)
+    targets = {s: folder / manifest_mod.generation_dir(s, generation) for s in shards}
+    for target in targets.values():  # what an earlier failed attempt at this generation left
+        _remove(target)
+    jobs = [(s, (_job(plan, s), str(targets[s]), repeated)) for s in shards]
+    try:
+        return runner.run(tasks.write, jobs, client, "build")
+    except BaseException:
+        for target in targets.values():
+            _remove(target)
+        raise
+
+
+def _commit(
+    folder: Path, plan: _Plan, written: list[tasks.Written], generation: int, scanned: dict[int, tasks.Scanned]
+) -> None:
+    """Swap in the new manifest, then remove generations no reader can still be on."""
+    dirs = list(plan.old.dirs) if plan.old else [""] * plan.shards
+    for w in written:
+        dirs[w.shard] = manifest_mod.generation_dir(w.shard, generation)
+    files: dict[str, list[int]] = {}
+    for src in plan.sources:
+        files.setdefault(src.rel, [src.size, src.mtime_ns])
+    unreadable = {rel for s in scanned.values() for rel in s.unreadable}
+    counts = dict(plan.old.articles) if plan.old else {}
+    counts.update({str(w.shard): [w.articles, w.paragraphs] for w in written})
+    new = Manifest(
+        shards=plan.shards,
+        generation=generation,
+        dirs=tuple(dirs),
+        roots=plan.roots,
+        files=files,
+        files_read=len(set(files) - unreadable),
+        articles=counts,
+    )
+    manifest_mod.save(folder, new)
+    keep = set(new.dirs) | set(plan.old.dirs if plan.old else ())  # the previous one: open readers may still read it
+    for entry in folder.iterdir():
+        name = entry.name.removesuffix(".tails.json")
+        if name.startswith("shard-") and name not in keep:
+            _remove(entry)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists():
+        path.unlink(missing_ok=True)
+    tails = tasks.tails_file(path)
+    if path.suffix != ".json" and tails.exists():
+        tails.unlink(missing_ok=True)
+
+
+def _articles(m: Manifest | None) -> int:
+    return sum(a for a, _ in m.articles.values()) if m else 0
+
+
+def _report(plan: _Plan, written: list[tasks.Written], seconds: float, warnings: list[CorpusWarning]) -> IndexReport:
+    """Counts by shard: articles in rewritten shards (new ones added, the rest updated), the others unchanged."""
+    before = {int(s): a for s, (a, _) in (plan.old.articles.items() if plan.old else ())}
+    rewritten = {w.shard for w in written}
+    was = sum(before.get(s, 0) for s in rewritten)
+    now = sum(w.articles for w in written)
+    added, removed = max(0, now - was), max(0, was - now)
+    unchanged = sum(a for s, a in before.items() if s not in rewritten)
+    paragraphs = sum(w.paragraphs for w in written)
+    return IndexReport(added, now - added, removed, unchanged, paragraphs, seconds, (*plan.warnings, *warnings))
