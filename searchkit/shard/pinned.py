@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from whoosh import matching
+from whoosh.matching.mcore import Matcher, NullMatcher
 from whoosh.query.compound import Or
 from whoosh.query.qcore import Query
 from whoosh.query.terms import MultiTerm, Term
@@ -23,7 +23,7 @@ from whoosh.searching import SearchContext, Searcher
 class Pinned(Query):
     """A multi-word query with its words fixed: `MultiTerm.matcher`'s behaviour on a given word list."""
 
-    def __init__(self, fieldname: str, words: list[bytes], boost: float, constantscore: bool) -> None:
+    def __init__(self, fieldname: str, words: list[str], boost: float, constantscore: bool) -> None:
         self.fieldname = fieldname
         self.words = words
         self.boost = boost
@@ -46,32 +46,34 @@ class Pinned(Query):
     def has_terms(self) -> bool:
         return True
 
-    def terms(self, phrases: bool = False) -> Iterator[tuple[str, bytes]]:
+    def terms(self, phrases: bool = False) -> Iterator[tuple[str, str]]:
         for word in self.words:
             yield (self.fieldname, word)
 
-    def expanded_terms(self, ixreader: IndexReader, phrases: bool = True) -> Iterator[tuple[str, bytes]]:
+    def expanded_terms(self, ixreader: IndexReader, phrases: bool = True) -> Iterator[tuple[str, str]]:
         return self.terms(phrases)
 
     def estimate_size(self, ixreader: IndexReader) -> int:
         return sum(ixreader.doc_frequency(self.fieldname, w) for w in self.words)
 
-    def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> matching.Matcher:
+    def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Matcher:
         qs = [Term(self.fieldname, w, boost=self.boost) for w in self.words if w]
         if not qs:
-            return matching.NullMatcher()
+            return NullMatcher  # Whoosh's shared empty matcher
         if len(qs) == 1:
-            return qs[0].matcher(searcher, context)
+            one: Matcher = qs[0].matcher(searcher, context)
+            return one
         if self.constantscore:  # Whoosh: the words' scores do not matter, only that one matches
             context = context.set(weighting=None) if context else SearchContext(weighting=None)
-        return Or(qs).matcher(searcher, context)
+        union: Matcher = Or(qs).matcher(searcher, context)
+        return union
 
 
 def pin(q: Query, reader: IndexReader) -> Query:
     """`q` with every wildcard, prefix and fuzzy word replaced by its words in `reader`."""
-    if isinstance(q, MultiTerm):
-        words = [t if isinstance(t, bytes) else t.encode("utf-8") for _, t in q.expanded_terms(reader)]
-        return Pinned(q.field(), words, q.boost, q.constantscore)
+    if isinstance(q, MultiTerm) and q.field() is not None:
+        words = [t.decode("utf-8") if isinstance(t, bytes) else t for _, t in q.expanded_terms(reader)]
+        return Pinned(str(q.field()), words, float(getattr(q, "boost", 1.0)), bool(q.constantscore))
     if q.is_leaf():
         return q
     return q.apply(lambda child: pin(child, reader))
