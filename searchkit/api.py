@@ -157,7 +157,20 @@ class Index:
         from searchkit.shard import is_sharded
 
         if shards is not None or is_sharded(path):
-            return cls._build_sharded(paths, path, shards=shards, client=client, rebuild=rebuild, ranking=ranking)
+            return cls._build_sharded(
+                paths,
+                path,
+                shards=shards,
+                client=client,
+                rebuild=rebuild,
+                ranking=ranking,
+                mirror=mirror,
+                remove_roots=remove_roots,
+            )
+        if client is not None:
+            from searchkit.errors import ShardError
+
+            raise ShardError("a Dask cluster builds sharded indexes; give the number of shards (shards=N)")
         report = indexer.update(
             os.fspath(path),
             None if paths is None else [os.fspath(p) for p in paths],
@@ -183,10 +196,15 @@ class Index:
         client: DaskClient | None,
         rebuild: bool,
         ranking: Ranking | None,
+        mirror: bool,
+        remove_roots: Sequence[PathLike],
     ) -> Index:
+        from searchkit.errors import ShardError
         from searchkit.shard import ShardedIndex
         from searchkit.shard.build import build
 
+        if mirror or remove_roots:
+            raise ShardError("a sharded index adds to its roots; rebuild it (rebuild=True) from the paths wanted")
         report = build(path, paths, shards=shards, client=client, rebuild=rebuild)
         ix = ShardedIndex(path, ranking=ranking, client=client)
         ix.report = report
