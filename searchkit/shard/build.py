@@ -37,6 +37,14 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class ShardReport(IndexReport):
+    """An update's report, plus where the time went: each phase's wall seconds and each shard's write."""
+
+    phases: tuple[tuple[str, float], ...] = ()
+    shard_seconds: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
 class _Plan:
     """What an update will do: the files found, which shards to rebuild, the new generation."""
 
@@ -55,23 +63,28 @@ def build(
     shards: int | None = None,
     client: Client | None = None,
     rebuild: bool = False,
-) -> IndexReport:
+) -> ShardReport:
     """Build the sharded index in `root` from `paths`, or bring it up to date (see the module)."""
     started = time.monotonic()
     folder = Path(root)
     plan = _plan(folder, paths, shards, rebuild)
+    phases = [("list", time.monotonic() - started)]
     if not plan.touched:
         total = _articles(plan.old)
-        return IndexReport(0, 0, 0, total, 0, time.monotonic() - started, plan.warnings)
+        return ShardReport(0, 0, 0, total, 0, time.monotonic() - started, plan.warnings, tuple(phases))
     generation = plan.old.generation + 1 if plan.old else 1
     scanned = _scan(plan, client)
+    phases.append(("scan", time.monotonic() - started - sum(t for _, t in phases)))
     old_tails, tails = _tails(folder, plan, scanned)
     repeated = boilerplate.repeated(t for per in tails.values() for t in per)
     flipped = repeated ^ boilerplate.repeated(t for per in old_tails.values() for t in per)
     rewrite = set(plan.touched) | {s for s, per in tails.items() if any(set(t) & flipped for _, t in per)}
     written = _write(folder, plan, sorted(rewrite), generation, repeated, client)
+    phases.append(("write", time.monotonic() - started - sum(t for _, t in phases)))
     _commit(folder, plan, written, generation, scanned)
-    return _report(plan, written, time.monotonic() - started, [w for s in scanned.values() for w in s.warnings])
+    phases.append(("commit", time.monotonic() - started - sum(t for _, t in phases)))
+    report = _report(plan, written, time.monotonic() - started, [w for s in scanned.values() for w in s.warnings])
+    return ShardReport(**vars(report), phases=tuple(phases), shard_seconds=tuple(w.seconds for w in written))
 
 
 def _plan(folder: Path, paths: Sequence[str | os.PathLike[str]] | None, shards: int | None, rebuild: bool) -> _Plan:

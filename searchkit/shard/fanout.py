@@ -7,6 +7,7 @@ gone), so the worker's open shard (`shardsearch._open`) serves the next query to
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -26,13 +27,22 @@ class Fanout:
         self.generation = generation
         self.client = client
         self._pool = ThreadPoolExecutor(max_workers=len(folders)) if client is None else None
+        #: Seconds spent waiting for shards, and the shards' own seconds (read by benchmarks/scale.py).
+        self.waited = 0.0
+        self.shard_seconds: list[float] = []
 
     def __call__(self, shards: list[int], sq: ShardQuery, fetch: int) -> list[Window]:
-        asked = replace(sq, fetch=fetch)
+        started = time.perf_counter()
+        got = self._ask(shards, replace(sq, fetch=fetch))
+        self.waited += time.perf_counter() - started
+        self.shard_seconds.extend(w.seconds for w in got)
+        return got
+
+    def _ask(self, shards: list[int], sq: ShardQuery) -> list[Window]:
         if self.client is not None:
-            return self._on_dask(self.client, shards, asked)
+            return self._on_dask(self.client, shards, sq)
         assert self._pool is not None
-        futures = [self._pool.submit(window, s, self.folders[s], self.generation, asked) for s in shards]
+        futures = [self._pool.submit(window, s, self.folders[s], self.generation, sq) for s in shards]
         return [f.result() for f in futures]
 
     def _on_dask(self, client: Client, shards: list[int], sq: ShardQuery) -> list[Window]:

@@ -12,8 +12,9 @@ its article match.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,7 @@ class Window:
     complete: bool
     articles: int
     paragraphs: int
+    seconds: float = 0.0  # time the shard spent on it (for the scale benchmark)
 
 
 def sort_key(sort: str, score: float, own: float | None, fields: dict[str, Any]) -> tuple[Any, ...]:
@@ -126,9 +128,11 @@ def window(shard: int, folder: str, generation: int, sq: ShardQuery) -> Window:
     """The shard's first `sq.fetch` rows (a Dask task, or a thread's work)."""
     if not Path(folder).is_dir():
         raise ShardError(f"shard {shard} ({Path(folder).name}) is missing; rebuild the index (rebuild=True)")
+    started = time.perf_counter()
     try:
         with damage.reading(folder):
-            return _window(shard, _open(folder, generation, sq).searcher, sq)
+            found = _window(shard, _open(folder, generation, sq).searcher, sq)
+            return replace(found, seconds=time.perf_counter() - started)
     except ShardError:
         raise
     except Exception as exc:  # noqa: BLE001 - whatever the shard raised, said with its number
