@@ -186,3 +186,35 @@ def test_cli_builds_and_searches_shards(tmp_path: Path) -> None:
     assert is_sharded(tmp_path / "ix")
     found = runner.invoke(main, ["search", "market", "--index", str(tmp_path / "ix"), "--json"])
     assert found.exit_code == 0 and '"type": "summary"' in found.output
+
+
+def test_rebuild_changes_the_shard_count(tmp_path: Path) -> None:
+    corpus = generated_corpus(tmp_path / "corpus", articles=40)
+    Index.build([corpus], tmp_path / "sharded", shards=3).close()
+    rebuilt = Index.build([corpus], tmp_path / "sharded", shards=2, rebuild=True)
+    m = manifest_mod.load(tmp_path / "sharded")
+    assert m.shards == 2 and m.generation == 2  # new folders: the committed ones were never overwritten
+    single = Index.build([corpus], tmp_path / "single", jobs=1)
+    for query in queries(20, seed=4):
+        assert_same(single, rebuilt, query)
+
+
+def test_cli_commands_read_a_sharded_index(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from searchkit.cli import main
+
+    corpus = generated_corpus(tmp_path / "corpus", articles=30)
+    ix = str(tmp_path / "ix")
+    runner = CliRunner()
+    assert runner.invoke(main, ["index", str(corpus), "--index", ix, "--shards", "2", "-q"]).exit_code == 0
+    hit = Index.open(ix).search("market").hits[0]
+    for args in (
+        ["show", hit.article_id],
+        ["similar", f"{hit.article_id}#{hit.paragraph}"],
+        ["quotes", "--speaker", "lopez"],
+        ["speakers"],
+        ["stats", "--json"],
+    ):
+        out = runner.invoke(main, [*args, "--index", ix])
+        assert out.exit_code in (0, 1), (args, out.output)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from searchkit.defaults import CORPUS_DIR
-from searchkit.errors import CorpusError, ShardError
+from searchkit.errors import CorpusError, SearchkitError, ShardError
 from searchkit.indexing.indexer import IndexReport
 from searchkit.indexing.schema import META_FILE
 from searchkit.ingest import boilerplate
@@ -48,7 +48,8 @@ class ShardReport(IndexReport):
 class _Plan:
     """What an update will do: the files found, which shards to rebuild, the new generation."""
 
-    old: Manifest | None
+    old: Manifest | None  # the state this update builds on (None: a first build or a rebuild)
+    current: Manifest | None  # the committed state on disk, whatever it is (a rebuild replaces it)
     shards: int
     roots: tuple[str, ...]
     sources: tuple[SourceFile, ...]
@@ -72,7 +73,7 @@ def build(
     if not plan.touched:
         total = _articles(plan.old)
         return ShardReport(0, 0, 0, total, 0, time.monotonic() - started, plan.warnings, tuple(phases))
-    generation = plan.old.generation + 1 if plan.old else 1
+    generation = plan.current.generation + 1 if plan.current else 1  # new folders, never the committed ones
     scanned = _scan(plan, client)
     phases.append(("scan", time.monotonic() - started - sum(t for _, t in phases)))
     old_tails, tails = _tails(folder, plan, scanned)
@@ -91,9 +92,9 @@ def _plan(folder: Path, paths: Sequence[str | os.PathLike[str]] | None, shards: 
     """Compare the files under the roots with the manifest: which shards an update touches."""
     if (folder / META_FILE).exists():
         raise ShardError(f"{folder} holds a one-machine index; build the sharded index in another folder")
-    old = manifest_mod.load(folder) if manifest_mod.is_sharded(folder) and (shards is None or not rebuild) else None
-    count = shards if shards is not None else (old.shards if old else None)
-    old = None if rebuild else old
+    current = _committed(folder, must=shards is None or not rebuild)
+    count = shards if shards is not None else (current.shards if current else None)
+    old = None if rebuild else current
     if count is None or count < 1:
         raise ShardError("a new sharded index needs a shard count of 1 or more (shards=N)")
     if old is not None and count != old.shards:
@@ -114,7 +115,19 @@ def _plan(folder: Path, paths: Sequence[str | os.PathLike[str]] | None, shards: 
                 touched |= shards_of_file(rel, count)
         for rel in set(old.files) - set(sources):
             touched |= shards_of_file(rel, count)
-    return _Plan(old, count, roots, tuple(found), tuple(warnings), frozenset(touched))
+    return _Plan(old, current, count, roots, tuple(found), tuple(warnings), frozenset(touched))
+
+
+def _committed(folder: Path, must: bool) -> Manifest | None:
+    """The manifest on disk, if any; unless it `must` be read, a damaged one is None (a rebuild replaces it)."""
+    if not manifest_mod.is_sharded(folder):
+        return None
+    try:
+        return manifest_mod.load(folder)
+    except SearchkitError:
+        if must:
+            raise
+        return None
 
 
 def _job(plan: _Plan, shard: int) -> tasks.ShardJob:
@@ -161,7 +174,7 @@ def _commit(
     folder: Path, plan: _Plan, written: list[tasks.Written], generation: int, scanned: dict[int, tasks.Scanned]
 ) -> None:
     """Swap in the new manifest, then remove generations no reader can still be on."""
-    dirs = list(plan.old.dirs) if plan.old else [""] * plan.shards
+    dirs = list(plan.old.dirs) if plan.old else [""] * plan.shards  # a rebuild writes every shard
     for w in written:
         dirs[w.shard] = manifest_mod.generation_dir(w.shard, generation)
     files: dict[str, list[int]] = {}
@@ -180,7 +193,7 @@ def _commit(
         articles=counts,
     )
     manifest_mod.save(folder, new)
-    keep = set(new.dirs) | set(plan.old.dirs if plan.old else ())  # the previous one: open readers may still read it
+    keep = set(new.dirs) | set(plan.current.dirs if plan.current else ())  # open readers may still read the last
     for entry in folder.iterdir():
         name = entry.name.removesuffix(".tails.json")
         if name.startswith("shard-") and name not in keep:
