@@ -74,17 +74,25 @@ def build(
         total = _articles(plan.old)
         return ShardReport(0, 0, 0, total, 0, time.monotonic() - started, plan.warnings, tuple(phases))
     generation = plan.current.generation + 1 if plan.current else 1  # new folders, never the committed ones
-    scanned = _scan(plan, client)
-    phases.append(("scan", time.monotonic() - started - sum(t for _, t in phases)))
-    old_tails, tails = _tails(folder, plan, scanned)
-    repeated = boilerplate.repeated(t for per in tails.values() for t in per)
-    flipped = repeated ^ boilerplate.repeated(t for per in old_tails.values() for t in per)
-    rewrite = set(plan.touched) | {s for s, per in tails.items() if any(set(t) & flipped for _, t in per)}
-    written = _write(folder, plan, sorted(rewrite), generation, repeated, client)
-    phases.append(("write", time.monotonic() - started - sum(t for _, t in phases)))
-    _commit(folder, plan, written, generation, scanned)
+    spill = folder / f".spill.g{generation}"
+    _remove(spill)  # what an earlier failed attempt at this generation left
+    spill.mkdir(parents=True)
+    try:
+        reads = _read(plan, set(plan.touched), spill, 0, client)
+        phases.append(("read", time.monotonic() - started - sum(t for _, t in phases)))
+        old_tails, tails = _tails(folder, plan, reads)
+        repeated = boilerplate.repeated(t for per in tails.values() for t in per)
+        flipped = repeated ^ boilerplate.repeated(t for per in old_tails.values() for t in per)
+        extra = {s for s, per in tails.items() if s not in plan.touched and any(set(t) & flipped for _, t in per)}
+        if extra:  # the boilerplate changed under untouched shards' articles: they are rewritten too
+            reads += _read(plan, extra, spill, len(reads), client)
+        written = _write(folder, plan, sorted(plan.touched | extra), len(reads), spill, generation, repeated, client)
+        phases.append(("write", time.monotonic() - started - sum(t for _, t in phases)))
+        _commit(folder, plan, written, generation, reads)
+    finally:
+        _remove(spill)
     phases.append(("commit", time.monotonic() - started - sum(t for _, t in phases)))
-    report = _report(plan, written, time.monotonic() - started, [w for s in scanned.values() for w in s.warnings])
+    report = _report(plan, written, time.monotonic() - started, [w for r in reads for w in r.warnings])
     return ShardReport(**vars(report), phases=tuple(phases), shard_seconds=tuple(w.seconds for w in written))
 
 
@@ -130,38 +138,77 @@ def _committed(folder: Path, must: bool) -> Manifest | None:
         return None
 
 
-def _job(plan: _Plan, shard: int) -> tasks.ShardJob:
-    mine = tuple(src for src in plan.sources if shard in shards_of_file(src.rel, plan.shards))
-    return tasks.ShardJob(shard, plan.shards, mine)
+def _parts(plan: _Plan, wanted: set[int]) -> list[tuple[SourceFile, ...]]:
+    """The files that may hold articles of the `wanted` shards, cut into runs of about equal size.
+
+    One run per wanted shard (at least one file each): a file is read by one task only.
+    """
+    files = [src for src in _unique(plan.sources) if shards_of_file(src.rel, plan.shards) & wanted]
+    count = max(1, min(len(wanted), len(files)))
+    total = sum(src.size for src in files) or 1
+    parts: list[list[SourceFile]] = [[] for _ in range(count)]
+    done = 0
+    for src in files:
+        parts[min(count - 1, done * count // total)].append(src)
+        done += src.size
+    return [tuple(p) for p in parts if p]
 
 
-def _scan(plan: _Plan, client: Client | None) -> dict[int, tasks.Scanned]:
-    """Phase 1 on the touched shards: their articles' tails."""
-    jobs = [(s, (_job(plan, s),)) for s in sorted(plan.touched)]
-    return {s.shard: s for s in runner.run(tasks.scan, jobs, client, "scan")}
+def _unique(sources: Sequence[SourceFile]) -> list[SourceFile]:
+    """Each path once: the first root holding it wins, as in one index."""
+    first: dict[str, SourceFile] = {}
+    for src in sources:
+        first.setdefault(src.rel, src)
+    return list(first.values())
 
 
-def _tails(
-    folder: Path, plan: _Plan, scanned: dict[int, tasks.Scanned]
-) -> tuple[dict[int, list[tuple[str, list[str]]]], dict[int, list[tuple[str, list[str]]]]]:
+def _read(plan: _Plan, wanted: set[int], spill: Path, first: int, client: Client | None) -> list[tasks.Read]:
+    """Phase 1: the files read once, the wanted shards' articles spilled; parts numbered from `first`."""
+    runs = _parts(plan, wanted)
+    jobs = [
+        (
+            f"files {run[0].rel}..{run[-1].rel}",
+            (tasks.ReadJob(first + i, plan.shards, frozenset(wanted), run, str(spill)),),
+        )
+        for i, run in enumerate(runs)
+    ]
+    return runner.run(tasks.read, jobs, client, "reading") if jobs else []
+
+
+Tails = dict[int, list[tuple[str, list[str]]]]
+
+
+def _tails(folder: Path, plan: _Plan, reads: list[tasks.Read]) -> tuple[Tails, Tails]:
     """Every shard's article tails before and after this update (untouched shards: as saved)."""
-    old: dict[int, list[tuple[str, list[str]]]] = {}
+    old: Tails = {}
     if plan.old is not None:
         for s in range(plan.shards):
             old[s] = tasks.read_tails(plan.old.shard_dir(folder, s))
-    new = {s: scanned[s].tails if s in scanned else old[s] for s in range(plan.shards)}
+    new: Tails = {s: old.get(s, []) for s in range(plan.shards) if s not in plan.touched}
+    for s in plan.touched:
+        first: dict[str, tuple[str, list[str]]] = {}  # an id in two files: the first one's article, as written
+        for r in reads:
+            for aid, h, t in r.tails.get(s, ()):
+                first.setdefault(aid, (h, t))
+        new[s] = list(first.values())
     return old, new
 
 
 def _write(
-    folder: Path, plan: _Plan, shards: list[int], generation: int, repeated: frozenset[str], client: Client | None
+    folder: Path,
+    plan: _Plan,
+    shards: list[int],
+    parts: int,
+    spill: Path,
+    generation: int,
+    repeated: frozenset[str],
+    client: Client | None,
 ) -> list[tasks.Written]:
     """Phase 2: each shard written into its new generation folder; on failure the new folders go."""
-    folder.mkdir(parents=True, exist_ok=True)
     targets = {s: folder / manifest_mod.generation_dir(s, generation) for s in shards}
     for target in targets.values():  # what an earlier failed attempt at this generation left
         _remove(target)
-    jobs = [(s, (_job(plan, s), str(targets[s]), repeated)) for s in shards]
+    jobs = [(f"shard {s}", (s, parts, str(spill), str(targets[s]), repeated)) for s in shards]
     try:
         return runner.run(tasks.write, jobs, client, "build")
     except BaseException:
@@ -170,9 +217,7 @@ def _write(
         raise
 
 
-def _commit(
-    folder: Path, plan: _Plan, written: list[tasks.Written], generation: int, scanned: dict[int, tasks.Scanned]
-) -> None:
+def _commit(folder: Path, plan: _Plan, written: list[tasks.Written], generation: int, reads: list[tasks.Read]) -> None:
     """Swap in the new manifest, then remove generations no reader can still be on."""
     dirs = list(plan.old.dirs) if plan.old else [""] * plan.shards  # a rebuild writes every shard
     for w in written:
@@ -180,7 +225,7 @@ def _commit(
     files: dict[str, list[int]] = {}
     for src in plan.sources:
         files.setdefault(src.rel, [src.size, src.mtime_ns])
-    unreadable = {rel for s in scanned.values() for rel in s.unreadable}
+    unreadable = {rel for r in reads for rel in r.unreadable}
     counts = dict(plan.old.articles) if plan.old else {}
     counts.update({str(w.shard): [w.articles, w.paragraphs] for w in written})
     new = Manifest(
@@ -196,7 +241,7 @@ def _commit(
     keep = set(new.dirs) | set(plan.current.dirs if plan.current else ())  # open readers may still read the last
     for entry in folder.iterdir():
         name = entry.name.removesuffix(".tails.json")
-        if name.startswith("shard-") and name not in keep:
+        if (name.startswith("shard-") and name not in keep) or name.startswith(".spill."):  # (a failed run's)
             _remove(entry)
 
 
@@ -223,4 +268,5 @@ def _report(plan: _Plan, written: list[tasks.Written], seconds: float, warnings:
     added, removed = max(0, now - was), max(0, was - now)
     unchanged = sum(a for s, a in before.items() if s not in rewritten)
     paragraphs = sum(w.paragraphs for w in written)
-    return IndexReport(added, now - added, removed, unchanged, paragraphs, seconds, (*plan.warnings, *warnings))
+    said = tuple(dict.fromkeys((*plan.warnings, *warnings)))  # each shard reading a JSON Lines file warns of it
+    return IndexReport(added, now - added, removed, unchanged, paragraphs, seconds, said)

@@ -47,19 +47,11 @@ class Fanout:
 
     def _on_dask(self, client: Client, shards: list[int], sq: ShardQuery) -> list[Window]:
         workers = sorted(client.scheduler_info()["workers"])
-        futures = [
-            client.submit(
-                window,
-                s,
-                self.folders[s],
-                self.generation,
-                sq,
-                pure=False,
-                workers=[workers[s % len(workers)]] if workers else None,
-                allow_other_workers=True,
-            )
-            for s in shards
-        ]
+        futures = []
+        for s in shards:
+            # Shard s on the same worker each time (its shard stays open there); any other if it is gone.
+            where = {"workers": [workers[s % len(workers)]], "allow_other_workers": True} if workers else {}
+            futures.append(client.submit(window, s, self.folders[s], self.generation, sq, pure=False, **where))
         got: list[Window] = client.gather(futures)  # type: ignore[no-untyped-call]  # distributed is untyped here
         return got
 

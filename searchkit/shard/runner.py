@@ -50,12 +50,12 @@ def connect(address: str) -> Client:
 
 
 def run(
-    fn: Callable[..., _R], jobs: Sequence[tuple[int, tuple[object, ...]]], client: Client | None, what: str
+    fn: Callable[..., _R], jobs: Sequence[tuple[str, tuple[object, ...]]], client: Client | None, what: str
 ) -> list[_R]:
-    """`fn(*args)` for each (shard, args), one task per shard; results in the order given.
+    """`fn(*args)` for each (label, args), one task each; results in the order given.
 
     On failure every task is still waited for (none is left writing), then ShardError
-    names each shard that failed and why.
+    names each task that failed (its label: "shard 3") and why.
     """
     if client is not None:
         return _on_dask(fn, jobs, client, what)
@@ -63,49 +63,52 @@ def run(
 
 
 def _on_dask(
-    fn: Callable[..., _R], jobs: Sequence[tuple[int, tuple[object, ...]]], client: Client, what: str
+    fn: Callable[..., _R], jobs: Sequence[tuple[str, tuple[object, ...]]], client: Client, what: str
 ) -> list[_R]:
     from distributed import wait
 
     tag = uuid.uuid4().hex[:8]
-    futures = [client.submit(fn, *args, key=f"searchkit-{what}-shard{shard}-{tag}", pure=False) for shard, args in jobs]
+    futures = [
+        client.submit(fn, *args, key=f"searchkit-{what}-{label.replace(' ', '')}-{tag}", pure=False)
+        for label, args in jobs
+    ]
     wait(futures)  # type: ignore[no-untyped-call]  # distributed is untyped here
-    failed: list[tuple[int, BaseException]] = []
+    failed: list[tuple[str, BaseException]] = []
     results: list[_R] = []
-    for (shard, _), fut in zip(jobs, futures):
+    for (label, _), fut in zip(jobs, futures):
         if fut.status == "finished":
             results.append(fut.result())
         else:
             exc = fut.exception()  # type: ignore[no-untyped-call]  # distributed is untyped here
-            failed.append((shard, exc if isinstance(exc, BaseException) else RuntimeError(str(exc))))
+            failed.append((label, exc if isinstance(exc, BaseException) else RuntimeError(str(exc))))
     if failed:
         raise _failure(failed, what)
     return results
 
 
-def _in_processes(fn: Callable[..., _R], jobs: Sequence[tuple[int, tuple[object, ...]]], what: str) -> list[_R]:
+def _in_processes(fn: Callable[..., _R], jobs: Sequence[tuple[str, tuple[object, ...]]], what: str) -> list[_R]:
     workers = max(1, min(len(jobs), parallel.default_jobs()))
-    failed: list[tuple[int, BaseException]] = []
+    failed: list[tuple[str, BaseException]] = []
     results: list[_R] = []
     ctx = parallel._context()  # fork when that is safe, as the one-machine build's workers
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [(shard, pool.submit(fn, *args)) for shard, args in jobs]
-        for shard, fut in futures:
+        futures = [(label, pool.submit(fn, *args)) for label, args in jobs]
+        for label, fut in futures:
             try:
                 results.append(fut.result())
             except BrokenProcessPool as exc:
-                failed.append((shard, exc))
+                failed.append((label, exc))
             except Exception as exc:  # noqa: BLE001 - reported with its shard below
-                failed.append((shard, exc))
+                failed.append((label, exc))
     if failed:
         raise _failure(failed, what)
     return results
 
 
-def _failure(failed: list[tuple[int, BaseException]], what: str) -> ShardError:
+def _failure(failed: list[tuple[str, BaseException]], what: str) -> ShardError:
     first = failed[0][1]
-    said = "; ".join(f"shard {shard}: {type(exc).__name__}: {exc}" for shard, exc in failed)
-    err = ShardError(f"the {what} of {len(failed)} shard(s) failed ({said}); nothing was committed, run it again")
+    said = "; ".join(f"{label}: {type(exc).__name__}: {exc}" for label, exc in failed)
+    err = ShardError(f"the {what} failed ({said}); nothing was committed, run it again")
     err.__cause__ = first
     return err
 

@@ -1,26 +1,30 @@
-"""What one shard does on a worker: read its articles, and write its index.
+"""The work of a build, as Dask tasks: read the files once, then write each shard.
 
-A shard's build is two Dask tasks, both pure functions of their arguments (paths on a
-file system every worker sees, and small values):
+A build is a shuffle through the shared file system, in two phases of pure functions
+(arguments: paths every worker sees, and small values):
 
-1. `scan` reads the shard's source files and returns each article's closing lines
-   (its tail), which the parent pools across shards to find the corpus's boilerplate,
-   exactly as a one-machine build does over its whole corpus;
-2. `write` reads the files again and writes the shard's new generation folder with the
-   one-machine writer (`ArticleWriter` in one `transaction`), dropping that boilerplate.
+1. `read` (one task per run of the corpus's files) parses its files once, sends each
+   article to its shard's spill file (`spill_path`, pickled Articles, in corpus order)
+   and returns each article's closing lines (its tail): the parent pools the tails of
+   every shard into the corpus's boilerplate set, as a one-machine build does;
+2. `write` (one task per shard) reads the shard's spill files, in part order (so in
+   corpus order), and writes its new generation folder with the one-machine writer
+   (`ArticleWriter` in one `transaction`), dropping that boilerplate.
 
-An article belongs to the shard its id hashes to (`assign`); files are read in corpus
-order and an id seen before is skipped, so duplicates resolve as in one index.
+An article belongs to the shard its id hashes to (`assign`); an id seen before in
+corpus order is skipped, so duplicates resolve as in one index.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pickle
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from searchkit.defaults import WAIT
 from searchkit.indexing.documents import ArticleWriter
@@ -33,24 +37,30 @@ from searchkit.shard.assign import shard_of
 #: as a killed machine would. Read from the worker's environment.
 FAULT_ENV = "SEARCHKIT_TEST_KILL_SHARD"
 
+#: One article's (id, headline, tail paragraphs).
+Tail = tuple[str, str, list[str]]
+
 
 @dataclass(frozen=True)
-class ShardJob:
-    """One shard's share of a build: which files may hold its articles, in corpus order."""
+class ReadJob:
+    """A run of the corpus's files (`part` in corpus order) to read for the shards in `wanted`."""
 
-    shard: int
+    part: int
     shards: int
+    wanted: frozenset[int]
     sources: tuple[SourceFile, ...]
+    spill: str
 
 
 @dataclass
-class Scanned:
-    """What a shard's files hold: each article's (headline, tail), and the files that could not be read."""
+class Read:
+    """What a part's files hold: per shard, each article's tail; and what could not be read."""
 
-    shard: int
-    tails: list[tuple[str, list[str]]] = field(default_factory=list)
+    part: int
+    tails: dict[int, list[Tail]] = field(default_factory=dict)
     unreadable: list[str] = field(default_factory=list)
     warnings: list[CorpusWarning] = field(default_factory=list)
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -63,68 +73,90 @@ class Written:
     seconds: float
 
 
-def _read(src: SourceFile, out: Scanned) -> list[Article] | StreamedJsonl | None:
-    """The file's articles (streamed for a big JSON Lines file), or None if it cannot be read."""
+def spill_path(spill: str | Path, part: int, shard: int) -> Path:
+    """Where part `part` leaves the articles of shard `shard`."""
+    return Path(spill) / f"part-{part:05d}.shard-{shard:03d}.pickle"
+
+
+def _articles_of(src: SourceFile, out: Read) -> Iterator[Article]:
+    """The file's articles (streamed for a big JSON Lines file); nothing if it cannot be read."""
     if streamable(src):
-        return StreamedJsonl(src.rel, src.path)
+        stream = StreamedJsonl(src.rel, src.path)
+        yield from stream
+        out.warnings.extend(stream.warnings)
+        return
     try:
         data = src.path.read_bytes()
     except OSError:
         out.unreadable.append(src.rel)
-        return None
+        return
     articles, warnings = parse_file(src.rel, data)
     out.warnings.extend(warnings)
-    return articles
+    yield from articles
 
 
-def articles(job: ShardJob, out: Scanned) -> Iterator[Article]:
-    """The shard's articles in corpus order, each id once (the first file holding it wins)."""
-    seen_ids: set[str] = set()
-    seen_files: set[str] = set()
-    for src in job.sources:
-        if src.rel in seen_files:  # two roots hold this path: one index reads the first
-            continue
-        seen_files.add(src.rel)
-        found = _read(src, out)
-        for article in found or ():
-            if shard_of(article.id, job.shards) != job.shard or article.id in seen_ids:
-                continue
-            seen_ids.add(article.id)
-            yield article
-        if isinstance(found, StreamedJsonl):
-            out.warnings.extend(found.warnings)
-
-
-def scan(job: ShardJob) -> Scanned:
-    """Phase 1: the tails of the shard's articles."""
-    out = Scanned(job.shard)
-    for article in articles(job, out):
-        out.tails.append((article.headline, boilerplate.tail(article.paragraphs)))
+def read(job: ReadJob) -> Read:
+    """Phase 1: parse the part's files once, spilling each wanted shard's articles."""
+    started = time.monotonic()
+    out = Read(job.part)
+    spills: dict[int, BinaryIO] = {}
+    try:
+        for src in job.sources:
+            for article in _articles_of(src, out):
+                shard = shard_of(article.id, job.shards)
+                if shard not in job.wanted:
+                    continue
+                if shard not in spills:
+                    spills[shard] = open(spill_path(job.spill, job.part, shard), "wb")  # noqa: SIM115 - closed below
+                pickle.dump(article, spills[shard], protocol=pickle.HIGHEST_PROTOCOL)
+                out.tails.setdefault(shard, []).append(
+                    (article.id, article.headline, boilerplate.tail(article.paragraphs))
+                )
+    finally:
+        for f in spills.values():
+            f.close()
+    out.seconds = time.monotonic() - started
     return out
 
 
-def write(job: ShardJob, target: str, repeated: frozenset[str]) -> Written:
+def _spilled(spill: str, parts: int, shard: int) -> Iterator[Article]:
+    """The shard's articles from every part, in corpus order, each id once (the first wins)."""
+    seen: set[str] = set()
+    for part in range(parts):
+        path = spill_path(spill, part, shard)
+        if not path.exists():
+            continue
+        with open(path, "rb") as f:
+            while True:
+                try:
+                    article: Article = pickle.load(f)
+                except EOFError:
+                    break
+                if article.id not in seen:
+                    seen.add(article.id)
+                    yield article
+
+
+def write(shard: int, parts: int, spill: str, target: str, repeated: frozenset[str]) -> Written:
     """Phase 2: write the shard's index into the new folder `target`, minus the boilerplate `repeated`.
 
     The tails are saved beside it (`tails_file`), so a later update that does not touch
     this shard need not read its files again to find the corpus's boilerplate.
     """
     started = time.monotonic()
-    out = Scanned(job.shard)
-    fault = os.environ.get(FAULT_ENV) == str(job.shard)
-    count = 0
+    fault = os.environ.get(FAULT_ENV) == str(shard)
+    tails: list[tuple[str, list[str]]] = []
     with transaction(Path(target), rebuild=True, wait=WAIT) as tx:
         writer = ArticleWriter(tx.add)
-        for article in articles(job, out):
+        for article in _spilled(spill, parts, shard):
             writer.write(article)
-            out.tails.append((article.headline, boilerplate.tail(article.paragraphs)))
-            count += 1
-            if fault and count > 1:
+            tails.append((article.headline, boilerplate.tail(article.paragraphs)))
+            if fault and len(tails) > 1:
                 os._exit(3)  # the test's killed worker: nothing committed, the process gone
         writer.write_held(repeated)
         paragraphs = writer.paragraphs
-    tails_file(target).write_text(json.dumps(out.tails), encoding="utf-8")
-    return Written(job.shard, count, paragraphs, time.monotonic() - started)
+    tails_file(target).write_text(json.dumps(tails), encoding="utf-8")
+    return Written(shard, len(tails), paragraphs, time.monotonic() - started)
 
 
 def tails_file(target: str | Path) -> Path:
