@@ -81,7 +81,7 @@ def run_sharded(corpus: Path, shards: int, client, queries: list[str], work: Pat
     report = ix.report
     phases = dict(getattr(report, "phases", ()))
     shard_s = list(getattr(report, "shard_seconds", ()))
-    result = {"build_s": build_s, "scan_s": phases.get("scan", 0.0), "write_s": phases.get("write", 0.0)}
+    result = {"build_s": build_s, "read_s": phases.get("read", 0.0), "write_s": phases.get("write", 0.0)}
     result["shard_write_s"] = med(shard_s)
     result.update(measure_queries(ix, queries))
     ix.close()
@@ -127,7 +127,7 @@ def fmt_row(r: dict[str, float]) -> str:
     return ", ".join(f"{k} {v:.3g}" for k, v in r.items())
 
 
-COLUMNS = ("build_s", "scan_s", "write_s", "shard_write_s", "p50", "p95", "shard_ms", "parent_ms")
+COLUMNS = ("build_s", "read_s", "write_s", "shard_write_s", "p50", "p95", "shard_ms", "parent_ms")
 
 
 def print_table(paragraphs: int, results: dict[int, dict[str, list[dict]]]) -> None:

@@ -166,6 +166,7 @@ class Index:
                 ranking=ranking,
                 mirror=mirror,
                 remove_roots=remove_roots,
+                wait=wait,
             )
         if client is not None:
             from searchkit.errors import ShardError
@@ -198,6 +199,7 @@ class Index:
         ranking: Ranking | None,
         mirror: bool,
         remove_roots: Sequence[PathLike],
+        wait: float,
     ) -> Index:
         from searchkit.errors import ShardError
         from searchkit.shard import ShardedIndex
@@ -205,7 +207,7 @@ class Index:
 
         if mirror or remove_roots:
             raise ShardError("a sharded index adds to its roots; rebuild it (rebuild=True) from the paths wanted")
-        report = build(path, paths, shards=shards, client=client, rebuild=rebuild)
+        report = build(path, paths, shards=shards, client=client, rebuild=rebuild, wait=wait)
         ix = ShardedIndex(path, ranking=ranking, client=client)
         ix.report = report
         return ix

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from searchkit.defaults import CORPUS_DIR
+from searchkit.defaults import CORPUS_DIR, WAIT
 from searchkit.errors import CorpusError, SearchkitError, ShardError
+from searchkit.indexing import store
 from searchkit.indexing.indexer import IndexReport
 from searchkit.indexing.schema import META_FILE
 from searchkit.ingest import boilerplate
@@ -64,10 +65,27 @@ def build(
     shards: int | None = None,
     client: Client | None = None,
     rebuild: bool = False,
+    wait: float = WAIT,
 ) -> ShardReport:
-    """Build the sharded index in `root` from `paths`, or bring it up to date (see the module)."""
-    started = time.monotonic()
+    """Build the sharded index in `root` from `paths`, or bring it up to date (see the module).
+
+    One update at a time: another waits `wait` seconds for the folder's lock (IndexLockedError).
+    """
     folder = Path(root)
+    if not (folder / META_FILE).exists():  # (a one-machine index: _plan says so, without touching its lock)
+        folder.mkdir(parents=True, exist_ok=True)
+    with store.write_lock(folder, wait):
+        return _build(folder, paths, shards, client, rebuild)
+
+
+def _build(
+    folder: Path,
+    paths: Sequence[str | os.PathLike[str]] | None,
+    shards: int | None,
+    client: Client | None,
+    rebuild: bool,
+) -> ShardReport:
+    started = time.monotonic()
     plan = _plan(folder, paths, shards, rebuild)
     phases = [("list", time.monotonic() - started)]
     if not plan.touched:

@@ -259,7 +259,8 @@ class ShardedIndex(Index):
                 quotes += sum(1 for x in d.get("quotes", "").split("\n") if x)
                 tally.add(d)
         speakers = sorted(tally.counts(), key=lambda c: (-c.paragraphs, c.name))
-        size = sum(f.stat().st_size for folder in self.path.iterdir() for f in _files(folder))
+        current = [self.path / manifest_mod.MANIFEST_FILE, *(self.path / d for d in state.manifest.dirs)]
+        size = sum(f.stat().st_size for folder in current for f in _files(folder))
         modified = state.stamp / 1e9
         return IndexStats(
             articles=len(articles),
@@ -287,7 +288,7 @@ class ShardedIndex(Index):
         """Bring every shard up to date with the roots (plus `paths`), on the client's workers if there is one."""
         if mirror or remove_roots:
             raise ShardError("a sharded index keeps its roots; rebuild it (rebuild=True) with the paths wanted")
-        report = build_mod.build(self.path, [os.fspath(p) for p in paths], client=self.client)
+        report = build_mod.build(self.path, [os.fspath(p) for p in paths], client=self.client, wait=wait)
         self.report = report
         return report
 
