@@ -63,7 +63,7 @@ class GlobalStatistics:
 
     def add(self, other: GlobalStatistics) -> None:
         """Take in another query's figures (same collection state)."""
-        self._doc_count = other._doc_count
+        self._doc_count = other.doc_count()
         self.lengths.update(other.lengths)
         self.df.update(other.df)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import signal
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from searchkit.ingest import boilerplate
 from searchkit.ingest.articles import Article, CorpusWarning, SourceFile, StreamedJsonl, parse_file, streamable
 from searchkit.shard.assign import shard_of
 
-#: Test hook: a worker whose `write` task is for this shard number dies part-way (os._exit),
+#: Test hook: a worker whose `write` task is for this shard number is killed part-way (SIGKILL),
 #: as a killed machine would. Read from the worker's environment.
 FAULT_ENV = "SEARCHKIT_TEST_KILL_SHARD"
 
@@ -152,7 +153,7 @@ def write(shard: int, parts: int, spill: str, target: str, repeated: frozenset[s
             writer.write(article)
             tails.append((article.headline, boilerplate.tail(article.paragraphs)))
             if fault and len(tails) > 1:
-                os._exit(3)  # the test's killed worker: nothing committed, the process gone
+                os.kill(os.getpid(), signal.SIGKILL)  # the test's killed worker: nothing committed, the process gone
         writer.write_held(repeated)
         paragraphs = writer.paragraphs
     tails_file(target).write_text(json.dumps(tails), encoding="utf-8")
