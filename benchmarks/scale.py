@@ -10,7 +10,8 @@ in an order that rotates per run:
 2. it is searched through the cluster with the `--queries` query set (one untimed
    warm-up pass, then a timed pass): per-query latency p50/p95, the shards' own time
    per query (the per-shard work) and the parent's time outside the shards (plan,
-   statistics, merge, snippets: the merge cost).
+   statistics, merge, snippets: the merge cost); then searched again without the
+   cluster, the shards in threads of the benchmark's process (`threads_p50/p95`).
 
 A one-machine index (`Index.build(..., jobs=workers)`) is measured alongside as the
 baseline. Medians over `--runs` runs. The host's CPU count bounds what more workers
@@ -85,6 +86,9 @@ def run_sharded(corpus: Path, shards: int, client, queries: list[str], work: Pat
     result["shard_write_s"] = med(shard_s)
     result.update(measure_queries(ix, queries))
     ix.close()
+    with Index.open(target) as local:  # the same shards searched in threads of this process, no cluster
+        threads = measure_queries(local, queries)
+    result.update({"threads_p50": threads["p50"], "threads_p95": threads["p95"]})
     shutil.rmtree(target, ignore_errors=True)
     return result
 
@@ -127,7 +131,18 @@ def fmt_row(r: dict[str, float]) -> str:
     return ", ".join(f"{k} {v:.3g}" for k, v in r.items())
 
 
-COLUMNS = ("build_s", "read_s", "write_s", "shard_write_s", "p50", "p95", "shard_ms", "parent_ms")
+COLUMNS = (
+    "build_s",
+    "read_s",
+    "write_s",
+    "shard_write_s",
+    "p50",
+    "p95",
+    "shard_ms",
+    "parent_ms",
+    "threads_p50",
+    "threads_p95",
+)
 
 
 def print_table(paragraphs: int, results: dict[int, dict[str, list[dict]]]) -> None:
