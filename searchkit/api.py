@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from whoosh import scoring
 from whoosh.query.compound import Or
@@ -52,6 +52,9 @@ __all__ = [
 ]
 
 PathLike = str | os.PathLike[str]
+
+if TYPE_CHECKING:
+    from distributed import Client as DaskClient
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -103,8 +106,18 @@ class Index:
     # -- making one ---------------------------------------------------------
 
     @classmethod
-    def open(cls, path: PathLike = defaults.INDEX_DIR, *, ranking: Ranking | None = None) -> Index:
-        """Open an existing index (IndexNotFoundError if there is none)."""
+    def open(
+        cls, path: PathLike = defaults.INDEX_DIR, *, ranking: Ranking | None = None, client: DaskClient | None = None
+    ) -> Index:
+        """Open an existing index (IndexNotFoundError if there is none).
+
+        A sharded index (`searchkit.shard`) opens as a `ShardedIndex`, the same API; with a
+        Dask `client` its shards are searched on the cluster's workers, else in threads.
+        """
+        from searchkit.shard import ShardedIndex, is_sharded
+
+        if is_sharded(path):
+            return ShardedIndex(path, ranking=ranking, client=client)
         return cls(path, ranking=ranking)
 
     @classmethod
@@ -121,6 +134,8 @@ class Index:
         mirror: bool = False,
         prune: bool = False,
         remove_roots: Sequence[PathLike] = (),
+        shards: int | None = None,
+        client: DaskClient | None = None,
     ) -> Index:
         """Build the index at `path`, or bring it up to date; return it open.
 
@@ -134,7 +149,29 @@ class Index:
         `jobs` worker processes share a large build (default: one per CPU;
         1 = this process only). What the update did is in `.report` (counts,
         seconds, warnings).
+
+        `shards=N` builds a sharded index (N ordinary indexes and a manifest, see
+        `searchkit.shard`), one task per shard on the Dask `client`'s workers, or in
+        local processes without one; an existing sharded index at `path` is updated so.
         """
+        from searchkit.shard import is_sharded
+
+        if shards is not None or is_sharded(path):
+            return cls._build_sharded(
+                paths,
+                path,
+                shards=shards,
+                client=client,
+                rebuild=rebuild,
+                ranking=ranking,
+                mirror=mirror,
+                remove_roots=remove_roots,
+                wait=wait,
+            )
+        if client is not None:
+            from searchkit.errors import ShardError
+
+            raise ShardError("a Dask cluster builds sharded indexes; give the number of shards (shards=N)")
         report = indexer.update(
             os.fspath(path),
             None if paths is None else [os.fspath(p) for p in paths],
@@ -147,6 +184,31 @@ class Index:
             remove_roots=[os.fspath(p) for p in remove_roots],
         )
         ix = cls(path, ranking=ranking)
+        ix.report = report
+        return ix
+
+    @classmethod
+    def _build_sharded(
+        cls,
+        paths: Sequence[PathLike] | None,
+        path: PathLike,
+        *,
+        shards: int | None,
+        client: DaskClient | None,
+        rebuild: bool,
+        ranking: Ranking | None,
+        mirror: bool,
+        remove_roots: Sequence[PathLike],
+        wait: float,
+    ) -> Index:
+        from searchkit.errors import ShardError
+        from searchkit.shard import ShardedIndex
+        from searchkit.shard.build import build
+
+        if mirror or remove_roots:
+            raise ShardError("a sharded index adds to its roots; rebuild it (rebuild=True) from the paths wanted")
+        report = build(path, paths, shards=shards, client=client, rebuild=rebuild, wait=wait)
+        ix = ShardedIndex(path, ranking=ranking, client=client)
         ix.report = report
         return ix
 

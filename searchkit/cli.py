@@ -35,9 +35,12 @@ from searchkit.errors import (
     RankingError,
     SchemaMismatchError,
     SearchkitError,
+    ShardError,
 )
 
 if TYPE_CHECKING:
+    from distributed import Client as DaskClient
+
     from searchkit.api import Ranking
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,6 +71,8 @@ _CLI_ADVICE: tuple[tuple[type[SearchkitError], str, str], ...] = (
     (CorpusError, "mirror=True needs the paths the index should hold; pass them", "--mirror needs PATHS"),
     (CorpusError, "(remove_roots=[", "(--remove-root "),
     (CorpusError, "'])", "')"),
+    (ShardError, *_REBUILD),
+    (ShardError, "(shards=N)", "(--shards N)"),
 )
 
 
@@ -172,6 +177,21 @@ def main() -> None:
     """Search news articles paragraph by paragraph, with highlighted snippets."""
 
 
+@contextmanager
+def _dask_client(address: str | None) -> Iterator[DaskClient | None]:
+    """A client of the Dask scheduler at `address` for the command's length (None without one)."""
+    if address is None:
+        yield None
+        return
+    from searchkit.shard.runner import connect
+
+    client = connect(address)
+    try:
+        yield client
+    finally:
+        client.close()  # type: ignore[no-untyped-call]  # distributed is untyped here
+
+
 @main.command("index")
 @click.argument("paths", nargs=-1, type=click.Path())
 @index_option
@@ -197,6 +217,19 @@ def main() -> None:
 @click.option(
     "--remove-root", "remove_roots", multiple=True, metavar="PATH", help="Stop indexing PATH and delete its articles."
 )
+@click.option(
+    "--shards",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Build a sharded index of N shards (an existing sharded index keeps its count).",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="Build the shards on this Dask scheduler's workers (tcp://host:8786).",
+)
 def index_cmd(
     paths: tuple[str, ...],
     index_dir: str,
@@ -207,6 +240,8 @@ def index_cmd(
     prune: bool,
     mirror: bool,
     remove_roots: tuple[str, ...],
+    shards: int | None,
+    dask_address: str | None,
 ) -> None:
     """Index the articles under PATHS and remember them as the index's roots.
 
@@ -218,9 +253,8 @@ def index_cmd(
     from searchkit.render import progress_printer
 
     progress = None if quiet or not sys.stderr.isatty() else progress_printer()
-    with (
-        _errors(),
-        Index.build(
+    with _errors(), _dask_client(dask_address) as client:
+        with Index.build(
             list(paths) or None,
             index_dir,
             rebuild=rebuild,
@@ -230,9 +264,10 @@ def index_cmd(
             mirror=mirror,
             prune=prune,
             remove_roots=remove_roots,
-        ) as ix,
-    ):
-        report = ix.report
+            shards=shards,
+            client=client,
+        ) as ix:
+            report = ix.report
     assert report is not None  # Index.build always reports
     if progress:
         click.echo("", err=True)

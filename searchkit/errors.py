@@ -76,3 +76,11 @@ class RankingError(SearchkitError, ValueError):
 
 class DeletionRefusedError(SearchkitError):
     """An update would delete many articles whose files are gone; nothing was changed (pass prune=True)."""
+
+
+class ShardError(SearchkitError):
+    """A shard of a sharded index is missing, damaged, or failed to build (the message names it)."""
+
+
+class DaskNotInstalledError(SearchkitError):
+    """A Dask cluster was asked for, but dask and distributed are not installed."""

@@ -37,8 +37,13 @@ ALLOWED: dict[str, tuple[set[str], set[str] | None]] = {
     "results": (set(), set()),
     "errors": (set(), set()),
     "defaults": (set(), set()),
-    "api": ({"ingest", "indexing", "search", "codec", "analysis", "results"}, {"whoosh"}),
-    "cli": ({"api", "results", "render", "web", "cliout"}, {"click"}),
+    "api": ({"ingest", "indexing", "search", "codec", "analysis", "results", "shard"}, {"whoosh", "distributed"}),
+    # Sharded indexes: the one-machine build and search run per shard, on Dask or locally.
+    "shard": (
+        {"shard", "api", "ingest", "indexing", "search", "codec", "analysis", "results"},
+        {"whoosh", "numpy", "distributed", "dask"},
+    ),
+    "cli": ({"api", "results", "render", "web", "cliout", "shard"}, {"click", "distributed"}),
     # What `search` says and writes (query guide, JSON/CSV/TSV, why nothing was found): the CLI's, split off.
     "cliout": ({"api", "results", "render"}, {"click"}),
     # The browser face: like the CLI, only the public library behind it.

@@ -26,7 +26,7 @@ import math
 import weakref
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from whoosh.matching.mcore import ListMatcher, Matcher, NullMatcher
 from whoosh.query.compound import Or
@@ -50,6 +50,31 @@ _term_infos: weakref.WeakKeyDictionary[IndexReader, dict[tuple[str, str], TermIn
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
+
+
+class CollectionStatistics(Protocol):
+    """Whole-collection figures BM25F reads, when they come from elsewhere than the searcher's own index.
+
+    A sharded index (`searchkit.shard`) injects them so that every shard scores with the
+    figures of all shards together (`inject_statistics`); otherwise the searcher's are used.
+    """
+
+    def doc_count(self) -> int:
+        """Documents in the collection, deleted or not (as `Searcher.doc_count_all`)."""
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        """Documents holding the word in the field."""
+
+    def avg_field_length(self, fieldname: str) -> float:
+        """The field's average length over the collection's documents."""
+
+
+_injected: weakref.WeakKeyDictionary[Searcher, CollectionStatistics] = weakref.WeakKeyDictionary()
+
+
+def inject_statistics(searcher: Searcher, stats: CollectionStatistics) -> None:
+    """Score every search of this (top-level) searcher with `stats` instead of its own index's figures."""
+    _injected[searcher] = stats
 
 
 def _of_reader(caches: weakref.WeakKeyDictionary[IndexReader, dict[_K, _V]], reader: IndexReader) -> dict[_K, _V]:
@@ -125,6 +150,11 @@ class CombinedTerm(Query):
         self.fieldname = None  # spans several fields; Whoosh asks for one
         self._stats: tuple[weakref.ref[Searcher], tuple[int, int, dict[str, float]]] | None = None
 
+    def __getstate__(self) -> dict[str, object]:
+        # The statistics cache holds a weak reference (not picklable) to one searcher:
+        # a query sent to another process (a shard's worker) leaves it behind.
+        return {**self.__dict__, "_stats": None}
+
     def identity(self) -> tuple[str, tuple[FieldSpec, ...], float, float]:
         """What makes two combined terms equal: word, fields, k1 and boost."""
         return (self.text, self.fields, self.k1, self.boost)
@@ -164,12 +194,17 @@ class CombinedTerm(Query):
         df = 0
         avgs: dict[str, float] = {}
         leaves = [leaf for leaf, _ in parent.reader().leaf_readers()]
+        injected = _injected.get(parent)
         for fieldname, weight, _ in self.fields:
             if weight > 0 and fieldname in parent.schema:
+                if injected is not None:  # a shard: the whole collection's figures
+                    df = max(df, injected.doc_frequency(fieldname, self.text))
+                    avgs[fieldname] = injected.avg_field_length(fieldname) or 1.0
+                    continue
                 infos = [term_info(leaf, fieldname, self.text) for leaf in leaves]
                 df = max(df, sum(info.doc_frequency() for info in infos if info is not None))
                 avgs[fieldname] = parent.avg_field_length(fieldname) or 1.0
-        stats = (parent.doc_count_all(), df, avgs)
+        stats = (parent.doc_count_all() if injected is None else injected.doc_count(), df, avgs)
         self._stats = (weakref.ref(parent), stats)
         return stats
 
