@@ -17,13 +17,12 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from searchkit import defaults
-from searchkit.cliout import QUERY_GUIDE, emit_table, print_hits, why_empty
+from searchkit.cliout import QUERY_GUIDE, CliError, emit_table, output_format, print_hits, search_kwargs, why_empty
 from searchkit.cliout import emit_json as _emit_json
 from searchkit.errors import (
     CorpusError,
@@ -44,15 +43,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_NOT_FOUND = 1
 EXIT_ERROR = 2
-
-
-class CliError(click.ClickException):
-    exit_code = EXIT_ERROR
-
-    def show(self, file: Any = None) -> None:
-        from searchkit.render import safe
-
-        click.echo(f"Error: {safe(self.format_message())}", err=True)  # messages name files and paths
 
 
 #: Advice in library terms (the convention in `searchkit.errors`) -> the same advice as a command.
@@ -111,15 +101,6 @@ def _use_colour(choice: str) -> bool:
     if choice == "never" or os.environ.get("NO_COLOR"):  # no-color.org: set and not empty
         return False
     return sys.stdout.isatty()
-
-
-def _date(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
 def _ranking(options: tuple[str, ...]) -> Ranking:
@@ -259,7 +240,8 @@ def index_cmd(
 @click.option("--width", default=defaults.WIDTH, show_default=True, help="Snippet width in characters.")
 @click.option("--since", help="Only articles dated on or after (YYYY-MM-DD).")
 @click.option("--until", help="Only articles dated on or before (YYYY-MM-DD).")
-@click.option("--source", help="Only articles from this source.")
+@click.option("--source", help="Only articles from this source, named by any of its words (riverside).")
+@click.option("--under", metavar="FOLDER", help="Only articles whose files are in FOLDER (as hits print it).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--no-fuzzy", is_flag=True, help="Don't retry unknown words with typo tolerance.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
@@ -284,8 +266,8 @@ def search_cmd(words: tuple[str, ...], index_dir: str, **opts: Any) -> None:
     from searchkit.api import Index
 
     query = " ".join(words)
-    fmt = _output_format(opts)
-    kw = _search_kwargs(opts)
+    fmt = output_format(opts)
+    kw = search_kwargs(opts)
     with _errors():
         with Index.open(index_dir, ranking=_ranking(opts["rank_opts"])) as ix:
             res = ix.search(query, **kw)
@@ -302,32 +284,6 @@ def search_cmd(words: tuple[str, ...], index_dir: str, **opts: Any) -> None:
     if not res.hits:
         click.echo(why, err=True)
         sys.exit(EXIT_NOT_FOUND)
-
-
-def _output_format(opts: dict[str, Any]) -> str:
-    """The one output format asked for (--json is --format json); checks --highlight's form."""
-    if opts["as_json"] and opts["fmt"] not in ("text", "json"):
-        raise CliError(f"--json and --format {opts['fmt']} both given; choose one")
-    if opts["highlight"] is not None and "," not in opts["highlight"]:
-        raise CliError(f"--highlight {opts['highlight']!r}: give the two marks as PRE,POST, e.g. '<b>,</b>'")
-    return "json" if opts["as_json"] else str(opts["fmt"])
-
-
-def _search_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
-    """The search command's options as `Index.search` keyword arguments."""
-    return {
-        "limit": opts["limit"],
-        "page": opts["page"],
-        "per_article": not opts["all_paragraphs"],
-        "fragments": opts["fragments"],
-        "width": opts["width"],
-        "since": _date(opts["since"]),
-        "until": _date(opts["until"]),
-        "source": opts["source"],
-        "sort": opts["sort"],
-        "fuzzy": not opts["no_fuzzy"],
-        "explain": opts["explain"],
-    }
 
 
 @main.command("show")
@@ -473,6 +429,26 @@ def speakers_cmd(index_dir: str, limit: int | None, as_json: bool, as_csv: bool)
         click.echo(render_speakers(found), nl=False)
     if not found:
         click.echo("no speakers: the index holds no attributed quotations", err=True)
+        sys.exit(EXIT_NOT_FOUND)
+
+
+@main.command("sources")
+@index_option
+@_format_option
+def sources_cmd(index_dir: str, as_json: bool, as_csv: bool) -> None:
+    """Every source in the index with its number of articles, most first (for --source)."""
+    from searchkit.api import Index
+    from searchkit.render import render_sources
+
+    _one_format(as_json, as_csv)
+    with _errors(), Index.open(index_dir) as ix:
+        found = ix.sources()
+    if as_json or as_csv:
+        _emit_rows([{"source": c.value, "articles": c.count} for c in found], as_json, ("source", "articles"))
+    else:
+        click.echo(render_sources(found), nl=False)
+    if not found:
+        click.echo("no sources: no article in the index names one", err=True)
         sys.exit(EXIT_NOT_FOUND)
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 import click
 
-from searchkit.results import ArticleView, Hit, IndexStats, QuoteHit, SearchResults, SpeakerCount
+from searchkit.results import ArticleView, FacetCount, Hit, IndexStats, QuoteHit, SearchResults, SpeakerCount
 
 if TYPE_CHECKING:
     from searchkit.api import Progress
@@ -242,6 +242,11 @@ def render_speakers(speakers: Sequence[SpeakerCount]) -> str:
         also = f"  (also {', '.join(c.variants)})" if c.variants else ""
         lines.append(f"{c.quotes:>6}  {c.name}  in {plural(c.articles, 'article')}{also}")
     return "".join(line + "\n" for line in lines)
+
+
+def render_sources(sources: Sequence[FacetCount]) -> str:
+    """One source a line: its articles, then its name as stored."""
+    return "".join(f"{c.count:>6}  {safe(c.value)}\n" for c in sources)
 
 
 def progress_printer() -> Callable[[Progress], None]:

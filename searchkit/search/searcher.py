@@ -17,14 +17,13 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 from whoosh.query.compound import And, AndNot
 from whoosh.query.positional import Phrase
 from whoosh.query.qcore import Every, NullQuery, Query
-from whoosh.query.ranges import DateRange
 from whoosh.query.terms import Term
 from whoosh.query.wrappers import Not
 from whoosh.reading import IndexReader
@@ -38,7 +37,7 @@ from searchkit.indexing.schema import PARAGRAPH
 from searchkit.results import Explanation, Hit, SearchResults
 from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
-from searchkit.search import quotations, quoteseek, segments, typos
+from searchkit.search import quotations, quoteseek, scope, segments, typos
 from searchkit.search.bm25f import CombinedTerm
 from searchkit.search.bulkresult import ArticleCounts, FastResult
 from searchkit.search.collapse import Collapsed, RowList, collapse
@@ -62,6 +61,7 @@ class SearchRequest:
     since: datetime | None = None
     until: datetime | None = None
     source: str | None = None
+    under: tuple[str, ...] = ()  # folders (any of them); `path:` clauses in `text` add to them
     sort: str = "relevance"
     fuzzy: bool = True
     snippets: bool = True
@@ -93,30 +93,9 @@ def _fuzzy_query(
     return query_mod.free_text(stems, ranking), tuple(retried.items())
 
 
-def _filter(req: SearchRequest) -> Query | None:
-    parts: list[Query] = []
-    if req.since or req.until:
-        parts.append(_date_range(req.since, req.until))
-    if req.source:
-        parts.append(Term("source", req.source.lower()))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else And(parts)
-
-
-def _date_range(since: datetime | date | None, until: datetime | date | None) -> DateRange:
-    """Dates from `since` to `until`; an `until` that is a day (a date, or midnight) includes that whole day."""
-    start = _as_datetime(since)
-    end = _as_datetime(until)
-    if until is not None and end is not None and (not isinstance(until, datetime) or end.time() == datetime.min.time()):
-        return DateRange("date", start, end + timedelta(days=1), endexcl=True)
-    return DateRange("date", start, end)
-
-
-def _as_datetime(value: datetime | date | None) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime(value.year, value.month, value.day)
+def _filter(req: SearchRequest, searcher: Searcher | None = None) -> Query | None:
+    """The request's date, source and folder filter (`scope.scope_filter`)."""
+    return scope.scope_filter(searcher, since=req.since, until=req.until, source=req.source, under=req.under)
 
 
 def highlight_terms(q: Query, reader: IndexReader) -> frozenset[str]:
@@ -156,6 +135,9 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
     if req.sort not in SORTS:
         raise QueryError(f"unknown sort {req.sort!r}; use relevance or date")
     reader = searcher.reader()
+    asked = req.text
+    text, paths = scope.split_path_clauses(req.text) if parsed is None else (req.text, ())
+    req = replace(req, text=text, under=req.under + paths) if paths else req
     q = parsed if parsed is not None else query_mod.parse(req.text, searcher.schema, ranking)
     retried: tuple[tuple[str, tuple[str, ...]], ...] = ()
     if parsed is None and req.fuzzy and query_mod.is_free_text(req.text):
@@ -165,7 +147,7 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
             q, retried = _fuzzy_query(searcher, req.text, ranking)
     if parsed is None and not retried and query_mod.is_free_text(req.text):
         q = quoteseek.rewrite(searcher, req.text, ranking) or q
-    flt = _filter(req)
+    flt = _filter(req, searcher)
 
     need = req.page * req.limit
     ranked, per_article_counts = _ranked(searcher, q, flt, req, need, ranking.context)
@@ -186,7 +168,7 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
         hits = tuple(replace(h, explanation=_explain(searcher, q, h, ranking.context)) for h in hits)
     return SearchResults(
         hits=hits,
-        query=req.text,
+        query=asked,
         total=total,
         suggestion=suggestion,
         page=req.page,
