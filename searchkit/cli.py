@@ -22,7 +22,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from searchkit import defaults
-from searchkit.cliout import QUERY_GUIDE, CliError, emit_table, output_format, print_hits, search_kwargs, why_empty
+from searchkit.cliout import (
+    QUERY_GUIDE,
+    CliError,
+    emit_table,
+    facet_kwargs,
+    output_format,
+    print_hits,
+    search_kwargs,
+    why_empty,
+)
 from searchkit.cliout import emit_json as _emit_json
 from searchkit.errors import (
     CorpusError,
@@ -247,6 +256,7 @@ def index_cmd(
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("--explain", is_flag=True, help="Show how each hit's score breaks down by word and field.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line after the hits.")
+@click.option("--facets", "with_facets", is_flag=True, help="Counts by source, month, speaker and folder, every match.")
 @click.option(
     "--format",
     "fmt",
@@ -272,9 +282,10 @@ def search_cmd(words: tuple[str, ...], index_dir: str, **opts: Any) -> None:
         with Index.open(index_dir, ranking=_ranking(opts["rank_opts"])) as ix:
             res = ix.search(query, **kw)
             why = why_empty(ix, query, kw, res) if not res.hits else ""
+            facets = ix.facets(query, **facet_kwargs(kw)) if opts["with_facets"] and res.hits else None
     marks = tuple(opts["highlight"].split(",", 1)) if opts["highlight"] is not None else None
     colour = _use_colour(opts["color"]) and marks is None and fmt == "text"
-    print_hits(res, fmt, colour=colour, summary=not opts["quiet"], marks=marks)
+    print_hits(res, fmt, colour=colour, summary=not opts["quiet"], marks=marks, facets=facets)
     if res.suggestion:
         click.echo(f"Did you mean: {res.suggestion}", err=True)
     for word, used in res.fuzzy:

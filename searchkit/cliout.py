@@ -20,7 +20,7 @@ import click
 
 if TYPE_CHECKING:
     from searchkit.api import Index
-    from searchkit.results import SearchResults
+    from searchkit.results import Facets, SearchResults
 
 QUERY_GUIDE = """Search the index for QUERY; exit 0 with hits, 1 without (the reason on stderr).
 
@@ -64,6 +64,8 @@ def output_format(opts: dict[str, Any]) -> str:
     """The one output format asked for (--json is --format json); checks --highlight's form."""
     if opts["as_json"] and opts["fmt"] not in ("text", "json"):
         raise CliError(f"--json and --format {opts['fmt']} both given; choose one")
+    if opts["with_facets"] and opts["fmt"] in ("csv", "tsv"):
+        raise CliError(f"--facets goes with text or json output, not {opts['fmt']} (a table holds hits only)")
     if opts["highlight"] is not None and "," not in opts["highlight"]:
         raise CliError(f"--highlight {opts['highlight']!r}: give the two marks as PRE,POST, e.g. '<b>,</b>'")
     return "json" if opts["as_json"] else str(opts["fmt"])
@@ -85,6 +87,16 @@ def search_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
         "fuzzy": not opts["no_fuzzy"],
         "explain": opts["explain"],
     }
+
+
+#: The facets `--facets` shows, in order.
+FACETS = ("source", "month", "speaker", "folder")
+
+
+def facet_kwargs(kw: dict[str, Any]) -> dict[str, Any]:
+    """`Index.facets` keyword arguments for the search `kw` asked for: its filters, every facet."""
+    keep = ("since", "until", "source", "under", "per_article", "fuzzy")
+    return {"fields": FACETS, **{k: kw[k] for k in keep}}
 
 
 def _date(value: str | None) -> datetime | None:
@@ -137,31 +149,36 @@ def _one_field(value: Any) -> Any:
 
 
 def print_hits(
-    res: SearchResults, fmt: str, *, colour: bool, summary: bool = True, marks: tuple[str, str] | None = None
+    res: SearchResults,
+    fmt: str,
+    *,
+    colour: bool,
+    summary: bool = True,
+    marks: tuple[str, str] | None = None,
+    facets: Facets | None = None,
 ) -> None:
-    """The page on stdout as text, JSON Lines (hits, then a summary record), CSV or TSV."""
-    from searchkit.render import HIT_COLUMNS, hit_rows, render_results
+    """The page on stdout as text, JSON Lines (hits, then a summary record), CSV or TSV; facets after the hits."""
+    from searchkit.render import HIT_COLUMNS, hit_rows, render_facets, render_results
 
     if fmt == "json":
         for hit in res:
             emit_json(hit.to_dict())
-        emit_json(
-            {
-                "type": "summary",
-                "query": res.query,
-                "total": res.total,
-                "page": res.page,
-                "pages": res.pages,
-                "limit": res.limit,
-                "per_article": res.per_article,
-                "took_ms": round(res.seconds * 1000, 1),
-            }
-        )
+        record = {
+            "type": "summary",
+            "query": res.query,
+            "total": res.total,
+            "page": res.page,
+            "pages": res.pages,
+            "limit": res.limit,
+            "per_article": res.per_article,
+            "took_ms": round((res.seconds + (facets.seconds if facets else 0.0)) * 1000, 1),
+        }
+        emit_json({**record, "facets": facets.to_dict()["fields"]} if facets else record)
     elif fmt in ("csv", "tsv"):
         emit_table(hit_rows(res, marks or ("", "")), HIT_COLUMNS, "\t" if fmt == "tsv" else ",")
     else:
         text = render_results(res, colour=colour, summary=summary, marks=marks)
-        click.echo(text, nl=False, color=colour)
+        click.echo(text + (render_facets(facets) if facets else ""), nl=False, color=colour)
 
 
 def why_empty(ix: Index, query: str, kw: dict[str, Any], res: SearchResults) -> str:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 import click
 
-from searchkit.results import ArticleView, FacetCount, Hit, IndexStats, QuoteHit, SearchResults, SpeakerCount
+from searchkit.results import ArticleView, FacetCount, Facets, Hit, IndexStats, QuoteHit, SearchResults, SpeakerCount
 
 if TYPE_CHECKING:
     from searchkit.api import Progress
@@ -141,6 +141,17 @@ def render_results(
     verb = "matches" if res.total == 1 else "match"
     foot = f"\n{plural(res.total, unit)} {verb}; page {res.page} of {res.pages} ({res.seconds * 1000:.0f} ms)\n"
     return body + foot
+
+
+def render_facets(facets: Facets) -> str:
+    """A blank line, then one line per facet: its values with their counts, most first."""
+    unit = "articles" if facets.per_article else "paragraphs"
+    lines = [f"\nby facet ({unit}, of {facets.total:,}):"]
+    width = max((len(name) for name, _ in facets.fields), default=0) + 1
+    for name, counts in facets.fields:
+        shown = ", ".join(f"{safe(c.value)} ({c.count:,})" for c in counts) or "(none)"
+        lines.append(f"  {name + ':':<{width}} {shown}")
+    return "\n".join(lines) + "\n"
 
 
 def render_article(view: ArticleView, focus: int | None = None) -> str:
