@@ -13,6 +13,7 @@ command that does it.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_NOT_FOUND = 1
+MIN_WIDTH = 40  # a narrower fragment shows a word or two around a match, not a sentence
 EXIT_ERROR = 2
 
 
@@ -127,9 +129,12 @@ def _ranking(options: tuple[str, ...]) -> Ranking:
 
 def _number(item: str, value: str) -> float:
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise RankingError(f"{item!r}: {value.strip()!r} is not a number") from None
+    if not math.isfinite(number):
+        raise RankingError(f"{item!r}: {value.strip()!r} is not a finite number")
+    return number
 
 
 ranking_option = click.option(
@@ -245,8 +250,16 @@ def index_cmd(
 @click.option("-n", "--limit", default=defaults.LIMIT, show_default=True, help="Hits per page.")
 @click.option("--page", default=1, show_default=True, help="Page of results.")
 @click.option("--all-paragraphs", is_flag=True, help="Every matching paragraph, not the best one per article.")
-@click.option("--fragments", default=1, show_default=True, help="Snippet fragments per hit.")
-@click.option("--width", default=defaults.WIDTH, show_default=True, help="Snippet width in characters.")
+@click.option(
+    "--fragments", default=1, show_default=True, type=click.IntRange(min=1), help="Snippet fragments per hit."
+)
+@click.option(
+    "--width",
+    default=defaults.WIDTH,
+    show_default=True,
+    type=click.IntRange(min=MIN_WIDTH),
+    help=f"Snippet width in characters (at least {MIN_WIDTH}).",
+)
 @click.option("--since", help="Only articles dated on or after (YYYY-MM-DD).")
 @click.option("--until", help="Only articles dated on or before (YYYY-MM-DD).")
 @click.option("--source", help="Only articles from this source, named by any of its words (riverside).")

@@ -88,6 +88,18 @@ def _where(hit: Hit) -> str:
     return hit.path if stem == hit.article_id else f"{hit.article_id} ({hit.path})"
 
 
+def _title(hit: Hit, colour: bool, on: str, off: str) -> str:
+    """The headline, bold on a terminal, with what the query matched in it marked."""
+    out, last = [], 0
+    bold = (click.style("", bold=True, reset=False), "\x1b[0m") if colour else ("", "")
+    for s, e in hit.headline_highlights:
+        plain = hit.headline[last:s]
+        out += [bold[0] + plain + bold[1] if plain else "", on, hit.headline[s:e], off]
+        last = e
+    rest = hit.headline[last:]
+    return "".join(out) + (bold[0] + rest + bold[1] if rest else "")
+
+
 def render_hit(hit: Hit, colour: bool, marks: tuple[str, str] | None = None) -> str:
     """One hit: rank, headline, where it is, score, snippet, who is quoted, what more matches.
 
@@ -95,7 +107,7 @@ def render_hit(hit: Hit, colour: bool, marks: tuple[str, str] | None = None) -> 
     """
     hit = scrub(hit)
     on, off = marks or _mark(colour)
-    title = click.style(hit.headline, bold=True) if colour else hit.headline
+    title = _title(hit, colour, on, off)
     where = " ".join(
         x
         for x in (
@@ -110,6 +122,8 @@ def render_hit(hit: Hit, colour: bool, marks: tuple[str, str] | None = None) -> 
     for frag in hit.fragments or ():
         said = f" — {frag.marked_attribution(on, off)}" if frag.attribution else ""
         lines.append("   " + frag.marked(on, off) + said)
+    if hit.headline_only:
+        lines.append("   (only the headline matched)")
     if hit.speakers:
         lines.append("   quoted: " + ", ".join(hit.speakers))
     if hit.more_in_article:
@@ -118,9 +132,11 @@ def render_hit(hit: Hit, colour: bool, marks: tuple[str, str] | None = None) -> 
         ex = hit.explanation
         for w in ex.words:
             parts = ", ".join(f"{f.field} {f.share:.2f} (tf {f.frequency:g}, {f.length} words)" for f in w.fields)
+            if w.fields and not any(f.share for f in w.fields):
+                parts = "a required filter, not scored (in " + ", ".join(f.field for f in w.fields) + ")"
             lines.append(f"   {w.word:>12} {w.score:6.2f} = {parts}")
         if abs(ex.other) > 0.005:
-            lines.append(f"   {'other':>12} {ex.other:6.2f} (coordination bonus or non-BM25F query parts)")
+            lines.append(f"   {'other':>12} {ex.other:6.2f} (coordination bonus or how a compound query scores)")
         if abs(ex.context) > 0.005:
             lines.append(f"   {'context':>12} {ex.context:6.2f} (article context: its best paragraph scores higher)")
     if hit.also_in:

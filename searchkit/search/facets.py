@@ -42,7 +42,7 @@ from searchkit.errors import QueryError
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.results import FacetCount, Facets
 from searchkit.search import query as query_mod
-from searchkit.search import scope, typos
+from searchkit.search import respell, scope, typos
 from searchkit.search.bm25f import CombinedTerm
 from searchkit.search.ranking import Ranking
 
@@ -232,8 +232,10 @@ def _speaker_pairs(searcher: Searcher) -> tuple[np.ndarray, np.ndarray, tuple[st
 
 def _free_text_query(searcher: Searcher, text: str, ranking: Ranking, fuzzy: bool) -> Query:
     """The query the search runs: parsed, with unknown free-text words retried as in the search."""
-    if not (fuzzy and query_mod.is_free_text(text)):
+    if not fuzzy:
         return query_mod.parse(text, searcher.schema, ranking)
+    if not query_mod.is_free_text(text):  # a typo inside a phrase or field clause, retried as the search does
+        return respell.respell(searcher, query_mod.parse(text, searcher.schema, ranking))[0]
     query_mod.parse(text, searcher.schema, ranking)  # the same QueryErrors as the search
     reader = searcher.reader()
     stems: list[str] = []
