@@ -318,7 +318,7 @@ def search_cmd(words: tuple[str, ...], index_dir: str, **opts: Any) -> None:
 def show_cmd(ref: str, index_dir: str, context: int, as_json: bool) -> None:
     """Print an article, or its paragraph N with --context paragraphs around it."""
     from searchkit.api import Index
-    from searchkit.render import render_article
+    from searchkit.render import render_article, terminal_width, wrap
 
     article_id, _, n = ref.rpartition("#") if "#" in ref else (ref, "", "")
     if n and not n.isdigit():
@@ -328,7 +328,7 @@ def show_cmd(ref: str, index_dir: str, context: int, as_json: bool) -> None:
     if as_json:
         _emit_json(view.to_dict())
     else:
-        click.echo(render_article(view, focus=int(n) if n else None), nl=False)
+        click.echo(wrap(render_article(view, focus=int(n) if n else None), terminal_width()), nl=False)
 
 
 @main.command("similar")
@@ -339,7 +339,7 @@ def show_cmd(ref: str, index_dir: str, context: int, as_json: bool) -> None:
 def similar_cmd(ref: str, index_dir: str, limit: int, as_json: bool) -> None:
     """Paragraphs of other articles most like paragraph N of ARTICLE."""
     from searchkit.api import Index
-    from searchkit.render import render_results
+    from searchkit.render import render_results, terminal_width, wrap
 
     article_id, sep, n = ref.rpartition("#")
     if not sep or not n.isdigit():
@@ -350,7 +350,7 @@ def similar_cmd(ref: str, index_dir: str, limit: int, as_json: bool) -> None:
         for hit in res:
             _emit_json(hit.to_dict())
     else:
-        click.echo(render_results(res, colour=_use_colour("auto")), nl=False)
+        click.echo(wrap(render_results(res, colour=_use_colour("auto")), terminal_width()), nl=False)
     if not res.hits:
         sys.exit(EXIT_NOT_FOUND)
 

@@ -158,7 +158,7 @@ def print_hits(
     facets: Facets | None = None,
 ) -> None:
     """The page on stdout as text, JSON Lines (hits, then a summary record), CSV or TSV; facets after the hits."""
-    from searchkit.render import HIT_COLUMNS, hit_rows, render_facets, render_results
+    from searchkit.render import HIT_COLUMNS, hit_rows, render_facets, render_results, terminal_width, wrap
 
     if fmt == "json":
         for hit in res:
@@ -178,7 +178,8 @@ def print_hits(
         emit_table(hit_rows(res, marks or ("", "")), HIT_COLUMNS, "\t" if fmt == "tsv" else ",")
     else:
         text = render_results(res, colour=colour, summary=summary, marks=marks)
-        click.echo(text + (render_facets(facets) if facets else ""), nl=False, color=colour)
+        text += render_facets(facets) if facets else ""
+        click.echo(wrap(text, terminal_width()), nl=False, color=colour)
 
 
 def why_empty(ix: Index, query: str, kw: dict[str, Any], res: SearchResults) -> str:

@@ -16,6 +16,8 @@ characters in JSON output, where they survive decoding unchanged.
 from __future__ import annotations
 
 import dataclasses
+import re
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -274,6 +276,54 @@ def render_speakers(speakers: Sequence[SpeakerCount]) -> str:
 def render_sources(sources: Sequence[FacetCount]) -> str:
     """One source a line: its articles, then its name as stored."""
     return "".join(f"{c.count:>6}  {safe(c.value)}\n" for c in sources)
+
+
+#: SGR escape sequences (colour, bold): they take no room on the screen.
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: What a continuation line is indented under: the line's indent and its "1. ", "¶5  " or "quoted: " label.
+_HANG = re.compile(r"^ *(?:\d+\. +|[> ]?¶\d+ +|[a-z]+: +)?")
+#: Narrower than this, wrapping would make a column of single words: lines are left whole.
+MIN_WRAP = 30
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when stdout is a terminal; None when it is piped or redirected (no wrapping)."""
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def wrap(text: str, width: int | None) -> str:
+    """`text` with each line longer than `width` broken between words, with a hanging indent.
+
+    A continuation line starts under the text of its line (after its indent and its
+    "1. ", "¶5  " or "speaker: " label). Escape sequences take no room; a word longer than the
+    line is left whole. `width` None (output piped) leaves `text` as it is.
+    """
+    if width is None or width < MIN_WRAP:
+        return text
+    return "\n".join(_wrapped(line, width) for line in text.split("\n"))
+
+
+def _wrapped(line: str, width: int) -> str:
+    plain = _ANSI.sub("", line)
+    if len(plain) <= width:
+        return line
+    hang = _HANG.match(plain)
+    indent = len(hang.group(0)) if hang else 0
+    indent = indent if indent <= width // 2 else 0
+    lead = line[: len(line) - len(line.lstrip(" "))]
+    out: list[str] = []
+    current, used = lead, len(lead)
+    for token in re.findall(r"\S+ *", line[len(lead) :]):
+        word = len(_ANSI.sub("", token.rstrip(" ")))
+        if used + word > width and current.strip():
+            out.append(current.rstrip(" "))
+            current, used = " " * indent, indent
+        current += token
+        used += len(_ANSI.sub("", token))
+    out.append(current.rstrip(" "))
+    return "\n".join(out)
 
 
 def progress_printer() -> Callable[[Progress], None]:
