@@ -92,7 +92,7 @@ def test_show_and_stats_and_similar(runner: CliRunner, built: str) -> None:
     assert ">¶5" in res.output and "¶4" in res.output and "¶6" in res.output and "¶7" not in res.output
     res = runner.invoke(main, ["stats", "--index", built, "--json"])
     st = json.loads(res.output)
-    assert (st["articles"], st["paragraphs"], st["quotes"]) == (7, 31, 15)
+    assert (st["articles"], st["paragraphs"], st["quotes"]) == (7, 33, 15)
     res = runner.invoke(main, ["similar", "nope#1", "--index", built])
     assert res.exit_code == 2
     res = runner.invoke(main, ["show", "x#y", "--index", built])
