@@ -54,3 +54,13 @@ def test_library_folder_facet(built: str) -> None:
         assert got.total == 2
         with pytest.raises(searchkit.QueryError, match="the facets are source, month, speaker, folder"):
             ix.facets("council", fields=("colour",))
+
+
+def test_paragraph_facets_count_the_paragraphs_listed(built: str) -> None:
+    """With --all-paragraphs the facets count what is listed: own-text matches, a headline-only article once."""
+    with searchkit.Index.open(built) as ix:
+        for text in ("council harbour", "headline:pontoons", "twitter", '"sea wall"'):
+            listed = ix.search(text, per_article=False, limit=100)
+            facets = ix.facets(text, per_article=False, fields=("folder",))
+            assert facets.total == listed.total, text
+            assert sum(c.count for c in facets["folder"]) == listed.total, text

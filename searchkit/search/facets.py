@@ -41,8 +41,8 @@ from searchkit.codec import postings as codec_postings
 from searchkit.errors import QueryError
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.results import FacetCount, Facets
+from searchkit.search import marks, respell, scope, typos
 from searchkit.search import query as query_mod
-from searchkit.search import respell, scope, typos
 from searchkit.search.bm25f import CombinedTerm
 from searchkit.search.ranking import Ranking
 
@@ -363,6 +363,8 @@ def count(
     t = table(searcher)
     docs = matching(searcher, q, flt)
     docs = docs[t.article[docs] != _NONE] if len(docs) else docs  # paragraphs only, not file records
+    if not per_article:  # the paragraphs the search lists: their own text matched, or one per headline-only article
+        docs = _own_paragraphs(searcher, t, q, docs)
     units = _representatives(t, docs) if per_article else docs
     out: list[tuple[str, tuple[FacetCount, ...]]] = []
     for name in fields:
@@ -370,6 +372,19 @@ def count(
         out.append((name, _top(codes, names, top)))
     total = len(units)
     return Facets(tuple(out), total=total, per_article=per_article, seconds=time.perf_counter() - started)
+
+
+def _own_paragraphs(searcher: Searcher, t: FacetTable, q: Query, docs: np.ndarray) -> np.ndarray:
+    """`docs` narrowed as `ownmatch` narrows the search (a headline-only article: its first paragraph)."""
+    own_q = marks.own_query(q)
+    if own_q is None or not len(docs):
+        return docs
+    own = np.isin(docs, matching(searcher, own_q, None)) if own_q is not NullQuery else np.zeros(len(docs), bool)
+    has_own = np.zeros(t.articles, dtype=bool)
+    has_own[t.article[docs[own]]] = True
+    rest = docs[~has_own[t.article[docs]]]
+    _, first = np.unique(t.article[rest], return_index=True)  # docs are sorted: the article's first paragraph
+    return np.sort(np.concatenate([docs[own], rest[first]]))
 
 
 def source_counts(searcher: Searcher) -> tuple[FacetCount, ...]:
