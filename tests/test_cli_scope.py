@@ -77,3 +77,19 @@ def test_sources_on_an_index_without_any(runner: CliRunner, news: Path, tmp_path
     res = runner.invoke(main, ["sources", "--index", ix])
     assert res.exit_code == 1 and res.stdout == ""
     assert "no sources" in res.stderr
+
+
+def test_a_folder_name_matches_wherever_it_sits(runner: CliRunner, tmp_path: Path) -> None:
+    """Indexing the parent of the sections (bbc/politics/...) still lets `--under politics` find them."""
+    from tests.helpers import write
+
+    root = tmp_path / "data"
+    write(root, "bbc/politics/001.txt", "Vote tonight\n\nMPs vote on the budget tonight.\n")
+    write(root, "bbc/sport/001.txt", "Cup tie\n\nThe budget for the cup tie was cut.\n")
+    write(root, "bbc/politicsfan/001.txt", "Fan club\n\nThe fan club budget grew.\n")
+    ix = str(tmp_path / "ix")
+    assert runner.invoke(main, ["index", str(root), "--index", ix]).exit_code == 0
+    with searchkit.Index.open(ix) as index:
+        assert _ids(index.search("budget", under="politics")) == ["bbc/politics/001"]
+        assert _ids(index.search("budget", under="bbc/politics/")) == ["bbc/politics/001"]
+        assert _ids(index.search("budget path:sport")) == ["bbc/sport/001"]

@@ -9,9 +9,10 @@ always agree.
   words at search time (no index change).
 - A **folder** is where an article's file lies under the folder indexed
   (`politics/191.txt` is in `politics`; a JSON Lines record is in its file's
-  folder). `under="politics"` keeps the articles in that folder or below it; a
-  path typed from the shell (`corpus/politics/`) works too, its leading parts
-  dropped until it names a folder of the index. The index's file records (one per
+  folder). `under="politics"` keeps the articles in a folder of that name (or
+  that run of names, `bbc/politics`) and the folders below it, wherever it sits
+  under the folder indexed; a path typed from the shell (`corpus/politics/`) works
+  too, its leading parts dropped until it names a folder of the index. The index's file records (one per
   file, with the ids of its articles) give the folder of every article; the map is
   built once per searcher and cached beside it.
 - `path:FOLDER` clauses inside a query are the same folder filter, taken out of
@@ -83,8 +84,9 @@ def _clean_folder(text: str) -> str:
 
 
 def _inside(folder: str, path: str, want: str) -> bool:
+    """True when `want` is the folder, a run of its folder names (`politics` in `bbc/politics/2005`), or the file."""
     folder, path = folder.lower(), path.lower()
-    return folder == want or folder.startswith(want + "/") or path == want
+    return f"/{want}/" in f"/{folder}/" or f"/{path}".endswith(f"/{want}")
 
 
 def folder_ids(searcher: Searcher, under: str) -> list[str]:
