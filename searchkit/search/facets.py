@@ -124,14 +124,7 @@ def _word_docs(searcher: Searcher, terms: Iterable[tuple[str, str]]) -> np.ndarr
 
     Callers drop them with the table (deleted documents have no article there).
     """
-    subs = searcher.subsearchers or [(searcher, 0)]
-    parts = []
-    for field, text in terms:
-        key = (field, text.encode("utf-8"))
-        for sub, offset in subs:
-            reader = sub.reader()
-            if key in reader:
-                parts.append(codec_postings.read_postings(reader.postings(field, text))[0] + offset)
+    parts = _word_parts(searcher, terms)
     if not parts:
         return np.zeros(0, dtype=np.int64)
     if len(parts) == 1:
@@ -140,6 +133,28 @@ def _word_docs(searcher: Searcher, terms: Iterable[tuple[str, str]]) -> np.ndarr
     for ids in parts:
         seen[ids] = True
     return np.flatnonzero(seen)
+
+
+def matching_mask(searcher: Searcher, q: Query) -> np.ndarray:
+    """A boolean per document number: does `q` match it (unscored; deleted documents may be True)."""
+    seen = np.zeros(searcher.doc_count_all(), dtype=bool)
+    words = _word_terms(q)
+    for ids in _word_parts(searcher, words) if words is not None else [_query_docs(searcher, q)]:
+        seen[ids] = True
+    return seen
+
+
+def _word_parts(searcher: Searcher, terms: Iterable[tuple[str, str]]) -> list[np.ndarray]:
+    """Each present term's document numbers, segment by segment (codec block reads)."""
+    subs = searcher.subsearchers or [(searcher, 0)]
+    parts = []
+    for field, text in terms:
+        key = (field, text.encode("utf-8"))
+        for sub, offset in subs:
+            reader = sub.reader()
+            if key in reader:
+                parts.append(codec_postings.read_postings(reader.postings(field, text))[0] + offset)
+    return parts
 
 
 def _postings(searcher: Searcher, terms: Iterable[tuple[str, str]]) -> np.ndarray:

@@ -25,7 +25,7 @@ from whoosh.searching import Searcher
 
 from searchkit.search import marks
 from searchkit.search.bulkresult import DateOrdered, FastResult
-from searchkit.search.facets import matching
+from searchkit.search.facets import matching_mask
 from searchkit.search.segments import View
 
 
@@ -37,8 +37,7 @@ def narrow(searcher: Searcher, view: View, q: Query, fast: FastResult) -> tuple[
     own_q = marks.own_query(q)
     if own_q is None or not len(fast.docs):
         return fast, _never
-    own_docs = matching(searcher, own_q, None) if own_q is not NullQuery else np.zeros(0, dtype=np.int64)
-    own = np.isin(fast.docs, own_docs)
+    own = matching_mask(searcher, own_q)[fast.docs] if own_q is not NullQuery else np.zeros(len(fast.docs), bool)
     if own.all():
         return fast, _never
     article = view.article[fast.docs]
