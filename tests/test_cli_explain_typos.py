@@ -17,6 +17,7 @@ from searchkit.cli import main
         ("counci~", "counci~", ["headline", "body"]),
         ("headline:budget", "headline:budget", ["headline"]),
         ('"sea wall" council', '"sea wall"', ["body"]),
+        ('"power prices"', '"power prices"', ["headline", "body", "quotes"]),  # as written, not "power price"
     ],
 )
 def test_explain_names_phrases_prefixes_fuzzy_words_and_fields(

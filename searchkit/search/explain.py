@@ -28,6 +28,7 @@ from whoosh.query.terms import FuzzyTerm, MultiTerm, Prefix, Term
 from whoosh.query.wrappers import Not
 from whoosh.searching import Searcher
 
+from searchkit.analysis import TOKEN_PATTERN, stem
 from searchkit.results import Explanation, FieldShare, WordScore
 from searchkit.search.bm25f import CombinedMatcher, CombinedTerm
 
@@ -72,10 +73,11 @@ def explain(searcher: Searcher, q: Query, docnum: int, score: float, context: fl
             if w is not None:
                 words.append(w)
             continue
-        asked.setdefault(_label(leaf), set()).add(str(getattr(leaf, "fieldname", "")))
+        label = _label(leaf, sub, local)
+        asked.setdefault(label, set()).add(str(getattr(leaf, "fieldname", "")))
         share = _clause_share(leaf, sub, local, scored)
         if share is not None:
-            clauses.setdefault(_label(leaf), []).append(share)
+            clauses.setdefault(label, []).append(share)
     for label, shares in clauses.items():
         shown = label if len(asked[label]) > 1 else _fielded(label, shares[0].field)
         words.append(WordScore(shown, sum(f.share for f in shares), tuple(shares)))
@@ -114,10 +116,10 @@ def _clause_share(leaf: Query, sub: Searcher, local: int, scored: bool) -> Field
     return FieldShare(field, float(tf), length, float(m.score()) if scored else 0.0)
 
 
-def _label(leaf: Query) -> str:
-    """The clause as a person would type it, without its field (added back by `_unfielded`)."""
+def _label(leaf: Query, sub: Searcher, local: int) -> str:
+    """The clause as a person would type it, without its field (a phrase in the words the paragraph writes)."""
     if isinstance(leaf, Phrase):
-        return '"' + " ".join(str(w) for w in leaf.words) + '"'
+        return '"' + " ".join(_written(str(w), sub, local) for w in leaf.words) + '"'
     if isinstance(leaf, Prefix):
         return f"{leaf.text}*"
     if isinstance(leaf, FuzzyTerm):
@@ -125,6 +127,16 @@ def _label(leaf: Query) -> str:
     if isinstance(leaf, (Term, MultiTerm)):
         return str(getattr(leaf, "text", leaf))
     return str(leaf)
+
+
+def _written(stem_: str, sub: Searcher, local: int) -> str:
+    """A word of the paragraph (or its headline) whose stem is `stem_`, lower-cased; else the stem."""
+    stored = sub.reader().stored_fields(local)
+    for field in ("body", "quotes", "headline"):
+        for word in TOKEN_PATTERN.findall(str(stored.get(field, ""))):  # findall is typed as list[Any]
+            if stem(str(word).lower()) == stem_:
+                return str(word).lower()
+    return stem_
 
 
 def _fielded(label: str, field: str) -> str:
