@@ -12,19 +12,21 @@ So after scoring (scores and order untouched) the matches are narrowed:
 
 An article's best paragraph is always one of its own matches when it has any (its
 own words add to the headline's), so per-article results are unchanged; only the
-counts of "more paragraphs" and the paragraph lists change.
+counts of "more paragraphs" and the paragraph lists change. A per-article search
+(the default) therefore collapses every match as before and counts own matches
+only for the articles on its page (`shown_counts`); `narrow` is for paragraph lists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 from whoosh.query.qcore import NullQuery, Query
 from whoosh.searching import Searcher
 
 from searchkit.search import marks
-from searchkit.search.bulkresult import DateOrdered, FastResult
+from searchkit.search.bulkresult import ArticleCounts, DateOrdered, FastResult
 from searchkit.search.facets import matching_mask
 from searchkit.search.segments import View
 
@@ -55,6 +57,53 @@ def narrow(searcher: Searcher, view: View, q: Query, fast: FastResult) -> tuple[
 
 def _never(article_id: str) -> bool:
     return False
+
+
+class ShownCounts(Mapping[str, int]):
+    """Matches per article as the scorer counted them, but own-text matches (at least 1) for the articles shown."""
+
+    def __init__(self, counts: ArticleCounts, shown: dict[str, int]) -> None:
+        self._counts = counts
+        self._shown = shown
+
+    def __getitem__(self, article_id: str) -> int:
+        if article_id in self._shown:
+            return max(1, self._shown[article_id])
+        return self._counts[article_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def total(self) -> int:
+        """All matching paragraphs, headline matches included (as `ArticleCounts.total`)."""
+        return self._counts.total()
+
+
+def shown_counts(
+    searcher: Searcher, view: View, q: Query, fast: FastResult, shown: Sequence[str]
+) -> tuple[ArticleCounts | ShownCounts, Callable[[str], bool]]:
+    """Own-text match counts for the `shown` articles, and the headline-only test for them."""
+    own_q = marks.own_query(q)
+    if own_q is None or not shown:
+        return fast.counts, _never
+    ordinals = {view.ordinal[a]: a for a in shown if a in view.ordinal}
+    article = view.article[fast.docs]
+    picked = np.flatnonzero(np.isin(article, list(ordinals)))
+    own = _own_of(searcher, own_q, fast.docs[picked])
+    counts = np.bincount(article[picked][own], minlength=len(view.names))
+    found = {a: int(counts[o]) for o, a in ordinals.items()}
+    return ShownCounts(fast.counts, found), lambda article_id: found.get(article_id, 1) == 0
+
+
+def _own_of(searcher: Searcher, own_q: Query, docs: np.ndarray) -> np.ndarray:
+    """Which of `docs` the own-text query matches (its postings read in bulk: cheaper than matchers skipping)."""
+    if own_q is NullQuery or not len(docs):
+        return np.zeros(len(docs), dtype=bool)
+    mask: np.ndarray = matching_mask(searcher, own_q)[docs]
+    return mask
 
 
 def _best_of_each(fast: FastResult, article: np.ndarray, among: np.ndarray) -> np.ndarray:

@@ -197,7 +197,7 @@ def _reaches_other_docs(q: Query) -> bool:
 
 def _ranked(
     searcher: Searcher, q: Query, flt: Query | None, req: SearchRequest, need: int, context: float = 0.0
-) -> tuple[list[Collapsed], ArticleCounts | Counter[str], Callable[[str], bool]]:
+) -> tuple[list[Collapsed], ArticleCounts | Counter[str] | ownmatch.ShownCounts, Callable[[str], bool]]:
     """The first `need` results in order (paragraphs, or best paragraph per article), the matches per
     article (own-text matches: `ownmatch`), and which articles matched only by their headline.
 
@@ -211,11 +211,16 @@ def _ranked(
     if fast is None:
         # Every match scored by Whoosh, then ranked as the bulk path ranks its own.
         fast = _scored_by_whoosh(searcher, q, flt, context)
-    fast, headline_only = ownmatch.narrow(searcher, segments.view(searcher), q, fast)
-    if req.sort == "date":
-        fast = fast.by_date()
-    # Free text and AND/OR/NOT: every match scored in bulk, same scores, order and collapse.
-    return fast.collapse(need, req.per_article), fast.counts, headline_only
+    view = segments.view(searcher)
+    if req.per_article:  # an article's best paragraph is an own match if it has one: only the page's counts change
+        fast = fast.by_date() if req.sort == "date" else fast
+        rows = fast.collapse(need, True)
+        shown = [str(f["article_id"]) for _, f, _ in rows[need - req.limit :]]
+        counts, headline_only = ownmatch.shown_counts(searcher, view, q, fast, shown)
+        return rows, counts, headline_only
+    fast, headline_only = ownmatch.narrow(searcher, view, q, fast)
+    fast = fast.by_date() if req.sort == "date" else fast
+    return fast.collapse(need, False), fast.counts, headline_only
 
 
 def _no_article(article_id: str) -> bool:
