@@ -103,7 +103,10 @@ def own_query(q: Query) -> Query | None:
     own: list[Query] = []
     for leaf in leaves:
         if isinstance(leaf, CombinedTerm):
-            own.extend(Term(f, leaf.text) for f, _, _ in leaf.fields if f in OWN_FIELDS)
+            # A quotation is words of its paragraph's body, so a word in the quotes is in the body too:
+            # the body's postings alone answer (the quotes' would be read for nothing).
+            fields = [f for f, _, _ in leaf.fields if f in OWN_FIELDS]
+            own.extend(Term(f, leaf.text) for f in fields if f != "quotes" or "body" not in fields)
         elif getattr(leaf, "fieldname", None) in OWN_FIELDS:
             own.append(leaf)
     unique: list[Query] = []
