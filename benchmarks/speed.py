@@ -12,7 +12,10 @@ rotates per repetition) is
    untimed warm-up pass over the 300 queries, then a timed pass returning the
    top 10 (id, score, headline) and a timed pass that also makes each hit's
    snippet, each query's wall time and its process CPU time (steadier on a
-   busy host). Opening the index is timed separately.
+   busy host). Opening the index is timed separately. For searchkit a last lap
+   alternates, query by query, the plain query and the same query plus its
+   facets (`search --facets`: source, month, speaker, folder), so the facet
+   cost is measured against a plain query timed beside it.
 
 Figures are medians over the repetitions with the spread (min-max). The last
 line is the headline figure: searchkit / FTS5 ratios at 100k (or the largest
@@ -206,6 +209,36 @@ def searcher_searchkit(target: Path):
 
 SEARCHERS = {"searchkit": searcher_searchkit, "whoosh": searcher_whoosh, "fts5": searcher_fts5}
 
+#: The facets `searchkit search --facets` shows.
+FACETS = ("source", "month", "speaker", "folder")
+
+
+def facet_laps(target: Path, queries: list[str]) -> dict:
+    """searchkit's plain query against the same query plus its facets, alternated query by query (A/B, B/A)."""
+    searchkit, _ = import_searchkit()
+    ix = searchkit.Index.open(str(target))
+    if not hasattr(ix, "facets"):
+        return {}
+    fields = [f for f in FACETS if f != "folder" or "under" in inspect.signature(ix.facets).parameters]
+
+    def plain(q):
+        return ix.search(q, limit=10, snippets=False)
+
+    def faceted(q):
+        return ix.search(q, limit=10, snippets=False), ix.facets(q, fields=fields)
+
+    for q in queries[:20]:  # warm-up: the facet table is built once per searcher
+        faceted(q)
+    lat: dict[str, list[float]] = {"facet_plain": [], "facets": []}
+    for i, q in enumerate(queries):
+        pair = (("facet_plain", plain), ("facets", faceted))
+        for name, fn in pair if i % 2 == 0 else pair[::-1]:
+            t = time.perf_counter()
+            fn(q)
+            lat[name].append((time.perf_counter() - t) * 1000)
+    ix.close()
+    return lat
+
 
 def child_build(system: str, corpus: Path, target: Path) -> dict:
     t0 = time.perf_counter()
@@ -234,6 +267,8 @@ def child_query(system: str, target: Path, queries_file: Path) -> dict:
         timings[name] = lat
         timings[name + "_cpu"] = cpu
     close()
+    if system == "searchkit":
+        timings.update(facet_laps(target, queries))
     return {"open_s": open_s, "hits": hits, "rss_mb": peak_rss_mb(), **timings}
 
 
@@ -304,7 +339,9 @@ def measure_size(label: str, args, systems: list[str]) -> dict:
                 r.setdefault(key, []).append(built[key])
             r.setdefault("open_s", []).append(asked["open_s"])
             r.setdefault("hits", []).append(asked["hits"])
-            for kind in ("plain", "snippets", "plain_cpu", "snippets_cpu"):
+            for kind in ("plain", "snippets", "plain_cpu", "snippets_cpu", "facet_plain", "facets"):
+                if kind not in asked:
+                    continue
                 for q in (50, 95, 99):
                     r.setdefault(f"{kind}_p{q}", []).append(percentile(asked[kind], q))
             print(
@@ -334,6 +371,15 @@ def print_table(label: str, res: dict) -> None:
             f"{system:9s} | {fmt(r['build_s']):>22s} | {statistics.median(r['size_mb']):7.1f} | "
             f"{statistics.median(r['rss_mb']):11.0f} | {statistics.median(r['open_s']):6.2f} | {q:>26s} | {s:>26s}"
         )
+    if "facets_p50" in res.get("searchkit", {}):
+        r = res["searchkit"]
+        print(
+            f"{label} searchkit query+facets (source, month, speaker, folder) p50/p95 ms: "
+            f"{statistics.median(r['facets_p50']):.2f}/{statistics.median(r['facets_p95']):.2f}, "
+            f"plain query in the same A/B lap {statistics.median(r['facet_plain_p50']):.2f}/"
+            f"{statistics.median(r['facet_plain_p95']):.2f}: "
+            f"x{ratio(res, 'searchkit', 'searchkit', 'facets_p50', 'facet_plain_p50'):.2f} at p50"
+        )
     for system, r in res.items():
         cpu = " / ".join(
             f"{statistics.median(r[f'{kind}_cpu_p{p}']):.2f}" for kind in ("plain", "snippets") for p in (50, 95)
@@ -347,9 +393,9 @@ def print_table(label: str, res: dict) -> None:
         )
 
 
-def ratio(res: dict, a: str, b: str, key: str) -> float | None:
+def ratio(res: dict, a: str, b: str, key: str, b_key: str | None = None) -> float | None:
     if a in res and b in res:
-        return statistics.median(res[a][key]) / statistics.median(res[b][key])
+        return statistics.median(res[a][key]) / statistics.median(res[b][b_key or key])
     return None
 
 

@@ -31,7 +31,7 @@ from searchkit.indexing import indexer, store
 from searchkit.indexing.indexer import IndexReport, Progress, ProgressFn
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.ingest.articles import Article
-from searchkit.results import ArticleView, Facets, IndexStats, QuoteHit, SearchResults, SpeakerCount
+from searchkit.results import ArticleView, FacetCount, Facets, IndexStats, QuoteHit, SearchResults, SpeakerCount
 from searchkit.search import articleref, damage
 from searchkit.search import query as query_mod
 from searchkit.search.ranking import Ranking
@@ -308,6 +308,7 @@ class Index:
         since: datetime | date | str | None = None,
         until: datetime | date | str | None = None,
         source: str | None = None,
+        under: str | None = None,
         sort: str = "relevance",
         fuzzy: bool = True,
         snippets: bool = True,
@@ -316,8 +317,10 @@ class Index:
         """Ranked hits for `text`, best first (raises QueryError on a bad query).
 
         `since`/`until` take a datetime, a date or an ISO 8601 string ("2005-01-01");
-        `limit` and `page` count from 1. With `explain`, each hit carries an
-        `Explanation` of its score by word and field.
+        `limit` and `page` count from 1. `source` matches a source by any of its words
+        ("riverside" for "Riverside Gazette"), in any case; `under` keeps the articles in
+        that folder (relative to the folder indexed, as `path:` in `text` does). With
+        `explain`, each hit carries an `Explanation` of its score by word and field.
         """
         for name, value in (("limit", limit), ("page", page)):
             if value < 1:
@@ -332,6 +335,7 @@ class Index:
             since=as_datetime(since, "since"),
             until=as_datetime(until, "until"),
             source=source,
+            under=(under,) if under else (),
             sort=sort,
             fuzzy=fuzzy,
             snippets=snippets,
@@ -464,6 +468,7 @@ class Index:
         since: datetime | date | str | None = None,
         until: datetime | date | str | None = None,
         source: str | None = None,
+        under: str | None = None,
         per_article: bool = True,
         fuzzy: bool = True,
         top: int = 10,
@@ -472,6 +477,7 @@ class Index:
 
         Give the same `text` and filters as the search they go with. Counts are articles
         (paragraphs when not `per_article`), the `top` most frequent values per field.
+        `fields` may also name "folder": the folder an article's file lies in ("." at the top).
         """
         from searchkit.search import facets as facets_mod
 
@@ -483,7 +489,15 @@ class Index:
             since=as_datetime(since, "since"),
             until=as_datetime(until, "until"),
             source=source,
+            under=(under,) if under else (),
             per_article=per_article,
             fuzzy=fuzzy,
             top=top,
         )
+
+    @_guarded
+    def sources(self) -> tuple[FacetCount, ...]:
+        """Every source in the index with its number of articles, most first."""
+        from searchkit.search import facets as facets_mod
+
+        return facets_mod.source_counts(self._current())

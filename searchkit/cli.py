@@ -13,17 +13,26 @@ command that does it.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from searchkit import defaults
-from searchkit.cliout import QUERY_GUIDE, emit_table, print_hits, why_empty
+from searchkit.cliout import (
+    QUERY_GUIDE,
+    CliError,
+    emit_table,
+    facet_kwargs,
+    output_format,
+    print_hits,
+    search_kwargs,
+    why_empty,
+)
 from searchkit.cliout import emit_json as _emit_json
 from searchkit.errors import (
     CorpusError,
@@ -46,16 +55,8 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_NOT_FOUND = 1
+MIN_WIDTH = 40  # a narrower fragment shows a word or two around a match, not a sentence
 EXIT_ERROR = 2
-
-
-class CliError(click.ClickException):
-    exit_code = EXIT_ERROR
-
-    def show(self, file: Any = None) -> None:
-        from searchkit.render import safe
-
-        click.echo(f"Error: {safe(self.format_message())}", err=True)  # messages name files and paths
 
 
 #: Advice in library terms (the convention in `searchkit.errors`) -> the same advice as a command.
@@ -118,15 +119,6 @@ def _use_colour(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
-def _date(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
-
-
 def _ranking(options: tuple[str, ...]) -> Ranking:
     """The --rank KEY=VALUE options as a Ranking (RankingError for a knob the library refuses)."""
     from searchkit.api import Ranking
@@ -142,9 +134,12 @@ def _ranking(options: tuple[str, ...]) -> Ranking:
 
 def _number(item: str, value: str) -> float:
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise RankingError(f"{item!r}: {value.strip()!r} is not a number") from None
+    if not math.isfinite(number):
+        raise RankingError(f"{item!r}: {value.strip()!r} is not a finite number")
+    return number
 
 
 ranking_option = click.option(
@@ -290,16 +285,26 @@ def index_cmd(
 @click.option("-n", "--limit", default=defaults.LIMIT, show_default=True, help="Hits per page.")
 @click.option("--page", default=1, show_default=True, help="Page of results.")
 @click.option("--all-paragraphs", is_flag=True, help="Every matching paragraph, not the best one per article.")
-@click.option("--fragments", default=1, show_default=True, help="Snippet fragments per hit.")
-@click.option("--width", default=defaults.WIDTH, show_default=True, help="Snippet width in characters.")
+@click.option(
+    "--fragments", default=1, show_default=True, type=click.IntRange(min=1), help="Snippet fragments per hit."
+)
+@click.option(
+    "--width",
+    default=defaults.WIDTH,
+    show_default=True,
+    type=click.IntRange(min=MIN_WIDTH),
+    help=f"Snippet width in characters (at least {MIN_WIDTH}).",
+)
 @click.option("--since", help="Only articles dated on or after (YYYY-MM-DD).")
 @click.option("--until", help="Only articles dated on or before (YYYY-MM-DD).")
-@click.option("--source", help="Only articles from this source.")
+@click.option("--source", help="Only articles from this source, named by any of its words (riverside).")
+@click.option("--under", metavar="FOLDER", help="Only articles whose files are in FOLDER (as hits print it).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--no-fuzzy", is_flag=True, help="Don't retry unknown words with typo tolerance.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("--explain", is_flag=True, help="Show how each hit's score breaks down by word and field.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line after the hits.")
+@click.option("--facets", "with_facets", is_flag=True, help="Counts by source, month, speaker and folder, every match.")
 @click.option(
     "--format",
     "fmt",
@@ -319,15 +324,16 @@ def search_cmd(words: tuple[str, ...], index_dir: str, **opts: Any) -> None:
     from searchkit.api import Index
 
     query = " ".join(words)
-    fmt = _output_format(opts)
-    kw = _search_kwargs(opts)
+    fmt = output_format(opts)
+    kw = search_kwargs(opts)
     with _errors():
         with Index.open(index_dir, ranking=_ranking(opts["rank_opts"])) as ix:
             res = ix.search(query, **kw)
             why = why_empty(ix, query, kw, res) if not res.hits else ""
+            facets = ix.facets(query, **facet_kwargs(kw)) if opts["with_facets"] and res.hits else None
     marks = tuple(opts["highlight"].split(",", 1)) if opts["highlight"] is not None else None
     colour = _use_colour(opts["color"]) and marks is None and fmt == "text"
-    print_hits(res, fmt, colour=colour, summary=not opts["quiet"], marks=marks)
+    print_hits(res, fmt, colour=colour, summary=not opts["quiet"], marks=marks, facets=facets)
     if res.suggestion:
         click.echo(f"Did you mean: {res.suggestion}", err=True)
     for word, used in res.fuzzy:
@@ -339,32 +345,6 @@ def search_cmd(words: tuple[str, ...], index_dir: str, **opts: Any) -> None:
         sys.exit(EXIT_NOT_FOUND)
 
 
-def _output_format(opts: dict[str, Any]) -> str:
-    """The one output format asked for (--json is --format json); checks --highlight's form."""
-    if opts["as_json"] and opts["fmt"] not in ("text", "json"):
-        raise CliError(f"--json and --format {opts['fmt']} both given; choose one")
-    if opts["highlight"] is not None and "," not in opts["highlight"]:
-        raise CliError(f"--highlight {opts['highlight']!r}: give the two marks as PRE,POST, e.g. '<b>,</b>'")
-    return "json" if opts["as_json"] else str(opts["fmt"])
-
-
-def _search_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
-    """The search command's options as `Index.search` keyword arguments."""
-    return {
-        "limit": opts["limit"],
-        "page": opts["page"],
-        "per_article": not opts["all_paragraphs"],
-        "fragments": opts["fragments"],
-        "width": opts["width"],
-        "since": _date(opts["since"]),
-        "until": _date(opts["until"]),
-        "source": opts["source"],
-        "sort": opts["sort"],
-        "fuzzy": not opts["no_fuzzy"],
-        "explain": opts["explain"],
-    }
-
-
 @main.command("show")
 @click.argument("ref", metavar="ARTICLE[#N]")
 @index_option
@@ -373,7 +353,7 @@ def _search_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
 def show_cmd(ref: str, index_dir: str, context: int, as_json: bool) -> None:
     """Print an article, or its paragraph N with --context paragraphs around it."""
     from searchkit.api import Index
-    from searchkit.render import render_article
+    from searchkit.render import render_article, terminal_width, wrap
 
     article_id, _, n = ref.rpartition("#") if "#" in ref else (ref, "", "")
     if n and not n.isdigit():
@@ -383,7 +363,7 @@ def show_cmd(ref: str, index_dir: str, context: int, as_json: bool) -> None:
     if as_json:
         _emit_json(view.to_dict())
     else:
-        click.echo(render_article(view, focus=int(n) if n else None), nl=False)
+        click.echo(wrap(render_article(view, focus=int(n) if n else None), terminal_width()), nl=False)
 
 
 @main.command("similar")
@@ -394,7 +374,7 @@ def show_cmd(ref: str, index_dir: str, context: int, as_json: bool) -> None:
 def similar_cmd(ref: str, index_dir: str, limit: int, as_json: bool) -> None:
     """Paragraphs of other articles most like paragraph N of ARTICLE."""
     from searchkit.api import Index
-    from searchkit.render import render_results
+    from searchkit.render import render_results, terminal_width, wrap
 
     article_id, sep, n = ref.rpartition("#")
     if not sep or not n.isdigit():
@@ -405,7 +385,7 @@ def similar_cmd(ref: str, index_dir: str, limit: int, as_json: bool) -> None:
         for hit in res:
             _emit_json(hit.to_dict())
     else:
-        click.echo(render_results(res, colour=_use_colour("auto")), nl=False)
+        click.echo(wrap(render_results(res, colour=_use_colour("auto")), terminal_width()), nl=False)
     if not res.hits:
         sys.exit(EXIT_NOT_FOUND)
 
@@ -508,6 +488,26 @@ def speakers_cmd(index_dir: str, limit: int | None, as_json: bool, as_csv: bool)
         click.echo(render_speakers(found), nl=False)
     if not found:
         click.echo("no speakers: the index holds no attributed quotations", err=True)
+        sys.exit(EXIT_NOT_FOUND)
+
+
+@main.command("sources")
+@index_option
+@_format_option
+def sources_cmd(index_dir: str, as_json: bool, as_csv: bool) -> None:
+    """Every source in the index with its number of articles, most first (for --source)."""
+    from searchkit.api import Index
+    from searchkit.render import render_sources
+
+    _one_format(as_json, as_csv)
+    with _errors(), Index.open(index_dir) as ix:
+        found = ix.sources()
+    if as_json or as_csv:
+        _emit_rows([{"source": c.value, "articles": c.count} for c in found], as_json, ("source", "articles"))
+    else:
+        click.echo(render_sources(found), nl=False)
+    if not found:
+        click.echo("no sources: no article in the index names one", err=True)
         sys.exit(EXIT_NOT_FOUND)
 
 

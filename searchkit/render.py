@@ -16,6 +16,8 @@ characters in JSON output, where they survive decoding unchanged.
 from __future__ import annotations
 
 import dataclasses
+import re
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 import click
 
-from searchkit.results import ArticleView, Hit, IndexStats, QuoteHit, SearchResults, SpeakerCount
+from searchkit.results import ArticleView, FacetCount, Facets, Hit, IndexStats, QuoteHit, SearchResults, SpeakerCount
 
 if TYPE_CHECKING:
     from searchkit.api import Progress
@@ -88,6 +90,18 @@ def _where(hit: Hit) -> str:
     return hit.path if stem == hit.article_id else f"{hit.article_id} ({hit.path})"
 
 
+def _title(hit: Hit, colour: bool, on: str, off: str) -> str:
+    """The headline, bold on a terminal, with what the query matched in it marked."""
+    out, last = [], 0
+    bold = (click.style("", bold=True, reset=False), "\x1b[0m") if colour else ("", "")
+    for s, e in hit.headline_highlights:
+        plain = hit.headline[last:s]
+        out += [bold[0] + plain + bold[1] if plain else "", on, hit.headline[s:e], off]
+        last = e
+    rest = hit.headline[last:]
+    return "".join(out) + (bold[0] + rest + bold[1] if rest else "")
+
+
 def render_hit(hit: Hit, colour: bool, marks: tuple[str, str] | None = None) -> str:
     """One hit: rank, headline, where it is, score, snippet, who is quoted, what more matches.
 
@@ -95,7 +109,7 @@ def render_hit(hit: Hit, colour: bool, marks: tuple[str, str] | None = None) -> 
     """
     hit = scrub(hit)
     on, off = marks or _mark(colour)
-    title = click.style(hit.headline, bold=True) if colour else hit.headline
+    title = _title(hit, colour, on, off)
     where = " ".join(
         x
         for x in (
@@ -110,6 +124,8 @@ def render_hit(hit: Hit, colour: bool, marks: tuple[str, str] | None = None) -> 
     for frag in hit.fragments or ():
         said = f" — {frag.marked_attribution(on, off)}" if frag.attribution else ""
         lines.append("   " + frag.marked(on, off) + said)
+    if hit.headline_only:
+        lines.append("   (only the headline matched)")
     if hit.speakers:
         lines.append("   quoted: " + ", ".join(hit.speakers))
     if hit.more_in_article:
@@ -118,9 +134,11 @@ def render_hit(hit: Hit, colour: bool, marks: tuple[str, str] | None = None) -> 
         ex = hit.explanation
         for w in ex.words:
             parts = ", ".join(f"{f.field} {f.share:.2f} (tf {f.frequency:g}, {f.length} words)" for f in w.fields)
+            if w.fields and not any(f.share for f in w.fields):
+                parts = "a required filter, not scored (in " + ", ".join(f.field for f in w.fields) + ")"
             lines.append(f"   {w.word:>12} {w.score:6.2f} = {parts}")
         if abs(ex.other) > 0.005:
-            lines.append(f"   {'other':>12} {ex.other:6.2f} (coordination bonus or non-BM25F query parts)")
+            lines.append(f"   {'other':>12} {ex.other:6.2f} (coordination bonus or how a compound query scores)")
         if abs(ex.context) > 0.005:
             lines.append(f"   {'context':>12} {ex.context:6.2f} (article context: its best paragraph scores higher)")
     if hit.also_in:
@@ -141,6 +159,17 @@ def render_results(
     verb = "matches" if res.total == 1 else "match"
     foot = f"\n{plural(res.total, unit)} {verb}; page {res.page} of {res.pages} ({res.seconds * 1000:.0f} ms)\n"
     return body + foot
+
+
+def render_facets(facets: Facets) -> str:
+    """A blank line, then one line per facet: its values with their counts, most first."""
+    unit = "articles" if facets.per_article else "paragraphs"
+    lines = [f"\nby facet ({unit}, of {facets.total:,}):"]
+    width = max((len(name) for name, _ in facets.fields), default=0) + 1
+    for name, counts in facets.fields:
+        shown = ", ".join(f"{safe(c.value)} ({c.count:,})" for c in counts) or "(none)"
+        lines.append(f"  {name + ':':<{width}} {shown}")
+    return "\n".join(lines) + "\n"
 
 
 def render_article(view: ArticleView, focus: int | None = None) -> str:
@@ -242,6 +271,59 @@ def render_speakers(speakers: Sequence[SpeakerCount]) -> str:
         also = f"  (also {', '.join(c.variants)})" if c.variants else ""
         lines.append(f"{c.quotes:>6}  {c.name}  in {plural(c.articles, 'article')}{also}")
     return "".join(line + "\n" for line in lines)
+
+
+def render_sources(sources: Sequence[FacetCount]) -> str:
+    """One source a line: its articles, then its name as stored."""
+    return "".join(f"{c.count:>6}  {safe(c.value)}\n" for c in sources)
+
+
+#: SGR escape sequences (colour, bold): they take no room on the screen.
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: What a continuation line is indented under: the line's indent and its "1. ", "¶5  " or "quoted: " label.
+_HANG = re.compile(r"^ *(?:\d+\. +|[> ]?¶\d+ +|[a-z]+: +)?")
+#: Narrower than this, wrapping would make a column of single words: lines are left whole.
+MIN_WRAP = 30
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when stdout is a terminal; None when it is piped or redirected (no wrapping)."""
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def wrap(text: str, width: int | None) -> str:
+    """`text` with each line longer than `width` broken between words, with a hanging indent.
+
+    A continuation line starts under the text of its line (after its indent and its
+    "1. ", "¶5  " or "speaker: " label). Escape sequences take no room; a word longer than the
+    line is left whole. `width` None (output piped) leaves `text` as it is.
+    """
+    if width is None or width < MIN_WRAP:
+        return text
+    return "\n".join(_wrapped(line, width) for line in text.split("\n"))
+
+
+def _wrapped(line: str, width: int) -> str:
+    plain = _ANSI.sub("", line)
+    if len(plain) <= width:
+        return line
+    hang = _HANG.match(plain)
+    indent = len(hang.group(0)) if hang else 0
+    indent = indent if indent <= width // 2 else 0
+    lead = line[: len(line) - len(line.lstrip(" "))]
+    out: list[str] = []
+    current, used = lead, len(lead)
+    for token in re.findall(r"\S+ *", line[len(lead) :]):
+        word = len(_ANSI.sub("", token.rstrip(" ")))
+        if used + word > width and current.strip():
+            out.append(current.rstrip(" "))
+            current, used = " " * indent, indent
+        current += token
+        used += len(_ANSI.sub("", token))
+    out.append(current.rstrip(" "))
+    return "\n".join(out)
 
 
 def progress_printer() -> Callable[[Progress], None]:

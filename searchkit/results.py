@@ -189,6 +189,10 @@ class Hit(_InArticle):
     more_in_article: int = 0
     #: Other articles carrying the same paragraph word for word (wire copy).
     also_in: tuple[str, ...] = ()
+    #: What the query matched in the headline: `(start, end)` offsets into `headline`.
+    headline_highlights: tuple[tuple[int, int], ...] = ()
+    #: The article matched only through its headline (the paragraph stands for it; nothing in it matched).
+    headline_only: bool = False
     #: How the score breaks down by word and field (when asked for with explain=True).
     explanation: Explanation | None = None
 
@@ -212,6 +216,8 @@ class Hit(_InArticle):
             "url": self.url,
             "more_in_article": self.more_in_article,
             "also_in": list(self.also_in),
+            "headline_highlights": [list(h) for h in self.headline_highlights],
+            "headline_only": self.headline_only,
             **({"explanation": self.explanation.to_dict()} if self.explanation else {}),
         }
 

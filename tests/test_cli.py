@@ -14,7 +14,7 @@ from searchkit.cli import main
 def test_index_summary_and_noop(runner: CliRunner, sample_corpus: Path, built: str) -> None:
     res = runner.invoke(main, ["index", str(sample_corpus), "--index", built])
     assert res.exit_code == 0
-    assert "0 added, 0 updated, 0 removed, 1 unchanged" in res.output
+    assert "0 added, 0 updated, 0 removed, 7 unchanged" in res.output  # the sample corpus: 7 articles
     assert "nothing to do" in res.output
 
 
@@ -92,7 +92,7 @@ def test_show_and_stats_and_similar(runner: CliRunner, built: str) -> None:
     assert ">¶5" in res.output and "¶4" in res.output and "¶6" in res.output and "¶7" not in res.output
     res = runner.invoke(main, ["stats", "--index", built, "--json"])
     st = json.loads(res.output)
-    assert (st["articles"], st["paragraphs"], st["quotes"]) == (1, 7, 2)
+    assert (st["articles"], st["paragraphs"], st["quotes"]) == (7, 33, 15)
     res = runner.invoke(main, ["similar", "nope#1", "--index", built])
     assert res.exit_code == 2
     res = runner.invoke(main, ["show", "x#y", "--index", built])
@@ -168,7 +168,8 @@ def test_show_and_stats_json_are_pinned(runner: CliRunner, built: str) -> None:
         "last_update",
         "roots",  # issue 17: the paths the index is built from, added at the end
     ]
-    assert st["top_speakers"] == [["Abu al-Walid", 1], ["Michael S Smith II", 1]]
+    assert st["top_speakers"][0] == ["Colin Abernethy", 2]
+    assert ["Abu al-Walid", 1] in st["top_speakers"] and ["Michael S Smith II", 1] in st["top_speakers"]
     assert st["last_update"].endswith("+00:00")
 
 

@@ -50,7 +50,8 @@ def test_no_match_says_so(runner: CliRunner, built: str) -> None:
 
 
 def test_date_filter_on_undated_matches_says_so(runner: CliRunner, built: str) -> None:
-    res = runner.invoke(main, ["search", "twitter", "--since", "2005-01-01", "--index", built])
+    # "dog" is only in the sample's undated article
+    res = runner.invoke(main, ["search", "dog", "--since", "2005-01-01", "--index", built])
     assert res.exit_code == 1 and res.stdout == ""
     assert "no matching article has a date" in res.stderr and "date filter" in res.stderr
 
@@ -63,7 +64,9 @@ def test_date_filter_outside_the_dates_says_the_range(runner: CliRunner, dated: 
 def test_page_past_the_end_says_the_last_page(runner: CliRunner, built: str) -> None:
     res = runner.invoke(main, ["search", "twitter", "--page", "999", "--index", built])
     assert res.exit_code == 1 and res.stdout == ""
-    assert res.stderr == "page 999 is past the last page, page 1 (1 match)\n"
+    assert res.stderr == "page 999 is past the last page, page 1 (2 matches)\n"
+    res = runner.invoke(main, ["search", "dog", "--page", "2", "--index", built])
+    assert res.stderr == "page 2 is past the last page, page 1 (1 match)\n"
 
 
 def test_source_filter_that_removes_every_match_says_so(runner: CliRunner, dated: str) -> None:
@@ -132,7 +135,7 @@ def test_rank_errors_are_one_line(runner: CliRunner, built: str, option: str, me
 def test_quiet_drops_the_summary_line(runner: CliRunner, built: str) -> None:
     loud = runner.invoke(main, ["search", "twitter", "--index", built])
     quiet = runner.invoke(main, ["search", "twitter", "--index", built, "-q"])
-    assert "article matches; page 1 of 1" in loud.stdout
+    assert "articles match; page 1 of 1" in loud.stdout
     assert quiet.exit_code == 0 and "page 1 of 1" not in quiet.stdout and quiet.stdout.startswith("1. ")
 
 
@@ -188,7 +191,7 @@ def test_json_ends_with_a_summary_record(runner: CliRunner, dated: str) -> None:
 
 @pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ","), ("tsv", "\t")])
 def test_csv_and_tsv_export(runner: CliRunner, built: str, fmt: str, delimiter: str) -> None:
-    res = runner.invoke(main, ["search", "three minutes", "--format", fmt, "--index", built])
+    res = runner.invoke(main, ["search", '"three minutes"', "--format", fmt, "--index", built])
     assert res.exit_code == 0
     quoting = csv.QUOTE_NONE if fmt == "tsv" else csv.QUOTE_MINIMAL
     rows = list(csv.DictReader(io.StringIO(res.stdout), delimiter=delimiter, quoting=quoting))

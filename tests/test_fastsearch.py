@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from whoosh.query import And, Term
+from whoosh.query import And, Or, Term
 
 from searchkit import Article, Index
 from searchkit.indexing.indexer import paragraph_docs
@@ -165,13 +165,29 @@ def _reference(s: Any, req: SearchRequest, ranking: Ranking) -> tuple[int, list[
     """
     q = query_mod.parse(req.text, s.schema, ranking)
     matches = [(h.score, h.fields()) for h in s.search(q, limit=None, filter=_filter(req))]
-    counts = Counter(f["article_id"] for _, f in matches)
     best: dict[str, float] = {}
     for score, f in matches:  # article context (Ranking.context): halfway to the article's best, say
         best[f["article_id"]] = max(best.get(f["article_id"], score), score)
     w = ranking.context
     keyed = [(score + w * (best[f["article_id"]] - score), score, f) for score, f in matches]
     keyed.sort(key=lambda r: (-round(r[0], 9), r[2]["article_id"], -round(r[1], 9), r[2]["n"]))
+    # Counted and listed: own-text matches only (a query word in the body or quotes); an article
+    # matched only by its headline keeps its first paragraph in this order (issue 18, item 7).
+    # Per article the ranking collapses as before; only the counts are own matches.
+    words = query_mod.terms_of(req.text)
+    own_q = Or([Term(f, word) for word in words for f in ("body", "quotes")]) if words else None
+    own = {(f["article_id"], f["n"]) for f in (h.fields() for h in s.search(own_q, limit=None))} if own_q else set()
+    said = {a for a, _ in own}
+    kept: set[str] = set()
+    narrowed = []
+    for row in keyed:
+        article, n = row[2]["article_id"], row[2]["n"]
+        if (article, n) in own or (article not in said and article not in kept):
+            kept.add(article)
+            narrowed.append(row)
+    counts = Counter(f["article_id"] for _, _, f in narrowed)
+    if not req.per_article:
+        keyed, matches = narrowed, [(score, f) for _, score, f in narrowed]
     rows = [(score, f) for score, _, f in keyed]
     need = req.page * req.limit
     out = collapse(RowList(rows), need, req.per_article)

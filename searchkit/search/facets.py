@@ -1,4 +1,4 @@
-"""Facets: how the matches of a query spread over sources, months and speakers.
+"""Facets: how the matches of a query spread over sources, months, speakers and folders.
 
 A facet count is taken over EVERY match of the query (the reporter's "when and
 where was this covered"), never just the page shown. Two parts make it cheap:
@@ -6,11 +6,13 @@ where was this covered"), never just the page shown. Two parts make it cheap:
 - a `FacetTable` per open searcher (so per commit), built once from the index's
   own structures: paragraph -> article (the `article_id` column), -> source (the
   `source` postings), -> month (the `date` column), -> speakers (stored only on the
-  paragraphs the `speakers` postings name). It is cached beside the searcher and
+  paragraphs the `speakers` postings name), -> folder (the file records, through
+  `scope.folders`). It is cached beside the searcher and
   rebuilt when another commit gives the index a new searcher.
 - the query's matching paragraphs, unscored: for free text (an OR of words, the
   common case) the union of the words' postings read in bulk; for anything else
-  Whoosh's own matchers. The filters (dates, source) narrow them as in the search.
+  Whoosh's own matchers. The filters (dates, source, folder: `scope`) narrow them
+  as in the search.
 
 Counting is then a handful of numpy operations. Counts are articles (an article
 counts once per value however many of its paragraphs match), or paragraphs when
@@ -28,9 +30,8 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from whoosh.query.compound import And, Or
+from whoosh.query.compound import Or
 from whoosh.query.qcore import NullQuery, Query
-from whoosh.query.ranges import DateRange
 from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
@@ -40,13 +41,16 @@ from searchkit.codec import postings as codec_postings
 from searchkit.errors import QueryError
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.results import FacetCount, Facets
+from searchkit.search import marks, respell, scope, typos
 from searchkit.search import query as query_mod
-from searchkit.search import typos
 from searchkit.search.bm25f import CombinedTerm
 from searchkit.search.ranking import Ranking
 
 #: The facets a search page shows, in order.
 FACET_FIELDS = ("source", "month", "speaker")
+
+#: Every facet there is: the page's, and the folder an article's file lies in ("." for the folder indexed).
+ALL_FACETS = (*FACET_FIELDS, "folder")
 
 #: Values kept per facet, most frequent first.
 FACET_TOP = 10
@@ -56,16 +60,18 @@ _NONE = -1  # code of "no value" in the per-paragraph arrays
 
 @dataclass(frozen=True)
 class FacetTable:
-    """Per paragraph (by document number): its article, source and month codes, and its speakers."""
+    """Per paragraph (by document number): its article, source, month and folder codes, and its speakers."""
 
     article: np.ndarray  # int32; _NONE for documents that are not paragraphs
     source: np.ndarray  # int32 code into `sources`, or _NONE
     month: np.ndarray  # int32 code into `months`, or _NONE
+    folder: np.ndarray  # int32 code into `folders`, or _NONE
     speaker_start: np.ndarray  # int64, size+1: document d's speakers are speaker_code[start[d]:start[d+1]]
     speaker_code: np.ndarray
     sources: tuple[str, ...]
     months: tuple[str, ...]
     speakers: tuple[str, ...]
+    folders: tuple[str, ...]
     articles: int  # how many article codes there are
 
 
@@ -92,10 +98,25 @@ def _build(searcher: Searcher) -> FacetTable:
         article[doc] = names.setdefault(article_id, len(names))
     source, sources = _source_codes(searcher, size)
     month, months = _month_codes(searcher, paragraphs, size)
+    folder, folders = _folder_codes(searcher, article, names)
     speaker_doc, speaker_code, speakers = _speaker_pairs(searcher)
     start = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(speaker_doc, minlength=size), out=start[1:])
-    return FacetTable(article, source, month, start, speaker_code, sources, months, speakers, len(names))
+    return FacetTable(
+        article, source, month, folder, start, speaker_code, sources, months, speakers, folders, len(names)
+    )
+
+
+def _folder_codes(searcher: Searcher, article: np.ndarray, names: dict[str, int]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each paragraph's folder code, through its article (the folder map is per article, not per paragraph)."""
+    of = scope.folders(searcher).of
+    found: dict[str, int] = {}
+    by_article = np.full(len(names) + 1, _NONE, dtype=np.int32)  # the last slot answers _NONE articles
+    for article_id, code in names.items():
+        folder = of.get(article_id)
+        if folder is not None:
+            by_article[code] = found.setdefault(folder or ".", len(found))
+    return by_article[article], tuple(found)
 
 
 def _word_docs(searcher: Searcher, terms: Iterable[tuple[str, str]]) -> np.ndarray:
@@ -103,14 +124,7 @@ def _word_docs(searcher: Searcher, terms: Iterable[tuple[str, str]]) -> np.ndarr
 
     Callers drop them with the table (deleted documents have no article there).
     """
-    subs = searcher.subsearchers or [(searcher, 0)]
-    parts = []
-    for field, text in terms:
-        key = (field, text.encode("utf-8"))
-        for sub, offset in subs:
-            reader = sub.reader()
-            if key in reader:
-                parts.append(codec_postings.read_postings(reader.postings(field, text))[0] + offset)
+    parts = _word_parts(searcher, terms)
     if not parts:
         return np.zeros(0, dtype=np.int64)
     if len(parts) == 1:
@@ -119,6 +133,28 @@ def _word_docs(searcher: Searcher, terms: Iterable[tuple[str, str]]) -> np.ndarr
     for ids in parts:
         seen[ids] = True
     return np.flatnonzero(seen)
+
+
+def matching_mask(searcher: Searcher, q: Query) -> np.ndarray:
+    """A boolean per document number: does `q` match it (unscored; deleted documents may be True)."""
+    seen = np.zeros(searcher.doc_count_all(), dtype=bool)
+    words = _word_terms(q)
+    for ids in _word_parts(searcher, words) if words is not None else [_query_docs(searcher, q)]:
+        seen[ids] = True
+    return seen
+
+
+def _word_parts(searcher: Searcher, terms: Iterable[tuple[str, str]]) -> list[np.ndarray]:
+    """Each present term's document numbers, segment by segment (codec block reads)."""
+    subs = searcher.subsearchers or [(searcher, 0)]
+    parts = []
+    for field, text in terms:
+        key = (field, text.encode("utf-8"))
+        for sub, offset in subs:
+            reader = sub.reader()
+            if key in reader:
+                parts.append(codec_postings.read_postings(reader.postings(field, text))[0] + offset)
+    return parts
 
 
 def _postings(searcher: Searcher, terms: Iterable[tuple[str, str]]) -> np.ndarray:
@@ -211,8 +247,10 @@ def _speaker_pairs(searcher: Searcher) -> tuple[np.ndarray, np.ndarray, tuple[st
 
 def _free_text_query(searcher: Searcher, text: str, ranking: Ranking, fuzzy: bool) -> Query:
     """The query the search runs: parsed, with unknown free-text words retried as in the search."""
-    if not (fuzzy and query_mod.is_free_text(text)):
+    if not fuzzy:
         return query_mod.parse(text, searcher.schema, ranking)
+    if not query_mod.is_free_text(text):  # a typo inside a phrase or field clause, retried as the search does
+        return respell.respell(searcher, query_mod.parse(text, searcher.schema, ranking))[0]
     query_mod.parse(text, searcher.schema, ranking)  # the same QueryErrors as the search
     reader = searcher.reader()
     stems: list[str] = []
@@ -258,18 +296,6 @@ def matching(searcher: Searcher, q: Query, flt: Query | None) -> np.ndarray:
     return docs
 
 
-def date_source_filter(since: datetime | None, until: datetime | None, source: str | None) -> Query | None:
-    """The date and source filter, as the search applies it (source matched lower-cased)."""
-    parts: list[Query] = []
-    if since or until:
-        parts.append(DateRange("date", since, until))
-    if source:
-        parts.append(Term("source", source.lower()))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else And(parts)
-
-
 # -- counting -----------------------------------------------------------------------
 
 
@@ -312,8 +338,12 @@ def _field_codes(
     `units` are the paragraphs counted for one-value-per-article facets (one per
     article when `per_article`); speakers are per paragraph, so they start from `docs`.
     """
-    if name in ("source", "month"):
-        return (t.source[units], t.sources) if name == "source" else (t.month[units], t.months)
+    if name == "source":
+        return t.source[units], t.sources
+    if name == "month":
+        return t.month[units], t.months
+    if name == "folder":
+        return t.folder[units], t.folders
     if name == "speaker":
         first = t.speaker_start[docs]
         many = t.speaker_start[docs + 1] - first
@@ -321,7 +351,7 @@ def _field_codes(
         step = np.arange(int(many.sum())) - np.repeat(np.cumsum(many) - many, many)
         rows = np.repeat(first, many) + step
         return _once_per_article(t, np.repeat(docs, many), t.speaker_code[rows], per_article), t.speakers
-    raise QueryError(f"unknown facet {name!r}; the facets are {', '.join(FACET_FIELDS)}")
+    raise QueryError(f"unknown facet {name!r}; the facets are {', '.join(ALL_FACETS)}")
 
 
 def count(
@@ -333,6 +363,7 @@ def count(
     since: datetime | None = None,
     until: datetime | None = None,
     source: str | None = None,
+    under: tuple[str, ...] = (),
     per_article: bool = True,
     fuzzy: bool = True,
     top: int = FACET_TOP,
@@ -340,13 +371,16 @@ def count(
     """Facet counts for the search `text` with these filters (raises QueryError as the search does)."""
     started = time.perf_counter()
     for name in fields:
-        if name not in FACET_FIELDS:
-            raise QueryError(f"unknown facet {name!r}; the facets are {', '.join(FACET_FIELDS)}")
+        if name not in ALL_FACETS:
+            raise QueryError(f"unknown facet {name!r}; the facets are {', '.join(ALL_FACETS)}")
+    text, paths = scope.split_path_clauses(text)
     q = _free_text_query(searcher, text, ranking, fuzzy)
-    flt = date_source_filter(since, until, source)
+    flt = scope.scope_filter(searcher, since=since, until=until, source=source, under=under + paths)
     t = table(searcher)
     docs = matching(searcher, q, flt)
     docs = docs[t.article[docs] != _NONE] if len(docs) else docs  # paragraphs only, not file records
+    if not per_article:  # the paragraphs the search lists: their own text matched, or one per headline-only article
+        docs = _own_paragraphs(searcher, t, q, docs)
     units = _representatives(t, docs) if per_article else docs
     out: list[tuple[str, tuple[FacetCount, ...]]] = []
     for name in fields:
@@ -354,3 +388,24 @@ def count(
         out.append((name, _top(codes, names, top)))
     total = len(units)
     return Facets(tuple(out), total=total, per_article=per_article, seconds=time.perf_counter() - started)
+
+
+def _own_paragraphs(searcher: Searcher, t: FacetTable, q: Query, docs: np.ndarray) -> np.ndarray:
+    """`docs` narrowed as `ownmatch` narrows the search (a headline-only article: its first paragraph)."""
+    own_q = marks.own_query(q)
+    if own_q is None or not len(docs):
+        return docs
+    own = np.isin(docs, matching(searcher, own_q, None)) if own_q is not NullQuery else np.zeros(len(docs), bool)
+    has_own = np.zeros(t.articles, dtype=bool)
+    has_own[t.article[docs[own]]] = True
+    rest = docs[~has_own[t.article[docs]]]
+    _, first = np.unique(t.article[rest], return_index=True)  # docs are sorted: the article's first paragraph
+    return np.sort(np.concatenate([docs[own], rest[first]]))
+
+
+def source_counts(searcher: Searcher) -> tuple[FacetCount, ...]:
+    """Every source in the index with its number of articles, most first (ties by name)."""
+    t = table(searcher)
+    docs = np.flatnonzero(t.article != _NONE)
+    units = _representatives(t, docs)
+    return _top(t.source[units], t.sources, max(1, len(t.sources)))

@@ -15,20 +15,17 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import numpy as np
-from whoosh.query.compound import And, AndNot
-from whoosh.query.positional import Phrase
+from whoosh.query.compound import And
 from whoosh.query.qcore import Every, NullQuery, Query
-from whoosh.query.ranges import DateRange
 from whoosh.query.terms import Term
 from whoosh.query.wrappers import Not
-from whoosh.reading import IndexReader
-from whoosh.searching import Results, Searcher
+from whoosh.searching import Searcher
 
 from searchkit import analysis, defaults
 from searchkit.analysis import TOKEN_PATTERN
@@ -37,14 +34,13 @@ from searchkit.errors import QueryError
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.results import Explanation, Hit, SearchResults
 from searchkit.search import bulk as fastsearch
+from searchkit.search import marks, ownmatch, quotations, quoteseek, respell, scope, segments, typos
 from searchkit.search import query as query_mod
-from searchkit.search import quotations, quoteseek, segments, typos
-from searchkit.search.bm25f import CombinedTerm
 from searchkit.search.bulkresult import ArticleCounts, FastResult
-from searchkit.search.collapse import Collapsed, RowList, collapse
+from searchkit.search.collapse import Collapsed
 from searchkit.search.explain import explain
 from searchkit.search.ranking import Ranking
-from searchkit.search.snippets import make_snippets
+from searchkit.search.snippets import make_snippets, match_spans
 
 SORTS = ("relevance", "date")
 
@@ -62,6 +58,7 @@ class SearchRequest:
     since: datetime | None = None
     until: datetime | None = None
     source: str | None = None
+    under: tuple[str, ...] = ()  # folders (any of them); `path:` clauses in `text` add to them
     sort: str = "relevance"
     fuzzy: bool = True
     snippets: bool = True
@@ -94,59 +91,9 @@ def _fuzzy_query(
     return query_mod.free_text(stems, ranking), tuple(retried.items())
 
 
-def _filter(req: SearchRequest) -> Query | None:
-    parts: list[Query] = []
-    if req.since or req.until:
-        parts.append(_date_range(req.since, req.until))
-    if req.source:
-        parts.append(Term("source", req.source.lower()))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else And(parts)
-
-
-def _date_range(since: datetime | date | None, until: datetime | date | None) -> DateRange:
-    """Dates from `since` to `until`; an `until` that is a day (a date, or midnight) includes that whole day."""
-    start = _as_datetime(since)
-    end = _as_datetime(until)
-    if until is not None and end is not None and (not isinstance(until, datetime) or end.time() == datetime.min.time()):
-        return DateRange("date", start, end + timedelta(days=1), endexcl=True)
-    return DateRange("date", start, end)
-
-
-def _as_datetime(value: datetime | date | None) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime(value.year, value.month, value.day)
-
-
-def highlight_terms(q: Query, reader: IndexReader) -> frozenset[str]:
-    """The indexed words (stems) a query looks for in body or quotes, for highlighting.
-
-    Walks the tree itself: Whoosh's `existing_terms` skips custom leaves and phrases.
-    """
-    out: set[str] = set()
-
-    def walk(node: Query) -> None:
-        if isinstance(node, Not):  # excluded words are not what a hit matched
-            return
-        if isinstance(node, AndNot):
-            walk(node.a)
-        elif isinstance(node, CombinedTerm):
-            out.add(node.text)
-        elif isinstance(node, Phrase):
-            if node.fieldname in ("body", "quotes"):
-                out.update(node.words)
-        elif node.is_leaf():
-            if getattr(node, "fieldname", None) in ("body", "quotes"):
-                for _, text in node.expanded_terms(reader):
-                    out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-        else:
-            for child in node.children():
-                walk(child)
-
-    walk(q)
-    return frozenset(out)
+def _filter(req: SearchRequest, searcher: Searcher | None = None) -> Query | None:
+    """The request's date, source and folder filter (`scope.scope_filter`)."""
+    return scope.scope_filter(searcher, since=req.since, until=req.until, source=req.source, under=req.under)
 
 
 def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query | None = None) -> SearchResults:
@@ -157,6 +104,9 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
     if req.sort not in SORTS:
         raise QueryError(f"unknown sort {req.sort!r}; use relevance or date")
     reader = searcher.reader()
+    asked = req.text
+    text, paths = scope.split_path_clauses(req.text) if parsed is None else (req.text, ())
+    req = replace(req, text=text, under=req.under + paths) if paths else req
     q = parsed if parsed is not None else query_mod.parse(req.text, searcher.schema, ranking)
     retried: tuple[tuple[str, tuple[str, ...]], ...] = ()
     if parsed is None and req.fuzzy and query_mod.is_free_text(req.text):
@@ -164,21 +114,23 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
         typed = TOKEN_PATTERN.findall(req.text)
         if any(not typos.known(reader, s) for s in words) or any(typos.collides(searcher, w) for w in typed):
             q, retried = _fuzzy_query(searcher, req.text, ranking)
+    if parsed is None and req.fuzzy and not query_mod.is_free_text(req.text):
+        q, retried = respell.respell(searcher, q)  # a typo inside a phrase or a field clause
     if parsed is None and not retried and query_mod.is_free_text(req.text):
         q = quoteseek.rewrite(searcher, req.text, ranking) or q
-    flt = _filter(req)
+    flt = _filter(req, searcher)
 
     need = req.page * req.limit
-    ranked, per_article_counts = _ranked(searcher, q, flt, req, need, ranking.context)
+    ranked, per_article_counts, headline_only = _ranked(searcher, q, flt, req, need, ranking.context)
     total = len(per_article_counts) if req.per_article else per_article_counts.total()
     page = ranked[(req.page - 1) * req.limit : need]
-    terms = highlight_terms(q, reader) if req.snippets else frozenset()
-    phrase = any(isinstance(node, Phrase) for node in q.leaves()) if req.snippets else False
+    marked = marks.marks(q, reader) if req.snippets else marks.Marks()
     said = quotations.speaker_clauses(q, reader) if req.snippets else ()
     hits = tuple(
-        _hit((req.page - 1) * req.limit + i + 1, score, fields_, also, per_article_counts, (terms, phrase, said), req)
+        _hit((req.page - 1) * req.limit + i + 1, score, fields_, also, per_article_counts, (marked, said), req)
         for i, (score, fields_, also) in enumerate(page)
     )
+    hits = tuple(replace(h, headline_only=True) if headline_only(h.article_id) else h for h in hits)
     suggestion = None
     if parsed is None and req.fuzzy and query_mod.is_free_text(req.text) and total < req.limit:
         # Only worth the extra lookups when the results don't fill a page.
@@ -187,7 +139,7 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
         hits = tuple(replace(h, explanation=_explain(searcher, q, h, ranking.context)) for h in hits)
     return SearchResults(
         hits=hits,
-        query=req.text,
+        query=asked,
         total=total,
         suggestion=suggestion,
         page=req.page,
@@ -246,29 +198,34 @@ def _reaches_other_docs(q: Query) -> bool:
 
 def _ranked(
     searcher: Searcher, q: Query, flt: Query | None, req: SearchRequest, need: int, context: float = 0.0
-) -> tuple[list[Collapsed], Counter[str] | ArticleCounts]:
-    """The first `need` results in order (paragraphs, or best paragraph per article).
+) -> tuple[list[Collapsed], ArticleCounts | Counter[str] | ownmatch.ShownCounts, Callable[[str], bool]]:
+    """The first `need` results in order (paragraphs, or best paragraph per article), the matches per
+    article (own-text matches: `ownmatch`), and which articles matched only by their headline.
 
     `context` is `Ranking.context` (`search.context`), applied by both paths alike.
     """
     if q is NullQuery:
-        return [], Counter()
+        return [], Counter(), _no_article
     if _reaches_other_docs(q):  # NOT-only queries would match the index's file records too
         flt = Term("kind", PARAGRAPH) if flt is None else And([flt, Term("kind", PARAGRAPH)])
     fast = fastsearch.execute(searcher, q, flt, context)
-    if fast is None and (context or req.sort == "date"):
+    if fast is None:
         # Every match scored by Whoosh, then ranked as the bulk path ranks its own.
         fast = _scored_by_whoosh(searcher, q, flt, context)
-    if fast is not None and req.sort == "date":
-        fast = fast.by_date()
-    if fast is not None:  # free text and AND/OR/NOT: every match scored in bulk, same scores, order and collapse
-        return fast.collapse(need, req.per_article), fast.counts
-    # One pass over every match (a phrase is matched once, not twice): all of them
-    # ranked, for the totals and "N more in this article", and the first rows read.
-    results = searcher.search(patches.exact_exclusions(q), limit=None, filter=flt)
-    articles = searcher.reader().column_reader("article_id")
-    counts: Counter[str] = Counter(articles[d] for _, d in results.top_n)
-    return collapse(_WhooshRows(results, by_relevance=True), need, req.per_article), counts
+    view = segments.view(searcher)
+    if req.per_article:  # an article's best paragraph is an own match if it has one: only the page's counts change
+        fast = fast.by_date() if req.sort == "date" else fast
+        rows = fast.collapse(need, True)
+        shown = [str(f["article_id"]) for _, f, _ in rows[need - req.limit :]]
+        counts, headline_only = ownmatch.shown_counts(searcher, view, q, fast, shown)
+        return rows, counts, headline_only
+    fast, headline_only = ownmatch.narrow(searcher, view, q, fast)
+    fast = fast.by_date() if req.sort == "date" else fast
+    return fast.collapse(need, False), fast.counts, headline_only
+
+
+def _no_article(article_id: str) -> bool:
+    return False
 
 
 def _scored_by_whoosh(searcher: Searcher, q: Query, flt: Query | None, context: float) -> FastResult:
@@ -280,60 +237,41 @@ def _scored_by_whoosh(searcher: Searcher, q: Query, flt: Query | None, context: 
     return FastResult(searcher, view, docs, scores, context)
 
 
-class _WhooshRows(RowList):
-    """Whoosh's results as `collapse.RankedRows`: read a window at a time, stored fields read once.
-
-    Whoosh breaks score ties by docnum; by relevance the rows read are re-sorted in the
-    documented order (score rounded to 9 places desc, article id, paragraph number).
-    """
-
-    def __init__(self, results: Results, by_relevance: bool) -> None:
-        super().__init__([])
-        self._results = results
-        self._by_relevance = by_relevance
-        self._read: list[tuple[float, dict[str, Any]]] = []  # in Whoosh's order
-
-    def window(self, fetch: int) -> list[tuple[float, dict[str, Any]]]:
-        self._read += [(hit.score or 0.0, hit.fields()) for hit in self._results[len(self._read) : fetch]]
-        rows = list(self._read)
-        if self._by_relevance:
-            rows.sort(key=lambda r: (-round(r[0], 9), r[1]["article_id"], r[1]["n"]))
-        return rows
-
-
 def _hit(
     rank: int,
     score: float,
     f: dict[str, Any],
     also: list[str],
     counts: Mapping[str, int],
-    asked: tuple[frozenset[str], bool, tuple[quotations.Clause, ...]],
+    asked: tuple[marks.Marks, tuple[quotations.Clause, ...]],
     req: SearchRequest,
 ) -> Hit:
-    """One hit; `asked` is what the snippets show: the words (stems), whether a phrase, the speakers."""
-    terms, phrase, said = asked
+    """One hit; `asked` is what the snippets show: the words and phrases matched, the speakers."""
+    marked, said = asked
     text = f.get("body", "")
+    headline = f.get("headline", "")
     quoted = quotations.stored(f)
     frags = (
         make_snippets(
             text,
-            terms,
+            marked.body.terms,
             width=req.width,
             fragments=req.fragments,
-            phrase=phrase,
             quotes=quoted,
             focus=quotations.focus(quoted, said),
+            phrases=marked.body.phrases,
         )
         if req.snippets
         else ()
     )
+    lit = match_spans(headline, marked.headline.terms, phrases=marked.headline.phrases) if marked.headline else []
     first = frags[0] if frags else None
     return Hit(
         rank=rank,
         score=score,
         article_id=f["article_id"],
         paragraph=f["n"],
-        headline=f.get("headline", ""),
+        headline=headline,
         text=text,
         snippet=first.text if first else "",
         highlights=first.highlights if first else (),
@@ -346,4 +284,5 @@ def _hit(
         url=f.get("url", ""),
         more_in_article=max(0, counts.get(f["article_id"], 1) - 1) if req.per_article else 0,
         also_in=tuple(a for a in also if a != f["article_id"]),
+        headline_highlights=tuple(lit),
     )

@@ -9,7 +9,9 @@ only spaces between them (a phrase) becomes one span.
 Fragments are whole sentences wherever they fit in `width` characters; a lone
 sentence longer than that is cropped at word boundaries around its matches.
 When nothing in the paragraph matched (the hit came from the headline), the
-fragment is the paragraph's opening.
+fragment is the paragraph's opening; otherwise every fragment shown holds a match
+(`--fragments 3` on a paragraph with one match shows one). A phrase is marked only
+where it stands whole, not a lone word of it elsewhere.
 
 A hit found by its speaker (`speaker:blair`) shows that speaker's quotation
 instead (`focus`): the fragment holding the quotation (cropped around its
@@ -66,24 +68,64 @@ def _candidates(firsts: frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?<!\w[.&])(?<!\d/)(?={start}[^\x00-\x7f]){TOKEN_PATTERN.pattern}")
 
 
-def match_spans(text: str, terms: Collection[str], phrase: bool = False) -> list[tuple[int, int]]:
-    """Character spans of the words of `text` whose stem is in `terms`.
+def match_spans(
+    text: str, terms: Collection[str], phrase: bool = False, phrases: Sequence[tuple[str, ...]] = ()
+) -> list[tuple[int, int]]:
+    """Character spans of the words of `text` whose stem is in `terms`, and of the `phrases` where they stand.
 
-    Neighbouring matches separated only by spaces become one span; with `phrase`,
-    also those separated only by stop words ("account is deleted").
+    A word of a phrase (a stem sequence) that is not also in `terms` is marked only
+    inside a whole occurrence of its phrase. Neighbouring matches separated only by
+    spaces become one span; with `phrase` (or `phrases`), also those separated only
+    by stop words ("account is deleted").
     """
     spans: list[tuple[int, int]] = []
-    if not terms:
+    wanted = set(terms).union(*phrases) if phrases else terms
+    if not wanted:
         return spans
-    for m in _candidates(frozenset(t[0] for t in terms if t)).finditer(text):
-        word = m.group()
-        if word.lower() in terms or _stem_of(word) in terms:
-            gap = text[spans[-1][1] : m.start()] if spans else ""
-            if spans and (not gap.strip(" -") or (phrase and _only_stop_words(gap))):
-                spans[-1] = (spans[-1][0], m.end())
-            else:
-                spans.append((m.start(), m.end()))
+    found = [
+        (m.start(), m.end(), m.group())
+        for m in _candidates(frozenset(t[0] for t in wanted if t)).finditer(text)
+        if _is(m.group(), wanted)
+    ]
+    marked = [(s, e) for s, e, word in found if _is(word, terms)] if terms else []
+    marked += _phrase_spans(text, found, phrases)
+    across = phrase or bool(phrases)
+    for s, e in sorted(marked):
+        if spans and s < spans[-1][1]:  # inside a phrase already marked
+            spans[-1] = (spans[-1][0], max(e, spans[-1][1]))
+            continue
+        gap = text[spans[-1][1] : s] if spans else ""
+        if spans and (not gap.strip(" -") or (across and _only_stop_words(gap))):
+            spans[-1] = (spans[-1][0], e)
+        else:
+            spans.append((s, e))
     return spans
+
+
+def _is(word: str, wanted: Collection[str]) -> bool:
+    """True when `wanted` holds the word lower-cased or its stem."""
+    return word.lower() in wanted or _stem_of(word) in wanted
+
+
+def _phrase_spans(
+    text: str, found: list[tuple[int, int, str]], phrases: Sequence[tuple[str, ...]]
+) -> list[tuple[int, int]]:
+    """Where each phrase stands whole: its words in order, only spaces, hyphens or stop words between."""
+    out: list[tuple[int, int]] = []
+    for seq in phrases:
+        n = len(seq)
+        for i in range(len(found) - n + 1):
+            run = found[i : i + n]
+            if all(_is(w[2], (want,)) for w, want in zip(run, seq)) and all(
+                _adjacent(text, a[1], b[0]) for a, b in zip(run, run[1:])
+            ):
+                out.append((run[0][0], run[-1][1]))
+    return out
+
+
+def _adjacent(text: str, end: int, start: int) -> bool:
+    gap = text[end:start]
+    return not gap.strip(" -") or _only_stop_words(gap)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -109,8 +151,13 @@ def make_snippets(
     phrase: bool = False,
     quotes: Collection[QuoteSpan | tuple[str, str]] = (),
     focus: Sequence[QuoteSpan] = (),
+    phrases: Sequence[tuple[str, ...]] = (),
 ) -> tuple[Snippet, ...]:
     """Up to `fragments` best non-overlapping fragments of `text`, in paragraph order.
+
+    `terms` are stems to mark wherever they stand, `phrases` stem sequences to mark
+    only where they stand whole (see `match_spans`). Every fragment shown holds a
+    match; only when nothing matched is the paragraph's opening shown, once.
 
     `quotes` are the paragraph's quotations (`QuoteSpan`s, or (quoted text, speaker)
     pairs): a fragment that shows part of a quotation but not its speaker's name
@@ -118,7 +165,7 @@ def make_snippets(
     the first fragment shows one of them, its speaker's name highlighted.
     """
     width = max(width, 20)
-    spans = match_spans(text, terms, phrase)
+    spans = match_spans(text, terms, phrase, phrases)
     placed = [_placed(text, q) for q in quotes]
     focus = [q for q in focus if q.start >= 0 and q.speaker]
     names = _name_spans(text, focus)
@@ -148,11 +195,17 @@ def _choose(
     for _score, s, e in sorted(windows, key=lambda w: (-w[0], w[1])):
         if len(chosen) >= fragments:
             break
+        if chosen and not _holds_match(s, e, spans, focus):  # a further fragment must show a match too
+            break
         if all(e <= cs or s >= ce for cs, ce in chosen):
             chosen.append((s, e))
         if not spans and not focus:  # nothing matched here: the opening is the one fallback
             break
     return chosen
+
+
+def _holds_match(s: int, e: int, spans: list[tuple[int, int]], focus: Sequence[QuoteSpan]) -> bool:
+    return any(a >= s and b <= e for a, b in spans) or any(q.start < e and q.end > s for q in focus)
 
 
 def _focus_score(s: int, e: int, focus: Sequence[QuoteSpan], said: list[tuple[int, int]]) -> float:

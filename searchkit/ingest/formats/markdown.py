@@ -1,9 +1,17 @@
 """Markdown articles: ``# headline``, paragraphs, and ``##`` subheadings as paragraphs of their own.
 
-Subheadings are kept because their words are content worth finding. YAML front
-matter gives the date, source, url and (without a ``#`` heading) the title;
-inline markup is reduced to its text, code fences and rules break paragraphs,
-and without any headline the first line of text is the headline.
+Subheadings are kept because their words are content worth finding. The headline
+is the first ``# `` heading; without one, the YAML front matter's ``title``;
+without either, the first line of text. Front matter also gives the date (a
+time-zone-aware date is converted to UTC, as every indexed date is), source and
+url. Inline markup is reduced to its text and rules break paragraphs. What is
+not prose is kept readable rather than run together:
+
+- a list item is a paragraph of its own (one item a line), its wrapped lines joined;
+- a table row is a paragraph of its cells, separated by "; " (no pipes), and the
+  ``|---|`` rule under the header is dropped;
+- footnote markers (``[^1]``) are dropped, a footnote's text is a paragraph;
+- fenced code (``` or ~~~) is not prose and is not indexed.
 """
 
 from __future__ import annotations
@@ -20,6 +28,11 @@ _MD_FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
 _MD_RULE = re.compile(r"^ {0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,}|=+\s*)$")
 _MD_LINKDEF = re.compile(r"^ {0,3}\[[^\[\]]{1,500}\]:\s*\S")
 _MD_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d{1,9}[.)])\s+)?")
+_MD_ITEM = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d{1,9}[.)])\s+\S")
+_MD_TABLE_ROW = re.compile(r"^\s{0,3}\|.*\|\s*$")
+_MD_TABLE_RULE = re.compile(r"^\s{0,3}\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_FOOTNOTE = re.compile(r"^ {0,3}\[\^[^\[\]\s]{1,100}\]:\s*(.*)$")
+_MD_FOOTNOTE_MARK = re.compile(r"\[\^[^\[\]\s]{1,100}\]")
 _MD_INLINE = [  # bounded repeats keep every pattern linear on hostile input
     (re.compile(r"!?\[([^\[\]]{0,500})\]\([^()\s]{0,2000}(?:\s+\"[^\"]{0,500}\")?\)"), r"\1"),
     (re.compile(r"\[([^\[\]]{1,500})\]\[[^\[\]]{0,500}\]"), r"\1"),
@@ -49,29 +62,7 @@ def parse_markdown(rel: str, text: str) -> tuple[list[Article], list[CorpusWarni
         lines = lines[end + 1 :] if end else lines
     if meta.get("date"):
         set_date(meta, meta["date"], rel, warns)
-    headline = ""
-    rows: list[str | None] = []  # None marks a block break
-    in_code = False
-    for line in lines:
-        if _MD_FENCE.match(line):
-            in_code = not in_code
-            rows.append(None)
-            continue
-        if not in_code:
-            h1 = _MD_H1.match(line)
-            if h1 and not headline:
-                headline = clean(_md_inline(h1.group(1)))
-                rows.append(None)
-                continue
-            heading = _MD_HEADING.match(line)
-            if heading:  # a subheading is a paragraph of its own
-                rows.extend([None, _md_inline(heading.group(1)), None])
-                continue
-            if _MD_RULE.match(line) or _MD_LINKDEF.match(line):
-                rows.append(None)
-                continue
-            line = _md_inline(_MD_PREFIX.sub("", line, count=1))
-        rows.append(line if line.strip() else None)
+    headline, rows = _rows(lines)
     body = [r or "" for r in rows]
     title = meta.get("title")
     if not headline and isinstance(title, str):  # front matter values are strings
@@ -82,3 +73,43 @@ def parse_markdown(rel: str, text: str) -> tuple[list[Article], list[CorpusWarni
             return [], [CorpusWarning(rel, "has no readable text; skipped")]
         headline, body = clean(body[first]), body[first + 1 :]
     return make_articles(rel, headline, block_paragraphs(text_blocks(body)), meta, warns), warns
+
+
+def _rows(lines: list[str]) -> tuple[str, list[str | None]]:
+    """The first ``# `` heading, and the body as text rows, None marking a block break."""
+    headline = ""
+    rows: list[str | None] = []
+    in_code = False
+    for line in lines:
+        if _MD_FENCE.match(line):
+            in_code = not in_code
+            rows.append(None)
+            continue
+        if in_code:  # code is not prose: not indexed
+            continue
+        h1 = _MD_H1.match(line)
+        if h1 and not headline:
+            headline = clean(_md_inline(h1.group(1)))
+            rows.append(None)
+            continue
+        rows.extend(_line_rows(line))
+    return headline, rows
+
+
+def _line_rows(line: str) -> list[str | None]:
+    """One body line as rows: a heading, list item, table row or footnote starts a block of its own."""
+    heading = _MD_HEADING.match(line)
+    if heading:  # a subheading is a paragraph of its own
+        return [None, _md_inline(heading.group(1)), None]
+    footnote = _MD_FOOTNOTE.match(line)
+    if footnote:
+        return [None, _md_inline(footnote.group(1)), None]
+    if _MD_RULE.match(line) or _MD_LINKDEF.match(line) or _MD_TABLE_RULE.match(line):
+        return [None]
+    if _MD_TABLE_ROW.match(line):
+        cells = [_md_inline(c).strip() for c in line.strip().strip("|").split("|")]
+        return [None, "; ".join(c for c in cells if c), None]
+    text = _md_inline(_MD_FOOTNOTE_MARK.sub("", _MD_PREFIX.sub("", line, count=1)))
+    if _MD_ITEM.match(line):  # an item starts a block; its wrapped lines join it
+        return [None, text]
+    return [text if text.strip() else None]

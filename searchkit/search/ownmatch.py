@@ -1,0 +1,130 @@
+"""Own matches: a ranking narrowed to the paragraphs that match by their own text or quotes.
+
+Every paragraph carries its article's headline, so a word of the headline matches
+every paragraph of the article. Counted as such, "+ 39 more paragraphs" would count
+paragraphs that say nothing of the query, and `--all-paragraphs` would list them.
+So after scoring (scores and order untouched) the matches are narrowed:
+
+- a paragraph matched by its own text, quotes or speakers (`marks.own_query`) stays;
+- an article matched only through its headline keeps one paragraph, its best (the
+  first in ranking order), standing for the article: the headline match belongs to
+  the article, once. Such a hit is `headline_only`.
+
+An article's best paragraph is always one of its own matches when it has any (its
+own words add to the headline's), so per-article results are unchanged; only the
+counts of "more paragraphs" and the paragraph lists change. A per-article search
+(the default) therefore collapses every match as before and counts own matches
+only for the articles on its page (`shown_counts`); `narrow` is for paragraph lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+
+import numpy as np
+from whoosh.query.qcore import NullQuery, Query
+from whoosh.searching import Searcher
+
+from searchkit.search import marks
+from searchkit.search.bulkresult import ArticleCounts, DateOrdered, FastResult
+from searchkit.search.facets import matching_mask
+from searchkit.search.segments import View
+
+
+def narrow(searcher: Searcher, view: View, q: Query, fast: FastResult) -> tuple[FastResult, Callable[[str], bool]]:
+    """`fast` with only its own-text matches (and one paragraph per headline-only article).
+
+    Also returns a test: was this article (by id) matched only by its headline?
+    """
+    own_q = marks.own_query(q)
+    if own_q is None or not len(fast.docs):
+        return fast, _never
+    own = matching_mask(searcher, own_q)[fast.docs] if own_q is not NullQuery else np.zeros(len(fast.docs), bool)
+    if own.all():
+        return fast, _never
+    article = view.article[fast.docs]
+    has_own = np.zeros(len(view.names), dtype=bool)
+    has_own[article[own]] = True
+    keep = own | _best_of_each(fast, article, ~has_own[article])
+    narrowed = _subset(searcher, view, fast, keep)
+
+    def headline_only(article_id: str) -> bool:
+        i = view.ordinal.get(article_id)
+        return i is not None and not has_own[i]
+
+    return narrowed, headline_only
+
+
+def _never(article_id: str) -> bool:
+    return False
+
+
+class ShownCounts(Mapping[str, int]):
+    """Matches per article as the scorer counted them, but own-text matches (at least 1) for the articles shown."""
+
+    def __init__(self, counts: ArticleCounts, shown: dict[str, int]) -> None:
+        self._counts = counts
+        self._shown = shown
+
+    def __getitem__(self, article_id: str) -> int:
+        if article_id in self._shown:
+            return max(1, self._shown[article_id])
+        return self._counts[article_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def total(self) -> int:
+        """All matching paragraphs, headline matches included (as `ArticleCounts.total`)."""
+        return self._counts.total()
+
+
+def shown_counts(
+    searcher: Searcher, view: View, q: Query, fast: FastResult, shown: Sequence[str]
+) -> tuple[ArticleCounts | ShownCounts, Callable[[str], bool]]:
+    """Own-text match counts for the `shown` articles, and the headline-only test for them."""
+    own_q = marks.own_query(q)
+    if own_q is None or not shown:
+        return fast.counts, _never
+    ordinals = {view.ordinal[a]: a for a in shown if a in view.ordinal}
+    article = view.article[fast.docs]
+    picked = np.flatnonzero(np.isin(article, list(ordinals)))
+    own = _own_of(searcher, own_q, fast.docs[picked])
+    counts = np.bincount(article[picked][own], minlength=len(view.names))
+    found = {a: int(counts[o]) for o, a in ordinals.items()}
+    return ShownCounts(fast.counts, found), lambda article_id: found.get(article_id, 1) == 0
+
+
+def _own_of(searcher: Searcher, own_q: Query, docs: np.ndarray) -> np.ndarray:
+    """Which of `docs` the own-text query matches (its postings read in bulk: cheaper than matchers skipping)."""
+    if own_q is NullQuery or not len(docs):
+        return np.zeros(len(docs), dtype=bool)
+    mask: np.ndarray = matching_mask(searcher, own_q)[docs]
+    return mask
+
+
+def _best_of_each(fast: FastResult, article: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """A mask of the first match in ranking order of each article, over the matches `among`."""
+    rows = np.flatnonzero(among)
+    if not len(rows):
+        return np.zeros(len(fast.docs), dtype=bool)
+    own = fast.scores if fast.own is None else fast.own
+    # np.lexsort: the last key sorts first; ties fall to the earlier document (paragraph).
+    keys = (fast.docs[rows], -np.round(own[rows], 9), -np.round(fast.scores[rows], 9), article[rows])
+    ordered = rows[np.lexsort(keys)]
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = article[ordered][1:] != article[ordered][:-1]
+    out = np.zeros(len(fast.docs), dtype=bool)
+    out[ordered[first]] = True
+    return out
+
+
+def _subset(searcher: Searcher, view: View, fast: FastResult, keep: np.ndarray) -> FastResult:
+    """The same result over the kept matches: their scores as computed, counts over them alone."""
+    kind = DateOrdered if isinstance(fast, DateOrdered) else FastResult
+    out = kind(searcher, view, fast.docs[keep], fast.scores[keep], 0.0)  # scores already carry the context
+    out.own = fast.own[keep] if fast.own is not None else None
+    return out

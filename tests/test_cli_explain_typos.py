@@ -1,0 +1,70 @@
+"""--explain names every clause, and typos are retried inside phrases and field clauses (issue 18, item 8)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+import searchkit
+from searchkit.cli import main
+
+
+@pytest.mark.parametrize(
+    ("query", "label", "fields"),
+    [
+        ('"sea wall"', '"sea wall"', ["body"]),
+        ("accou*", "accou*", ["headline", "body", "quotes"]),
+        ("counci~", "counci~", ["headline", "body"]),
+        ("headline:budget", "headline:budget", ["headline"]),
+        ('"sea wall" council', '"sea wall"', ["body"]),
+        ('"power prices"', '"power prices"', ["headline", "body", "quotes"]),  # as written, not "power price"
+    ],
+)
+def test_explain_names_phrases_prefixes_fuzzy_words_and_fields(
+    built: str, query: str, label: str, fields: list[str]
+) -> None:
+    with searchkit.Index.open(built) as ix:
+        hit = ix.search(query, explain=True)[0]
+    ex = hit.explanation
+    assert ex is not None
+    words = {w.word: w for w in ex.words}
+    assert label in words, [w.word for w in ex.words]
+    assert [f.field for f in words[label].fields] == fields
+    assert abs(ex.other) < 0.01  # nothing left unexplained as "other"
+    assert sum(w.score for w in ex.words) + ex.other + ex.context == pytest.approx(hit.score)
+
+
+def test_explain_shows_a_required_filter(runner: CliRunner, built: str) -> None:
+    res = runner.invoke(main, ["search", "speaker:blair budget", "--explain", "--index", built])
+    assert "speaker:blair   0.00 = a required filter, not scored (in speakers)" in res.stdout
+    assert "other" not in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("query", "typo", "used", "article"),
+    [
+        ('"tsunammi relief"', "tsunammi", "tsunami", "tsunami-relief-appeal"),
+        ("headline:tsunammi", "tsunammi", "tsunami", "tsunami-relief-appeal"),
+        ("speaker:blaire", "blaire", "blair", "politics/budget-vote"),
+        ('"sea wal" AND harbour', "wal", "", ""),  # under five letters: no typo tolerance
+    ],
+)
+def test_typos_are_retried_inside_phrases_and_fields(
+    runner: CliRunner, built: str, query: str, typo: str, used: str, article: str
+) -> None:
+    res = runner.invoke(main, ["search", query, "--index", built])
+    if not used:
+        assert res.exit_code == 1
+        return
+    assert res.exit_code == 0, res.stderr
+    assert f"note: no match for {typo!r}; searched {used} instead" in res.stderr
+    with searchkit.Index.open(built) as ix:
+        found = ix.search(query)
+        assert found[0].article_id == article and found.fuzzy == ((typo, (used,)),)
+        assert not ix.search(query, fuzzy=False).hits
+
+
+def test_a_typo_in_an_excluded_word_is_left_alone(built: str) -> None:
+    with searchkit.Index.open(built) as ix:
+        res = ix.search("tsunami -reliefx")
+        assert res.hits and res.fuzzy == ()
