@@ -4,9 +4,10 @@ An `Index` is an open index folder. It keeps one Whoosh searcher and refreshes i
 when another process commits, so a long-lived program (or the benchmarks) pays
 for opening only once. Close it, or use it as a context manager.
 
-Every reading method goes through one damage guard (`_damage_guard`): whatever
+Every reading method goes through one damage guard (`damage.retrying`): whatever
 sign of damaged files Whoosh meets while reading becomes an `IndexCorruptError`
-that says, in library terms, to rebuild.
+that says, in library terms, to rebuild; a file a commit deleted under the read
+is read again from the new commit instead.
 """
 
 from __future__ import annotations
@@ -65,8 +66,19 @@ def _guarded(method: Callable[Concatenate[Index, _P], _R]) -> Callable[Concatena
         if self._closed:
             # Whoosh would quietly reopen its files; a closed Index must not read.
             raise SearchkitError(f"the Index of {self.path} is closed; open it again (Index.open)")
-        with self._damage_guard():
-            return method(self, *args, **kwargs)
+        # A commit may delete files under a read (stats reads every stored paragraph): read again.
+        return damage.retrying(self.path, lambda: method(self, *args, **kwargs), self._moved_on)
+
+    return wrapper
+
+
+def _writes(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run a method that writes the index: an OSError (disk full, read-only, ...) becomes a FileSystemError."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with store.os_errors(wrote=True):
+            return method(*args, **kwargs)
 
     return wrapper
 
@@ -96,7 +108,7 @@ class Index:
         self.path = Path(path)
         self.ranking = ranking or Ranking()
         self.report: IndexReport | None = None
-        self._ix = store.open_index(self.path)
+        self._ix = store.open_index(self.path, complete=True)
         self._searcher: Searcher | None = None
         self._closed = False
 
@@ -108,6 +120,7 @@ class Index:
         return cls(path, ranking=ranking)
 
     @classmethod
+    @_writes
     def build(
         cls,
         paths: Sequence[PathLike] | None = None,
@@ -151,6 +164,7 @@ class Index:
         return ix
 
     @classmethod
+    @_writes
     def from_articles(
         cls,
         articles: Iterable[Article],
@@ -165,6 +179,7 @@ class Index:
         ix.report = report
         return ix
 
+    @_writes
     def update(
         self,
         paths: Sequence[PathLike] = (),
@@ -210,9 +225,21 @@ class Index:
 
     @contextmanager
     def _damage_guard(self) -> Iterator[None]:
-        """The one place where damage found while reading becomes an IndexCorruptError."""
+        """Damage found while reading becomes an IndexCorruptError (the guard of one read, without retries)."""
         with damage.reading(self.path):
             yield
+
+    def _moved_on(self) -> bool:
+        """Whether a commit happened since the shared searcher was made; if so it is dropped."""
+        try:
+            if self._searcher is not None and self._searcher.up_to_date():
+                return False
+        except OSError:
+            pass
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        return True
 
     def _current(self) -> Searcher:
         """The shared searcher, refreshed if another writer has committed since (call inside the guard)."""

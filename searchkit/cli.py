@@ -28,6 +28,8 @@ from searchkit.cliout import emit_json as _emit_json
 from searchkit.errors import (
     CorpusError,
     DeletionRefusedError,
+    FileSystemError,
+    IncompleteIndexError,
     IndexCorruptError,
     IndexingError,
     IndexLockedError,
@@ -61,6 +63,7 @@ _CLI_ADVICE: tuple[tuple[type[SearchkitError], str, str], ...] = (
     (IndexCorruptError, *_REBUILD),
     (SchemaMismatchError, *_REBUILD),
     (IndexNotFoundError, "build one (Index.build)", "run `searchkit index` to build one"),
+    (IncompleteIndexError, "build it again (Index.build)", "run `searchkit index` again"),
     (IndexLockedError, "(wait=SECONDS)", "(--wait SECONDS)"),
     (IndexingError, "(jobs=1)", "(--jobs 1)"),
     (DeletionRefusedError, "pass prune=True", "pass --prune"),
@@ -87,6 +90,10 @@ def _errors() -> Iterator[None]:
         yield
     except SearchkitError as exc:
         raise CliError(cli_message(exc)) from None
+    except BrokenPipeError:  # the reader of our output went away (`| head`): not an error of ours
+        raise
+    except OSError as exc:  # disk full, read-only, permission, a vanished file: one line, exit 2
+        raise CliError(cli_message(FileSystemError.of(exc, wrote=False))) from None
 
 
 def index_option(f: F) -> F:

@@ -196,3 +196,23 @@ def test_no_whoosh_module_keeps_an_unrestricted_unpickler() -> None:
                 assert not any(value is u for u in (pickle.loads, pickle.load, pickle.Unpickler, pickle)), (
                     f"{name}.{attr}"
                 )
+
+
+def test_dates_in_any_time_zone_are_stored_readable(tmp_path: Path) -> None:
+    """A zone database's tzinfo is not on the allow-list: such dates are stored in UTC (the same instant)."""
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    try:
+        london = ZoneInfo("Europe/London")
+    except Exception:  # no time zone database on this machine
+        pytest.skip("no time zone database")
+    dates = [datetime(2005, 7, 1, 12, tzinfo=london), datetime(2005, 7, 2, tzinfo=timezone(timedelta(hours=2)))]
+    arts = [
+        searchkit.Article(id=f"a{i}", headline="Storm", paragraphs=("The storm hit the coast.",), date=d)
+        for i, d in enumerate(dates)
+    ]
+    with searchkit.Index.from_articles(arts, tmp_path / "ix") as index:
+        got = {h.article_id: h.date for h in index.search("storm")}
+    assert got == {"a0": dates[0], "a1": dates[1]}
+    assert got["a1"] is not None and got["a1"].utcoffset() == timedelta(hours=2)  # a fixed offset is kept

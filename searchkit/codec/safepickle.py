@@ -29,7 +29,8 @@ import types
 from typing import Any
 
 #: (module, name) of every global the pickles of a searchkit index may name: the schema's
-#: fields, formats, columns and analyzers, the segment list, and stored values (dates).
+#: fields, formats, columns and analyzers, the segment list, and stored values (dates,
+#: naive or with a fixed offset: `transaction.storable` turns other time zones into UTC).
 #: Calling any of them with any arguments runs no code beyond building that object
 #: (`re._compile` compiles a pattern). `__builtin__` names are Python 2 spellings
 #: that Whoosh's pickles of ints and sets still use.
@@ -41,6 +42,8 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
         ("builtins", "int"),
         ("collections", "defaultdict"),
         ("datetime", "datetime"),
+        ("datetime", "timedelta"),
+        ("datetime", "timezone"),
         ("re", "_compile"),
         ("searchkit.analysis", "snowball_stem"),
         ("whoosh.analysis.analyzers", "CompositeAnalyzer"),

@@ -49,8 +49,9 @@ from whoosh.fields import Schema
 
 from searchkit.codec.bulkwrite import BulkWriter
 from searchkit.codec.textpostings import RunCutter
-from searchkit.errors import IndexingError
+from searchkit.errors import FileSystemError, IndexingError
 from searchkit.indexing.documents import ArticleWriter
+from searchkit.indexing.transaction import storable
 from searchkit.ingest.articles import Article
 from searchkit.ingest.boilerplate import tail_count
 
@@ -163,7 +164,7 @@ def _work(
     _die_with(parent)
     _let_go(jobs_in, results, inherited)
     bulk = BulkWriter(_Target(index_dir, indexname, schema, codec), max_postings, runs)
-    out = ArticleWriter(bulk.add)
+    out = ArticleWriter(lambda doc: bulk.add(storable(doc)))  # as Transaction.add does
     try:
         while True:
             try:
@@ -182,9 +183,20 @@ def _work(
                 bulk.flush()
                 results.put(("segments", worker, bulk.segments, out.paragraphs))
                 return
+    except OSError as exc:  # disk full, read-only, ...: the parent says so in one line
+        bulk.cancel()
+        results.put(("oserror", worker, (exc.errno, exc.strerror, exc.filename), 0))
     except BaseException:
         bulk.cancel()
         results.put(("error", worker, traceback.format_exc(), 0))
+
+
+def _raise_reported(kind: str, detail: Any) -> None:
+    """Raise the error a worker reported (a result of kind "error" or "oserror"); nothing for "segments"."""
+    if kind == "oserror":
+        raise FileSystemError.of(OSError(*detail), wrote=True)
+    if kind == "error":
+        raise IndexingError(f"an indexing worker failed; nothing was committed:\n{detail}")
 
 
 class ParallelWriter:
@@ -266,8 +278,7 @@ class ParallelWriter:
         except queue.Empty:
             pass
         else:
-            if kind == "error":
-                raise IndexingError(f"an indexing worker failed; nothing was committed:\n{detail}")
+            _raise_reported(kind, detail)
         for p in self.procs:
             if not p.is_alive() and p.exitcode not in (0, None):
                 raise IndexingError(
@@ -290,8 +301,7 @@ class ParallelWriter:
                 if all(not p.is_alive() for p in self.procs) and self.results.empty():
                     raise IndexingError("the indexing workers ended without reporting; nothing was committed") from None
                 continue
-            if kind == "error":
-                raise IndexingError(f"an indexing worker failed; nothing was committed:\n{detail}")
+            _raise_reported(kind, detail)
             # Keyed by worker: the segments' order must not depend on who finished first.
             by_worker[worker] = detail
             written += count

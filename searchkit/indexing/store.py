@@ -39,6 +39,8 @@ from whoosh.writing import SegmentWriter
 from searchkit.codec import patches, writers
 from searchkit.defaults import WAIT
 from searchkit.errors import (
+    FileSystemError,
+    IncompleteIndexError,
     IndexCorruptError,
     IndexLockedError,
     IndexNotFoundError,
@@ -92,7 +94,9 @@ class _Index(patches.FreshReaderIndex):
             raise _damaged(self.index_dir, exc) from exc
 
 
-def _damaged(index_dir: Path, exc: BaseException) -> IndexCorruptError:
+def _damaged(index_dir: Path, exc: BaseException) -> IndexCorruptError | FileSystemError:
+    if isinstance(exc, PermissionError):  # readable by someone else: not damage
+        return FileSystemError.of(exc, wrote=False)
     return IndexCorruptError(
         f"the index in {index_dir} is damaged ({type(exc).__name__}: {exc}); rebuild it (rebuild=True)"
     )
@@ -102,12 +106,16 @@ def _damaged(index_dir: Path, exc: BaseException) -> IndexCorruptError:
 OPEN_RETRIES = 50
 
 
-def open_index(index_dir: Path, *, verify: bool = False) -> FileIndex:
+def open_index(index_dir: Path, *, verify: bool = False, complete: bool = False) -> FileIndex:
     """Open an existing index for reading or writing, checking its version.
 
     With `verify`, every segment is opened too, so damage there raises
-    IndexCorruptError now rather than in the middle of an update.
+    IndexCorruptError now rather than in the middle of an update. With
+    `complete` (for searching), an index whose first build never committed
+    raises IncompleteIndexError, or IndexLockedError while that build runs.
     """
+    if complete:
+        check_complete(index_dir)
     ix = _open_index(index_dir)
     if verify:
         try:
@@ -140,12 +148,61 @@ def _open_index(index_dir: Path) -> FileIndex:
         raise _damaged(index_dir, exc) from exc
 
 
+@contextmanager
+def os_errors(*, wrote: bool) -> Iterator[None]:
+    """An OSError met inside (disk full, read-only, permission denied, a file gone) becomes a FileSystemError."""
+    try:
+        yield
+    except OSError as exc:
+        raise FileSystemError.of(exc, wrote=wrote) from exc
+
+
+def check_complete(index_dir: Path) -> None:
+    """IncompleteIndexError when the index's first build did not finish (IndexLockedError while it runs)."""
+    if read_meta(index_dir).get("complete", True):  # indexes made before the mark are complete
+        return
+    from whoosh.filedb.filestore import FileStorage
+
+    lock = FileStorage(str(index_dir)).lock(_LOCK_FILE)
+    if not lock.acquire():
+        raise IndexLockedError(
+            f"the index in {index_dir} is being built for the first time; try again when the build finishes"
+        )
+    lock.release()
+    if not read_meta(index_dir).get("complete", True):  # (it may have finished meanwhile)
+        raise IncompleteIndexError(
+            f"the first build of the index in {index_dir} did not finish; build it again (Index.build)"
+        )
+
+
+def mark_complete(index_dir: Path) -> None:
+    """Record that the index has a commit; call after a commit, without the write lock (it is taken here).
+
+    When another writer holds the lock it has the commit under way and marks it at its end.
+    """
+    if read_meta(index_dir).get("complete", True):
+        return
+    from whoosh.filedb.filestore import FileStorage
+
+    lock = FileStorage(str(index_dir)).lock(_LOCK_FILE)
+    if lock.acquire():
+        try:
+            meta = read_meta(index_dir)
+            if meta.get("complete") is False:
+                _write_meta(index_dir, {**meta, "complete": True})
+        finally:
+            lock.release()
+
+
 def create_index(index_dir: Path, wait: float = WAIT) -> FileIndex:
     """A new, empty index in `index_dir` (created if needed, old index files replaced).
 
     Replacing files is done under the write lock, so a live writer's index is
     never wiped. The Whoosh files come first and `searchkit.json` last: a crash
     in between leaves only Whoosh files, which `interrupted_create` recognises.
+    `searchkit.json` says the index is not complete until its first commit
+    (`mark_complete`), so a first build killed before it is reported as such
+    rather than searched as an empty index.
     """
     index_dir.mkdir(parents=True, exist_ok=True)
     from whoosh.filedb.filestore import FileStorage
@@ -154,7 +211,8 @@ def create_index(index_dir: Path, wait: float = WAIT) -> FileIndex:
     _acquire(lock, index_dir, wait)
     try:
         ix = windex.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
-        _write_meta(index_dir, {"format": "searchkit", "schema_version": SCHEMA_VERSION, "created": time.time()})
+        meta = {"format": "searchkit", "schema_version": SCHEMA_VERSION, "created": time.time(), "complete": False}
+        _write_meta(index_dir, meta)
     finally:
         lock.release()
     return ix

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,24 @@ from whoosh.writing import SegmentWriter
 from searchkit.analysis import TOKEN_PATTERN, token_runs
 from searchkit.codec.bulkwrite import BulkWriter
 from searchkit.codec.textpostings import RunCutter
-from searchkit.errors import CorpusError, IndexCorruptError, SchemaMismatchError
+from searchkit.errors import CorpusError, FileSystemError, IndexCorruptError, SchemaMismatchError
 from searchkit.indexing import store
 
 #: How the bulk writer cuts text for searchkit's analyzers (three times faster than their regex).
 TOKEN_RUNS = RunCutter(TOKEN_PATTERN, token_runs)
+
+
+def storable(doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` with a date in a time zone other than a fixed offset (ZoneInfo, pytz, ...) moved to UTC.
+
+    Stored fields are pickled, and an index may only hold the classes reading
+    it allows (`codec.safepickle`): `datetime.timezone` is one, a zone database's
+    classes are not. The instant is the same.
+    """
+    date = doc.get("date")
+    if isinstance(date, datetime) and date.tzinfo is not None and type(date.tzinfo) is not timezone:
+        return {**doc, "date": date.astimezone(timezone.utc)}
+    return doc
 
 
 class Transaction:
@@ -44,6 +58,7 @@ class Transaction:
 
     def add(self, doc: dict[str, Any]) -> None:
         """Add one document (the keyword arguments `add_document` would get)."""
+        doc = storable(doc)
         if self.bulk is not None:
             self.bulk.add(doc)
         else:
@@ -72,19 +87,27 @@ class Transaction:
 
 @contextmanager
 def transaction(index_dir: Path, *, rebuild: bool, wait: float) -> Iterator[Transaction]:
-    """The index in `index_dir` (created if needed; replaced when `rebuild`), open for one write."""
-    ix = open_for_writing(index_dir, rebuild, wait)
+    """The index in `index_dir` (created if needed; replaced when `rebuild`), open for one write.
+
+    An OSError on the way (disk full, read-only, permission denied, a file
+    gone) cancels the write like any error and is raised as FileSystemError.
+    """
     try:
-        tx = Transaction(store.acquire_writer(ix, index_dir, wait))
+        ix = open_for_writing(index_dir, rebuild, wait)
         try:
-            yield tx
-        except BaseException:
-            tx.cancel()
-            raise
-        # Not under the except above: a commit that fails part-way must not delete files it named.
-        tx.commit(writing.CLEAR if rebuild else writing.MERGE_SMALL)
-    finally:
-        ix.close()
+            tx = Transaction(store.acquire_writer(ix, index_dir, wait))
+            try:
+                yield tx
+            except BaseException:
+                tx.cancel()
+                raise
+            # Not under the except above: a commit that fails part-way must not delete files it named.
+            tx.commit(writing.CLEAR if rebuild else writing.MERGE_SMALL)
+            store.mark_complete(index_dir)  # a first build: from now on it is an index to search
+        finally:
+            ix.close()
+    except OSError as exc:
+        raise FileSystemError.of(exc, wrote=True) from exc
 
 
 def open_for_writing(index_dir: Path, rebuild: bool, wait: float) -> FileIndex:
