@@ -27,7 +27,8 @@ from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
 from searchkit import defaults
-from searchkit.errors import ArticleNotFoundError, QueryError, SearchkitError
+from searchkit.codec.integrity import IndexCheck
+from searchkit.errors import ArticleNotFoundError, IndexCorruptError, QueryError, SearchkitError
 from searchkit.indexing import indexer, store
 from searchkit.indexing.indexer import IndexReport, Progress, ProgressFn
 from searchkit.indexing.schema import PARAGRAPH
@@ -73,12 +74,20 @@ def _guarded(method: Callable[Concatenate[Index, _P], _R]) -> Callable[Concatena
 
 
 def _writes(method: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run a method that writes the index: an OSError (disk full, read-only, ...) becomes a FileSystemError."""
+    """Run a method that writes the index: an OSError (disk full, read-only, ...) becomes a FileSystemError,
+    damage met reading the index an IndexCorruptError."""
 
     @functools.wraps(method)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         with store.os_errors(wrote=True):
-            return method(*args, **kwargs)
+            try:
+                return method(*args, **kwargs)
+            except damage.DAMAGE as exc:  # an update reads the index too (what it holds of each file)
+                if isinstance(exc, OSError):
+                    raise
+                raise IndexCorruptError(
+                    f"the index is damaged ({type(exc).__name__}: {exc}); rebuild it (rebuild=True)"
+                ) from exc
 
     return wrapper
 
@@ -207,6 +216,18 @@ class Index:
         )
         self.report = report
         return report
+
+    def check(self) -> IndexCheck:
+        """Verify the index: every file of the last commit against the checksum recorded when it was
+        written, and every segment opened. IndexCorruptError names what is damaged (rebuild it);
+        files written before searchkit recorded checksums are listed in `unrecorded`."""
+        with store.os_errors(wrote=False):
+            return store.check(self.path)
+
+    @_writes
+    def optimize(self, *, wait: float = defaults.WAIT) -> None:
+        """Merge the index into one segment, dropping deleted paragraphs for good (searches then see it)."""
+        store.optimize(self.path, wait)
 
     def close(self) -> None:
         self._closed = True

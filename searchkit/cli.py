@@ -496,3 +496,6 @@ def serve_cmd(index_dir: str, host: str, port: int) -> None:
             f"searchkit serve needs the serve extra ({exc.name} is missing): pip install 'searchkit[serve]'"
         ) from None
     serve(index_dir, host=host, port=port)
+
+
+from searchkit import cliadmin  # noqa: E402,F401  (registers `check` and `optimize` on `main`)

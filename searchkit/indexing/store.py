@@ -36,7 +36,7 @@ from whoosh.reading import IndexReader
 from whoosh.util.filelock import LockBase
 from whoosh.writing import SegmentWriter
 
-from searchkit.codec import patches, writers
+from searchkit.codec import integrity, patches, writers
 from searchkit.defaults import WAIT
 from searchkit.errors import (
     FileSystemError,
@@ -82,9 +82,8 @@ class _Index(patches.FreshReaderIndex):
     """The index of a folder, whose damaged segments raise IndexCorruptError when a reader opens them."""
 
     def __init__(self, index_dir: Path) -> None:
-        from whoosh.filedb.filestore import FileStorage
-
-        super().__init__(FileStorage(str(index_dir)), indexname=INDEX_NAME)
+        # Its commits are fsynced and checksummed before they become visible (codec.integrity).
+        super().__init__(integrity.CheckedStorage(str(index_dir)), indexname=INDEX_NAME)
         self.index_dir = index_dir
 
     def reader(self, reuse: IndexReader | None = None) -> IndexReader:
@@ -210,7 +209,9 @@ def create_index(index_dir: Path, wait: float = WAIT) -> FileIndex:
     lock = FileStorage(str(index_dir)).lock(f"{INDEX_NAME}_WRITELOCK")
     _acquire(lock, index_dir, wait)
     try:
-        ix = windex.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+        windex.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME).close()
+        (index_dir / integrity.SUMS_FILE).unlink(missing_ok=True)  # the old files' sums go with them
+        ix = _Index(index_dir)
         meta = {"format": "searchkit", "schema_version": SCHEMA_VERSION, "created": time.time(), "complete": False}
         _write_meta(index_dir, meta)
     finally:
@@ -267,6 +268,8 @@ _TOC_TEMP = re.compile(rf"^_{INDEX_NAME}_[0-9]+\.toc\..+$")  # a table of conten
 _SEGMENT = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
 _TEMP_DIR = f"{INDEX_NAME}.tmp"
 _LOCK_FILE = f"{INDEX_NAME}_WRITELOCK"
+#: searchkit's own names among the files of an index.
+_OWN_FILES = (_TEMP_DIR, _LOCK_FILE, META_FILE + ".tmp", integrity.SUMS_FILE, integrity.SUMS_FILE + ".tmp")
 
 
 def interrupted_create(index_dir: Path) -> bool:
@@ -279,10 +282,7 @@ def interrupted_create(index_dir: Path) -> bool:
     return (
         bool(names)
         and not has_index(index_dir)
-        and all(
-            n in (_TEMP_DIR, _LOCK_FILE, META_FILE + ".tmp") or _TOC.match(n) or _TOC_TEMP.match(n) or _SEGMENT.match(n)
-            for n in names
-        )
+        and all(n in _OWN_FILES or _TOC.match(n) or _TOC_TEMP.match(n) or _SEGMENT.match(n) for n in names)
     )
 
 
@@ -319,6 +319,7 @@ def remove_leftovers(ix: FileIndex, index_dir: Path, *, old_tocs: bool = False) 
                 shutil.rmtree(entry.path)
             elif (
                 _TOC_TEMP.match(name)
+                or name == integrity.SUMS_FILE + ".tmp"
                 or (seg and seg.group(1) not in live)
                 or (old_tocs and (old := _TOC.match(name)) and int(old.group(1)) < toc.generation)
             ):
@@ -352,6 +353,16 @@ def acquire_writer(ix: FileIndex, index_dir: Path, wait: float) -> SegmentWriter
     except BaseException:
         lock.release()
         raise
+
+
+def check(index_dir: Path) -> integrity.IndexCheck:
+    """Verify the index: every file of the latest commit against its checksum, then every segment opened.
+
+    IndexCorruptError (with the rebuild advice) names what is damaged.
+    """
+    found = integrity.verify(index_dir)
+    open_index(index_dir, verify=True).close()
+    return found
 
 
 def optimize(index_dir: Path, wait: float = WAIT) -> None:
