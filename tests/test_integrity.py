@@ -64,14 +64,17 @@ def test_a_parallel_build_and_its_updates_are_checksummed_too(tmp_path: Path, mo
     assert set(integrity.read_sums(ix_dir)) == {p.name for p in _live_files(ix_dir)}
 
 
-def test_a_flipped_bit_is_found_by_check(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["segment", "toc"])
+def test_a_flipped_bit_is_found_by_check(tmp_path: Path, kind: str) -> None:
     _, ix_dir = _build(tmp_path)
-    victim = max(_live_files(ix_dir), key=lambda p: p.stat().st_size)
-    _flip(victim)
-    with searchkit.Index.open(ix_dir) as ix, pytest.raises(IndexCorruptError, match=rf"{victim.name}.*rebuild it"):
-        ix.check()
+    victim = max(_live_files(ix_dir), key=lambda p: (p.suffix == ".toc") == (kind == "toc"))
+    _flip(victim, at=0.999)  # (the end of a table of contents is the segment list; opening still works)
+    named = victim.name if kind == "segment" else ""  # a garbled table of contents may not even open
+    with pytest.raises(IndexCorruptError, match=rf"damaged.*{named}.*rebuild it"):
+        with searchkit.Index.open(ix_dir) as ix:
+            ix.check()
     res = CliRunner().invoke(main, ["check", "--index", str(ix_dir)])
-    assert res.exit_code == 2 and victim.name in res.output and "searchkit index --rebuild" in res.output
+    assert res.exit_code == 2 and named in res.output and "searchkit index --rebuild" in res.output
 
 
 def test_an_update_refuses_to_commit_on_top_of_a_damaged_file(tmp_path: Path) -> None:
@@ -121,6 +124,14 @@ def test_segment_files_and_the_toc_are_fsynced_before_the_rename(
     toc = f"_MAIN_{_generation(ix_dir)}.toc"
     renamed_at = events.index(("rename", toc))
     synced = {name for kind, name in events[:renamed_at] if kind == "fsync"}
-    assert {p.name for p in _live_files(ix_dir)} <= synced
+    assert {p.name for p in _live_files(ix_dir) if p.suffix != ".toc"} <= synced
     assert any(name.startswith(toc + ".") for name in synced)  # the table of contents, before its rename
     assert ("fsync", ix_dir.name) in events[renamed_at:]  # and the folder after it
+
+
+def test_a_garbled_checksum_record_is_damage_not_silence(tmp_path: Path) -> None:
+    _, ix_dir = _build(tmp_path)
+    sums = ix_dir / integrity.SUMS_FILE
+    sums.write_text(sums.read_text()[:-5])
+    with searchkit.Index.open(ix_dir) as ix, pytest.raises(IndexCorruptError, match="MAIN.sums is unreadable"):
+        ix.check()

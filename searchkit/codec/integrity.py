@@ -10,8 +10,9 @@ with that one rename extended; before it:
    now reads differently makes the commit fail (IndexCorruptError, rebuild
    advice): an update never commits on top of a damaged file. A rebuild names
    none of the old files, so it is never refused;
-3. every file is fsynced, then `MAIN.sums` (file -> size and CRC-32) is written,
-   fsynced and renamed into place, and the table of contents is fsynced.
+3. every file and the table of contents are fsynced, then `MAIN.sums` (file ->
+   size and CRC-32, the table of contents included) is written, fsynced and
+   renamed into place.
 
 After the rename the folder is fsynced, so after a power loss the index is the
 old commit or the new one, both whole. `verify` (``searchkit check``) reads the
@@ -60,12 +61,21 @@ def checksum(path: Path) -> tuple[int, int]:
     return size, crc
 
 
-def read_sums(folder: Path) -> dict[str, tuple[int, int]]:
-    """The recorded checksums (none when the index has no readable record)."""
+def read_sums(folder: Path, *, strict: bool = False) -> dict[str, tuple[int, int]]:
+    """The recorded checksums: none when the index has no record; a garbled record is none too,
+    or with `strict` an IndexCorruptError."""
     try:
-        data = json.loads((folder / SUMS_FILE).read_text(encoding="utf-8"))
+        text = (folder / SUMS_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    try:
+        data = json.loads(text)
         return {str(k): (int(v[0]), int(v[1])) for k, v in data["files"].items()}
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        if strict:
+            raise IndexCorruptError(
+                f"the index in {folder} is damaged: {SUMS_FILE} is unreadable ({exc}); rebuild it (rebuild=True)"
+            ) from exc
         return {}
 
 
@@ -146,8 +156,9 @@ def seal(folder: Path, storage: Any, generation: int, final: str, temp: str) -> 
         raise _damaged(folder, bad)
     for path in live:
         fsync_file(path)
-    _write_sums(folder, generation, sums)
     fsync_file(folder / temp)
+    sums[final] = checksum(folder / temp)  # the table of contents too, under the name it is about to get
+    _write_sums(folder, generation, sums)
 
 
 class CheckedStorage(FileStorage):
@@ -179,7 +190,7 @@ def verify(folder: Path) -> IndexCheck:
     for attempt in range(_VERIFY_ATTEMPTS):
         try:
             generation = TOC._latest_generation(storage, INDEX_NAME)
-            return _verify(folder, _segment_ids(storage, generation, ""))
+            return _verify(folder, _segment_ids(storage, generation, ""), f"_{INDEX_NAME}_{generation}.toc")
         except FileNotFoundError:
             if attempt == _VERIFY_ATTEMPTS - 1:
                 raise
@@ -187,9 +198,9 @@ def verify(folder: Path) -> IndexCheck:
     raise AssertionError("unreachable")
 
 
-def _verify(folder: Path, segment_ids: set[str]) -> IndexCheck:
-    sums = read_sums(folder)
-    live = segment_files(folder, segment_ids)
+def _verify(folder: Path, segment_ids: set[str], toc: str) -> IndexCheck:
+    sums = read_sums(folder, strict=True)
+    live = segment_files(folder, segment_ids) + [folder / toc]
     missing = sorted(s for s in segment_ids if not any(p.name.startswith(s + ".") for p in live))
     if missing:
         raise IndexCorruptError(
