@@ -29,7 +29,7 @@ from whoosh.searching import Searcher
 from searchkit import defaults
 from searchkit.codec.integrity import IndexCheck
 from searchkit.errors import ArticleNotFoundError, IndexCorruptError, QueryError, SearchkitError
-from searchkit.indexing import indexer, store
+from searchkit.indexing import indexer, store, transaction
 from searchkit.indexing.indexer import IndexReport, Progress, ProgressFn
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.ingest.articles import Article
@@ -227,7 +227,8 @@ class Index:
     @_writes
     def optimize(self, *, wait: float = defaults.WAIT) -> None:
         """Merge the index into one segment, dropping deleted paragraphs for good (searches then see it)."""
-        store.optimize(self.path, wait)
+        transaction.optimize(self.path, wait)
+        self._moved_on()  # searches see the new segment
 
     def close(self) -> None:
         self._closed = True

@@ -190,6 +190,8 @@ def verify(folder: Path) -> IndexCheck:
     for attempt in range(_VERIFY_ATTEMPTS):
         try:
             generation = TOC._latest_generation(storage, INDEX_NAME)
+            if generation < 0:  # no table of contents: opening the index says what is wrong
+                return IndexCheck(files=0, bytes=0)
             return _verify(folder, _segment_ids(storage, generation, ""), f"_{INDEX_NAME}_{generation}.toc")
         except FileNotFoundError:
             if attempt == _VERIFY_ATTEMPTS - 1:

@@ -363,13 +363,3 @@ def check(index_dir: Path) -> integrity.IndexCheck:
     found = integrity.verify(index_dir)
     open_index(index_dir, verify=True).close()
     return found
-
-
-def optimize(index_dir: Path, wait: float = WAIT) -> None:
-    """Merge every segment into one, dropping deleted documents for good."""
-    ix = open_index(index_dir)
-    try:
-        writer = acquire_writer(ix, index_dir, wait)
-        writer.commit(optimize=True)
-    finally:
-        ix.close()
