@@ -363,3 +363,10 @@ def check(index_dir: Path) -> integrity.IndexCheck:
     found = integrity.verify(index_dir)
     open_index(index_dir, verify=True).close()
     return found
+
+
+def optimize(index_dir: Path, wait: float = WAIT) -> None:
+    """Write the index anew as one segment, dropping deleted documents for good (`transaction.optimize`)."""
+    from searchkit.indexing import transaction  # (which builds on this module)
+
+    transaction.optimize(index_dir, wait)
