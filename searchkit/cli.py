@@ -90,10 +90,9 @@ def _errors() -> Iterator[None]:
         yield
     except SearchkitError as exc:
         raise CliError(cli_message(exc)) from None
-    except BrokenPipeError:  # the reader of our output went away (`| head`): not an error of ours
-        raise
-    except OSError as exc:  # disk full, read-only, permission, a vanished file: one line, exit 2
-        raise CliError(cli_message(FileSystemError.of(exc, wrote=False))) from None
+    except OSError as exc:  # disk full, read-only, permission, a vanished file: one line, exit 2 (not `| head`)
+        fs = FileSystemError.of(exc, wrote=False)
+        raise exc if isinstance(exc, BrokenPipeError) else CliError(cli_message(fs)) from None
 
 
 def index_option(f: F) -> F:
