@@ -131,7 +131,7 @@ def _open_index(index_dir: Path) -> FileIndex:
     try:
         for attempt in range(OPEN_RETRIES):
             try:
-                return _Index(index_dir)
+                return _checked_schema(_Index(index_dir))
             except FileNotFoundError:
                 # A writer's commit deleted the previous table of contents between
                 # listing and opening it; the next attempt finds the new one.
@@ -145,6 +145,17 @@ def _open_index(index_dir: Path) -> FileIndex:
         ) from exc
     except Exception as exc:  # Whoosh raises many kinds on damaged files
         raise _damaged(index_dir, exc) from exc
+
+
+def _checked_schema(ix: FileIndex) -> FileIndex:
+    """`ix`, when its schema has searchkit's fields, each of searchkit's kind (a garbled one raises)."""
+    want, got = build_schema(), ix.schema
+    if got.names() != want.names() or any(
+        type(got[n]) is not type(want[n]) or type(got[n].format) is not type(want[n].format) for n in want.names()
+    ):
+        ix.close()
+        raise ValueError("its schema is not searchkit's")
+    return ix
 
 
 @contextmanager

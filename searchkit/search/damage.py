@@ -21,10 +21,24 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from whoosh import reading as whoosh_reading
+
 from searchkit.errors import FileSystemError, IndexCorruptError
 
+#: whoosh3's own error for a posting block it cannot read (other Whoosh releases have none).
+_WHOOSH_CORRUPT: tuple[type[BaseException], ...] = tuple(
+    c for c in (getattr(whoosh_reading, "CorruptIndexError", None),) if isinstance(c, type) and issubclass(c, Exception)
+)
+
 #: What reading a damaged index raises from below Whoosh's API.
-DAMAGE = (EOFError, OSError, struct.error, zlib.error, pickle.UnpicklingError)
+DAMAGE: tuple[type[BaseException], ...] = (
+    EOFError,
+    OSError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    *_WHOOSH_CORRUPT,
+)
 
 #: Reads tried when a commit deletes files under them (each retry sees a newer commit).
 READ_ATTEMPTS = 5
