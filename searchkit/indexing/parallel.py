@@ -105,6 +105,11 @@ class _Target:
 _PR_SET_PDEATHSIG = 1
 
 
+def _die() -> None:
+    """End this process now, as the kernel would (no cleanup that could wait on a dead parent)."""
+    os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
 def _die_with(parent: int) -> None:
     """End this process as soon as `parent` is gone (it is then no longer our parent)."""
     if sys.platform.startswith("linux"):
@@ -114,13 +119,13 @@ def _die_with(parent: int) -> None:
         except (OSError, AttributeError):  # no prctl: the watchdog below does it
             pass
     if os.getppid() != parent:  # died before the kernel was told
-        os._exit(1)
+        _die()
 
     def watch() -> None:  # the deadline of every blocking read: also where prctl is missing
         while True:
             time.sleep(_POLL)
             if os.getppid() != parent:
-                os._exit(1)  # our segment files go with the next writer's leftover cleanup
+                _die()  # our segment files go with the next writer's leftover cleanup
 
     threading.Thread(target=watch, name="searchkit-orphan-watch", daemon=True).start()
 
