@@ -1,131 +1,109 @@
-"""Stress: the "nothing lost" harnesses of the test suite, run longer.
+"""Stress: every attack of the `benchmarks/stress_*.py` modules, one table row each.
 
-    python benchmarks/stress.py                      # 100 crash trials, 50 commits, 10,000 fuzz examples each
-    python benchmarks/stress.py --crash-trials 300 --fuzz-examples 20000 --seed 7
+    python benchmarks/stress.py                  # every attack, full size
+    python benchmarks/stress.py --quick          # every attack, a few trials each
+    python benchmarks/stress.py --only kill      # one module (stress_kill.py) or one attack by name
+    python benchmarks/stress.py --only crash --trials 300
 
-- crash: `searchkit index` killed with SIGKILL at seeded random moments (half of
-  them aimed inside the commit); each trial checks the index holds the old or the
-  new state exactly, searches as it, and that a re-run equals a clean build
-  (tests/test_crash.py).
-- concurrency: searches in threads and processes while a writer commits N times,
-  with second writers contending for the lock (tests/test_concurrency.py).
-- fuzz: the hypothesis targets of tests/test_fuzz.py with N examples each.
-- incremental: the incremental-equals-clean property with more sequences.
-- bigfile: a 100 MB text file indexed, with its time and peak memory.
-
-Prints one figure per line; the last line is the headline figure. Exit status 1
-if any check failed.
+Each module `benchmarks/stress_<name>.py` has `attacks()`, a list of
+`(name, run)`; `run(workdir, trials)` performs the attack `trials` times in
+`workdir` (a fresh empty folder) and returns its counts, e.g. {"trials": 20,
+"kills": 20, "lost": 0, "wedged": 0, "bytes": ..., "files": ...}. A module may
+set `TRIALS = {name: (full, quick)}`; otherwise an attack runs 10 times (2 with
+--quick). The runner prints one row per attack and exits 1 if any count named
+lost, wedged, damaged or errors is not zero.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import subprocess
+import importlib
+import shutil
 import sys
 import tempfile
 import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the stress modules import each other by name
+if str(HERE.parent) not in sys.path:
+    sys.path.insert(1, str(HERE.parent))  # and the tests' harnesses
 
+#: Counts that must be zero.
+BAD = ("lost", "wedged", "damaged", "errors")
+DEFAULT_TRIALS = (10, 2)
 
-def crash(trials: int, seed: int) -> bool:
-    from tests.test_crash import prepare, run_trials
-
-    with tempfile.TemporaryDirectory(prefix="sk-stress-crash-") as tmp:
-        ref = prepare(Path(tmp))
-        started = time.monotonic()
-        try:
-            tally = run_trials(ref, trials, seed)
-        except AssertionError as exc:
-            print(f"crash: FAILED after some trials: {exc}")
-            return False
-        print(tally.line() + f" ({time.monotonic() - started:.0f} s)")
-        return tally.survived == trials
+Run = Callable[[Path, int], dict[str, int | float | str]]
 
 
-def concurrency(commits: int) -> bool:
-    from tests.test_concurrency import run_concurrency
-
-    with tempfile.TemporaryDirectory(prefix="sk-stress-conc-") as tmp:
-        started = time.monotonic()
-        out = run_concurrency(Path(tmp), commits=commits, threads=4, processes=3)
-        print(out.line(commits) + f" ({time.monotonic() - started:.0f} s)")
-        for e in out.errors[:5]:
-            print("  error:", e)
-        return not out.errors
+def modules() -> list[ModuleType]:
+    return [importlib.import_module(p.stem) for p in sorted(HERE.glob("stress_*.py"))]
 
 
-def pytest_with(env_name: str, value: int, target: str, label: str) -> bool:
-    env = dict(os.environ, **{env_name: str(value)})
+def selected(only: list[str] | None) -> list[tuple[str, Run, tuple[int, int]]]:
+    out = []
+    for module in modules():
+        short = module.__name__.removeprefix("stress_")
+        trials = getattr(module, "TRIALS", {})
+        for name, run in module.attacks():
+            if not only or short in only or name in only:
+                out.append((name, run, trials.get(name, DEFAULT_TRIALS)))
+    return out
+
+
+def run_one(name: str, run: Run, trials: int) -> dict[str, int | float | str]:
+    workdir = Path(tempfile.mkdtemp(prefix=f"sk-stress-{name}-"))
     started = time.monotonic()
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            target,
-            "-s",
-            "-o",
-            "addopts=",
-            "--hypothesis-show-statistics",
-        ],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    counts = re.findall(r"(\S+\.py::\S+):\n\n\s+- during generate phase \([^)]*\): (\d+) passing examples", proc.stdout)
-    for line in proc.stdout.splitlines():
-        if line.startswith(("10k files:", f"{value} MB file:")):
-            print(f"{label}: {line.lstrip('.')}")
-    for name, n in counts:
-        print(f"{label}: {name.split('::')[-1]} {int(n):,} passing examples")
-    summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-500:]
-    print(f"{label}: {summary} ({time.monotonic() - started:.0f} s)")
-    if proc.returncode != 0:
-        print(proc.stdout[-3000:])
-    return proc.returncode == 0
+    try:
+        counts = run(workdir, trials)
+    except Exception:  # an attack that crashes is a failure to report, not the end of the table
+        traceback.print_exc()
+        counts = {"trials": trials, "errors": 1}
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    counts.setdefault("seconds", round(time.monotonic() - started))
+    return counts
+
+
+def table(rows: list[tuple[str, dict[str, int | float | str]]]) -> str:
+    keys: list[str] = []
+    for _, counts in rows:
+        keys += [k for k in counts if k not in keys and k != "note"]
+    header = ["attack", *keys]
+    cells = [[name, *(_cell(counts.get(k, "")) for k in keys)] for name, counts in rows]
+    widths = [max(len(r[i]) for r in [header, *cells]) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [header, *cells]]
+    notes = [f"{name}: {counts['note']}" for name, counts in rows if counts.get("note")]
+    return "\n".join(lines + notes)
+
+
+def _cell(value: int | float | str) -> str:
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--crash-trials", type=int, default=100)
-    ap.add_argument("--concurrency-commits", type=int, default=50)
-    ap.add_argument("--fuzz-examples", type=int, default=10_000)
-    ap.add_argument("--incremental-examples", type=int, default=300)
-    ap.add_argument("--big-file-mb", type=int, default=100)
-    ap.add_argument("--seed", type=int, default=2024)
-    ap.add_argument("--only", choices=["crash", "concurrency", "fuzz", "incremental", "bigfile"], action="append")
+    ap.add_argument("--quick", action="store_true", help="a few trials per attack")
+    ap.add_argument("--only", action="append", metavar="NAME", help="a module (kill = stress_kill.py) or an attack")
+    ap.add_argument("--trials", type=int, default=None, help="trials for every selected attack")
     args = ap.parse_args(argv)
-    only = set(args.only or ["crash", "concurrency", "fuzz", "incremental", "bigfile"])
-    ok = {}
-    if "crash" in only:
-        ok["crash"] = crash(args.crash_trials, args.seed)
-    if "concurrency" in only:
-        ok["concurrency"] = concurrency(args.concurrency_commits)
-    if "incremental" in only:
-        ok["incremental"] = pytest_with(
-            "SEARCHKIT_INCREMENTAL_EXAMPLES", args.incremental_examples, "tests/test_incremental.py", "incremental"
-        )
-    if "fuzz" in only:
-        ok["fuzz"] = pytest_with("SEARCHKIT_FUZZ_EXAMPLES", args.fuzz_examples, "tests/test_fuzz.py", "fuzz")
-    if "bigfile" in only:
-        ok["bigfile"] = pytest_with(
-            "SEARCHKIT_BIG_FILE_MB",
-            args.big_file_mb,
-            "tests/test_bad_input.py::test_huge_file_indexes_in_bounded_memory",
-            "bigfile",
-        )
-    failed = [k for k, v in ok.items() if not v]
+    chosen = selected(args.only)
+    if not chosen:
+        ap.error(f"no attack named {args.only}")
+    rows = []
+    for name, run, (full, quick) in chosen:
+        trials = args.trials or (quick if args.quick else full)
+        print(f"{name}: {trials} trials ...", file=sys.stderr, flush=True)
+        rows.append((name, run_one(name, run, trials)))
+    print(table(rows))
+    failed = [name for name, counts in rows if any(counts.get(k, 0) for k in BAD)]
     print(
-        f"stress: {len(ok) - len(failed)}/{len(ok)} harnesses passed"
+        f"stress: {len(rows) - len(failed)}/{len(rows)} attacks clean"
         + (f"; FAILED: {', '.join(failed)}" if failed else "")
     )
     return 1 if failed else 0

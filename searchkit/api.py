@@ -4,9 +4,10 @@ An `Index` is an open index folder. It keeps one Whoosh searcher and refreshes i
 when another process commits, so a long-lived program (or the benchmarks) pays
 for opening only once. Close it, or use it as a context manager.
 
-Every reading method goes through one damage guard (`_damage_guard`): whatever
+Every reading method goes through one damage guard (`damage.retrying`): whatever
 sign of damaged files Whoosh meets while reading becomes an `IndexCorruptError`
-that says, in library terms, to rebuild.
+that says, in library terms, to rebuild; a file a commit deleted under the read
+is read again from the new commit instead.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
 from searchkit import analysis, defaults
-from searchkit.errors import ArticleNotFoundError, QueryError, SearchkitError
-from searchkit.indexing import indexer, store
+from searchkit.codec.integrity import IndexCheck
+from searchkit.errors import ArticleNotFoundError, IndexCorruptError, QueryError, SearchkitError
+from searchkit.indexing import indexer, store, transaction
 from searchkit.indexing.indexer import IndexReport, Progress, ProgressFn
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.ingest.articles import Article
@@ -68,8 +70,27 @@ def _guarded(method: Callable[Concatenate[Index, _P], _R]) -> Callable[Concatena
         if self._closed:
             # Whoosh would quietly reopen its files; a closed Index must not read.
             raise SearchkitError(f"the Index of {self.path} is closed; open it again (Index.open)")
-        with self._damage_guard():
-            return method(self, *args, **kwargs)
+        # A commit may delete files under a read (stats reads every stored paragraph): read again.
+        return damage.retrying(self.path, lambda: method(self, *args, **kwargs), self._moved_on)
+
+    return wrapper
+
+
+def _writes(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run a method that writes the index: an OSError (disk full, read-only, ...) becomes a FileSystemError,
+    damage met reading the index an IndexCorruptError."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with store.os_errors(wrote=True):
+            try:
+                return method(*args, **kwargs)
+            except damage.DAMAGE as exc:  # an update reads the index too (what it holds of each file)
+                if isinstance(exc, OSError):
+                    raise
+                raise IndexCorruptError(
+                    f"the index is damaged ({type(exc).__name__}: {exc}); rebuild it (rebuild=True)"
+                ) from exc
 
     return wrapper
 
@@ -99,7 +120,7 @@ class Index:
         self.path = Path(path)
         self.ranking = ranking or Ranking()
         self.report: IndexReport | None = None
-        self._ix = store.open_index(self.path)
+        self._ix = store.open_index(self.path, complete=True)
         self._searcher: Searcher | None = None
         self._closed = False
 
@@ -121,6 +142,7 @@ class Index:
         return cls(path, ranking=ranking)
 
     @classmethod
+    @_writes
     def build(
         cls,
         paths: Sequence[PathLike] | None = None,
@@ -213,6 +235,7 @@ class Index:
         return ix
 
     @classmethod
+    @_writes
     def from_articles(
         cls,
         articles: Iterable[Article],
@@ -227,6 +250,7 @@ class Index:
         ix.report = report
         return ix
 
+    @_writes
     def update(
         self,
         paths: Sequence[PathLike] = (),
@@ -255,6 +279,19 @@ class Index:
         self.report = report
         return report
 
+    def check(self) -> IndexCheck:
+        """Verify the index: every file of the last commit against the checksum recorded when it was
+        written, and every segment opened. IndexCorruptError names what is damaged (rebuild it);
+        files written before searchkit recorded checksums are listed in `unrecorded`."""
+        with store.os_errors(wrote=False):
+            return store.check(self.path)
+
+    @_writes
+    def optimize(self, *, wait: float = defaults.WAIT) -> None:
+        """Merge the index into one segment, dropping deleted paragraphs for good (searches then see it)."""
+        transaction.optimize(self.path, wait)
+        self._moved_on()  # searches see the new segment
+
     def close(self) -> None:
         self._closed = True
         if self._searcher is not None:
@@ -272,9 +309,21 @@ class Index:
 
     @contextmanager
     def _damage_guard(self) -> Iterator[None]:
-        """The one place where damage found while reading becomes an IndexCorruptError."""
+        """Damage found while reading becomes an IndexCorruptError (the guard of one read, without retries)."""
         with damage.reading(self.path):
             yield
+
+    def _moved_on(self) -> bool:
+        """Whether a commit happened since the shared searcher was made; if so it is dropped."""
+        try:
+            if self._searcher is not None and self._searcher.up_to_date():
+                return False
+        except OSError:
+            pass
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        return True
 
     def _current(self) -> Searcher:
         """The shared searcher, refreshed if another writer has committed since (call inside the guard)."""

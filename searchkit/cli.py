@@ -37,6 +37,8 @@ from searchkit.cliout import emit_json as _emit_json
 from searchkit.errors import (
     CorpusError,
     DeletionRefusedError,
+    FileSystemError,
+    IncompleteIndexError,
     IndexCorruptError,
     IndexingError,
     IndexLockedError,
@@ -65,6 +67,7 @@ _CLI_ADVICE: tuple[tuple[type[SearchkitError], str, str], ...] = (
     (IndexCorruptError, *_REBUILD),
     (SchemaMismatchError, *_REBUILD),
     (IndexNotFoundError, "build one (Index.build)", "run `searchkit index` to build one"),
+    (IncompleteIndexError, "build it again (Index.build)", "run `searchkit index` again"),
     (IndexLockedError, "(wait=SECONDS)", "(--wait SECONDS)"),
     (IndexingError, "(jobs=1)", "(--jobs 1)"),
     (DeletionRefusedError, "pass prune=True", "pass --prune"),
@@ -93,6 +96,9 @@ def _errors() -> Iterator[None]:
         yield
     except SearchkitError as exc:
         raise CliError(cli_message(exc)) from None
+    except OSError as exc:  # disk full, read-only, permission, a vanished file: one line, exit 2 (not `| head`)
+        fs = FileSystemError.of(exc, wrote=False)
+        raise exc if isinstance(exc, BrokenPipeError) else CliError(cli_message(fs)) from None
 
 
 def index_option(f: F) -> F:
@@ -524,3 +530,6 @@ def serve_cmd(index_dir: str, host: str, port: int) -> None:
             f"searchkit serve needs the serve extra ({exc.name} is missing): pip install 'searchkit[serve]'"
         ) from None
     serve(index_dir, host=host, port=port)
+
+
+from searchkit import cliadmin  # noqa: E402,F401  (registers `check` and `optimize` on `main`)

@@ -179,7 +179,7 @@ def leftovers(index_dir: Path) -> list[str]:
         live = {s.segment_id() for s in toc.segments}
     finally:
         ix.close()
-    keep = {"searchkit.json", "MAIN_WRITELOCK", f"_MAIN_{toc.generation}.toc"}
+    keep = {"searchkit.json", "MAIN_WRITELOCK", "MAIN.sums", f"_MAIN_{toc.generation}.toc"}  # MAIN.sums: checksums
     out = []
     for p in sorted(index_dir.iterdir()):
         if p.name in keep or p.name.split(".")[0] in live:

@@ -5,3 +5,7 @@ blocks, field lengths, stored-field pickles, deflate streams) for speed, and eve
 is guarded by one capability probe so that another Whoosh falls back to the public API.
 No module outside this package touches a private attribute of a Whoosh object.
 """
+
+from searchkit.codec import safepickle
+
+safepickle.install()  # before any index is opened: Whoosh's pickle readers become the restricted ones

@@ -23,7 +23,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import length_to_byte
 
-from searchkit.codec import pickleops, probe
+from searchkit.codec import pickleops, probe, safepickle
 
 
 def read_postings(m: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -132,7 +132,7 @@ def _w3_block(m: Any) -> tuple[Any, Any]:
             cut = raw.find(_VALUES_START)
         if cut < 0:
             raw += unzip.flush()
-    ids, weights = pickle.loads(raw[:cut] + _NO_VALUES if cut >= 0 else raw)[:2]
+    ids, weights = safepickle.loads(raw[:cut] + _NO_VALUES if cut >= 0 else raw)[:2]
     if weights is None:
         weights = 1.0
     if isinstance(weights, float):
@@ -209,7 +209,7 @@ def read_positions(m: Any, ids: np.ndarray, docs: np.ndarray) -> tuple[np.ndarra
     except (AttributeError, TypeError, ValueError, IndexError, pickle.UnpicklingError, zlib.error):
         values = _stepped_values(m, docs)
     # Each value's pickle without its STOP, inside one MARK ... TUPLE: one loads for all.
-    lists = pickle.loads(b"(" + b"".join([v[4:-1] for v in values]) + b"t.")
+    lists = safepickle.loads(b"(" + b"".join([v[4:-1] for v in values]) + b"t.")
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     deltas = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
     positions = np.cumsum(deltas)

@@ -14,17 +14,30 @@ together with its own documents, in one TOC: the commit stays one atomic step.
 A failure anywhere (a worker's exception, a worker killed, the parent
 interrupted) cancels all of it: segment files no commit names are removed
 (`cancel`, or the next writer's leftover cleanup), and the index stays as the
-last commit left it. A worker whose parent has died exits on its own, so it
-cannot hold the index's write lock after its parent is gone.
+last commit left it.
+
+Never wedged: a worker dies with its parent, whatever kills the parent
+(`_guard`). On Linux the kernel kills it (PR_SET_PDEATHSIG); everywhere a
+watchdog thread ends it within `_POLL` seconds of being orphaned, even while a
+read of a half-sent chunk blocks. And a worker holds nothing that outlives
+the parent: right after it starts it lets go of everything it inherited but
+its own two pipe ends (`_inherited`): the write ends of the job pipes (so a
+read from a dead parent's pipe ends instead of waiting), the other workers'
+ends, and the index's write lock (an flock lock lives as long as any process
+holds a descriptor of it; the worker's copy is replaced, never unlocked). So
+only the live writer ever holds the lock.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import queue
+import signal
 import sys
 import threading
+import time
 import traceback
 from multiprocessing.context import ForkContext, SpawnContext
 from multiprocessing.queues import Queue
@@ -36,8 +49,9 @@ from whoosh.fields import Schema
 
 from searchkit.codec.bulkwrite import BulkWriter
 from searchkit.codec.textpostings import RunCutter
-from searchkit.errors import IndexingError
+from searchkit.errors import FileSystemError, IndexingError
 from searchkit.indexing.documents import ArticleWriter
+from searchkit.indexing.transaction import storable
 from searchkit.ingest.articles import Article
 from searchkit.ingest.boilerplate import tail_count
 
@@ -87,11 +101,63 @@ class _Target:
         raise AssertionError("worker segments are committed by the indexing process")
 
 
+#: Linux's prctl option: the signal a process gets when the thread that made it dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die() -> None:
+    """End this process now, as the kernel would (no cleanup that could wait on a dead parent)."""
+    os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+def _die_with(parent: int) -> None:
+    """End this process as soon as `parent` is gone (it is then no longer our parent)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: the watchdog below does it
+            pass
+    if os.getppid() != parent:  # died before the kernel was told
+        _die()
+
+    def watch() -> None:  # the deadline of every blocking read: also where prctl is missing
+        while True:
+            time.sleep(_POLL)
+            if os.getppid() != parent:
+                _die()  # our segment files go with the next writer's leftover cleanup
+
+    threading.Thread(target=watch, name="searchkit-orphan-watch", daemon=True).start()
+
+
+def _let_go(jobs_in: Queue[tuple[str, Any]], results: Queue[tuple[str, int, Any, int]], inherited: list[int]) -> None:
+    """Drop every descriptor inherited from the parent but our job pipe's read end and the result pipe's write end.
+
+    `inherited` (fork only) are the parent's descriptors of the write lock and of
+    the other workers' pipes, as numbers: each is pointed at /dev/null (not
+    closed, so the number is not reused under the parent's objects copied into
+    this process, and never unlocked, which would unlock the parent's lock too).
+    """
+    for conn in (getattr(jobs_in, "_writer", None), getattr(results, "_reader", None)):
+        if conn is not None:
+            conn.close()
+    if inherited:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in inherited:
+            try:
+                os.dup2(null, fd)
+            except OSError:
+                pass
+        os.close(null)
+
+
 def _work(
     worker: int,
     jobs_in: Queue[tuple[str, Any]],
     results: Queue[tuple[str, int, Any, int]],
     stop: Event,
+    inherited: list[int],
+    parent: int,
     index_dir: str,
     indexname: str,
     schema: Schema,
@@ -100,9 +166,10 @@ def _work(
     runs: RunCutter | None,
 ) -> None:
     """A worker's life: write the articles it is sent, then its held paragraphs, then report."""
-    parent = os.getppid()
+    _die_with(parent)
+    _let_go(jobs_in, results, inherited)
     bulk = BulkWriter(_Target(index_dir, indexname, schema, codec), max_postings, runs)
-    out = ArticleWriter(bulk.add)
+    out = ArticleWriter(lambda doc: bulk.add(storable(doc)))  # as Transaction.add does
     try:
         while True:
             try:
@@ -121,9 +188,20 @@ def _work(
                 bulk.flush()
                 results.put(("segments", worker, bulk.segments, out.paragraphs))
                 return
+    except OSError as exc:  # disk full, read-only, ...: the parent says so in one line
+        bulk.cancel()
+        results.put(("oserror", worker, (exc.errno, exc.strerror, exc.filename), 0))
     except BaseException:
         bulk.cancel()
         results.put(("error", worker, traceback.format_exc(), 0))
+
+
+def _raise_reported(kind: str, detail: Any) -> None:
+    """Raise the error a worker reported (a result of kind "error" or "oserror"); nothing for "segments"."""
+    if kind == "oserror":
+        raise FileSystemError.of(OSError(*detail), wrote=True)
+    if kind == "error":
+        raise IndexingError(f"an indexing worker failed; nothing was committed:\n{detail}")
 
 
 class ParallelWriter:
@@ -143,9 +221,13 @@ class ParallelWriter:
         self.queues = [ctx.Queue(QUEUE_CHUNKS) for _ in range(jobs)]
         self.stop = ctx.Event()
         args = (str(writer.storage.folder), writer.indexname, writer.schema, writer.codec, max_postings, bulk.runs)
+        fork = ctx.get_start_method() == "fork"
         self.procs = [
             ctx.Process(
-                target=_work, args=(i, q, self.results, self.stop, *args), daemon=True, name=f"searchkit-index-{i}"
+                target=_work,
+                args=(i, q, self.results, self.stop, self._inherited(i, writer) if fork else [], os.getpid(), *args),
+                daemon=True,
+                name=f"searchkit-index-{i}",
             )
             for i, q in enumerate(self.queues)
         ]
@@ -156,6 +238,20 @@ class ParallelWriter:
         self._chunk_paragraphs = 0
         self._next = 0
         self._held = 0
+
+    def _inherited(self, worker: int, writer: Any) -> list[int]:
+        """The descriptors a forked `worker` inherits and must let go: the lock's and the other pipes' ends."""
+        fds = [getattr(getattr(writer, "writelock", None), "fd", None), self._fd(self.results, "_reader")]
+        for i, q in enumerate(self.queues):
+            fds.append(self._fd(q, "_writer"))
+            if i != worker:
+                fds.append(self._fd(q, "_reader"))
+        return [fd for fd in fds if isinstance(fd, int) and fd > 2]
+
+    @staticmethod
+    def _fd(q: Queue[Any], end: str) -> int | None:
+        conn = getattr(q, end, None)
+        return None if conn is None else int(conn.fileno())
 
     def write(self, article: Article) -> None:
         self._chunk.append(article)
@@ -187,8 +283,7 @@ class ParallelWriter:
         except queue.Empty:
             pass
         else:
-            if kind == "error":
-                raise IndexingError(f"an indexing worker failed; nothing was committed:\n{detail}")
+            _raise_reported(kind, detail)
         for p in self.procs:
             if not p.is_alive() and p.exitcode not in (0, None):
                 raise IndexingError(
@@ -211,8 +306,7 @@ class ParallelWriter:
                 if all(not p.is_alive() for p in self.procs) and self.results.empty():
                     raise IndexingError("the indexing workers ended without reporting; nothing was committed") from None
                 continue
-            if kind == "error":
-                raise IndexingError(f"an indexing worker failed; nothing was committed:\n{detail}")
+            _raise_reported(kind, detail)
             # Keyed by worker: the segments' order must not depend on who finished first.
             by_worker[worker] = detail
             written += count

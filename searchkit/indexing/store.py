@@ -36,9 +36,11 @@ from whoosh.reading import IndexReader
 from whoosh.util.filelock import LockBase
 from whoosh.writing import SegmentWriter
 
-from searchkit.codec import patches, writers
+from searchkit.codec import integrity, patches, writers
 from searchkit.defaults import WAIT
 from searchkit.errors import (
+    FileSystemError,
+    IncompleteIndexError,
     IndexCorruptError,
     IndexLockedError,
     IndexNotFoundError,
@@ -80,9 +82,8 @@ class _Index(patches.FreshReaderIndex):
     """The index of a folder, whose damaged segments raise IndexCorruptError when a reader opens them."""
 
     def __init__(self, index_dir: Path) -> None:
-        from whoosh.filedb.filestore import FileStorage
-
-        super().__init__(FileStorage(str(index_dir)), indexname=INDEX_NAME)
+        # Its commits are fsynced and checksummed before they become visible (codec.integrity).
+        super().__init__(integrity.CheckedStorage(str(index_dir)), indexname=INDEX_NAME)
         self.index_dir = index_dir
 
     def reader(self, reuse: IndexReader | None = None) -> IndexReader:
@@ -92,7 +93,9 @@ class _Index(patches.FreshReaderIndex):
             raise _damaged(self.index_dir, exc) from exc
 
 
-def _damaged(index_dir: Path, exc: BaseException) -> IndexCorruptError:
+def _damaged(index_dir: Path, exc: BaseException) -> IndexCorruptError | FileSystemError:
+    if isinstance(exc, PermissionError):  # readable by someone else: not damage
+        return FileSystemError.of(exc, wrote=False)
     return IndexCorruptError(
         f"the index in {index_dir} is damaged ({type(exc).__name__}: {exc}); rebuild it (rebuild=True)"
     )
@@ -102,12 +105,16 @@ def _damaged(index_dir: Path, exc: BaseException) -> IndexCorruptError:
 OPEN_RETRIES = 50
 
 
-def open_index(index_dir: Path, *, verify: bool = False) -> FileIndex:
+def open_index(index_dir: Path, *, verify: bool = False, complete: bool = False) -> FileIndex:
     """Open an existing index for reading or writing, checking its version.
 
     With `verify`, every segment is opened too, so damage there raises
-    IndexCorruptError now rather than in the middle of an update.
+    IndexCorruptError now rather than in the middle of an update. With
+    `complete` (for searching), an index whose first build never committed
+    raises IncompleteIndexError, or IndexLockedError while that build runs.
     """
+    if complete:
+        check_complete(index_dir)
     ix = _open_index(index_dir)
     if verify:
         try:
@@ -124,7 +131,7 @@ def _open_index(index_dir: Path) -> FileIndex:
     try:
         for attempt in range(OPEN_RETRIES):
             try:
-                return _Index(index_dir)
+                return _checked_schema(_Index(index_dir))
             except FileNotFoundError:
                 # A writer's commit deleted the previous table of contents between
                 # listing and opening it; the next attempt finds the new one.
@@ -140,12 +147,72 @@ def _open_index(index_dir: Path) -> FileIndex:
         raise _damaged(index_dir, exc) from exc
 
 
+def _checked_schema(ix: FileIndex) -> FileIndex:
+    """`ix`, when its schema has searchkit's fields, each of searchkit's kind (a garbled one raises)."""
+    want, got = build_schema(), ix.schema
+    if got.names() != want.names() or any(
+        type(got[n]) is not type(want[n]) or type(got[n].format) is not type(want[n].format) for n in want.names()
+    ):
+        ix.close()
+        raise ValueError("its schema is not searchkit's")
+    return ix
+
+
+@contextmanager
+def os_errors(*, wrote: bool) -> Iterator[None]:
+    """An OSError met inside (disk full, read-only, permission denied, a file gone) becomes a FileSystemError."""
+    try:
+        yield
+    except OSError as exc:
+        raise FileSystemError.of(exc, wrote=wrote) from exc
+
+
+def check_complete(index_dir: Path) -> None:
+    """IncompleteIndexError when the index's first build did not finish (IndexLockedError while it runs)."""
+    if read_meta(index_dir).get("complete", True):  # indexes made before the mark are complete
+        return
+    from whoosh.filedb.filestore import FileStorage
+
+    lock = FileStorage(str(index_dir)).lock(_LOCK_FILE)
+    if not lock.acquire():
+        raise IndexLockedError(
+            f"the index in {index_dir} is being built for the first time; try again when the build finishes"
+        )
+    lock.release()
+    if not read_meta(index_dir).get("complete", True):  # (it may have finished meanwhile)
+        raise IncompleteIndexError(
+            f"the first build of the index in {index_dir} did not finish; build it again (Index.build)"
+        )
+
+
+def mark_complete(index_dir: Path) -> None:
+    """Record that the index has a commit; call after a commit, without the write lock (it is taken here).
+
+    When another writer holds the lock it has the commit under way and marks it at its end.
+    """
+    if read_meta(index_dir).get("complete", True):
+        return
+    from whoosh.filedb.filestore import FileStorage
+
+    lock = FileStorage(str(index_dir)).lock(_LOCK_FILE)
+    if lock.acquire():
+        try:
+            meta = read_meta(index_dir)
+            if meta.get("complete") is False:
+                _write_meta(index_dir, {**meta, "complete": True})
+        finally:
+            lock.release()
+
+
 def create_index(index_dir: Path, wait: float = WAIT) -> FileIndex:
     """A new, empty index in `index_dir` (created if needed, old index files replaced).
 
     Replacing files is done under the write lock, so a live writer's index is
     never wiped. The Whoosh files come first and `searchkit.json` last: a crash
     in between leaves only Whoosh files, which `interrupted_create` recognises.
+    `searchkit.json` says the index is not complete until its first commit
+    (`mark_complete`), so a first build killed before it is reported as such
+    rather than searched as an empty index.
     """
     index_dir.mkdir(parents=True, exist_ok=True)
     from whoosh.filedb.filestore import FileStorage
@@ -153,8 +220,11 @@ def create_index(index_dir: Path, wait: float = WAIT) -> FileIndex:
     lock = FileStorage(str(index_dir)).lock(f"{INDEX_NAME}_WRITELOCK")
     _acquire(lock, index_dir, wait)
     try:
-        ix = windex.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
-        _write_meta(index_dir, {"format": "searchkit", "schema_version": SCHEMA_VERSION, "created": time.time()})
+        windex.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME).close()
+        (index_dir / integrity.SUMS_FILE).unlink(missing_ok=True)  # the old files' sums go with them
+        ix = _Index(index_dir)
+        meta = {"format": "searchkit", "schema_version": SCHEMA_VERSION, "created": time.time(), "complete": False}
+        _write_meta(index_dir, meta)
     finally:
         lock.release()
     return ix
@@ -209,6 +279,8 @@ _TOC_TEMP = re.compile(rf"^_{INDEX_NAME}_[0-9]+\.toc\..+$")  # a table of conten
 _SEGMENT = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
 _TEMP_DIR = f"{INDEX_NAME}.tmp"
 _LOCK_FILE = f"{INDEX_NAME}_WRITELOCK"
+#: searchkit's own names among the files of an index.
+_OWN_FILES = (_TEMP_DIR, _LOCK_FILE, META_FILE + ".tmp", integrity.SUMS_FILE, integrity.SUMS_FILE + ".tmp")
 
 
 def interrupted_create(index_dir: Path) -> bool:
@@ -221,10 +293,7 @@ def interrupted_create(index_dir: Path) -> bool:
     return (
         bool(names)
         and not has_index(index_dir)
-        and all(
-            n in (_TEMP_DIR, _LOCK_FILE, META_FILE + ".tmp") or _TOC.match(n) or _TOC_TEMP.match(n) or _SEGMENT.match(n)
-            for n in names
-        )
+        and all(n in _OWN_FILES or _TOC.match(n) or _TOC_TEMP.match(n) or _SEGMENT.match(n) for n in names)
     )
 
 
@@ -261,6 +330,7 @@ def remove_leftovers(ix: FileIndex, index_dir: Path, *, old_tocs: bool = False) 
                 shutil.rmtree(entry.path)
             elif (
                 _TOC_TEMP.match(name)
+                or name == integrity.SUMS_FILE + ".tmp"
                 or (seg and seg.group(1) not in live)
                 or (old_tocs and (old := _TOC.match(name)) and int(old.group(1)) < toc.generation)
             ):
@@ -296,11 +366,18 @@ def acquire_writer(ix: FileIndex, index_dir: Path, wait: float) -> SegmentWriter
         raise
 
 
+def check(index_dir: Path) -> integrity.IndexCheck:
+    """Verify the index: every file of the latest commit against its checksum, then every segment opened.
+
+    IndexCorruptError (with the rebuild advice) names what is damaged.
+    """
+    found = integrity.verify(index_dir)
+    open_index(index_dir, verify=True).close()
+    return found
+
+
 def optimize(index_dir: Path, wait: float = WAIT) -> None:
-    """Merge every segment into one, dropping deleted documents for good."""
-    ix = open_index(index_dir)
-    try:
-        writer = acquire_writer(ix, index_dir, wait)
-        writer.commit(optimize=True)
-    finally:
-        ix.close()
+    """Write the index anew as one segment, dropping deleted documents for good (`transaction.optimize`)."""
+    from searchkit.indexing import transaction  # (which builds on this module)
+
+    transaction.optimize(index_dir, wait)

@@ -1,0 +1,41 @@
+"""The index's upkeep commands: `searchkit check` and `searchkit optimize` (registered on the CLI's group)."""
+
+from __future__ import annotations
+
+import click
+
+from searchkit import defaults
+from searchkit.cli import _errors, index_option, main
+from searchkit.render import safe
+
+
+@main.command("check")
+@index_option
+def check_cmd(index_dir: str) -> None:
+    """Verify every index file against the checksum recorded when it was written."""
+    from searchkit.api import Index
+
+    with _errors(), Index.open(index_dir) as ix:
+        found = ix.check()
+    click.echo(f"ok: {found.files} files, {found.bytes:,} bytes, match the checksums recorded at their commit")
+    if found.unrecorded:  # written before searchkit recorded checksums
+        names = ", ".join(safe(n) for n in found.unrecorded)
+        click.echo(f"note: no checksum recorded for {names} (written before checksums); they open and read", err=True)
+
+
+@main.command("optimize")
+@index_option
+@click.option(
+    "--wait",
+    default=defaults.WAIT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another process that is updating the index.",
+)
+def optimize_cmd(index_dir: str, wait: float) -> None:
+    """Merge the index into one segment, dropping deleted paragraphs for good."""
+    from searchkit.api import Index
+
+    with _errors(), Index.open(index_dir) as ix:
+        ix.optimize(wait=wait)
+    click.echo("optimized: one segment, no deleted paragraphs")
