@@ -135,6 +135,19 @@ def _segment_ids(storage: Any, generation: int, final: str, temp: str | None = N
     return {seg.segment_id() for seg in toc.segments}
 
 
+def _listed(folder: Path, storage: Any, generation: int) -> set[str]:
+    """The segments the latest table of contents lists; a table that cannot be read is damage, whatever
+    Whoosh raised for it (random bytes can fail as a wrong "architecture", a bad pickle, a short read ...)."""
+    try:
+        return _segment_ids(storage, generation, "")
+    except FileNotFoundError:
+        raise  # a commit replaced it: the caller reads again
+    except Exception as exc:
+        raise IndexCorruptError(
+            f"the index in {folder} is damaged: its table of contents cannot be read ({exc}); rebuild it (rebuild=True)"
+        ) from exc
+
+
 def _damaged(folder: Path, names: list[str]) -> IndexCorruptError:
     return IndexCorruptError(
         f"the index in {folder} is damaged: {', '.join(names)} fail their checksums (changed on disk since "
@@ -192,7 +205,7 @@ def verify(folder: Path) -> IndexCheck:
             generation = TOC._latest_generation(storage, INDEX_NAME)
             if generation < 0:  # no table of contents: opening the index says what is wrong
                 return IndexCheck(files=0, bytes=0)
-            return _verify(folder, _segment_ids(storage, generation, ""), f"_{INDEX_NAME}_{generation}.toc")
+            return _verify(folder, _listed(folder, storage, generation), f"_{INDEX_NAME}_{generation}.toc")
         except FileNotFoundError:
             if attempt == _VERIFY_ATTEMPTS - 1:
                 raise
