@@ -15,10 +15,8 @@ from searchkit.ingest.names import (
     _AUX,
     _DETERMINERS,
     _ROLES,
-    _SENT_END_RE,
     _collect,
     _initials,
-    _is_abbrev,
     _join,
     _key_tokens,
     _person_like,
@@ -32,6 +30,7 @@ from searchkit.ingest.names import (
 )
 from searchkit.ingest.outlets import ORG_NOUNS, OUTLET_NOUNS
 from searchkit.ingest.quotemarks import _outside, _Span
+from searchkit.ingest.sentences import start_before
 
 # ---------------------------------------------------------------- attributions
 
@@ -398,14 +397,9 @@ _FULL, _PARTIAL, _OTHER = 1, 2, 0
 _POSSESSIVE_BEFORE_RE = re.compile(r"[A-Z][\w-]*(?:'s?|’s?)\s+$")  # Blair's "unremittingly New Labour"
 
 
-def _sentence_start(p: str, pos: int, lo: int = 0) -> int:
+def _sentence_start(p: str, pos: int) -> int:
     """Start of the sentence holding `pos` (the end of the last sentence before it)."""
-    start = lo
-    for m in _SENT_END_RE.finditer(p, lo, pos):
-        if m.group().startswith(".") and _is_abbrev(p[max(start, m.start() - 12) : m.start() + 1].rsplit(None, 1)[-1]):
-            continue
-        start = m.end()
-    return start
+    return start_before(p, pos)
 
 
 def _title_case(words: list[str]) -> bool:

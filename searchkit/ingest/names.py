@@ -407,7 +407,9 @@ def _chain_names(chain: str) -> tuple[tuple[int, str, bool], ...]:
 
 
 # Two or more capitalised words ending in a possessive: "Bayern Munich's", "Deutsche Bank's".
-_OWNER_RE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w.-]*\s+)+[A-Z][\w-]*)['’]s(?!\w)")
+# The check of the character before a name's first capital comes after it, so that re can
+# skip ahead to the next capital; the first word is written out of the repeat for that.
+_OWNER_RE = re.compile(r"([A-Z](?<![\w'’-].)[\w.-]*\s+(?:[A-Z][\w.-]*\s+)*[A-Z][\w-]*)['’]s(?!\w)")
 
 
 def _owners(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
