@@ -238,11 +238,13 @@ def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
 
 
 def _apposition(p: str, vs: int, ve: int, verb: str) -> _Event | None:
-    seg = p[max(0, vs - 160) : vs]
-    # The pattern ends in ",\s*$": without that comma it cannot match, and most verbs lack it.
-    m = _APPOS_BEFORE_RE.search(seg) if seg.rstrip().endswith(",") else None
+    lo = max(0, vs - 160)
+    k = vs  # the pattern ends in ",\s*$": without that comma it cannot match, and most verbs lack it
+    while k > lo and p[k - 1].isspace():
+        k -= 1
+    m = _APPOS_BEFORE_RE.search(p[lo:vs]) if k > lo and p[k - 1] == "," else None
     if m and _valid_name(m.group(1).split()):
-        return _Event(max(0, vs - 160) + m.start(1), ve, m.group(1), "name")
+        return _Event(lo + m.start(1), ve, m.group(1), "name")
     if verb in _SUBJECT_ONLY:
         return None
     m = _APPOS_AFTER_RE.match(p, ve)

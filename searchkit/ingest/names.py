@@ -142,6 +142,7 @@ def _bare(tok: str) -> str:
     return tok.rstrip(".")
 
 
+@_memo(maxsize=1 << 14, maxlen=64)  # asked of every full stop, mostly of the same few words
 def _is_abbrev(tok: str) -> bool:
     """A dotted token that does not end a sentence: an initial, Mr., Jr., St."""
     b = _bare(tok)

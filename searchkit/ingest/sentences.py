@@ -27,10 +27,9 @@ def _scan(p: str, lo: int, hi: int) -> list[int]:
     """Start offsets of the sentences of p[lo:hi], with `hi` read as the end of the text."""
     found = [lo]
     for m in _SENT_END_RE.finditer(p, lo, hi):
+        at = m.start()
         # "Mr. Smith": a full stop that ends an abbreviation ends no sentence
-        if m.group().startswith(".") and _is_abbrev(
-            p[max(found[-1], m.start() - 12) : m.start() + 1].rsplit(None, 1)[-1]
-        ):
+        if p[at] == "." and _is_abbrev(p[max(found[-1], at - 12) : at + 1].rsplit(None, 1)[-1]):
             continue
         found.append(m.end())
     return found

@@ -104,6 +104,7 @@ class _Registry:
         self._spans = spans
         self._seen: dict[int, list[tuple[int, str, bool]]] = {}
         self._text = ""
+        self._common: dict[str, bool] = {}  # `common`'s answers for this article
         self._surname_cache: dict[int, dict[str, str]] = {}
         self._word_cache: dict[int, _Words] = {}
         self._owner_cache: dict[int, list[tuple[int, str, bool]]] = {}
@@ -152,9 +153,12 @@ class _Registry:
 
     def common(self, word: str) -> bool:
         """Is `word` no name: a title, contraction, or a word the article writes in lower case?"""
-        if not self._text:
-            self._text = "\n".join(self._paras)
-        return _not_a_name(word, self._text)
+        found = self._common.get(word)
+        if found is None:  # the same words are asked about again and again: each costs a scan of the article
+            if not self._text:
+                self._text = "\n".join(self._paras)
+            found = self._common[word] = _not_a_name(word, self._text)
+        return found
 
     def _trim(self, mention: tuple[int, str, bool]) -> tuple[int, str, bool]:
         """A mention without a common word capitalised at the start of a sentence ("Double Olympic …")."""
@@ -313,7 +317,7 @@ class _Registry:
             caps: list[tuple[int, str]] = []
             marks: list[int] = []
             for lo, hi in _outside(p, self._spans[j]):
-                caps.extend((m.start(), m.group(1)) for m in _CAP_RE.finditer(p, lo, hi))
+                caps += [(m.start(), m.group()) for m in _CAP_RE.finditer(p, lo, hi)]
                 for m in _PRONOUN_RE.finditer(p, lo, hi):
                     if not m.start() or not p[m.start() - 1].isalnum():
                         marks.append(m.start())
