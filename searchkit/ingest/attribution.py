@@ -321,6 +321,7 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
 
 _PUNCT_RE = re.compile(r"[,.?!…]")
 _SMALL = frozenset("a an and as at but by for from in is of on or the to with".split())
+# Matched in place (pos, endpos): the gaps are often long, and copying them cost more than the match.
 _ADJ_AFTER_RE = re.compile(r"[\s,.;:!?—–-]*")
 _ADJ_BEFORE_RE = re.compile(r"[\s,;:—–-]*")
 
@@ -337,9 +338,9 @@ def _adjacent(
     ("Smith added:") introduces the next quote rather than tagging this one;
     it still shows that this quote is someone's words.
     """
-    ended = p[sp.start : sp.end][-1:] in _ENDS
+    ended = p[sp.end - 1] in _ENDS  # a span is never empty
     for ev in events:
-        if ev.start >= sp.after and _ADJ_AFTER_RE.fullmatch(p[sp.after : ev.start]):
+        if ev.start >= sp.after and _ADJ_AFTER_RE.fullmatch(p, sp.after, ev.start):
             # After a quote that ends its sentence, "Smith said." tags it but
             # "Smith said the plan …" starts the writer's next sentence.
             if (ended and not _TAG_END_RE.match(p, ev.end)) or (tagging and _COLON_RE.match(p, ev.end)):
@@ -348,7 +349,7 @@ def _adjacent(
                 return ev, 1
             break
     for ev in reversed(events):
-        if ev.end <= sp.open and _ADJ_BEFORE_RE.fullmatch(p[ev.end : sp.open]):
+        if ev.end <= sp.open and _ADJ_BEFORE_RE.fullmatch(p, ev.end, sp.open):
             if not (named_only and ev.kind == "anon"):
                 return ev, 2
             break
@@ -468,7 +469,7 @@ def _attribute(p: str, sp: _Span, events: list[_Event], next_open: int) -> tuple
         return ev, rank
     # `"…," he said` tags the quote; after a quote that ends its sentence, the
     # next sentence is the writer's own and may name someone else.
-    if p[sp.start : sp.end][-1:] not in _ENDS:
+    if p[sp.end - 1] not in _ENDS:
         wend = min(next_open, _sentence_end(p, sp.after))
         for ev in events:
             if sp.after <= ev.start < wend:
