@@ -15,10 +15,8 @@ from searchkit.ingest.names import (
     _AUX,
     _DETERMINERS,
     _ROLES,
-    _SENT_END_RE,
     _collect,
     _initials,
-    _is_abbrev,
     _join,
     _key_tokens,
     _person_like,
@@ -32,6 +30,7 @@ from searchkit.ingest.names import (
 )
 from searchkit.ingest.outlets import ORG_NOUNS, OUTLET_NOUNS
 from searchkit.ingest.quotemarks import _outside, _Span
+from searchkit.ingest.sentences import start_before
 
 # ---------------------------------------------------------------- attributions
 
@@ -239,11 +238,13 @@ def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
 
 
 def _apposition(p: str, vs: int, ve: int, verb: str) -> _Event | None:
-    seg = p[max(0, vs - 160) : vs]
-    # The pattern ends in ",\s*$": without that comma it cannot match, and most verbs lack it.
-    m = _APPOS_BEFORE_RE.search(seg) if seg.rstrip().endswith(",") else None
+    lo = max(0, vs - 160)
+    k = vs  # the pattern ends in ",\s*$": without that comma it cannot match, and most verbs lack it
+    while k > lo and p[k - 1].isspace():
+        k -= 1
+    m = _APPOS_BEFORE_RE.search(p[lo:vs]) if k > lo and p[k - 1] == "," else None
     if m and _valid_name(m.group(1).split()):
-        return _Event(max(0, vs - 160) + m.start(1), ve, m.group(1), "name")
+        return _Event(lo + m.start(1), ve, m.group(1), "name")
     if verb in _SUBJECT_ONLY:
         return None
     m = _APPOS_AFTER_RE.match(p, ve)
@@ -320,6 +321,7 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
 
 _PUNCT_RE = re.compile(r"[,.?!…]")
 _SMALL = frozenset("a an and as at but by for from in is of on or the to with".split())
+# Matched in place (pos, endpos): the gaps are often long, and copying them cost more than the match.
 _ADJ_AFTER_RE = re.compile(r"[\s,.;:!?—–-]*")
 _ADJ_BEFORE_RE = re.compile(r"[\s,;:—–-]*")
 
@@ -336,9 +338,9 @@ def _adjacent(
     ("Smith added:") introduces the next quote rather than tagging this one;
     it still shows that this quote is someone's words.
     """
-    ended = p[sp.start : sp.end][-1:] in _ENDS
+    ended = p[sp.end - 1] in _ENDS  # a span is never empty
     for ev in events:
-        if ev.start >= sp.after and _ADJ_AFTER_RE.fullmatch(p[sp.after : ev.start]):
+        if ev.start >= sp.after and _ADJ_AFTER_RE.fullmatch(p, sp.after, ev.start):
             # After a quote that ends its sentence, "Smith said." tags it but
             # "Smith said the plan …" starts the writer's next sentence.
             if (ended and not _TAG_END_RE.match(p, ev.end)) or (tagging and _COLON_RE.match(p, ev.end)):
@@ -347,7 +349,7 @@ def _adjacent(
                 return ev, 1
             break
     for ev in reversed(events):
-        if ev.end <= sp.open and _ADJ_BEFORE_RE.fullmatch(p[ev.end : sp.open]):
+        if ev.end <= sp.open and _ADJ_BEFORE_RE.fullmatch(p, ev.end, sp.open):
             if not (named_only and ev.kind == "anon"):
                 return ev, 2
             break
@@ -398,14 +400,9 @@ _FULL, _PARTIAL, _OTHER = 1, 2, 0
 _POSSESSIVE_BEFORE_RE = re.compile(r"[A-Z][\w-]*(?:'s?|’s?)\s+$")  # Blair's "unremittingly New Labour"
 
 
-def _sentence_start(p: str, pos: int, lo: int = 0) -> int:
+def _sentence_start(p: str, pos: int) -> int:
     """Start of the sentence holding `pos` (the end of the last sentence before it)."""
-    start = lo
-    for m in _SENT_END_RE.finditer(p, lo, pos):
-        if m.group().startswith(".") and _is_abbrev(p[max(start, m.start() - 12) : m.start() + 1].rsplit(None, 1)[-1]):
-            continue
-        start = m.end()
-    return start
+    return start_before(p, pos)
 
 
 def _title_case(words: list[str]) -> bool:
@@ -472,7 +469,7 @@ def _attribute(p: str, sp: _Span, events: list[_Event], next_open: int) -> tuple
         return ev, rank
     # `"…," he said` tags the quote; after a quote that ends its sentence, the
     # next sentence is the writer's own and may name someone else.
-    if p[sp.start : sp.end][-1:] not in _ENDS:
+    if p[sp.end - 1] not in _ENDS:
         wend = min(next_open, _sentence_end(p, sp.after))
         for ev in events:
             if sp.after <= ev.start < wend:

@@ -142,6 +142,7 @@ def _bare(tok: str) -> str:
     return tok.rstrip(".")
 
 
+@_memo(maxsize=1 << 14, maxlen=64)  # asked of every full stop, mostly of the same few words
 def _is_abbrev(tok: str) -> bool:
     """A dotted token that does not end a sentence: an initial, Mr., Jr., St."""
     b = _bare(tok)
@@ -407,7 +408,9 @@ def _chain_names(chain: str) -> tuple[tuple[int, str, bool], ...]:
 
 
 # Two or more capitalised words ending in a possessive: "Bayern Munich's", "Deutsche Bank's".
-_OWNER_RE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w.-]*\s+)+[A-Z][\w-]*)['’]s(?!\w)")
+# The check of the character before a name's first capital comes after it, so that re can
+# skip ahead to the next capital; the first word is written out of the repeat for that.
+_OWNER_RE = re.compile(r"([A-Z](?<![\w'’-].)[\w.-]*\s+(?:[A-Z][\w.-]*\s+)*[A-Z][\w-]*)['’]s(?!\w)")
 
 
 def _owners(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:

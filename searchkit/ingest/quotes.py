@@ -34,7 +34,8 @@ q.text``. It runs on every paragraph at indexing time, so the scans skip text
 inside quotes, per-word and per-name answers are cached, and names mentioned
 in passing are read only when a pronoun or surname needs them. The work is
 split by stage: `quotemarks` (marks and chains), `names` (tokens and name
-runs), `attribution` (reporting verbs, subjects, quotation or not), `tags`
+runs), `sentences` (sentence starts, found once per paragraph),
+`attribution` (reporting verbs, subjects, quotation or not), `tags`
 (attributions by other verbs), `outlets` (which paper or company) and
 `speakers` (resolution); this module puts them together.
 """

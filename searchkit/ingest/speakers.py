@@ -31,14 +31,12 @@ from searchkit.ingest.names import (
     _PEERAGE,
     _PLACES,
     _ROLES,
-    _SENT_END_RE,
     _STOP,
     _TITLES,
     _bare,
     _core,
     _ends_with,
     _initials,
-    _is_abbrev,
     _key_tokens,
     _mentions,
     _owners,
@@ -46,9 +44,12 @@ from searchkit.ingest.names import (
 )
 from searchkit.ingest.outlets import ORG_NOUNS, last_kind, last_outlet
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
+from searchkit.ingest.sentences import start_before, starts_below
 from searchkit.ingest.tags import clause_subject
 
-_PRONOUN_RE = re.compile(r"(?:[Ss]h|[Hh])e(?!\w)")  # he, she (the character before is checked)
+# he, she (the character before is checked). Written to start with one character class,
+# which lets re skip ahead to the next h or s instead of trying both branches everywhere.
+_PRONOUN_RE = re.compile(r"[HhSs](?:(?<=[Ss])h|(?<=[Hh]))e(?!\w)")
 _PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
     "minister secretary president chancellor champion player star singer actor actress boss striker coach "
     "manager captain frontman veteran teenager youngster winner leader chairman".split()
@@ -64,7 +65,8 @@ _DESCRIPTION_RE = re.compile(
 _KIND_SUBJECT_RE = re.compile(r"\s*[Tt]he ([a-z]+)(?=\s+(?:[a-z]+ly\s+)?[a-z]+(?:s|ed)\b|\s*[,—–-]\s)")
 _BACK = 3  # how many paragraphs before a pronoun's may name whom it means
 # One capitalised word, without a possessive ending: "Blair's" gives Blair, "O'Neill" stays whole.
-_CAP_RE = re.compile(r"(?<![\w'’-])([A-Z](?:[\w-]|['’][A-Z])*[a-z][\w-]*)")
+# The check of the character before comes after the capital, so that re can skip to the next one.
+_CAP_RE = re.compile(r"([A-Z](?<![\w'’-].)(?:[\w-]|['’][A-Z])*[a-z][\w-]*)")
 
 
 def _not_a_name(word: str, text: str) -> bool:
@@ -92,18 +94,6 @@ class _Words(NamedTuple):
     marks: list[int]  # offsets of he/she and of descriptions ("the 19-year-old")
 
 
-def _sentences(p: str, lo: int, hi: int) -> list[int]:
-    """Start offsets of the sentences of p[lo:hi]."""
-    starts = [lo]
-    for m in _SENT_END_RE.finditer(p, lo, hi):
-        if m.group().startswith(".") and _is_abbrev(
-            p[max(starts[-1], m.start() - 12) : m.start() + 1].rsplit(None, 1)[-1]
-        ):
-            continue
-        starts.append(m.end())
-    return starts
-
-
 class _Registry:
     """Names seen in the article, with where they were seen, for resolving speakers."""
 
@@ -114,10 +104,10 @@ class _Registry:
         self._spans = spans
         self._seen: dict[int, list[tuple[int, str, bool]]] = {}
         self._text = ""
+        self._common: dict[str, bool] = {}  # `common`'s answers for this article
         self._surname_cache: dict[int, dict[str, str]] = {}
         self._word_cache: dict[int, _Words] = {}
         self._owner_cache: dict[int, list[tuple[int, str, bool]]] = {}
-        self._start_cache: dict[int, list[int]] = {}
         self.last_org: str | None = None  # whom "the spokesman" speaks for
         self.orgs: set[str] = set()  # speakers named as organisations ("the FA said"): never "he" or "she"
         self._pending: dict[_Key, str] = {}
@@ -163,9 +153,12 @@ class _Registry:
 
     def common(self, word: str) -> bool:
         """Is `word` no name: a title, contraction, or a word the article writes in lower case?"""
-        if not self._text:
-            self._text = "\n".join(self._paras)
-        return _not_a_name(word, self._text)
+        found = self._common.get(word)
+        if found is None:  # the same words are asked about again and again: each costs a scan of the article
+            if not self._text:
+                self._text = "\n".join(self._paras)
+            found = self._common[word] = _not_a_name(word, self._text)
+        return found
 
     def _trim(self, mention: tuple[int, str, bool]) -> tuple[int, str, bool]:
         """A mention without a common word capitalised at the start of a sentence ("Double Olympic …")."""
@@ -324,7 +317,7 @@ class _Registry:
             caps: list[tuple[int, str]] = []
             marks: list[int] = []
             for lo, hi in _outside(p, self._spans[j]):
-                caps.extend((m.start(), m.group(1)) for m in _CAP_RE.finditer(p, lo, hi))
+                caps += [(m.start(), m.group()) for m in _CAP_RE.finditer(p, lo, hi)]
                 for m in _PRONOUN_RE.finditer(p, lo, hi):
                     if not m.start() or not p[m.start() - 1].isalnum():
                         marks.append(m.start())
@@ -332,13 +325,6 @@ class _Registry:
                     if m.group(1) in _PERSON_WORDS and (not m.start() or not p[m.start() - 1].isalnum()):
                         marks.append(m.start())
             found = self._word_cache[j] = _Words(caps, marks)
-        return found
-
-    def _starts(self, j: int) -> list[int]:
-        """Sentence starts of paragraph j (cached)."""
-        found = self._start_cache.get(j)
-        if found is None:
-            found = self._start_cache[j] = _sentences(self._paras[j], 0, len(self._paras[j]))
         return found
 
     def _people_in(self, j: int, hi: int, known: dict[str, str]) -> list[tuple[int, str | None]]:
@@ -359,9 +345,10 @@ class _Registry:
             if i == 0:
                 return None
             i, hi = i - 1, len(self._paras[i - 1])
-        lo = max((s for s in self._starts(i) if s < hi), default=None)
-        if lo is None:
+        below = starts_below(self._paras[i], hi)
+        if not below:
             return None
+        lo = below[-1]
         before = [(k, n) for k, n in self.entries["speaker"] if k[0] == i and lo <= k[1] < hi]
         return self._said(*min(before)) if before else None
 
@@ -380,7 +367,7 @@ class _Registry:
     def _focus(self, key: _Key) -> str | None:
         i, off = key
         back = range(i, max(-1, i - _BACK - 1), -1)  # the paragraphs read: this one and _BACK before
-        hi = _sentences(self._paras[i], 0, off)[-1]  # not the pronoun's own sentence
+        hi = start_before(self._paras[i], off)  # not the pronoun's own sentence
         quick = self._said_before(i, hi)
         if quick and quick not in self.orgs:
             return quick
@@ -391,7 +378,7 @@ class _Registry:
             if not people:
                 continue
             said = {k[1]: k for k, n in self.entries["speaker"] if k[0] == j and k[1] < hi}
-            for s in reversed([s for s in self._starts(j) if s < hi] or [0]):
+            for s in reversed(starts_below(self._paras[j], hi) or [0]):
                 in_sentence = [(o, n) for o, n in people if s <= o < hi]
                 subjects = [(o, n) for o, n in in_sentence if o in said]  # whom the sentence says spoke
                 if subjects and subjects[0][1] is not None:

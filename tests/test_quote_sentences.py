@@ -1,0 +1,78 @@
+"""searchkit.ingest.sentences: sentence starts found once per paragraph, asked many times.
+
+`start_before(p, pos)` must give exactly what a scan of ``p[:pos]`` alone gives
+(the extractor's earlier behaviour), including where the two texts differ: a
+sentence end right before `pos` with no space after it ("said.He").
+The rewritten name patterns must find what the patterns they replace found.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from searchkit.ingest import names, speakers
+from searchkit.ingest.names import _SENT_END_RE, _is_abbrev
+from searchkit.ingest.sentences import start_before, starts, starts_below
+
+TEXTS = [
+    "",
+    "He said so. She did not.",
+    "Mr. Smith met Dr. Jones. They talked!",
+    'It works," he said.He left. "Yes?" she asked... Then J. R. Ewing arrived.',
+    "The U.S. team won. Lord Coe (Sebastian) spoke!! Next.",
+    "No end at all",
+    "Ends here.  Two spaces.\nA new line? Yes…",
+]
+
+
+def _prefix_start(p: str, pos: int) -> int:
+    """The reference: the last sentence start of p[:pos], scanned from the beginning."""
+    start = 0
+    for m in _SENT_END_RE.finditer(p, 0, pos):
+        if m.group().startswith(".") and _is_abbrev(p[max(start, m.start() - 12) : m.start() + 1].rsplit(None, 1)[-1]):
+            continue
+        start = m.end()
+    return start
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_start_before_is_the_prefix_scan_at_every_offset(text: str) -> None:
+    for pos in range(len(text) + 1):
+        assert start_before(text, pos) == _prefix_start(text, pos), (text, pos)
+
+
+def test_a_sentence_end_glued_to_the_offset_counts_as_in_a_prefix_scan() -> None:
+    p = "It was over.He said"
+    at = p.index("He")
+    assert start_before(p, at) == at  # p[:at] ends a sentence there ...
+    assert at not in starts(p)  # ... the whole paragraph does not
+
+
+def test_starts_and_starts_below() -> None:
+    p = "One. Mr. Two stays. Three!"
+    assert starts(p) == [0, 4, 19, 26]  # the last "!" ends a sentence too
+    assert starts_below(p, 19) == [0, 4]
+    assert starts_below(p, 20) == [0, 4, 19]
+
+
+OLD_PATTERNS = {
+    "pronoun": (re.compile(r"(?:[Ss]h|[Hh])e(?!\w)"), speakers._PRONOUN_RE),
+    "caps": (re.compile(r"(?<![\w'’-])([A-Z](?:[\w-]|['’][A-Z])*[a-z][\w-]*)"), speakers._CAP_RE),
+    "owner": (re.compile(r"(?<![\w'’-])((?:[A-Z][\w.-]*\s+)+[A-Z][\w-]*)['’]s(?!\w)"), names._OWNER_RE),
+}
+SAMPLES = [
+    "She said he and the heir; Shell's chief, Mr O'Neill's aide and x-Abc Smith-Jones's dog. She",
+    "Bayern Munich's coach met Deutsche Bank's boss; 'Tony Blair's' plan, AB's, Harbour Rovers Athletic’s",
+    "she-wolf hehe The he She's he. HE sHe",
+]
+
+
+@pytest.mark.parametrize("kind", sorted(OLD_PATTERNS))
+def test_rewritten_patterns_match_as_before(kind: str) -> None:
+    old, new = OLD_PATTERNS[kind]
+    for text in SAMPLES:
+        for lo in range(0, len(text), 7):
+            got = [(m.span(), m.groups()) for m in new.finditer(text, lo)]
+            assert got == [(m.span(), m.groups()) for m in old.finditer(text, lo)], (kind, text, lo)
