@@ -9,6 +9,11 @@ scores are ordered by article id and paragraph number, so output is stable.
 A free-text word that matches nothing is retried with the indexed words near it
 (see `typos`), and the results say so; when the results don't fill a page, a
 respelled query that finds more is offered as a suggestion.
+
+`run` is three phases: `plan` (the request checked, `path:` clauses, parse, typo
+retry, respelling, speaker rewrite, filter), `rank` (the ranked rows and the counts)
+and `present` (the page's hits, highlights, suggestion, explanations, notes). A
+sharded index plans and presents with them and ranks on its shards (`shard.sharded`).
 """
 
 from __future__ import annotations
