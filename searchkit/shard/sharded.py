@@ -4,9 +4,9 @@ A search is planned here by `searcher.plan`, over the federated reader of all sh
 (the `path:` clauses, parse, typo retry, respelling, speaker rewrite and filter see
 every shard's words, as one index's would); then each shard ranks its matches with the
 collection's statistics (`stats`) in a thread or on a Dask worker (`fanout`), the
-windows are merged and collapsed here (`merge`), and `searcher.present` makes the page. Each shard counts its articles'
-own-text matches (`ownmatch`): an article lives in one shard. The hits are the ones
-one index holding the same articles gives.
+windows are merged and collapsed here (`merge`), and `searcher.present` makes the
+page. Each shard counts its articles' own-text matches (`ownmatch`): an article lives
+in one shard. The hits are the ones one index holding the same articles gives.
 
 What reads stored paragraphs rather than ranking them (`show`, `quotes`, `speakers`,
 `facets`, `stats`) runs here on the federated reader, which scores with the same
