@@ -66,35 +66,55 @@ def generated_corpus(folder: Path, articles: int = 240, seed: int = 20) -> Path:
 
 
 def queries(n: int = 200, seed: int = 3) -> list[str]:
-    """Free text (some mistyped), phrases, AND / NOT, field and speaker queries."""
+    """Free text (some mistyped), phrases (some mistyped), AND / NOT, field clauses (some mistyped),
+    speaker queries and `path:` folder clauses."""
     rng = random.Random(seed)
     out: list[str] = []
     for i in range(n):
         words = rng.sample(VOCAB, rng.randint(1, 3))
         kind = i % 10
-        if kind == 1:
+        if kind in (1, 8, 9):
             w = words[0]
             words[0] = w[:2] + w[3:] if len(w) > 5 else w  # a typo: one letter dropped
-        if kind == 2 and len(words) > 1:
+        if kind in (2, 8) and len(words) > 1:
             out.append(f'"{words[0]} {words[1]}"')
         elif kind == 3 and len(words) > 1:
             out.append(f"{words[0]} AND {words[1]}")
         elif kind == 4 and len(words) > 1:
             out.append(f"{words[0]} NOT {words[1]}")
-        elif kind == 5:
+        elif kind in (5, 9):
             out.append(f"headline:{words[0]} {' '.join(words[1:])}".strip())
         elif kind == 6:
             out.append(f"speaker:{rng.choice(SPEAKERS).split()[1].lower()} {words[0]}")
+        elif kind == 7:
+            out.append(f"path:section{rng.randrange(6)} {' '.join(words)}")
         else:
             out.append(" ".join(words))
     return out + ["harbour bridge repairs", "gazette newsroom stories"]
 
 
 def key(results: Any) -> tuple[Any, ...]:
-    """What must be identical: hits (ids, paragraphs, wire folding, article counts), totals, typo retries."""
-    hits = tuple((h.article_id, h.paragraph, h.also_in, h.more_in_article, h.snippet) for h in results.hits)
+    """What must be identical: hits (ids, paragraphs, wire folding, own-text match counts, headline-only,
+    snippets and highlights, headline highlights), totals, the words retried or respelled, a suggestion."""
+    hits = tuple(
+        (
+            h.article_id,
+            h.paragraph,
+            h.also_in,
+            h.more_in_article,
+            h.headline_only,
+            h.snippet,
+            h.highlights,
+            h.fragments,
+            h.headline_highlights,
+        )
+        for h in results.hits
+    )
+    # A retried word is shown as the first paragraph holding it writes it (`typos.surface`), and the first
+    # paragraph depends on document order, which sharding changes: the words retried are compared, and
+    # whether a respelling was suggested (the query they search for is the same: the hits say so).
     retried = tuple(word for word, _ in results.fuzzy)
-    return (hits, results.total, retried, results.suggestion is None, results.notes)
+    return (hits, results.total, retried, results.suggestion is None, results.notes, results.query)
 
 
 def assert_same(single: Index, sharded: Index, query: str, **kwargs: Any) -> None:

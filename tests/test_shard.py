@@ -66,12 +66,51 @@ def test_top_20_as_one_index(built: tuple[Path, Index, Index], query: str) -> No
         {"source": "courier"},
         {"fuzzy": False},
         {"per_article": False, "sort": "date", "page": 2},
+        {"under": "section2"},
+        {"under": "section3", "per_article": False, "sort": "date"},
+        {"per_article": False, "limit": 50},
     ],
 )
 def test_options_as_one_index(built: tuple[Path, Index, Index], options: dict[str, object]) -> None:
     _, single, sharded = built
     for query in queries(40, seed=11):
         assert_same(single, sharded, query, **options)  # type: ignore[arg-type]
+
+
+def test_the_comparison_sees_every_feature(built: tuple[Path, Index, Index]) -> None:
+    """The generated queries do reach headline-only hits, own-text counts, respelled phrases and folders."""
+    _, single, sharded = built
+    seen: set[str] = set()
+    for query in queries(200):
+        for per_article in (True, False):
+            a = sharded.search(query, limit=20, per_article=per_article)
+            assert_same(single, sharded, query, limit=20, per_article=per_article)
+            seen |= {"headline_only"} if any(h.headline_only for h in a.hits) else set()
+            seen |= {"headline_highlights"} if any(h.headline_highlights for h in a.hits) else set()
+            seen |= {"more"} if any(h.more_in_article for h in a.hits) else set()
+            seen |= {"respelled"} if a.fuzzy and not query.replace(" ", "").isalpha() else set()
+            seen |= {"path"} if query.startswith("path:") and a.hits else set()
+    assert seen == {"headline_only", "headline_highlights", "more", "respelled", "path"}
+
+
+def test_respelled_phrase_and_field_clause(built: tuple[Path, Index, Index]) -> None:
+    _, single, sharded = built
+    for query in ('"harbur bridge"', "headline:electon", '"regional councl" path:section0', "markt"):
+        a = sharded.search(query)
+        assert a.fuzzy, query  # the typo was retried
+        assert_same(single, sharded, query)
+        assert_same(single, sharded, query, per_article=False)
+
+
+def test_folder_filter_facets_and_sources(built: tuple[Path, Index, Index]) -> None:
+    _, single, sharded = built
+    assert sharded.sources() == single.sources()
+    for under in ("section1", "corpus/section4", "feed.jsonl", "nowhere"):
+        a = single.facets("market", under=under, fields=("source", "month", "folder"))
+        b = sharded.facets("market", under=under, fields=("source", "month", "folder"))
+        assert (a.fields, a.total) == (b.fields, b.total), under
+        assert_same(single, sharded, "market growth", under=under)
+    assert sharded.search("market", under="section1").total > 0
 
 
 def test_wire_copies_fold_across_shards(built: tuple[Path, Index, Index]) -> None:

@@ -36,7 +36,7 @@ from whoosh.searching import Searcher
 
 from searchkit import analysis
 from searchkit.errors import QueryError
-from searchkit.indexing.schema import FILE
+from searchkit.indexing.schema import FILE, PARAGRAPH
 
 #: The term no article carries: a filter that lets nothing through.
 _NOTHING = Term("article_id", "\x00")
@@ -75,6 +75,11 @@ def _read_folders(searcher: Searcher) -> Folders:
         for article_id in ids:
             of[str(article_id)] = posixpath.dirname(path)
             paths[str(article_id)] = path
+    if not paths:  # no file records (a sharded index's shards keep none): each paragraph names its file
+        for fields_ in searcher.documents(kind=PARAGRAPH):
+            path = str(fields_.get("path", ""))
+            of[str(fields_["article_id"])] = posixpath.dirname(path)
+            paths[str(fields_["article_id"])] = path
     return Folders(of, paths)
 
 

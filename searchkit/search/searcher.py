@@ -9,6 +9,11 @@ scores are ordered by article id and paragraph number, so output is stable.
 A free-text word that matches nothing is retried with the indexed words near it
 (see `typos`), and the results say so; when the results don't fill a page, a
 respelled query that finds more is offered as a suggestion.
+
+`run` is three phases: `plan` (the request checked, `path:` clauses, parse, typo
+retry, respelling, speaker rewrite, filter), `rank` (the ranked rows and the counts)
+and `present` (the page's hits, highlights, suggestion, explanations, notes). A
+sharded index plans and presents with them and ranks on its shards (`shard.sharded`).
 """
 
 from __future__ import annotations
@@ -96,9 +101,41 @@ def _filter(req: SearchRequest, searcher: Searcher | None = None) -> Query | Non
     return scope.scope_filter(searcher, since=req.since, until=req.until, source=req.source, under=req.under)
 
 
+Retried = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A request made ready to rank: `path:` clauses moved into `under`, the query parsed and retried, the filter."""
+
+    req: SearchRequest
+    asked: str  # the text as the user typed it
+    q: Query
+    retried: Retried  # free-text words retried as indexed words near them (`typos`), or respelled (`respell`)
+    flt: Query | None
+    parsed: bool  # the query was given ready-made (no typo retry, no suggestion)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The ranking step's answer: the first results in order, matches per article, the totals."""
+
+    rows: list[Collapsed]
+    counts: Mapping[str, int]  # matching paragraphs per article (own-text matches for those shown: `ownmatch`)
+    headline_only: Callable[[str], bool]  # was this article matched only by its headline?
+    total: int  # what the results count: articles, or paragraphs when not per article
+    paragraphs: int  # every matching paragraph (what a respelling must beat)
+
+
 def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query | None = None) -> SearchResults:
     """Execute one search request on an open Whoosh searcher (`parsed`: a ready-made query)."""
     started = time.perf_counter()
+    planned = plan(searcher, req, ranking, parsed)
+    return present(searcher, planned, rank(searcher, planned, ranking), ranking, started)
+
+
+def plan(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query | None = None) -> Plan:
+    """The request checked, its `path:` clauses split off, its query parsed, typos retried, its filter built."""
     if req.limit < 1 or req.page < 1:
         raise QueryError("limit and page must be 1 or more")
     if req.sort not in SORTS:
@@ -108,7 +145,7 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
     text, paths = scope.split_path_clauses(req.text) if parsed is None else (req.text, ())
     req = replace(req, text=text, under=req.under + paths) if paths else req
     q = parsed if parsed is not None else query_mod.parse(req.text, searcher.schema, ranking)
-    retried: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    retried: Retried = ()
     if parsed is None and req.fuzzy and query_mod.is_free_text(req.text):
         words = query_mod.terms_of(req.text)
         typed = TOKEN_PATTERN.findall(req.text)
@@ -118,36 +155,50 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
         q, retried = respell.respell(searcher, q)  # a typo inside a phrase or a field clause
     if parsed is None and not retried and query_mod.is_free_text(req.text):
         q = quoteseek.rewrite(searcher, req.text, ranking) or q
-    flt = _filter(req, searcher)
+    return Plan(req, asked, q, retried, _filter(req, searcher), parsed is not None)
 
+
+def rank(searcher: Searcher, planned: Plan, ranking: Ranking) -> Ranked:
+    """The first `page * limit` results of the plan on this searcher, with their counts (`_ranked`)."""
+    req = planned.req
     need = req.page * req.limit
-    ranked, per_article_counts, headline_only = _ranked(searcher, q, flt, req, need, ranking.context)
+    rows, per_article_counts, headline_only = _ranked(searcher, planned.q, planned.flt, req, need, ranking.context)
     total = len(per_article_counts) if req.per_article else per_article_counts.total()
-    page = ranked[(req.page - 1) * req.limit : need]
+    return Ranked(rows, per_article_counts, headline_only, total, per_article_counts.total())
+
+
+def present(
+    searcher: Searcher, planned: Plan, ranked: Ranked, ranking: Ranking, started: float | None = None
+) -> SearchResults:
+    """The requested page of `ranked` as results: hits with snippets and highlights, suggestion, explanations, notes."""
+    started = time.perf_counter() if started is None else started
+    req, q, reader = planned.req, planned.q, searcher.reader()
+    need = req.page * req.limit
+    page = ranked.rows[(req.page - 1) * req.limit : need]
     marked = marks.marks(q, reader) if req.snippets else marks.Marks()
     said = quotations.speaker_clauses(q, reader) if req.snippets else ()
     hits = tuple(
-        _hit((req.page - 1) * req.limit + i + 1, score, fields_, also, per_article_counts, (marked, said), req)
+        _hit((req.page - 1) * req.limit + i + 1, score, fields_, also, ranked.counts, (marked, said), req)
         for i, (score, fields_, also) in enumerate(page)
     )
-    hits = tuple(replace(h, headline_only=True) if headline_only(h.article_id) else h for h in hits)
+    hits = tuple(replace(h, headline_only=True) if ranked.headline_only(h.article_id) else h for h in hits)
     suggestion = None
-    if parsed is None and req.fuzzy and query_mod.is_free_text(req.text) and total < req.limit:
+    if not planned.parsed and req.fuzzy and query_mod.is_free_text(req.text) and ranked.total < req.limit:
         # Only worth the extra lookups when the results don't fill a page.
-        suggestion = typos.suggest(searcher, req.text, ranking, per_article_counts.total())
+        suggestion = typos.suggest(searcher, req.text, ranking, ranked.paragraphs)
     if req.explain:
-        hits = tuple(replace(h, explanation=_explain(searcher, q, h, ranking.context)) for h in hits)
+        hits = tuple(replace(h, explanation=explain_hit(searcher, q, h, ranking.context)) for h in hits)
     return SearchResults(
         hits=hits,
-        query=asked,
-        total=total,
+        query=planned.asked,
+        total=ranked.total,
         suggestion=suggestion,
         page=req.page,
         limit=req.limit,
         per_article=req.per_article,
-        fuzzy=retried,
+        fuzzy=planned.retried,
         seconds=time.perf_counter() - started,
-        notes=_notes(searcher, req),
+        notes=notes(searcher, req),
     )
 
 
@@ -155,7 +206,7 @@ def run(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query 
 NO_DATES = "nothing in the index has a date, so the results are in relevance order"
 
 
-def _notes(searcher: Searcher, req: SearchRequest) -> tuple[str, ...]:
+def notes(searcher: Searcher, req: SearchRequest) -> tuple[str, ...]:
     """What the reader should know about how the results were ordered."""
     if req.sort == "date" and not (segments.view(searcher).dates() != segments.UNDATED).any():
         return (NO_DATES,)
@@ -171,7 +222,7 @@ def paragraph_docnum(searcher: Searcher, article_id: str, n: int) -> int | None:
     return None
 
 
-def _explain(searcher: Searcher, q: Query, hit: Hit, context: float) -> Explanation | None:
+def explain_hit(searcher: Searcher, q: Query, hit: Hit, context: float) -> Explanation | None:
     docnum = paragraph_docnum(searcher, hit.article_id, hit.paragraph)
     if docnum is None:
         return None
@@ -235,6 +286,11 @@ def _scored_by_whoosh(searcher: Searcher, q: Query, flt: Query | None, context: 
     docs = np.fromiter((d for _, d in top), dtype=np.int64, count=len(top))
     scores = np.fromiter((s for s, _ in top), dtype=np.float64, count=len(top))
     return FastResult(searcher, view, docs, scores, context)
+
+
+#: Public names for the sharded search, whose shards rank their matches as `_ranked` does on one index.
+reaches_other_docs = _reaches_other_docs
+scored_by_whoosh = _scored_by_whoosh
 
 
 def _hit(

@@ -65,6 +65,10 @@ class Merged:
         """Matching paragraphs per article, for the articles of the rows read."""
         return {r.article_id: r.count for w in self._windows.values() for r in w.rows}
 
+    def headline_only(self) -> frozenset[str]:
+        """The articles of the rows read that matched only by their headline."""
+        return frozenset(r.article_id for w in self._windows.values() for r in w.rows if r.headline_only)
+
     def totals(self) -> tuple[int, int]:
         """(matching articles, matching paragraphs) over every shard."""
         return sum(w.articles for w in self._windows.values()), sum(w.paragraphs for w in self._windows.values())

@@ -1,10 +1,12 @@
 """`ShardedIndex`: the `Index` API over a sharded folder.
 
-A search is planned here, over the federated reader of all shards (the parse, typo
-retry and speaker rewrite see every shard's words, as one index's would), then each
-shard ranks its matches with the collection's statistics (`stats`) in a thread or on
-a Dask worker (`fanout`), and the windows are merged, collapsed and paged here
-(`merge`). The hits are the ones one index holding the same articles gives.
+A search is planned here by `searcher.plan`, over the federated reader of all shards
+(the `path:` clauses, parse, typo retry, respelling, speaker rewrite and filter see
+every shard's words, as one index's would); then each shard ranks its matches with the
+collection's statistics (`stats`) in a thread or on a Dask worker (`fanout`), the
+windows are merged and collapsed here (`merge`), and `searcher.present` makes the
+page. Each shard counts its articles' own-text matches (`ownmatch`): an article lives
+in one shard. The hits are the ones one index holding the same articles gives.
 
 What reads stored paragraphs rather than ranking them (`show`, `quotes`, `speakers`,
 `facets`, `stats`) runs here on the federated reader, which scores with the same
@@ -24,25 +26,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from whoosh.query.compound import Or
-from whoosh.query.positional import Phrase
 from whoosh.query.qcore import Query
 from whoosh.reading import IndexReader, MultiReader
 from whoosh.searching import Searcher
 
 from searchkit import defaults
-from searchkit.analysis import TOKEN_PATTERN
 from searchkit.api import Index, PathLike, as_datetime
 from searchkit.errors import ArticleNotFoundError, IndexCorruptError, IndexNotFoundError, QueryError, ShardError
 from searchkit.indexing import store
 from searchkit.indexing.indexer import IndexReport, ProgressFn
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.results import IndexStats, SearchResults
-from searchkit.search import bm25f, quotations, quoteseek, typos
+from searchkit.search import bm25f
 from searchkit.search import query as query_mod
 from searchkit.search import searcher as searcher_mod
 from searchkit.search.collapse import collapse
 from searchkit.search.ranking import Ranking
-from searchkit.search.searcher import SearchRequest
+from searchkit.search.searcher import Plan, Ranked, SearchRequest
 from searchkit.search.speakercounts import Tally
 from searchkit.shard import build as build_mod
 from searchkit.shard import manifest as manifest_mod
@@ -55,8 +55,6 @@ from searchkit.shard.stats import GlobalBM25F, ReaderStatistics, collection_size
 
 if TYPE_CHECKING:
     from distributed import Client
-
-Retried = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @dataclass
@@ -156,6 +154,7 @@ class ShardedIndex(Index):
         since: datetime | date | str | None = None,
         until: datetime | date | str | None = None,
         source: str | None = None,
+        under: str | None = None,
         sort: str = "relevance",
         fuzzy: bool = True,
         snippets: bool = True,
@@ -175,6 +174,7 @@ class ShardedIndex(Index):
             since=as_datetime(since, "since"),
             until=as_datetime(until, "until"),
             source=source,
+            under=(under,) if under else (),
             sort=sort,
             fuzzy=fuzzy,
             snippets=snippets,
@@ -184,48 +184,23 @@ class ShardedIndex(Index):
             return self._run(req)
 
     def _run(self, req: SearchRequest, parsed: Query | None = None) -> SearchResults:
-        """`searcher.run`, with the ranking done by the shards."""
+        """`searcher.run` on the federated searcher, with the ranking done by the shards (`_rank`)."""
         started = time.perf_counter()
-        if req.sort not in searcher_mod.SORTS:
-            raise QueryError(f"unknown sort {req.sort!r}; use relevance or date")
         state = self._load()
-        s = state.searcher
-        q, retried = _plan(s, req, self.ranking, parsed)
-        q = pin(q, s.reader())  # the words of wildcards as the whole collection has them
-        r = self.ranking
-        sq = ShardQuery(q, searcher_mod._filter(req), req.sort, 0, r.context, r.b, r.k1, state.stats.for_query(q))
-        need = req.page * req.limit
+        planned = searcher_mod.plan(state.searcher, req, self.ranking, parsed)
+        return searcher_mod.present(state.searcher, planned, self._rank(state, planned), self.ranking, started)
+
+    def _rank(self, state: _State, planned: Plan) -> Ranked:
+        """`searcher.rank` over the shards: each ranks its matches, the windows are merged and collapsed here."""
+        req, r = planned.req, self.ranking
+        q = pin(planned.q, state.searcher.reader())  # the words of wildcards as the whole collection has them
+        stats = state.stats.for_query(q)
+        sq = ShardQuery(q, planned.flt, req.sort, req.per_article, 0, r.context, r.b, r.k1, stats)
         merged = Merged(state.manifest.shards, lambda shards, fetch: state.fanout(shards, sq, fetch))
-        ranked = collapse(merged, need, req.per_article)
+        rows = collapse(merged, req.page * req.limit, req.per_article)
         articles, paragraphs = merged.totals()
         total = articles if req.per_article else paragraphs
-        reader = s.reader()
-        terms = searcher_mod.highlight_terms(q, reader) if req.snippets else frozenset()
-        phrase = any(isinstance(node, Phrase) for node in q.leaves()) if req.snippets else False
-        said = quotations.speaker_clauses(q, reader) if req.snippets else ()
-        counts = merged.counts()
-        first = (req.page - 1) * req.limit
-        hits = tuple(
-            searcher_mod._hit(first + i + 1, score, fields_, also, counts, (terms, phrase, said), req)
-            for i, (score, fields_, also) in enumerate(ranked[first:need])
-        )
-        suggestion = None
-        if parsed is None and req.fuzzy and query_mod.is_free_text(req.text) and total < req.limit:
-            suggestion = typos.suggest(s, req.text, self.ranking, paragraphs)
-        if req.explain:
-            hits = tuple(replace(h, explanation=searcher_mod._explain(s, q, h, r.context)) for h in hits)
-        return SearchResults(
-            hits=hits,
-            query=req.text,
-            total=total,
-            suggestion=suggestion,
-            page=req.page,
-            limit=req.limit,
-            per_article=req.per_article,
-            fuzzy=retried,
-            seconds=time.perf_counter() - started,
-            notes=searcher_mod._notes(s, req),
-        )
+        return Ranked(rows, merged.counts(), merged.headline_only().__contains__, total, paragraphs)
 
     def similar(self, article_id: str, paragraph: int, *, limit: int = defaults.LIMIT) -> SearchResults:
         """Paragraphs of other articles most like the given one, as `Index.similar`."""
@@ -297,20 +272,3 @@ def _files(folder: Path) -> list[Path]:
     if folder.is_file():
         return [folder]
     return [f for f in folder.iterdir() if f.is_file()] if folder.is_dir() else []
-
-
-def _plan(s: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query | None) -> tuple[Query, Retried]:
-    """The query as `searcher.run` plans it: parsed, unknown words retried, a speaker's name sought in quotes."""
-    if parsed is not None:
-        return parsed, ()
-    q = query_mod.parse(req.text, s.schema, ranking)
-    retried: Retried = ()
-    if req.fuzzy and query_mod.is_free_text(req.text):
-        words = query_mod.terms_of(req.text)
-        typed = TOKEN_PATTERN.findall(req.text)
-        reader = s.reader()
-        if any(not typos.known(reader, w) for w in words) or any(typos.collides(s, w) for w in typed):
-            q, retried = searcher_mod._fuzzy_query(s, req.text, ranking)
-    if not retried and query_mod.is_free_text(req.text):
-        q = quoteseek.rewrite(s, req.text, ranking) or q
-    return q, retried

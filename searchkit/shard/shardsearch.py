@@ -5,15 +5,16 @@ process keeps each shard it has searched open (`_open`, keyed by the shard's fol
 the manifest generation, whose statistics it scores with), so a worker pays for opening
 a shard once. The rows are the ones the one-machine search ranks (the bulk scorer, or
 Whoosh's matchers, article context applied; `searcher._ranked`), each with its stored
-fields, the key that orders rows of all shards (`Row.key`), and how many paragraphs of
-its article match.
+fields, the key that orders rows of all shards (`Row.key`), how many paragraphs of its
+article match by their own text and whether only its headline matched (`ownmatch`).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,11 +25,10 @@ from whoosh.query.qcore import NullQuery, Query
 from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
-from searchkit.codec import patches
 from searchkit.errors import ShardError
 from searchkit.indexing import store
 from searchkit.indexing.schema import PARAGRAPH
-from searchkit.search import bm25f, damage
+from searchkit.search import bm25f, damage, ownmatch, segments
 from searchkit.search import bulk as fastsearch
 from searchkit.search import searcher as searcher_mod
 from searchkit.search.bulkresult import FastResult
@@ -47,6 +47,7 @@ class ShardQuery:
     q: Query
     flt: Query | None
     sort: str
+    per_article: bool
     fetch: int
     context: float
     b: float
@@ -61,7 +62,8 @@ class Row:
     key: tuple[Any, ...]
     score: float
     fields: dict[str, Any]
-    count: int  # matching paragraphs of its article
+    count: int  # matching paragraphs of its article (own-text matches: `ownmatch`)
+    headline_only: bool  # its article matched only by its headline
 
     @property
     def article_id(self) -> str:
@@ -140,31 +142,41 @@ def window(shard: int, folder: str, generation: int, sq: ShardQuery) -> Window:
 
 
 def _window(shard: int, searcher: Searcher, sq: ShardQuery) -> Window:
+    """The shard's ranking as `searcher._ranked` makes it, read as a window of rows with their counts."""
     q, flt = sq.q, sq.flt
     if q is NullQuery:
         return Window(shard, [], True, 0, 0)
-    if searcher_mod._reaches_other_docs(q):
+    if searcher_mod.reaches_other_docs(q):
         flt = Term("kind", PARAGRAPH) if flt is None else And([flt, Term("kind", PARAGRAPH)])
     fast = fastsearch.execute(searcher, q, flt, sq.context)
-    if fast is None and (sq.context or sq.sort == "date"):
-        fast = searcher_mod._scored_by_whoosh(searcher, q, flt, sq.context)
-    if fast is not None and sq.sort == "date":
-        fast = fast.by_date()
-    if fast is not None:
-        return _fast_rows(shard, fast, sq)
-    results = searcher.search(patches.exact_exclusions(q), limit=None, filter=flt)
-    articles = searcher.reader().column_reader("article_id")
-    counts: Counter[str] = Counter(articles[d] for _, d in results.top_n)
-    ranked = searcher_mod._WhooshRows(results, by_relevance=True).window(sq.fetch)
-    rows = [Row(sort_key(sq.sort, s, None, f), s, f, counts[f["article_id"]]) for s, f in ranked]
-    return Window(shard, rows, len(rows) < sq.fetch, len(counts), counts.total())
+    if fast is None:
+        fast = searcher_mod.scored_by_whoosh(searcher, q, flt, sq.context)
+    view = segments.view(searcher)
+    if not sq.per_article:  # a paragraph list: narrowed to own-text matches (an article lives in one shard)
+        fast, headline_only = ownmatch.narrow(searcher, view, q, fast)
+        fast = fast.by_date() if sq.sort == "date" else fast
+        return _rows(shard, fast, fast.window(sq.fetch), fast.counts, headline_only, sq)
+    fast = fast.by_date() if sq.sort == "date" else fast
+    picked = fast.window(sq.fetch)
+    # Own-text counts for every article of the window: the articles shown are among them.
+    shown = list(dict.fromkeys(str(fast.fields(i)["article_id"]) for i in picked))
+    counts, headline_only = ownmatch.shown_counts(searcher, view, q, fast, shown)
+    return _rows(shard, fast, picked, counts, headline_only, sq)
 
 
-def _fast_rows(shard: int, fast: FastResult, sq: ShardQuery) -> Window:
+def _rows(
+    shard: int,
+    fast: FastResult,
+    picked: list[int],
+    counts: Mapping[str, int],
+    headline_only: Callable[[str], bool],
+    sq: ShardQuery,
+) -> Window:
     rows = []
-    for i in fast.window(sq.fetch):
+    for i in picked:
         fields = fast.fields(i)
         own = None if fast.own is None else float(fast.own[i])
         score = fast.score(i)
-        rows.append(Row(sort_key(sq.sort, score, own, fields), score, fields, fast.counts[fields["article_id"]]))
+        a = str(fields["article_id"])
+        rows.append(Row(sort_key(sq.sort, score, own, fields), score, fields, counts[a], headline_only(a)))
     return Window(shard, rows, len(rows) < sq.fetch, len(fast.counts), fast.counts.total())
