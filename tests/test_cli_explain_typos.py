@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -13,7 +15,7 @@ from searchkit.cli import main
     ("query", "label", "fields"),
     [
         ('"sea wall"', '"sea wall"', ["body"]),
-        ("accou*", "accou*", ["headline", "body", "quotes"]),
+        ("accou*", "accou*", None),  # the fields the top hit writes an accou- word in (see below)
         ("counci~", "counci~", ["headline", "body"]),
         ("headline:budget", "headline:budget", ["headline"]),
         ('"sea wall" council', '"sea wall"', ["body"]),
@@ -21,7 +23,7 @@ from searchkit.cli import main
     ],
 )
 def test_explain_names_phrases_prefixes_fuzzy_words_and_fields(
-    built: str, query: str, label: str, fields: list[str]
+    built: str, query: str, label: str, fields: list[str] | None
 ) -> None:
     with searchkit.Index.open(built) as ix:
         hit = ix.search(query, explain=True)[0]
@@ -29,6 +31,10 @@ def test_explain_names_phrases_prefixes_fuzzy_words_and_fields(
     assert ex is not None
     words = {w.word: w for w in ex.words}
     assert label in words, [w.word for w in ex.words]
+    if fields is None:  # prefix scores differ between the Whoosh forks, so the top hit may differ too
+        texts = {"headline": hit.headline, "body": hit.text, "quotes": " ".join(q.text for q in hit.quotes)}
+        fields = [f for f, text in texts.items() if re.search(r"\baccou", text, re.IGNORECASE)]
+        assert len(fields) >= 2  # the case still explains a word matched in several fields
     assert [f.field for f in words[label].fields] == fields
     assert abs(ex.other) < 0.01  # nothing left unexplained as "other"
     assert sum(w.score for w in ex.words) + ex.other + ex.context == pytest.approx(hit.score)
