@@ -82,12 +82,15 @@ def match_spans(
     wanted = set(terms).union(*phrases) if phrases else terms
     if not wanted:
         return spans
-    found = [
-        (m.start(), m.end(), m.group())
-        for m in _candidates(frozenset(t[0] for t in wanted if t)).finditer(text)
-        if _is(m.group(), wanted)
-    ]
-    marked = [(s, e) for s, e, word in found if _is(word, terms)] if terms else []
+    found = []
+    for m in _candidates(frozenset(t[0] for t in wanted if t)).finditer(text):
+        word = m.group()
+        if _is(word, wanted):
+            found.append((m.start(), m.end(), word))
+    if not phrases:  # every word found is one of `terms`
+        marked = [(s, e) for s, e, _ in found]
+    else:
+        marked = [(s, e) for s, e, word in found if _is(word, terms)] if terms else []
     marked += _phrase_spans(text, found, phrases)
     across = phrase or bool(phrases)
     for s, e in sorted(marked):
