@@ -91,10 +91,12 @@ def shown_counts(
         return fast.counts, _never
     ordinals = {view.ordinal[a]: a for a in shown if a in view.ordinal}
     article = view.article[fast.docs]
-    picked = np.flatnonzero(np.isin(article, list(ordinals)))
+    wanted = np.zeros(len(view.names), dtype=bool)  # a lookup table: cheaper than np.isin's sort
+    wanted[list(ordinals)] = True
+    picked = np.flatnonzero(wanted[article])
     own = _own_of(searcher, own_q, fast, picked)
-    counts = np.bincount(article[picked][own], minlength=len(view.names))
-    found = {a: int(counts[o]) for o, a in ordinals.items()}
+    owners = article[picked][own].tolist()  # only the shown articles' matches: few
+    found = {a: owners.count(o) for o, a in ordinals.items()}
     return ShownCounts(fast.counts, found), lambda article_id: found.get(article_id, 1) == 0
 
 
