@@ -539,27 +539,3 @@ def test_article_context_moves_each_score_toward_its_articles_best(index: Index,
         req = SearchRequest(text=text, limit=20, snippets=False, fuzzy=False)
         with_context = run(s, req, Ranking().with_options(context=context))
         assert _rows(with_context) == _rows(run(s, req, Ranking()))
-
-
-@pytest.mark.parametrize("ranking", RANKINGS, ids=["default", "low-k1-b", "high-k1-b-coordination"])
-@pytest.mark.parametrize("flt", FILTERS, ids=["no-filter", "dates", "source"])
-def test_own_text_matches_equal_a_second_read(index: Index, ranking: Ranking, flt: dict[str, Any]) -> None:
-    """The own-text matches the scorer keeps from its postings are those `ownmatch` read again before."""
-    from searchkit.search import marks
-    from searchkit.search.facets import matching_mask
-
-    s = index.searcher()
-    texts = _queries(40, seed=7 + hash(str(flt)) % 1000) + ["said doe", "smith market", "jane lee bank"]
-    checked = 0
-    for text in texts:
-        q = query_mod.parse(text, s.schema, ranking)
-        if q is query_mod.NullQuery:
-            continue
-        fast = fastsearch.execute(s, q, _filter(SearchRequest(text=text, **flt)))
-        assert fast is not None and fast.own_text is not None, text
-        own_q = marks.own_query(q)
-        assert own_q is not None
-        want = matching_mask(s, own_q)[fast.docs] if own_q is not query_mod.NullQuery else fast.docs < 0
-        assert fast.own_text.tolist() == want.tolist(), text
-        checked += int((~want).sum())
-    assert checked, "some matches should come by the headline alone"
