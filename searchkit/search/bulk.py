@@ -27,19 +27,23 @@ from whoosh.query.compound import Or
 from whoosh.query.qcore import Query
 from whoosh.searching import Searcher
 
+from searchkit.search import marks
 from searchkit.search.algebra import is_boolean, match
 from searchkit.search.bm25f import CombinedTerm, FreeText
 from searchkit.search.bulkresult import ArticleCounts, FastResult
 from searchkit.search.segments import Segment, view
-from searchkit.search.wordscores import Scored, Unsupported, empty, sum_by_id, word_scores
+from searchkit.search.wordscores import Unsupported, empty, sum_by_id, word_scores
 
 __all__ = ["ArticleCounts", "FastResult", "enabled", "execute", "is_boolean", "terms_of"]
 
 #: Set to False to send every query through Whoosh (tests, benchmarks).
 enabled = True
 
-#: Scores one segment's matches: (sub-searcher, segment arrays) -> (local ids, scores).
-_SegmentScorer = Callable[[Searcher, Segment], Scored]
+#: One segment's matches: local ids, scores, and which match by their own text (None: not known).
+_Owned = tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_] | None]
+
+#: Scores one segment's matches: (sub-searcher, segment arrays) -> (local ids, scores, own-text matches).
+_SegmentScorer = Callable[[Searcher, Segment], _Owned]
 
 
 def terms_of(q: Query) -> tuple[list[CombinedTerm], float, float] | None:
@@ -67,20 +71,42 @@ def execute(searcher: Searcher, q: Query, flt: Query | None = None, context: flo
         return None
     shape = terms_of(q)
     if shape is not None:
-        return _scored(searcher, flt, lambda sub, seg: _free_text(type(q) is FreeText, shape, sub), context)
+        known = _own_known(shape[0])
+        return _scored(searcher, flt, lambda sub, seg: _free_text(type(q) is FreeText, shape, sub, known), context)
     if is_boolean(q):
-        return _scored(searcher, flt, lambda sub, seg: match(q, sub, seg), context)
+        return _scored(searcher, flt, lambda sub, seg: (*match(q, sub, seg), None), context)
     return None
 
 
-def _free_text(free_text: bool, shape: tuple[list[CombinedTerm], float, float], sub: Searcher) -> Scored:
-    """(local ids, scores) of a free-text query in one segment."""
+def _own_known(terms: list[CombinedTerm]) -> bool:
+    """True when the scorer reads every posting list `marks.own_query` would (no own field weighs 0)."""
+    return all(w > 0 for t in terms for f, w, _ in t.fields if f in marks.own_fields(t))
+
+
+def _free_text(
+    free_text: bool, shape: tuple[list[CombinedTerm], float, float], sub: Searcher, known: bool = False
+) -> _Owned:
+    """(local ids, scores, own-text matches) of a free-text query in one segment.
+
+    The own-text matches (`marks.own_query`) come from the postings the scores read
+    anyway (body, speakers): `ownmatch` need not read them a second time.
+    """
     terms, boost, coordination = shape
-    found = [got for got in (word_scores(term, sub) for term in terms) if got is not None]
+    own_ids: list[NDArray[np.int64]] | None = [] if known else None
+    found = [
+        got
+        for got in (word_scores(t, sub, own_ids, marks.own_fields(t) if known else ()) for t in terms)
+        if got is not None
+    ]
     if not found:
-        return empty()
+        return (*empty(), np.zeros(0, dtype=bool) if known else None)
     ids_l, scores_l = [ids for ids, _ in found], [sc for _, sc in found]
     local, total = sum_by_id(ids_l, scores_l)
+    own = None
+    if own_ids is not None:  # every own id is one of `local` (sorted, distinct)
+        own = np.zeros(len(local), dtype=bool)
+        for ids in own_ids:
+            own[np.searchsorted(local, ids)] = True
     if free_text and coordination:  # FreeText: boost * sum * (1 + c * (matched - 1))
         matched = sum_by_id(ids_l, [np.ones(len(x)) for x in ids_l])[1]
         total = boost * total * (1.0 + coordination * (matched - 1))
@@ -88,7 +114,7 @@ def _free_text(free_text: bool, shape: tuple[list[CombinedTerm], float, float], 
         total = boost * total
     elif boost != 1.0:  # Or's boost: Whoosh wraps the matcher, score * boost
         total = total * boost
-    return local, total
+    return local, total, own
 
 
 def _scored(searcher: Searcher, flt: Query | None, score: _SegmentScorer, context: float) -> FastResult | None:
@@ -96,11 +122,14 @@ def _scored(searcher: Searcher, flt: Query | None, score: _SegmentScorer, contex
     v = view(searcher)
     parts_docs: list[NDArray[np.int64]] = []
     parts_scores: list[NDArray[np.float64]] = []
+    parts_own: list[NDArray[np.bool_]] | None = []
     for leaf in v.leaves:
         try:
-            local, total = score(leaf.sub, leaf.segment)
+            local, total, own = score(leaf.sub, leaf.segment)
         except Unsupported:
             return None
+        if own is None:
+            parts_own = None
         if not len(local):
             continue
         keep = None if leaf.live is None else leaf.live[local]
@@ -109,10 +138,16 @@ def _scored(searcher: Searcher, flt: Query | None, score: _SegmentScorer, contex
             keep = allowed if keep is None else keep & allowed
         if keep is not None:
             local, total = local[keep], total[keep]
+            own = None if own is None else own[keep]
         parts_docs.append(local + leaf.offset)
         parts_scores.append(total)
+        if parts_own is not None and own is not None:
+            parts_own.append(own)
     if parts_docs:
         docs, scores = np.concatenate(parts_docs), np.concatenate(parts_scores)
     else:
         docs, scores = empty()
-    return FastResult(searcher, v, docs, scores, context)
+    result = FastResult(searcher, v, docs, scores, context)
+    if parts_own is not None:
+        result.own_text = np.concatenate(parts_own) if parts_own else np.zeros(len(docs), dtype=bool)
+    return result

@@ -71,6 +71,9 @@ class FastResult:
         # With article context (`search.context`), paragraphs of one article that tie
         # (all of them when context is 1) are ordered by their own scores first.
         self.own = scores if context else None
+        # Which matches hold a query word in their own text (`marks.own_query`), when the
+        # scorer learnt it from the postings it read (`bulk`); None: `ownmatch` reads them.
+        self.own_text: NDArray[np.bool_] | None = None
         self.scores = interpolate(view.article[docs], scores, context)
         counts = np.bincount(view.article[docs], minlength=len(view.names))
         self.counts = ArticleCounts(counts, view.names, view.ordinal)
@@ -104,6 +107,7 @@ class FastResult:
         """The same matches, newest article first (see `DateOrdered`)."""
         dated = DateOrdered(self._searcher, self._view, self.docs, self.scores)
         dated.own = self.own
+        dated.own_text = self.own_text
         return dated
 
     def collapse(self, need: int, per_article: bool) -> list[Collapsed]:

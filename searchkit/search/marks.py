@@ -92,6 +92,14 @@ def marks(q: Query, reader: IndexReader) -> Marks:
     return Marks(*(FieldMarks(frozenset(words[k]), tuple(phrases[k])) for k in ("body", "headline")))
 
 
+def own_fields(term: CombinedTerm) -> list[str]:
+    """The fields of `term` whose postings tell whether a paragraph matches it by its own text."""
+    # A quotation is words of its paragraph's body, so a word in the quotes is in the body too:
+    # the body's postings alone answer (the quotes' would be read for nothing).
+    fields = [f for f, _, _ in term.fields if f in OWN_FIELDS]
+    return [f for f in fields if f != "quotes" or "body" not in fields]
+
+
 def own_query(q: Query) -> Query | None:
     """`q`'s positive clauses on the paragraph's own fields, OR-ed (NullQuery: it matches only by headline).
 
@@ -103,10 +111,7 @@ def own_query(q: Query) -> Query | None:
     own: list[Query] = []
     for leaf in leaves:
         if isinstance(leaf, CombinedTerm):
-            # A quotation is words of its paragraph's body, so a word in the quotes is in the body too:
-            # the body's postings alone answer (the quotes' would be read for nothing).
-            fields = [f for f, _, _ in leaf.fields if f in OWN_FIELDS]
-            own.extend(Term(f, leaf.text) for f in fields if f != "quotes" or "body" not in fields)
+            own.extend(Term(f, leaf.text) for f in own_fields(leaf))
         elif getattr(leaf, "fieldname", None) in OWN_FIELDS:
             own.append(leaf)
     unique: list[Query] = []

@@ -39,7 +39,7 @@ def narrow(searcher: Searcher, view: View, q: Query, fast: FastResult) -> tuple[
     own_q = marks.own_query(q)
     if own_q is None or not len(fast.docs):
         return fast, _never
-    own = matching_mask(searcher, own_q)[fast.docs] if own_q is not NullQuery else np.zeros(len(fast.docs), bool)
+    own = _own_of(searcher, own_q, fast, np.arange(len(fast.docs)))
     if own.all():
         return fast, _never
     article = view.article[fast.docs]
@@ -91,18 +91,27 @@ def shown_counts(
         return fast.counts, _never
     ordinals = {view.ordinal[a]: a for a in shown if a in view.ordinal}
     article = view.article[fast.docs]
-    picked = np.flatnonzero(np.isin(article, list(ordinals)))
-    own = _own_of(searcher, own_q, fast.docs[picked])
-    counts = np.bincount(article[picked][own], minlength=len(view.names))
-    found = {a: int(counts[o]) for o, a in ordinals.items()}
+    wanted = np.zeros(len(view.names), dtype=bool)  # a lookup table: cheaper than np.isin's sort
+    wanted[list(ordinals)] = True
+    picked = np.flatnonzero(wanted[article])
+    own = _own_of(searcher, own_q, fast, picked)
+    owners = article[picked][own].tolist()  # only the shown articles' matches: few
+    found = {a: owners.count(o) for o, a in ordinals.items()}
     return ShownCounts(fast.counts, found), lambda article_id: found.get(article_id, 1) == 0
 
 
-def _own_of(searcher: Searcher, own_q: Query, docs: np.ndarray) -> np.ndarray:
-    """Which of `docs` the own-text query matches (its postings read in bulk: cheaper than matchers skipping)."""
-    if own_q is NullQuery or not len(docs):
-        return np.zeros(len(docs), dtype=bool)
-    mask: np.ndarray = matching_mask(searcher, own_q)[docs]
+def _own_of(searcher: Searcher, own_q: Query, fast: FastResult, rows: np.ndarray) -> np.ndarray:
+    """Which of the matches `rows` (indexes into `fast.docs`) the own-text query matches.
+
+    The bulk scorer's own-text matches when it knew them (it read those postings to
+    score), else the own-text query's postings read in bulk (cheaper than matchers skipping).
+    """
+    if own_q is NullQuery or not len(rows):
+        return np.zeros(len(rows), dtype=bool)
+    if fast.own_text is not None:
+        known: np.ndarray = fast.own_text[rows]
+        return known
+    mask: np.ndarray = matching_mask(searcher, own_q)[fast.docs[rows]]
     return mask
 
 

@@ -82,12 +82,15 @@ def match_spans(
     wanted = set(terms).union(*phrases) if phrases else terms
     if not wanted:
         return spans
-    found = [
-        (m.start(), m.end(), m.group())
-        for m in _candidates(frozenset(t[0] for t in wanted if t)).finditer(text)
-        if _is(m.group(), wanted)
-    ]
-    marked = [(s, e) for s, e, word in found if _is(word, terms)] if terms else []
+    found = []
+    for m in _candidates(frozenset(t[0] for t in wanted if t)).finditer(text):
+        word = m.group()
+        if _is(word, wanted):
+            found.append((m.start(), m.end(), word))
+    if not phrases:  # every word found is one of `terms`
+        marked = [(s, e) for s, e, _ in found]
+    else:
+        marked = [(s, e) for s, e, word in found if _is(word, terms)] if terms else []
     marked += _phrase_spans(text, found, phrases)
     across = phrase or bool(phrases)
     for s, e in sorted(marked):
@@ -133,13 +136,31 @@ def sentences(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if _ABBREV.search(text[start : m.start()].rstrip("\"'”’)]")):
+        if _abbreviated(text, start, m.start()):
             continue
         out.append((start, m.start()))
         start = m.end()
     if start < len(text):
         out.append((start, len(text.rstrip())))
     return [(s, e) for s, e in out if e > s]
+
+
+#: Longer than the longest ending `_ABBREV` matches ("Prof." and a character before it for its `\b`).
+_ABBREV_TAIL = 12
+_CLOSERS = "\"'”’)]"
+
+
+def _abbreviated(text: str, start: int, end: int) -> bool:
+    """True when the sentence text[start:end] (closing quotes aside) ends with an abbreviation.
+
+    `_ABBREV` is anchored at the end, so only the last characters are searched:
+    searching the whole sentence at every boundary cost more than the rest of `sentences`.
+    """
+    while end > start and text[end - 1] in _CLOSERS:
+        end -= 1
+    if end <= start or text[end - 1] != ".":
+        return False
+    return _ABBREV.search(text, max(start, end - _ABBREV_TAIL), end) is not None
 
 
 def make_snippets(

@@ -12,6 +12,8 @@ in one fails the tests until the other agrees.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 from numpy.typing import NDArray
 from whoosh.matching.mcore import NullMatcherClass
@@ -58,11 +60,15 @@ def sum_by_id(ids_l: list[NDArray[np.int64]], values_l: list[NDArray[np.float64]
     return ids, sums.astype(np.float64, copy=False)  # (float64 already: weights given)
 
 
-def word_scores(term: CombinedTerm, sub: Searcher) -> Scored | None:
+def word_scores(
+    term: CombinedTerm, sub: Searcher, own: list[NDArray[np.int64]] | None = None, own_fields: Collection[str] = ()
+) -> Scored | None:
     """(sorted local ids, scores) of one word in one segment: `CombinedMatcher.score`, vectorised.
 
     None when the segment lacks the word. The same operations in the same order as the
     scalar code (fields summed in order from 0.0 by `bincount`), so the same floats.
+    The ids read from the `own_fields` postings are appended to `own` (when given): which
+    paragraphs hold the word in their own text, without reading those postings again.
     """
     m = term.matcher(sub)
     if isinstance(m, NullMatcherClass):
@@ -73,6 +79,8 @@ def word_scores(term: CombinedTerm, sub: Searcher) -> Scored | None:
     ids_l, tf_l = [], []
     for part in m.parts:
         ids, freq = postings.read_postings(part.matcher)
+        if own is not None and part.field in own_fields:
+            own.append(ids)
         length = readers.field_lengths(reader, part.field)[ids]
         tf_l.append(freq / (part.c0 + part.c1 * length))
         ids_l.append(ids)
