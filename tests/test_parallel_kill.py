@@ -83,7 +83,9 @@ class KillTally:
     notes: list[str] = field(default_factory=list)
 
 
-def kill_trial(corpus: Path, index_dir: Path, sig: signal.Signals, rng: random.Random, tally: KillTally) -> None:
+def kill_trial(
+    corpus: Path, index_dir: Path, sig: signal.Signals, rng: random.Random, tally: KillTally, max_delay: float = 0.3
+) -> None:
     """One build killed at a random moment after its workers started; then the checks."""
     tally.trials += 1
     proc = subprocess.Popen(
@@ -96,7 +98,9 @@ def kill_trial(corpus: Path, index_dir: Path, sig: signal.Signals, rng: random.R
     while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
         workers = children(proc.pid)
         time.sleep(0.01)
-    time.sleep(rng.uniform(0.0, 2.5))
+    # A random moment early in the workers' life: a quiet host builds this corpus in about two seconds,
+    # so a later moment would often find the build finished (nothing killed, nothing proved).
+    time.sleep(rng.uniform(0.0, max_delay))
     if proc.poll() is None:
         workers = sorted(set(workers) | set(children(proc.pid)))
         proc.send_signal(sig)
