@@ -21,9 +21,7 @@ the search is not grouped per article, so they add up like `SearchResults.total`
 
 from __future__ import annotations
 
-import threading
 import time
-import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +42,7 @@ from searchkit.results import FacetCount, Facets
 from searchkit.search import marks, respell, scope, typos
 from searchkit.search import query as query_mod
 from searchkit.search.bm25f import CombinedTerm
+from searchkit.search.memo import Memo
 from searchkit.search.ranking import Ranking
 
 #: The facets a search page shows, in order.
@@ -75,17 +74,9 @@ class FacetTable:
     articles: int  # how many article codes there are
 
 
-_tables: weakref.WeakKeyDictionary[Searcher, FacetTable] = weakref.WeakKeyDictionary()
-_tables_lock = threading.Lock()
-
-
 def table(searcher: Searcher) -> FacetTable:
     """The facet table of this searcher's index state, built on first use."""
-    with _tables_lock:
-        found = _tables.get(searcher)
-        if found is None:
-            found = _tables[searcher] = _build(searcher)
-        return found
+    return _table_memo(searcher)
 
 
 def _build(searcher: Searcher) -> FacetTable:
@@ -409,3 +400,6 @@ def source_counts(searcher: Searcher) -> tuple[FacetCount, ...]:
     docs = np.flatnonzero(t.article != _NONE)
     units = _representatives(t, docs)
     return _top(t.source[units], t.sources, max(1, len(t.sources)))
+
+
+_table_memo: Memo[Searcher, FacetTable] = Memo(_build)

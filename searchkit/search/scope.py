@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import threading
-import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -37,6 +35,7 @@ from whoosh.searching import Searcher
 from searchkit import analysis
 from searchkit.errors import QueryError
 from searchkit.indexing.schema import FILE, PARAGRAPH
+from searchkit.search.memo import Memo
 
 #: The term no article carries: a filter that lets nothing through.
 _NOTHING = Term("article_id", "\x00")
@@ -52,17 +51,9 @@ class Folders:
     paths: dict[str, str]  # article id -> its file's path
 
 
-_folders: weakref.WeakKeyDictionary[Searcher, Folders] = weakref.WeakKeyDictionary()
-_folders_lock = threading.Lock()
-
-
 def folders(searcher: Searcher) -> Folders:
     """The folder map of this searcher's index state, built on first use."""
-    with _folders_lock:
-        found = _folders.get(searcher)
-        if found is None:
-            found = _folders[searcher] = _read_folders(searcher)
-        return found
+    return _folders_memo(searcher)
 
 
 def _read_folders(searcher: Searcher) -> Folders:
@@ -184,3 +175,6 @@ def scope_filter(
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(parts)
+
+
+_folders_memo: Memo[Searcher, Folders] = Memo(_read_folders)
