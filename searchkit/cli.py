@@ -113,6 +113,17 @@ def index_option(f: F) -> F:
     )(f)
 
 
+def wait_option(f: F) -> F:
+    """`--wait SECONDS`, shared by every command that writes to the index."""
+    return click.option(
+        "--wait",
+        default=defaults.WAIT,
+        show_default=True,
+        metavar="SECONDS",
+        help="How long to wait for another process that is updating the index.",
+    )(f)
+
+
 def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON Lines (one object per line).")(f)
 
@@ -197,13 +208,7 @@ def _dask_client(address: str | None) -> Iterator[DaskClient | None]:
 @click.argument("paths", nargs=-1, type=click.Path())
 @index_option
 @click.option("--rebuild", is_flag=True, help="Throw the index away and build it anew.")
-@click.option(
-    "--wait",
-    default=defaults.WAIT,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long to wait for another process that is updating the index.",
-)
+@wait_option
 @click.option(
     "-j",
     "--jobs",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from searchkit import defaults
-from searchkit.cli import _errors, index_option, main
+from searchkit.cli import _errors, index_option, main, wait_option
 from searchkit.render import safe
 
 
@@ -25,13 +24,7 @@ def check_cmd(index_dir: str) -> None:
 
 @main.command("optimize")
 @index_option
-@click.option(
-    "--wait",
-    default=defaults.WAIT,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long to wait for another process that is updating the index.",
-)
+@wait_option
 def optimize_cmd(index_dir: str, wait: float) -> None:
     """Merge the index into one segment, dropping deleted paragraphs for good."""
     from searchkit.api import Index
