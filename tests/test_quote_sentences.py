@@ -110,3 +110,22 @@ def test_speech_cues_as_the_patterns_find_them(lead: str) -> None:
     """The shortcuts before the cue and possessive searches answer as the searches do."""
     assert attribution._cued(lead) == bool(attribution._CUE_RE.search(lead))
     assert attribution._possessive_before(lead) == bool(attribution._POSSESSIVE_BEFORE_RE.search(lead))
+
+
+WALKS = [
+    "He said",
+    "  the  company's chief executive,   Steven Theede said",
+    "x" * 230 + " and then Smith said",  # the walk starts inside a token cut at 200 characters
+    "a-b c.d e'f  g\u00a0h said",
+]
+
+
+@pytest.mark.parametrize("text", WALKS)
+def test_token_offsets_as_tokenising_finds_them(text: str) -> None:
+    """`_Toks.start` gives each token's offset as re-tokenising the walk does."""
+    for pos in range(len(text) + 1):
+        walks = (names._toks_before(text, pos), names._toks_before(text, pos, touch=True), names._toks_after(text, pos))
+        for toks in walks:
+            offsets = [m.start() for m in names._TOK_RE.finditer(text, toks.lo, toks.hi)]
+            assert [toks.start(k) for k in range(len(toks.words))] == offsets
+            assert [toks.start(-k - 1) for k in range(len(toks.words))] == offsets[::-1]
