@@ -432,16 +432,14 @@ def _is_speech(p: str, sp: _Span, events: list[_Event]) -> int:
 
 def _possessive_before(lead: str) -> bool:
     """Does `lead` end in a possessive name and white space (Blair's "…")?"""
-    # The pattern can only match text ending in 's, ' or ’ and white space: most leads
-    # end otherwise, and the search would try every capital before giving up.
+    # Only text ending in 's, ' or ’ and white space can match: spare the others the search.
     return lead.rstrip()[-1:] in ("s", "'", "’") and bool(_POSSESSIVE_BEFORE_RE.search(lead))
 
 
 def _cued(lead: str) -> bool:
     """Does `lead` hold a reporting or attitude word (`_CUE_RE`)?"""
-    # ASCII text in lower case is searched without re.IGNORECASE, which lets re reject
-    # most words at their first letter; for ASCII the two searches find the same words
-    # (no ASCII character folds to another one but its own other case).
+    # Lower-cased ASCII is searched without re.IGNORECASE, so re rejects most words at their
+    # first letter; the same words match (an ASCII letter folds only to its other case).
     if lead.isascii():
         return bool(_CUE_LOWER_RE.search(lead.lower()))
     return bool(_CUE_RE.search(lead))
