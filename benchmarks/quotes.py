@@ -18,6 +18,7 @@ and the speaker errors by type (no name, descriptor kept, short form, wrong name
     python benchmarks/quotes.py --speed      # extraction time over the 2,225 BBC articles
     python benchmarks/quotes.py --build      # extraction CPU on the 100k build corpus, old vs now
     python benchmarks/quotes.py --same REV   # is every quote and speaker what REV's extractor gives?
+    python benchmarks/quotes.py --whole-build --against REV   # the whole 100k build's CPU, REV vs now
 
 `--build` times extraction alone on the corpus `benchmarks/speed.py` builds
 (made by `corpora.py` if missing), for this tree and for the extractor of an
@@ -26,6 +27,10 @@ each in a fresh process, alternating old and new so that the shared machine's
 noise falls on both. It reports CPU seconds (steadier than wall time) and what
 the difference means for the whole build, given the share of build CPU the old
 extraction took (`--share`, measured once with `speed.py --profile`).
+
+`--whole-build` times the whole build instead (`Index.build` on the same
+corpus, as `speed.py` builds it, each tree in a fresh process, alternating): the
+CPU seconds of that process and every process it started and waited for.
 
 The data is read in place and never copied (research-use licence).
 """
@@ -312,6 +317,52 @@ def build_share(data: Path, size: str, against: str, reps: int, share: float) ->
     )
 
 
+# Run in a child process with the tree to time first on sys.path: a whole build of the
+# corpus into a fresh folder, as speed.py's build_searchkit does it.
+_BUILD = """
+import inspect, sys
+sys.path.insert(0, sys.argv[1])
+import searchkit
+build = searchkit.Index.build
+kwargs = {"rebuild": True} if "rebuild" in inspect.signature(build).parameters else {}
+ix = build([sys.argv[2]], sys.argv[3], **kwargs)
+if hasattr(ix, "close"):
+    ix.close()
+"""
+
+
+def _build_cpu(tree: Path, corpus: Path, target: Path) -> float:
+    """CPU seconds of one whole build in a fresh process (and the processes it waited for)."""
+    import resource
+    import shutil
+
+    shutil.rmtree(target, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-c", _BUILD, str(tree), str(corpus), str(target)], check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    shutil.rmtree(target, ignore_errors=True)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def whole_build(data: Path, size: str, against: str, reps: int) -> None:
+    """The whole build's CPU on the build corpus, `against`'s tree and this one, alternating."""
+    from corpora import corpus_path
+
+    corpus = corpus_path(size, data)
+    with tempfile.TemporaryDirectory() as tmp:
+        old_tree = _tree_at(against, Path(tmp))
+        runs: dict[str, list[float]] = {"old": [], "new": []}
+        for _ in range(reps):
+            for label, tree in (("old", old_tree), ("new", HERE.parent)):
+                runs[label].append(_build_cpu(tree, corpus, Path(tmp) / "index"))
+                print(f"  {label} build CPU {runs[label][-1]:.2f} s", flush=True)
+    old, new = statistics.median(runs["old"]), statistics.median(runs["new"])
+    for label, name in (("old", against), ("new", "this tree")):
+        cpus = ", ".join(f"{c:.2f}" for c in runs[label])
+        print(f"{name:>10}: {size} build CPU, all processes, median {statistics.median(runs[label]):.2f} s ({cpus})")
+    print(f"the build {new / old - 1:+.1%} on {against} (budget +5%)")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=str(DEFAULT_DATA), help="folder holding quotes-dev/ and bbc-fulltext/")
@@ -322,6 +373,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--size", default="100k", help="corpus for --build (corpora.py sizes; default 100k)")
     ap.add_argument("--against", default="7f7f158", help="commit whose extractor --build compares with")
     ap.add_argument("--share", type=float, default=0.28, help="old extraction's share of build CPU (default 0.28)")
+    ap.add_argument("--whole-build", action="store_true", help="the whole build's CPU, --against vs this tree")
     ap.add_argument("--same", metavar="REV", help="compare every quote and speaker with REV's extractor")
     ap.add_argument("--json", metavar="FILE", help="also write the predictions as score.py's JSON Lines")
     a = ap.parse_args(argv)
@@ -331,6 +383,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     if a.same:
         same(data, a.same, None if a.size == "none" else a.size)
+        return
+    if a.whole_build:
+        whole_build(data, a.size, a.against, a.reps)
         return
     if a.build:
         build_share(data, a.size, a.against, a.reps, a.share)

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from searchkit.ingest import names, speakers
+from searchkit.ingest import attribution, names, speakers
 from searchkit.ingest.names import _SENT_END_RE, _is_abbrev
 from searchkit.ingest.sentences import start_before, starts, starts_below
 
@@ -58,7 +58,16 @@ def test_starts_and_starts_below() -> None:
 
 
 OLD_PATTERNS = {
-    "pronoun": (re.compile(r"(?:[Ss]h|[Hh])e(?!\w)"), speakers._PRONOUN_RE),
+    # Only a "he" or "she" not after a letter or digit counts (a test once made in Python).
+    "pronoun": (re.compile(r"(?<![^\W_])(?:[Ss]h|[Hh])e(?!\w)"), speakers._PRONOUN_RE),
+    # The person words as one plain longest-first alternation.
+    "description": (
+        re.compile(
+            rf"[Tt]he (?:[a-z][\w-]* ){{0,3}}?({'|'.join(sorted(speakers._PERSON_WORDS, key=len, reverse=True))})"
+            r"(?=[^\w\s-]|$| [a-z]+(?:ed|s)\b)(?!,? [A-Z]| (?:of|for|at|from|in|with)\b)"
+        ),
+        speakers._DESCRIPTION_RE,
+    ),
     "caps": (re.compile(r"(?<![\w'’-])([A-Z](?:[\w-]|['’][A-Z])*[a-z][\w-]*)"), speakers._CAP_RE),
     "owner": (re.compile(r"(?<![\w'’-])((?:[A-Z][\w.-]*\s+)+[A-Z][\w-]*)['’]s(?!\w)"), names._OWNER_RE),
 }
@@ -66,6 +75,8 @@ SAMPLES = [
     "She said he and the heir; Shell's chief, Mr O'Neill's aide and x-Abc Smith-Jones's dog. She",
     "Bayern Munich's coach met Deutsche Bank's boss; 'Tony Blair's' plan, AB's, Harbour Rovers Athletic’s",
     "she-wolf hehe The he She's he. HE sHe",
+    "1he _she éhe The chief executive said; the former England captain. the team manager, Alex; The coach of",
+    "bathe the star said, the new striker scored and the 22-year-old coach. the club's chief executive",
 ]
 
 
@@ -76,3 +87,45 @@ def test_rewritten_patterns_match_as_before(kind: str) -> None:
         for lo in range(0, len(text), 7):
             got = [(m.span(), m.groups()) for m in new.finditer(text, lo)]
             assert got == [(m.span(), m.groups()) for m in old.finditer(text, lo)], (kind, text, lo)
+
+
+LEADS = [
+    "",
+    "He called the plan ",
+    "The minister's ALLEGATION that it ",
+    "Blair's ",
+    "Tony Blair’s  ",
+    "the players' ",
+    "Jones's\n",
+    "It was, in the words of ",
+    "Ministers ſaid ",  # a long s folds to s only under re.IGNORECASE
+    "KELVIN: the \u212aeen ",
+    "Smith, who plays ",
+    "a so-called ",
+]
+
+
+@pytest.mark.parametrize("lead", LEADS)
+def test_speech_cues_as_the_patterns_find_them(lead: str) -> None:
+    """The shortcuts before the cue and possessive searches answer as the searches do."""
+    assert attribution._cued(lead) == bool(attribution._CUE_RE.search(lead))
+    assert attribution._possessive_before(lead) == bool(attribution._POSSESSIVE_BEFORE_RE.search(lead))
+
+
+WALKS = [
+    "He said",
+    "  the  company's chief executive,   Steven Theede said",
+    "x" * 230 + " and then Smith said",  # the walk starts inside a token cut at 200 characters
+    "a-b c.d e'f  g\u00a0h said",
+]
+
+
+@pytest.mark.parametrize("text", WALKS)
+def test_token_offsets_as_tokenising_finds_them(text: str) -> None:
+    """`_Toks.start` gives each token's offset as re-tokenising the walk does."""
+    for pos in range(len(text) + 1):
+        walks = (names._toks_before(text, pos), names._toks_before(text, pos, touch=True), names._toks_after(text, pos))
+        for toks in walks:
+            offsets = [m.start() for m in names._TOK_RE.finditer(text, toks.lo, toks.hi)]
+            assert [toks.start(k) for k in range(len(toks.words))] == offsets
+            assert [toks.start(-k - 1) for k in range(len(toks.words))] == offsets[::-1]

@@ -396,6 +396,7 @@ _CUE_RE = re.compile(
     r"ridicul|scorn|brand|insult|labell?|lament|regret|apologi|defend|demand|call for)\w*",
     re.I,
 )
+_CUE_LOWER_RE = re.compile(_CUE_RE.pattern)  # the same words, for text already in lower case
 _FULL, _PARTIAL, _OTHER = 1, 2, 0
 _POSSESSIVE_BEFORE_RE = re.compile(r"[A-Z][\w-]*(?:'s?|’s?)\s+$")  # Blair's "unremittingly New Labour"
 
@@ -424,9 +425,24 @@ def _is_speech(p: str, sp: _Span, events: list[_Event]) -> int:
     if _PUNCT_RE.search(text) and text[:1].isupper():
         return _FULL
     lead = p[_sentence_start(p, sp.open) : sp.open]
-    if _POSSESSIVE_BEFORE_RE.search(lead) or _CUE_RE.search(lead) or _adjacent(p, sp, events, False)[0] is not None:
+    if _possessive_before(lead) or _cued(lead) or _adjacent(p, sp, events, False)[0] is not None:
         return _PARTIAL
     return _OTHER
+
+
+def _possessive_before(lead: str) -> bool:
+    """Does `lead` end in a possessive name and white space (Blair's "…")?"""
+    # Only text ending in 's, ' or ’ and white space can match: spare the others the search.
+    return lead.rstrip()[-1:] in ("s", "'", "’") and bool(_POSSESSIVE_BEFORE_RE.search(lead))
+
+
+def _cued(lead: str) -> bool:
+    """Does `lead` hold a reporting or attitude word (`_CUE_RE`)?"""
+    # Lower-cased ASCII is searched without re.IGNORECASE, so re rejects most words at their
+    # first letter; the same words match (an ASCII letter folds only to its other case).
+    if lead.isascii():
+        return bool(_CUE_LOWER_RE.search(lead.lower()))
+    return bool(_CUE_RE.search(lead))
 
 
 # Words that are someone's speech when owned, with the fragment as their content: Blair's

@@ -245,7 +245,14 @@ class _Toks(NamedTuple):
 
     def start(self, k: int) -> int:
         """Offset of words[k] in p (only needed once a subject is found, so not worked out up front)."""
-        return [m.start() for m in _TOK_RE.finditer(self.p, self.lo, self.hi)][k]
+        # p[lo:hi] holds only tokens and white space, so each token is the first
+        # occurrence of its text after the end of the one before it.
+        words = self.words
+        k = range(len(words))[k]  # a negative k counts from the end; out of range raises IndexError
+        at = self.lo
+        for w in words[:k]:
+            at = self.p.find(w, at) + len(w)
+        return self.p.find(words[k], at)
 
 
 def _toks(p: str, lo: int, hi: int) -> _Toks:

@@ -15,10 +15,12 @@ is scanned again, with `pos` as the end of the text.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from searchkit.ingest.names import _SENT_END_RE, _is_abbrev
 
+_END_MARK_RE = re.compile(r"[.!?…]")  # the first character of every _SENT_END_RE match
 _MAX_CACHED = 4096  # paragraphs remembered; a full cache starts over (an article has far fewer)
 _cache: dict[str, list[int]] = {}
 
@@ -49,7 +51,11 @@ def start_before(p: str, pos: int) -> int:
     """Start of the last sentence of ``p[:pos]``: where the sentence holding `pos` starts."""
     st = starts(p)
     k = bisect_left(st, pos)
-    return _scan(p, st[k - 1] if k else 0, pos)[-1]
+    lo = st[k - 1] if k else 0
+    # A sentence end starts with one of these marks: without any, the rescan finds none.
+    if not _END_MARK_RE.search(p, lo, pos):
+        return lo
+    return _scan(p, lo, pos)[-1]
 
 
 def starts_below(p: str, hi: int) -> list[int]:

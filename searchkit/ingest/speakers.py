@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from searchkit.ingest.attribution import _by_initial
 from searchkit.ingest.names import (
     _DEMONYMS,
     _ORG_WORDS,
@@ -47,9 +48,12 @@ from searchkit.ingest.quotemarks import _Key, _outside, _Span
 from searchkit.ingest.sentences import start_before, starts_below
 from searchkit.ingest.tags import clause_subject
 
-# he, she (the character before is checked). Written to start with one character class,
-# which lets re skip ahead to the next h or s instead of trying both branches everywhere.
-_PRONOUN_RE = re.compile(r"[HhSs](?:(?<=[Ss])h|(?<=[Hh]))e(?!\w)")
+# he, she, not after a letter or digit. Written to start with one character class, which
+# lets re skip ahead to the next h or s instead of trying both branches everywhere; the
+# lookbehind then rejects the "he" of "the" inside re (a Python test of each of the many
+# such matches cost more than the scan). `(?<![^\W_].)`: the character before the first
+# letter is not alphanumeric (str.isalnum), which is \w without the underscore.
+_PRONOUN_RE = re.compile(r"[HhSs](?<![^\W_].)(?:(?<=[Ss])h|(?<=[Hh]))e(?!\w)")
 _PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
     "minister secretary president chancellor champion player star singer actor actress boss striker coach "
     "manager captain frontman veteran teenager youngster winner leader chairman".split()
@@ -57,8 +61,11 @@ _PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
 # A description ends at its person word, before punctuation or a verb ("The prime minister
 # shrugged off …", not "The chief inspector"); one that goes on to a name is that name
 # ("the manager, Alex Ferguson", "the chief inspector of schools, David Bell").
+# The person words are grouped by their first letter (longest first within a group): at any
+# place only one group can match, so re tries one group instead of every word, and the
+# matches are those of the plain longest-first alternation.
 _DESCRIPTION_RE = re.compile(
-    rf"[Tt]he (?:[a-z][\w-]* ){{0,3}}?({'|'.join(sorted(_PERSON_WORDS, key=len, reverse=True))})"
+    rf"[Tt]he (?:[a-z][\w-]* ){{0,3}}?({_by_initial(sorted(_PERSON_WORDS, key=len, reverse=True))})"
     r"(?=[^\w\s-]|$| [a-z]+(?:ed|s)\b)(?!,? [A-Z]| (?:of|for|at|from|in|with)\b)"
 )
 # A sentence about "the company" or "the band": the noun, then its verb or an aside ("The band - whose …").
@@ -318,9 +325,7 @@ class _Registry:
             marks: list[int] = []
             for lo, hi in _outside(p, self._spans[j]):
                 caps += [(m.start(), m.group()) for m in _CAP_RE.finditer(p, lo, hi)]
-                for m in _PRONOUN_RE.finditer(p, lo, hi):
-                    if not m.start() or not p[m.start() - 1].isalnum():
-                        marks.append(m.start())
+                marks += [m.start() for m in _PRONOUN_RE.finditer(p, lo, hi)]
                 for m in _DESCRIPTION_RE.finditer(p, lo, hi):
                     if m.group(1) in _PERSON_WORDS and (not m.start() or not p[m.start() - 1].isalnum()):
                         marks.append(m.start())
@@ -425,9 +430,7 @@ class _Registry:
                 names.append((o, known[word]))
             elif o == lo and word not in _STOP:
                 initial = word  # "Mourinho claimed …": a subject only if nothing better
-        pron = next(
-            (m for m in _PRONOUN_RE.finditer(p, lo, hi) if not m.start() or not p[m.start() - 1].isalnum()), None
-        )
+        pron = _PRONOUN_RE.search(p, lo, hi)
         if pron and not any(o < pron.start() for o, _ in names):
             return self.focus((i, lo))
         kind = _KIND_SUBJECT_RE.match(p, lo, hi)
