@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searchkit.analysis import stem
+from searchkit.search import snippets
 from searchkit.search.snippets import make_snippets, match_spans, sentences
 
 PARA = (
@@ -98,3 +99,21 @@ def test_cut_quote_keeps_its_attribution() -> None:
     assert "Jane Doe" not in snip.text and snip.attribution == "Jane Doe"
     (whole,) = make_snippets(text, terms("stop"), width=400, quotes=[(quote, "Jane Doe")])
     assert whole.attribution == ""
+
+
+_TRICKY = "abAB9_1 .&/+-'’é£ıſK\nxX"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=_TRICKY, max_size=40),
+    st.frozensets(st.sampled_from(sorted(set(_TRICKY.lower()) - {" ", "\n"})), max_size=4),
+)
+def test_candidate_words_are_those_of_one_pattern(text: str, firsts: frozenset[str]) -> None:
+    """One pattern per first letter, merged, finds what one pattern for all of them found (no per-query compile)."""
+    one = [(m.start(), m.end(), m.group()) for m in snippets._candidates(firsts).finditer(text)]
+    got = snippets._candidate_words(text, firsts)
+    # The same tokens, but for the words the single pattern offered because their first letter upper-cases
+    # to that of a wanted word (`ı` -> `I`): lower-casing and stemming keep the first letter, so they never match.
+    ascii_firsts = {f for f in firsts if f.isascii()}
+    assert got == [c for c in one if not c[2][0].isascii() or c[2][0].lower() in ascii_firsts]

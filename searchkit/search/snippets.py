@@ -53,19 +53,54 @@ def _only_stop_words(gap: str) -> bool:
     return len(gap) <= 24 and not any(c in gap for c in '.!?;:"“”') and not any(True for _ in _analyze(gap))
 
 
+#: A token's text after its first character (TOKEN_PATTERN opens with `\w+`, the first character being one of them).
+_REST = r"\w*" + TOKEN_PATTERN.pattern[3:] if TOKEN_PATTERN.pattern.startswith(r"\w+") else None
+#: The characters just before a token: never a word character, nor a word character and an inner dot, `&` or `/`.
+_AFTER_START = r"(?<!\w.)(?<!\w[.&].)(?<!\d/.)"
+
+
+@lru_cache(maxsize=256)
+def _starting_with(first: str) -> re.Pattern[str]:
+    """The tokens of TOKEN_PATTERN that begin with `first` (a word character, either case; "": non-ASCII).
+
+    The first character comes first in the pattern, so the regex engine skips to it
+    in C; the look-behinds (after it) make a match start only where a TOKEN_PATTERN
+    token starts (not inside a word, nor after an inner dot, `&` or `/`), so the
+    candidates are exactly the tokens, not pieces of them. One pattern per letter,
+    kept for good: a query's words never cost a compile.
+    """
+    opening = f"[{re.escape(first + first.upper())}]" if first else r"[^\W\x00-\x7f]"
+    return re.compile(rf"(?s){opening}{_AFTER_START}{_REST}")
+
+
 @lru_cache(maxsize=1024)
 def _candidates(firsts: frozenset[str]) -> re.Pattern[str]:
-    """The words of TOKEN_PATTERN that begin with one of `firsts` (either case) or a non-ASCII character.
+    """The tokens beginning with one of `firsts` (either case) or a non-ASCII character, in one pattern.
 
-    Lower-casing and stemming keep a word's first letter (accent folding may
-    not, hence every non-ASCII start), so only these words can match and the
-    others never reach Python. The look-behinds make a match start only where
-    a TOKEN_PATTERN token starts (not inside a word, nor after an inner dot, `&` or `/`),
-    so the candidates are exactly the tokens, not pieces of them.
+    Only for a TOKEN_PATTERN that does not open with a run of word characters (see `_candidate_words`).
     """
     chars = sorted({c for f in firsts for c in (f, f.upper()) if len(c) == 1})
     start = f"[{re.escape(''.join(chars))}]|" if chars else ""
     return re.compile(rf"(?<!\w)(?<!\w[.&])(?<!\d/)(?={start}[^\x00-\x7f]){TOKEN_PATTERN.pattern}")
+
+
+def _candidate_words(text: str, firsts: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the tokens of `text` beginning with one of `firsts` (either case) or a non-ASCII character.
+
+    Lower-casing and stemming keep a word's first letter (accent folding may not,
+    hence every non-ASCII start), so only these words can match and the others
+    never reach Python. Tokens never overlap, so the tokens of each first letter,
+    found apart, merge into the text's tokens in order.
+    """
+    if _REST is None:
+        return [(m.start(), m.end(), m.group()) for m in _candidates(firsts).finditer(text)]
+    letters = {f.lower() for f in firsts if f.isascii() and (f.isalnum() or f == "_")}
+    if not text.isascii():
+        letters.add("")
+    found = [(m.start(), m.end(), m.group()) for f in letters for m in _starting_with(f).finditer(text)]
+    if len(letters) > 1:
+        found.sort()
+    return found
 
 
 def match_spans(
@@ -82,11 +117,7 @@ def match_spans(
     wanted = set(terms).union(*phrases) if phrases else terms
     if not wanted:
         return spans
-    found = []
-    for m in _candidates(frozenset(t[0] for t in wanted if t)).finditer(text):
-        word = m.group()
-        if _is(word, wanted):
-            found.append((m.start(), m.end(), word))
+    found = [c for c in _candidate_words(text, frozenset(t[0] for t in wanted if t)) if _is(c[2], wanted)]
     if not phrases:  # every word found is one of `terms`
         marked = [(s, e) for s, e, _ in found]
     else:
