@@ -54,7 +54,7 @@ def test_phrases_of_stop_words_match_as_whoosh_does(index: Index) -> None:
     found = 0
     for text in _stop_word_phrases(s, 60, seed=3):
         for phrase in _phrases_of(query_mod.parse(text, s.schema, Ranking())):
-            for sub, offset in s.leaf_searchers():
+            for sub, _ in s.leaf_searchers():
                 docs, scores = phrase_scores(phrase, sub)
                 want = {hit.docnum: hit.score for hit in sub.search(phrase, limit=None)}
                 live = {d for d in docs.tolist() if not sub.reader().is_deleted(d)}

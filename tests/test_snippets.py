@@ -117,3 +117,25 @@ def test_candidate_words_are_those_of_one_pattern(text: str, firsts: frozenset[s
     # to that of a wanted word (`ı` -> `I`): lower-casing and stemming keep the first letter, so they never match.
     ascii_firsts = {f for f in firsts if f.isascii()}
     assert got == [c for c in one if not c[2][0].isascii() or c[2][0].lower() in ascii_firsts]
+
+
+_WORDS = (
+    "dying lying tying dies lies ties skies sky news early only gently idly ugly cries cried crying "
+    "accounts accounting account Accounted café Café résumé naïve AT&T at&t M&S 9/11 C++ a I x y "
+    "the The THE they them whose who WHO being be been byes bye sayings saying says said"
+).split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_WORDS), min_size=1, max_size=14),
+    st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4),
+    st.booleans(),
+)
+def test_wanted_words_are_the_candidates_looked_up(words: list[str], asked: list[str], surface: bool) -> None:
+    """Passing over candidates by their first two letters finds exactly what looking each one up finds."""
+    text = " ".join(words) + "."
+    wanted = frozenset(w.lower() if surface else stem(w.lower()) for w in asked)
+    firsts = frozenset(t[0] for t in wanted)
+    each = [c for c in snippets._candidate_words(text, firsts) if snippets._is(c[2], wanted)]
+    assert snippets._wanted_words(text, wanted) == each
