@@ -25,6 +25,7 @@ size run).
     python benchmarks/speed.py --sizes bbc --systems whoosh,fts5 --reps 5
     python benchmarks/speed.py --sizes 100k --profile # cProfile a searchkit build + queries
     python benchmarks/speed.py --same REV             # are REV's results what this tree gives?
+    python benchmarks/speed.py --sizes 100k --phrases # CPU time of phrases of stop words
 
 `--same REV` is the check a latency change must pass: the real BBC articles are
 indexed once (by this tree), then REV's searchkit (taken with `git archive`) and this
@@ -581,6 +582,44 @@ def same(rev: str, data: str | None) -> int:
     return len(diff)
 
 
+#: Phrases of stop words (indexed with positions since schema 7), and two ordinary ones beside them.
+STOP_PHRASES = (
+    '"to be or not to be"',
+    '"in the"',
+    '"to be"',
+    '"it is"',
+    '"one of the"',
+    '"of the year"',
+    '"at the end of the"',
+    '"as well as"',
+    '"prime minister"',
+    '"chancellor gordon brown"',
+)
+
+
+def phrase_times(label: str, args) -> None:
+    """CPU ms per search (with snippets) of `STOP_PHRASES` on searchkit's index of `label` (median of 3)."""
+    searchkit, why = import_searchkit()
+    if searchkit is None:
+        raise SystemExit(why)
+    corpus = corpora.corpus_path(label, args.data)
+    target = target_for("searchkit", corpus.stem.replace("corpus-", ""))
+    if not target.exists():
+        build_searchkit(corpus, target)
+    ix = searchkit.Index.open(str(target))
+    for q in STOP_PHRASES:
+        ix.search(q)
+        cpu = []
+        for _ in range(3):
+            c = time.process_time()
+            found = ix.search(q).total
+            cpu.append((time.process_time() - c) * 1000)
+        print(f"{label} {q:28s} {statistics.median(cpu):8.1f} ms CPU, {found} articles")
+    ix.close()
+    if not args.keep:
+        remove(target)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--_build":
@@ -602,6 +641,7 @@ def main(argv: list[str] | None = None) -> None:
         "(searchkit unless --systems names others)",
     )
     ap.add_argument("--same", metavar="REV", help="compare every result with REV's on the BBC articles, then stop")
+    ap.add_argument("--phrases", action="store_true", help="instead of timing, time phrases of stop words on searchkit")
     args = ap.parse_args(argv)
     if args.same:
         raise SystemExit(1 if same(args.same, args.data) else 0)
@@ -617,6 +657,10 @@ def main(argv: list[str] | None = None) -> None:
             ap.error(str(exc))
     if args.reps < 1:
         ap.error("--reps must be at least 1")
+    if args.phrases:
+        for label in sizes:
+            phrase_times(label, args)
+        return
     if args.profile:
         chosen = systems if "--systems" in " ".join(argv) else ["searchkit"]
         for label in sizes:
