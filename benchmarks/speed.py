@@ -24,6 +24,10 @@ size run).
     python benchmarks/speed.py                        # bbc and 100k, 3 reps, all systems
     python benchmarks/speed.py --sizes bbc --systems whoosh,fts5 --reps 5
     python benchmarks/speed.py --sizes 100k --profile # cProfile a searchkit build + queries
+    python benchmarks/speed.py --same REV             # are REV's results what this tree gives?
+    python benchmarks/speed.py --sizes 100k --phrases # CPU time of phrases of stop words
+
+`--same REV` and `--phrases` are in `speedcheck.py`.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ import time
 from pathlib import Path
 
 import corpora
+import speedcheck
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -476,7 +481,11 @@ def main(argv: list[str] | None = None) -> None:
         help="instead of timing, cProfile a build and the 300 queries+snippets of each size "
         "(searchkit unless --systems names others)",
     )
+    ap.add_argument("--same", metavar="REV", help="compare every result with REV's on the BBC articles, then stop")
+    ap.add_argument("--phrases", action="store_true", help="instead of timing, time phrases of stop words on searchkit")
     args = ap.parse_args(argv)
+    if args.same:
+        raise SystemExit(1 if speedcheck.same(args.same, args.data) else 0)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     for s in systems:
@@ -489,6 +498,10 @@ def main(argv: list[str] | None = None) -> None:
             ap.error(str(exc))
     if args.reps < 1:
         ap.error("--reps must be at least 1")
+    if args.phrases:
+        for label in sizes:
+            speedcheck.phrase_times(label, args)
+        return
     if args.profile:
         chosen = systems if "--systems" in " ".join(argv) else ["searchkit"]
         for label in sizes:

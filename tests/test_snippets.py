@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searchkit.analysis import stem
+from searchkit.search import snippets
 from searchkit.search.snippets import make_snippets, match_spans, sentences
 
 PARA = (
@@ -98,3 +99,43 @@ def test_cut_quote_keeps_its_attribution() -> None:
     assert "Jane Doe" not in snip.text and snip.attribution == "Jane Doe"
     (whole,) = make_snippets(text, terms("stop"), width=400, quotes=[(quote, "Jane Doe")])
     assert whole.attribution == ""
+
+
+_TRICKY = "abAB9_1 .&/+-'’é£ıſK\nxX"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=_TRICKY, max_size=40),
+    st.frozensets(st.sampled_from(sorted(set(_TRICKY.lower()) - {" ", "\n"})), max_size=4),
+)
+def test_candidate_words_are_those_of_one_pattern(text: str, firsts: frozenset[str]) -> None:
+    """One pattern per first letter, merged, finds what one pattern for all of them found (no per-query compile)."""
+    one = [(m.start(), m.end(), m.group()) for m in snippets._candidates(firsts).finditer(text)]
+    got = snippets._candidate_words(text, firsts)
+    # The same tokens, but for the words the single pattern offered because their first letter upper-cases
+    # to that of a wanted word (`ı` -> `I`): lower-casing and stemming keep the first letter, so they never match.
+    ascii_firsts = {f for f in firsts if f.isascii()}
+    assert got == [c for c in one if not c[2][0].isascii() or c[2][0].lower() in ascii_firsts]
+
+
+_WORDS = (
+    "dying lying tying dies lies ties skies sky news early only gently idly ugly cries cried crying "
+    "accounts accounting account Accounted café Café résumé naïve AT&T at&t M&S 9/11 C++ a I x y "
+    "the The THE they them whose who WHO being be been byes bye sayings saying says said"
+).split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_WORDS), min_size=1, max_size=14),
+    st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4),
+    st.booleans(),
+)
+def test_wanted_words_are_the_candidates_looked_up(words: list[str], asked: list[str], surface: bool) -> None:
+    """Passing over candidates by their first two letters finds exactly what looking each one up finds."""
+    text = " ".join(words) + "."
+    wanted = frozenset(w.lower() if surface else stem(w.lower()) for w in asked)
+    firsts = frozenset(t[0] for t in wanted)
+    each = [c for c in snippets._candidate_words(text, firsts) if snippets._is(c[2], wanted)]
+    assert snippets._wanted_words(text, wanted) == each

@@ -27,12 +27,15 @@ TIE_MARGIN = 2e-9
 class ArticleCounts(Mapping[str, int]):
     """Matching paragraphs per article id (a read-only Counter, backed by an array)."""
 
-    def __init__(self, counts: NDArray[np.int64], names: list[str], ordinal: dict[str, int]) -> None:
+    def __init__(
+        self, counts: NDArray[np.int64], names: list[str], ordinal: dict[str, int], total: int | None = None
+    ) -> None:
         self._counts = counts
         self._names = names
         self._ordinal = ordinal
         self._len = int(np.count_nonzero(counts))
-        self._total = int(counts.sum())
+        # The counts' sum, when the caller knows it (the matches counted), without summing every article.
+        self._total = int(counts.sum()) if total is None else total
 
     def __getitem__(self, article_id: str) -> int:
         i = self._ordinal.get(article_id)
@@ -74,9 +77,10 @@ class FastResult:
         # Which matches hold a query word in their own text (`marks.own_query`), when the
         # scorer learnt it from the postings it read (`bulk`); None: `ownmatch` reads them.
         self.own_text: NDArray[np.bool_] | None = None
-        self.scores = interpolate(view.article[docs], scores, context)
-        counts = np.bincount(view.article[docs], minlength=len(view.names))
-        self.counts = ArticleCounts(counts, view.names, view.ordinal)
+        article = view.article[docs]
+        self.scores = interpolate(article, scores, context)
+        counts = np.bincount(article, minlength=len(view.names))
+        self.counts = ArticleCounts(counts, view.names, view.ordinal, total=len(docs))
         self._stored: dict[int, dict[str, Any]] = {}
 
     def __len__(self) -> int:

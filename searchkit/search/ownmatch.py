@@ -22,13 +22,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
+from whoosh.query.compound import Or
+from whoosh.query.positional import Phrase
 from whoosh.query.qcore import NullQuery, Query
+from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
-from searchkit.search import marks
+from searchkit.codec import postings
+from searchkit.search import marks, segments
 from searchkit.search.bulkresult import ArticleCounts, DateOrdered, FastResult
 from searchkit.search.facets import matching_mask
+from searchkit.search.phrases import phrase_docs
 from searchkit.search.segments import View
+from searchkit.search.wordscores import Unsupported
 
 
 def narrow(searcher: Searcher, view: View, q: Query, fast: FastResult) -> tuple[FastResult, Callable[[str], bool]]:
@@ -111,8 +118,66 @@ def _own_of(searcher: Searcher, own_q: Query, fast: FastResult, rows: np.ndarray
     if fast.own_text is not None:
         known: np.ndarray = fast.own_text[rows]
         return known
+    among = own_among(segments.view(searcher), own_q, fast.docs[rows])
+    if among is not None:
+        return among
     mask: np.ndarray = matching_mask(searcher, own_q)[fast.docs[rows]]
     return mask
+
+
+def own_among(view: View, own_q: Query, docs: NDArray[np.int64]) -> NDArray[np.bool_] | None:
+    """Which of `docs` (docnums) `own_q` matches, looked up for those documents alone.
+
+    For an own-text query of words and plain phrases (`"in the"`): a word's posting
+    ids, a phrase's positions read only in `docs` (`phrases.phrase_docs`). None for
+    another shape. Matching every document of the index instead (Whoosh's span
+    matchers) cost seconds for a phrase of stop words.
+    """
+    leaves = list(own_q.children()) if type(own_q) is Or else [own_q]
+    if not all(type(x) is Term or (type(x) is Phrase and x.slop == 1) for x in leaves):
+        return None
+    order = np.argsort(docs, kind="stable")  # the bulk scorer's are sorted, Whoosh's in ranking order
+    docs = docs[order]
+    out = np.zeros(len(docs), dtype=bool)
+    for leaf in view.leaves:
+        lo, hi = np.searchsorted(docs, (leaf.offset, leaf.offset + leaf.segment.size))
+        if lo == hi:
+            continue
+        local = docs[lo:hi] - leaf.offset
+        found = np.zeros(len(local), dtype=bool)
+        try:
+            for x in leaves:
+                found |= np.isin(local, _leaf_docs(x, leaf.sub, local), assume_unique=True)
+        except Unsupported:
+            return None
+        out[lo:hi] = found
+    unsorted = np.empty_like(out)
+    unsorted[order] = out
+    return unsorted
+
+
+def _leaf_docs(leaf: Query, sub: Searcher, local: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The local ids a word or a phrase matches in one segment (a phrase: looked for in `local` only)."""
+    if isinstance(leaf, Phrase):
+        return phrase_docs(leaf, sub, local)
+    assert isinstance(leaf, Term)
+    return _term_docs(leaf, sub)
+
+
+def _term_docs(term: Term, sub: Searcher) -> NDArray[np.int64]:
+    """A word's posting ids in one segment (none when the segment lacks it)."""
+    reader = sub.reader()
+    field = sub.schema[term.fieldname] if term.fieldname in sub.schema else None
+    if field is None:
+        return np.zeros(0, dtype=np.int64)
+    try:
+        text = field.to_bytes(term.text)
+    except ValueError:
+        return np.zeros(0, dtype=np.int64)
+    if (term.fieldname, text) not in reader:
+        return np.zeros(0, dtype=np.int64)
+    ids: NDArray[np.int64] = postings.read_postings(reader.postings(term.fieldname, text))[0]
+    return ids
 
 
 def _best_of_each(fast: FastResult, article: np.ndarray, among: np.ndarray) -> np.ndarray:

@@ -34,7 +34,10 @@ from searchkit.results import QuoteSpan, Snippet
 
 # A sentence ends at . ! or ? (maybe followed by a closing quote or bracket), then
 # space, then something that can start a sentence. Common abbreviations don't end one.
-_BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])""")
+# The pattern opens with the punctuation itself (the boundary starts one character
+# later), so the regex engine skips to the next . ! or ? in C instead of trying a
+# look-behind at every character.
+_BOUNDARY = re.compile(r"""[.!?]["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])""")
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Capt|vs|etc|Inc|Ltd|Co|No|e\.g|i\.e)|\b[A-Z])\.$"
 )
@@ -53,19 +56,94 @@ def _only_stop_words(gap: str) -> bool:
     return len(gap) <= 24 and not any(c in gap for c in '.!?;:"“”') and not any(True for _ in _analyze(gap))
 
 
+#: A token's text after its first character (TOKEN_PATTERN opens with `\w+`, the first character being one of them).
+_REST = r"\w*" + TOKEN_PATTERN.pattern[3:] if TOKEN_PATTERN.pattern.startswith(r"\w+") else None
+#: The characters just before a token: never a word character, nor a word character and an inner dot, `&` or `/`.
+_AFTER_START = r"(?<!\w.)(?<!\w[.&].)(?<!\d/.)"
+
+
+@lru_cache(maxsize=256)
+def _starting_with(first: str) -> re.Pattern[str]:
+    """The tokens of TOKEN_PATTERN that begin with `first` (a word character, either case; "": non-ASCII).
+
+    The first character comes first in the pattern, so the regex engine skips to it
+    in C; the look-behinds (after it) make a match start only where a TOKEN_PATTERN
+    token starts (not inside a word, nor after an inner dot, `&` or `/`), so the
+    candidates are exactly the tokens, not pieces of them. One pattern per letter,
+    kept for good: a query's words never cost a compile.
+    """
+    opening = f"[{re.escape(first + first.upper())}]" if first else r"[^\W\x00-\x7f]"
+    return re.compile(rf"(?s){opening}{_AFTER_START}{_REST}")
+
+
 @lru_cache(maxsize=1024)
 def _candidates(firsts: frozenset[str]) -> re.Pattern[str]:
-    """The words of TOKEN_PATTERN that begin with one of `firsts` (either case) or a non-ASCII character.
+    """The tokens beginning with one of `firsts` (either case) or a non-ASCII character, in one pattern.
 
-    Lower-casing and stemming keep a word's first letter (accent folding may
-    not, hence every non-ASCII start), so only these words can match and the
-    others never reach Python. The look-behinds make a match start only where
-    a TOKEN_PATTERN token starts (not inside a word, nor after an inner dot, `&` or `/`),
-    so the candidates are exactly the tokens, not pieces of them.
+    Only for a TOKEN_PATTERN that does not open with a run of word characters (see `_candidate_words`).
     """
     chars = sorted({c for f in firsts for c in (f, f.upper()) if len(c) == 1})
     start = f"[{re.escape(''.join(chars))}]|" if chars else ""
     return re.compile(rf"(?<!\w)(?<!\w[.&])(?<!\d/)(?={start}[^\x00-\x7f]){TOKEN_PATTERN.pattern}")
+
+
+def _candidate_words(text: str, firsts: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the tokens of `text` beginning with one of `firsts` (either case) or a non-ASCII character.
+
+    Lower-casing and stemming keep a word's first letter (accent folding may not,
+    hence every non-ASCII start), so only these words can match and the others
+    never reach Python. Tokens never overlap, so the tokens of each first letter,
+    found apart, merge into the text's tokens in order.
+    """
+    if _REST is None:
+        return [(m.start(), m.end(), m.group()) for m in _candidates(firsts).finditer(text)]
+    letters = {f.lower() for f in firsts if f.isascii() and (f.isalnum() or f == "_")}
+    if not text.isascii():
+        letters.add("")
+    found = [(m.start(), m.end(), m.group()) for f in letters for m in _starting_with(f).finditer(text)]
+    if len(letters) > 1:
+        found.sort()
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _asked(wanted: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...], frozenset[str], frozenset[str]]:
+    """What `_wanted_words` needs of the wanted words, worked out once per query, not once per paragraph.
+
+    Their first letters, the ASCII ones to scan for (lower-cased: a pattern takes
+    either case), their first two letters, and the wanted words of one letter.
+    """
+    firsts = frozenset(t[0] for t in wanted if t)
+    letters = tuple(sorted({f.lower() for f in firsts if f.isascii() and (f.isalnum() or f == "_")}))
+    return firsts, letters, frozenset(t[:2] for t in wanted), frozenset(t for t in wanted if len(t) == 1)
+
+
+def _wanted_words(text: str, wanted: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the tokens of `text` that are `wanted` lower-cased or stemmed, in order.
+
+    Snowball keeps an ASCII word's first two letters (or shortens it to its first
+    one), except after a `y` in second place (`dying` -> `die`): an ASCII candidate
+    whose opening no wanted word shares is passed over without a stem lookup (most
+    candidates: a letter opens many words). Non-ASCII words are always looked up
+    (accent folding may change any letter). Found equal to the candidates that
+    `_is` accepts (`tests/test_snippets.py`).
+    """
+    firsts, letters, two, one = _asked(wanted)
+    if _REST is None:
+        return [c for c in _candidate_words(text, firsts) if _is(c[2], wanted)]
+    scans = letters if text.isascii() else (*letters, "")
+    found = []
+    for f in scans:
+        for m in _starting_with(f).finditer(text):
+            word = m.group()
+            low = word.lower()
+            if (low[:2] in two or low[:1] in one or low[1:2] == "y" or not word.isascii()) and (
+                low in wanted or _stem_of(word) in wanted
+            ):
+                found.append((m.start(), m.end(), word))
+    if len(scans) > 1:
+        found.sort()
+    return found
 
 
 def match_spans(
@@ -79,14 +157,10 @@ def match_spans(
     by stop words ("account is deleted").
     """
     spans: list[tuple[int, int]] = []
-    wanted = set(terms).union(*phrases) if phrases else terms
+    wanted = frozenset(terms).union(*phrases)
     if not wanted:
         return spans
-    found = []
-    for m in _candidates(frozenset(t[0] for t in wanted if t)).finditer(text):
-        word = m.group()
-        if _is(word, wanted):
-            found.append((m.start(), m.end(), word))
+    found = _wanted_words(text, wanted)
     if not phrases:  # every word found is one of `terms`
         marked = [(s, e) for s, e, _ in found]
     else:
@@ -136,9 +210,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if _abbreviated(text, start, m.start()):
+        end = m.start() + 1  # after the punctuation
+        if _abbreviated(text, start, end):
             continue
-        out.append((start, m.start()))
+        out.append((start, end))
         start = m.end()
     if start < len(text):
         out.append((start, len(text.rstrip())))
@@ -321,23 +396,25 @@ def _windows(
     quotation asked for starts), else around its first match.
     """
     out: list[tuple[float, int, int]] = []
+    marked = [(a, b, text[a:b].lower()) for a, b in spans]  # each match's words, once for every window
     for i, (start, _) in enumerate(sents):
         end = sents[i][1]
         if end - start > width:  # one long sentence: crop around its first match
             at = [a for a in anchors if start <= a < end]
             s, e = _crop(text, start, end, spans, width, at[0] if at else None)
-            out.append((_score(text, spans, s, e), s, e))
+            out.append((_score(marked, s, e), s, e))
             continue
         for j in range(i, len(sents)):
             if sents[j][1] - start > width:
                 break
             end = sents[j][1]
-        out.append((_score(text, spans, start, end), start, end))
+        out.append((_score(marked, start, end), start, end))
     return out
 
 
-def _score(text: str, spans: list[tuple[int, int]], s: int, e: int) -> float:
-    inside = [text[a:b].lower() for a, b in spans if a >= s and b <= e]
+def _score(marked: list[tuple[int, int, str]], s: int, e: int) -> float:
+    """A window's score from the matches' (start, end, lower-cased words) inside it."""
+    inside = [w for a, b, w in marked if a >= s and b <= e]
     # Distinct words matter most; earlier fragments win ties (they usually carry the lede).
     return len(set(inside)) * 10 + len(inside) - s / 1e6
 

@@ -43,7 +43,8 @@ def sum_by_id(ids_l: list[NDArray[np.int64]], values_l: list[NDArray[np.float64]
     """Sorted distinct ids and, per id, the sum of its values in list order (from 0.0).
 
     `bincount` adds each id's values in input order either way, so both ways give the
-    same floats: binning by id itself costs the id range, sorting costs n log n.
+    same floats: binning by id itself costs the id range, merging the sorted parts
+    about n (the parts are each sorted: posting lists, or earlier sums).
     """
     if len(ids_l) == 1:
         return ids_l[0], values_l[0] + 0.0
@@ -55,8 +56,17 @@ def sum_by_id(ids_l: list[NDArray[np.int64]], values_l: list[NDArray[np.float64]
         ids = np.flatnonzero(seen)
         sums = np.bincount(all_ids, weights=np.concatenate(values_l), minlength=top)[ids]
         return ids.astype(all_ids.dtype, copy=False), sums.astype(np.float64, copy=False)
-    ids, where = np.unique(all_ids, return_inverse=True)
-    sums = np.bincount(where.ravel(), weights=np.concatenate(values_l), minlength=len(ids))
+    # Each part is sorted: a stable sort (timsort) merges the runs in about linear time,
+    # where np.unique's quicksort sorted them from scratch.
+    order = np.argsort(all_ids, kind="stable")
+    ordered = all_ids[order]
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    where = np.empty(len(ordered), dtype=np.intp)
+    where[order] = np.cumsum(first) - 1  # each input id's place among the distinct ids
+    ids = ordered[first]
+    sums = np.bincount(where, weights=np.concatenate(values_l), minlength=len(ids))
     return ids, sums.astype(np.float64, copy=False)  # (float64 already: weights given)
 
 
