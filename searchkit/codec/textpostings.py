@@ -287,6 +287,8 @@ class TextBatch:
         tok = np.frombuffer(self.tokens, dtype=np.int32)
         starts = np.frombuffer(self.value_starts, dtype=np.uint64).astype(np.int64)
         per_value = np.diff(np.append(starts, len(tok)))
+        if not (tok == -1).any():
+            return self._all_kept(field, tok, starts, per_value)
         kept = tok != -1
         value_of = np.repeat(np.arange(len(starts), dtype=np.int32), per_value)[kept]
         raw = (np.arange(len(tok), dtype=np.int64) - np.repeat(starts, per_value))[kept]
@@ -303,6 +305,20 @@ class TextBatch:
         pos = raw[base] + (np.arange(len(terms), dtype=np.int64) - base)
         del raw, base
         if field.joined and terms.min(initial=0) < 0:
+            return _with_parts(field, terms, docs, pos)
+        return [terms, docs, pos]
+
+    def _all_kept(self, field: TextField, tok: Any, starts: Any, per_value: Any) -> list[Any]:
+        """`kept_tokens` when no token is dropped (the index keeps every word): each token's
+        position is its place in its value, with no masks or renumbering (and 4-byte positions)."""
+        width = np.int32 if len(tok) < 1 << 31 else np.int64
+        docs = np.repeat(np.frombuffer(self.value_docs, dtype=np.uint32), per_value)
+        pos = np.arange(len(tok), dtype=width)
+        pos -= np.repeat(starts.astype(width), per_value)
+        terms = tok.copy() if field.joined and tok.min(initial=0) < 0 else tok  # _with_parts writes into it
+        self.tokens, self.value_docs, self.value_starts = array("i"), array("I"), array("Q")
+        if terms is not tok:
+            del tok
             return _with_parts(field, terms, docs, pos)
         return [terms, docs, pos]
 
@@ -346,7 +362,10 @@ def _postings(field: TextField, tokens: list[Any]) -> tuple[list[tuple[bytes, in
     key = rank[terms]
     del terms, rank
     order = by_term(key, len(keyed))  # stable: documents, then positions, stay in order
-    key, docs, pos = key[order], docs[order], pos[order]
+    # One array at a time, each original freed before the next is reordered (a tuple would hold all six).
+    key = key[order]
+    docs = docs[order]
+    pos = pos[order]
     del order
     # A posting is a run of equal (term, document).
     new = np.ones(m, dtype=bool)
