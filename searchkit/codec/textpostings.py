@@ -9,8 +9,11 @@ array. When the segment is written, `TextBatch.grouped` derives everything else
 for all documents at once: each kept token's position (Whoosh's StopFilter
 numbering: the first kept token keeps its place in the raw stream, the rest
 follow it one by one), the postings grouped by term and document, their
-weights and encoded position lists. The result is exactly what the field's own
-analyzer and format would index (tests/test_fastwrite.py compares the two).
+weights and encoded position lists. A raw token whose analyzer stacks parts on
+it (searchkit's `JoinedParts`: AT&T -> at&t, at, t) is numbered `JOINED - j`
+instead, and its parts are inserted after it when the segment is written. The
+result is exactly what the field's own analyzer and format would index
+(tests/test_fastwrite.py and tests/test_joined_words.py compare the two).
 """
 
 from __future__ import annotations
@@ -390,8 +393,10 @@ def _position_values(field: TextField, pos: Any, gs: Any, counts: Any) -> tuple[
         deltas[1:] -= rpos[:-1]
         rstarts = np.cumsum(rcounts) - rcounts
         deltas[rstarts] = rpos[rstarts]
+        del rpos
         ops, offsets = pickleops.small_ints(deltas)
-        cut = offsets[np.append(rstarts, len(deltas))].tolist()  # value k's opcodes: cut[k]:cut[k + 1]
+        del deltas
+        cut = offsets[np.append(rstarts, len(offsets) - 1)].tolist()  # value k's opcodes: cut[k]:cut[k + 1]
         at = len(values)
         vids[repeated] = np.arange(at, at + len(repeated), dtype=np.uint32)
         for k, c in enumerate(rcounts.tolist()):
