@@ -7,9 +7,14 @@ and one-letter words included, with their positions (`index_analyzer`), so a
 query made only of such words (`The Who`, `WHO`, `IT`, `"to be or not to be"`)
 finds them. A query with other words skips them (`query_terms`: NLTK's stop
 words and one-letter words, `STOP` and `MIN_LENGTH`), as the ranking did when
-the index dropped them. A few joined forms are one word, kept whole: `AT&T`,
-`M&S`, `R&D` (letters or digits joined by `&`), `9/11`, `24/7` (digits joined
-by `/`), `C++`.
+the index dropped them. A few joined forms are one word: `AT&T`, `M&S`, `R&D`
+(letters or digits joined by `&`), `9/11`, `24/7` (digits joined by `/`),
+`C++`. A query's joined word is that one term; the index holds it whole and,
+stacked on it, its parts (`JoinedParts`: `at` and `t`, `9` and `11`, `c`), so
+`11` finds "9/11" and `"AT&T wireless"` still matches as a phrase. The parts
+do not count in the field's length (`StackedPositions`), as Lucene's
+overlapping tokens do not, so a paragraph's length and every other word's
+position are what they would be without them.
 
 `terms` is the analysis chain as a plain function, for code that wants the
 stems without Whoosh's token objects; snippets stem the words they highlight
@@ -34,11 +39,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Collection
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
+from whoosh import formats
+from whoosh.analysis.acore import Token
 from whoosh.analysis.analyzers import Analyzer
-from whoosh.analysis.filters import LowercaseFilter, StopFilter
+from whoosh.analysis.filters import Filter, LowercaseFilter, StopFilter
 from whoosh.analysis.morph import StemFilter
 from whoosh.analysis.tokenizers import RegexTokenizer
 from whoosh.lang.stopwords import stoplists as _stoplists
@@ -173,7 +181,8 @@ def terms(
 
 
 def index_terms(text: str) -> list[str]:
-    """The terms the shipped index holds for `text`: every word, stop words and one letters included."""
+    """The words' terms the shipped index holds for `text`: every word, stop words and one letters
+    included (a joined word whole; its stacked parts are not listed)."""
     return terms(text, snowball_stem, KEEP_ALL, INDEX_MIN_LENGTH)
 
 
@@ -194,26 +203,100 @@ def skipped_term(term: str) -> bool:
     return len(term) < MIN_LENGTH or term in _stop_terms
 
 
+# A joined word's joints: `&`, `/` and a closing `++` (TOKEN_PATTERN joins nothing else but dots).
+_JOINTS = re.compile(r"[&/]|\+\+$")
+
+
+def joined_parts(word: str) -> list[tuple[int, str]]:
+    """The parts indexed with a joined word, each with its offset from the word's position.
+
+    `at&t` -> `at` at 0 and `t` at 1; `9/11` -> `9`, `11`; `c++` -> `c`; any other word -> [].
+    The first part stands at the word's position and every later one at the next
+    (deduplicated), never further: so `"9 11"` is a phrase of "9/11", the word after
+    it keeps its position, and each term's positions stay in order.
+    """
+    if "&" not in word and "/" not in word and not word.endswith("++"):
+        return []
+    pieces = [p for p in _JOINTS.split(word) if p]
+    if not pieces:
+        return []
+    return [(0, pieces[0])] + [(1, p) for p in dict.fromkeys(pieces[1:])]
+
+
+class JoinedParts(Filter):
+    """Indexing only: after a joined word (`joined_parts`), its parts, stacked (`Token.stacked`).
+
+    Queries keep the joined word whole (a query analyses in "query" mode), so
+    `AT&T` searches the term `at&t`, never `at` or `t`. The parts keep the whole
+    word's characters, so anything that highlights from them marks the whole word.
+    The bulk writer (`codec.textpostings`) calls `parts` for the same result.
+    """
+
+    def parts(self, word: str) -> list[tuple[int, str]]:
+        """The parts of a (lower-cased) word, with their position offsets: `joined_parts`."""
+        return joined_parts(word)
+
+    # whoosh3's stubs: Filter.__call__(tokens) overrides Composable.__call__(value, **kwargs); Filter's it is.
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
+        for t in tokens:
+            flags = vars(t)  # Token takes any attribute; `stacked` is ours
+            flags["stacked"] = False  # the tokenizer reuses one Token: say it of every word
+            # Read before yielding: the filters after this one (the stemmer) change the token.
+            word, pos, split = t.text, getattr(t, "pos", 0), t.mode == "index" and t.positions
+            yield t
+            if not split:
+                continue
+            for offset, part in joined_parts(word):
+                t.text, t.pos, flags["stacked"] = part, pos + offset, True
+                yield t
+
+
+class StackedPositions(formats.Positions):
+    """Positions whose frequencies, and so the field's length, leave out stacked tokens (`JoinedParts`).
+
+    Whoosh counts a document's field length as the sum of the frequencies this
+    method reports (used for nothing else), so "AT&T" counts one word, as it did
+    before its parts were indexed. Weights and positions count every token.
+    """
+
+    #: What the bulk writer (`codec.textpostings`) checks to write the same lengths.
+    length_skips_stacked = True
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterable[tuple[bytes, int, float, bytes]]:
+        fb = self.field_boost
+        poses: dict[Any, list[int]] = defaultdict(list)
+        counted: dict[Any, int] = defaultdict(int)
+        kwargs["positions"] = True
+        kwargs["boosts"] = True
+        weights: dict[Any, float] = defaultdict(float)
+        for t in formats.tokens(value, analyzer, kwargs):
+            poses[t.text].append(t.pos)
+            weights[t.text] += t.boost
+            counted[t.text] += not getattr(t, "stacked", False)
+        for w, poslist in poses.items():
+            yield (w, counted[w], weights[w] * fb, self.encode(poslist))
+
+
 def text_analyzer(
-    stem_fn: StemFn = snowball_stem, stop: Collection[str] = STOP, min_length: int = MIN_LENGTH
+    stem_fn: StemFn = snowball_stem, stop: Collection[str] = STOP, min_length: int = MIN_LENGTH, parts: bool = False
 ) -> Analyzer:
     """Tokenize, lowercase, drop the words of `stop` and those shorter than `min_length`, stem.
 
+    With `parts`, a joined word's parts are indexed with it (`JoinedParts`).
     The defaults are the query analysis; the index's own is `index_analyzer`.
     Whoosh pickles `stem_fn` by name into the schema: pass a module-level
     function that stays importable where it is for as long as the index lives.
     """
-    return (
-        RegexTokenizer(TOKEN_PATTERN)
-        | LowercaseFilter()
-        | StopFilter(stoplist=frozenset(stop), minsize=min_length)
-        | StemFilter(stemfn=stem_fn, cachesize=100_000)
-    )
+    chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(stoplist=frozenset(stop), minsize=min_length)
+    if parts:
+        chain = chain | JoinedParts()
+    return chain | StemFilter(stemfn=stem_fn, cachesize=100_000)
 
 
 def index_analyzer() -> Analyzer:
-    """Headline, body and quotes in the index: every word kept, with its position (`index_terms`)."""
-    return text_analyzer(snowball_stem, KEEP_ALL, INDEX_MIN_LENGTH)
+    """Headline, body and quotes in the index: every word kept, with its position (`index_terms`),
+    and joined words' parts stacked on them (`JoinedParts`)."""
+    return text_analyzer(snowball_stem, KEEP_ALL, INDEX_MIN_LENGTH, parts=True)
 
 
 def analysis_of(analyzer: Analyzer) -> tuple[StemFn, frozenset[str]] | None:

@@ -150,6 +150,12 @@ TOKEN_TEXT = st.one_of(
                 "K",
                 " ",
                 "\n",
+                "AT&T",
+                "&",
+                "9/11",
+                "/",
+                "C++",
+                "+",
             ]
         ),
         max_size=30,
@@ -175,9 +181,8 @@ def test_fast_tokenizer_paths_match_the_regex(text: str) -> None:
     field = build_schema()["body"]
     fast = TextField.create(field)
     assert fast is not None
-    tokens = [(t.text, t.pos) for t in field.analyzer(text, positions=True)]
-    terms, first = fast.terms_of(text)
-    assert [(t, first + i) for i, t in enumerate(terms)] == tokens
+    tokens = [(t.text, t.pos) for t in field.analyzer(text, positions=True, mode="index")]
+    assert fast.terms_of(text) == tokens
     assert cleaning.clean(text) == " ".join(cleaning._CONTROL.sub("", text).split())
     assert cleaning.split_lines(text) == cleaning._NEWLINE.split(text)
     words = re.findall(r"\w+", text.lower())

@@ -70,19 +70,30 @@ def fixed_weights(values: Any) -> tuple[bytes, int]:
 
 def small_ints(values: Any) -> tuple[bytes, Any]:
     """The shortest int opcode for each of `values` (0..2**31-1), and where each starts (len + 1 offsets)."""
-    v = np.asarray(values, dtype=np.int64)
-    width = np.where(v < 256, 2, np.where(v < 65536, 3, 5))
+    v = np.asarray(values)
+    if v.dtype.kind not in "iu":
+        v = v.astype(np.int64)
+    # One byte per value for the widths and opcodes: the positions of a 100k-paragraph
+    # body are millions of values, and int64 widths and opcodes would take 24 bytes each.
+    width = np.full(len(v), 5, dtype=np.uint8)
+    width[v < 65536] = 3
+    width[v < 256] = 2
     offsets = np.zeros(len(v) + 1, dtype=np.int64)
-    np.cumsum(width, out=offsets[1:])
+    np.cumsum(width, out=offsets[1:], dtype=np.int64)
     buf = np.zeros(int(offsets[-1]), dtype=np.uint8)
     at = offsets[:-1]
-    buf[at] = np.where(width == 2, ord("K"), np.where(width == 3, ord("M"), _J))
-    buf[at + 1] = v & 255
+    op = np.full(len(v), _J, dtype=np.uint8)
+    op[width == 3] = ord("M")
+    op[width == 2] = ord("K")
+    buf[at] = op
+    del op
+    # buf[k:][at] is buf[at + k] without an index array per byte.
+    buf[1:][at] = v & 255
     wide = width >= 3
-    buf[at[wide] + 2] = (v[wide] >> 8) & 255
+    buf[2:][at[wide]] = (v[wide] >> 8) & 255
     widest = width == 5
-    buf[at[widest] + 3] = (v[widest] >> 16) & 255
-    buf[at[widest] + 4] = (v[widest] >> 24) & 255
+    buf[3:][at[widest]] = (v[widest] >> 16) & 255
+    buf[4:][at[widest]] = (v[widest] >> 24) & 255
     return buf.tobytes(), offsets
 
 

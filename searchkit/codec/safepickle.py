@@ -46,6 +46,8 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
         ("datetime", "timezone"),
         ("re", "_compile"),
         ("searchkit.analysis", "snowball_stem"),
+        ("searchkit.analysis", "JoinedParts"),
+        ("searchkit.analysis", "StackedPositions"),
         ("whoosh.analysis.analyzers", "CompositeAnalyzer"),
         ("whoosh.analysis.filters", "LowercaseFilter"),
         ("whoosh.analysis.filters", "StopFilter"),

@@ -9,8 +9,11 @@ array. When the segment is written, `TextBatch.grouped` derives everything else
 for all documents at once: each kept token's position (Whoosh's StopFilter
 numbering: the first kept token keeps its place in the raw stream, the rest
 follow it one by one), the postings grouped by term and document, their
-weights and encoded position lists. The result is exactly what the field's own
-analyzer and format would index (tests/test_fastwrite.py compares the two).
+weights and encoded position lists. A raw token whose analyzer stacks parts on
+it (searchkit's `JoinedParts`: AT&T -> at&t, at, t) is numbered `JOINED - j`
+instead, and its parts are inserted after it when the segment is written. The
+result is exactly what the field's own analyzer and format would index
+(tests/test_fastwrite.py and tests/test_joined_words.py compare the two).
 """
 
 from __future__ import annotations
@@ -34,12 +37,27 @@ from searchkit.codec.segmentwrite import Grouped, by_term
 TOKEN_CACHE_SIZE = 1_000_000
 #: A run of raw text that is not exactly one token (see TextField).
 _NOT_ONE = -2
+#: The number of the first token with stacked parts; the next is one less (see TextField).
+JOINED = -3
 #: The formats whose postings `TextBatch` builds (others go through the field's own code).
 KINDS = {formats.Positions: "positions", formats.Frequency: "frequency", formats.Existence: "existence"}
 
 
-def _chain(analyzer: Any) -> tuple[re.Pattern[str], Callable[[str], str]] | None:
-    """(token pattern, raw token -> term or ""), or None for an analyzer of another shape."""
+class Chain(NamedTuple):
+    """What the bulk path needs of an analyzer: its token pattern, a raw token's term, its stacked parts."""
+
+    pattern: re.Pattern[str]
+    term_of: Callable[[str], str]  # raw token -> term, "" if dropped
+    parts_of: Callable[[str], list[tuple[int, str]]] | None  # raw token -> (position offset, term) of its parts
+
+
+def _chain(analyzer: Any) -> Chain | None:
+    """The analyzer's `Chain`, or None for an analyzer of another shape.
+
+    Known shapes: a RegexTokenizer, then optionally a LowercaseFilter, a StopFilter,
+    a filter that stacks parts on a word (one with a `parts(word)` method giving
+    (position offset, part) pairs, as searchkit's `analysis.JoinedParts`), a StemFilter.
+    """
     items = list(getattr(analyzer, "items", [analyzer]))
     if not items or type(items[0]) is not RegexTokenizer or items[0].gaps:
         return None
@@ -49,6 +67,7 @@ def _chain(analyzer: Any) -> tuple[re.Pattern[str], Callable[[str], str]] | None
     if lower:
         rest = rest[1:]
     stop = rest.pop(0) if rest and type(rest[0]) is StopFilter else None
+    split = rest.pop(0) if rest and callable(getattr(type(rest[0]), "parts", None)) else None
     stem = rest.pop(0) if rest and type(rest[0]) is StemFilter else None
     if rest or (stop is not None and not stop.renumber):
         return None
@@ -65,16 +84,24 @@ def _chain(analyzer: Any) -> tuple[re.Pattern[str], Callable[[str], str]] | None
     minsize = stop.min if stop is not None else 0
     maxsize = stop.max if stop is not None else None
 
+    def stemmed(text: str) -> str:
+        return stemfn(text) if stemfn is not None and text not in ignore else text
+
     def term_of(token: str) -> str:
         # The filter chain for one token; "" means the token is dropped.
         text = token.lower() if lower else token
         if stop is not None and (len(text) < minsize or (maxsize is not None and len(text) > maxsize) or text in stops):
             return ""
-        if stemfn is not None and text not in ignore:
-            text = stemfn(text)
-        return text
+        return stemmed(text)
 
-    return pattern, term_of
+    def parts_of(token: str) -> list[tuple[int, str]]:
+        # Only a kept token has parts (the stop filter comes first); they are stemmed, never stopped.
+        if not term_of(token):
+            return []
+        assert split is not None
+        return [(offset, stemmed(part)) for offset, part in split.parts(token.lower() if lower else token)]
+
+    return Chain(pattern, term_of, parts_of if split is not None else None)
 
 
 class RunCutter(NamedTuple):
@@ -100,10 +127,23 @@ class TextField:
     the value goes through the regex instead (`_NOT_ONE`).
     """
 
-    def __init__(self, pattern: re.Pattern[str], term_of: Callable[[str], str], runs: RunCutter | None = None) -> None:
+    def __init__(self, chain: Chain, runs: RunCutter | None = None) -> None:
+        pattern, term_of, parts_of = chain
         self.terms: list[str] = []  # term number -> term
+        # A token with stacked parts is numbered -3 - j: self.joined[j] is its term number and
+        # its parts' (position offset, term number), the same for every token with that analysis.
+        self.joined: list[tuple[int, tuple[tuple[int, int], ...]]] = []
+        joined_codes: dict[tuple[int, tuple[tuple[int, int], ...]], int] = {}
+        joined = self.joined
         numbers: dict[str, int] = {}
         findall = pattern.findall if pattern.groups == 0 else None
+
+        def number(term: str) -> int:
+            n = numbers.get(term, -1)
+            if n < 0:
+                n = numbers[term] = len(numbers)
+                terms.append(term)
+            return n
 
         class _Cache(dict):  # type: ignore[type-arg]
             # dict.__getitem__ runs in C on a hit; only a new raw token calls Python.
@@ -120,15 +160,16 @@ class TextField:
                 else:
                     token = key
                 term = term_of(token)
-                if not term:
-                    number = -1
-                else:
-                    number = numbers.get(term, -1)
-                    if number < 0:
-                        number = numbers[term] = len(numbers)
-                        terms.append(term)
-                self[key] = number
-                return number
+                code = number(term) if term else -1
+                parts = parts_of(token) if parts_of is not None and term else None
+                if parts:
+                    form = (code, tuple((offset, number(part)) for offset, part in parts))
+                    code = joined_codes.get(form, 0)
+                    if not code:
+                        code = joined_codes[form] = JOINED - len(joined)
+                        joined.append(form)
+                self[key] = code
+                return code
 
         terms = self.terms
         self._lookup = _Cache().__getitem__
@@ -149,10 +190,12 @@ class TextField:
 
         `runs` cuts values faster where its pattern is the field's; otherwise the regex does.
         """
-        if field.analyzer is None or type(field.format) not in KINDS:
+        if field.analyzer is None or _kind(field.format) is None:
             return None
         chain = _chain(field.analyzer)
-        return None if chain is None else cls(*chain, runs)
+        if chain is None or (chain.parts_of is not None and not _skips_stacked(field.format)):
+            return None  # stacked parts counted in the length: not what the bulk path writes
+        return cls(chain, runs)
 
     def ids(self, text: str) -> array[int]:
         """The term number of each raw token of `text` (-1: dropped); a repeated value is analysed once.
@@ -171,11 +214,12 @@ class TextField:
         self._last = (text, ids)
         return ids
 
-    def terms_of(self, text: str) -> tuple[list[str], int]:
-        """The kept terms of `text` in order and the position of the first (for checking the analysis)."""
-        ids = list(self.ids(text))
-        first = next((i for i, n in enumerate(ids) if n >= 0), 0)
-        return [self.terms[n] for n in ids if n >= 0], first
+    def terms_of(self, text: str) -> list[tuple[str, int]]:
+        """The terms of `text` with their positions, in the analyzer's order (for checking the analysis)."""
+        batch = TextBatch()
+        batch.add(0, self.ids(text))
+        terms, _, pos = batch.kept_tokens(self)
+        return [(self.terms[t], p) for t, p in zip(terms.tolist(), pos.tolist())]
 
     def single(self, upto: int) -> list[bytes]:
         """Encoded one-position values for positions 0..upto, made once for the build."""
@@ -183,6 +227,19 @@ class TextField:
         while len(table) <= upto:
             table.append(_positions_value(1, pickleops.small_ints([len(table)])[0]))
         return table
+
+
+def _kind(fmt: Any) -> str | None:
+    """The postings `TextBatch` builds for a format: one of KINDS, or a Positions
+    subclass that changes only the length it counts (`_skips_stacked`); None for others."""
+    kind = KINDS.get(type(fmt))
+    return "positions" if kind is None and _skips_stacked(fmt) else kind
+
+
+def _skips_stacked(fmt: Any) -> bool:
+    # A format that declares it leaves stacked tokens out of the field length, as
+    # searchkit's analysis.StackedPositions does (the length the bulk path writes).
+    return isinstance(fmt, formats.Positions) and getattr(type(fmt), "length_skips_stacked", False) is True
 
 
 def _positions_value(count: int, ops: bytes) -> bytes:
@@ -211,11 +268,11 @@ class TextBatch:
 
     def grouped(self, field: TextField, fmt: Any) -> Grouped:
         """The batch's postings, as the format would encode them; the token arrays are released."""
-        kind = KINDS[type(fmt)]
+        kind = _kind(fmt)
         boost = float(fmt.field_boost)
         # Handed over in a list that _postings empties, so each token array is freed as soon
         # as it has been used (a name held here would keep all three alive: +10% peak memory).
-        keyed, tstarts, pdocs, counts, pos, gs = _postings(field, self._kept_tokens())
+        keyed, tstarts, pdocs, counts, pos, gs = _postings(field, self.kept_tokens(field))
         names = [t for t, _ in keyed]
         if kind == "existence":
             weights = np.full(len(gs), boost, dtype=np.float32)
@@ -227,12 +284,15 @@ class TextBatch:
         vids, values = _position_values(field, pos, gs, counts)
         return Grouped(names, tstarts, pdocs, weights, vids, values, True)
 
-    def _kept_tokens(self) -> list[Any]:
-        """Term number, document and position of every kept token, in arrival order; the arrays are released."""
+    def kept_tokens(self, field: TextField) -> list[Any]:
+        """Term number, document and position of every kept token and stacked part, in the
+        analyzer's order; the batch's arrays are released."""
         tok = np.frombuffer(self.tokens, dtype=np.int32)
         starts = np.frombuffer(self.value_starts, dtype=np.uint64).astype(np.int64)
         per_value = np.diff(np.append(starts, len(tok)))
-        kept = tok >= 0
+        if not (tok == -1).any():
+            return self._all_kept(field, tok, starts, per_value)
+        kept = tok != -1
         value_of = np.repeat(np.arange(len(starts), dtype=np.int32), per_value)[kept]
         raw = (np.arange(len(tok), dtype=np.int64) - np.repeat(starts, per_value))[kept]
         terms = tok[kept]
@@ -245,7 +305,46 @@ class TextBatch:
         np.cumsum(np.bincount(value_of, minlength=len(starts))[:-1], out=first[1:])
         base = first[value_of]
         del value_of, first
-        return [terms, docs, raw[base] + (np.arange(len(terms), dtype=np.int64) - base)]
+        pos = raw[base] + (np.arange(len(terms), dtype=np.int64) - base)
+        del raw, base
+        if field.joined and terms.min(initial=0) < 0:
+            return _with_parts(field, terms, docs, pos)
+        return [terms, docs, pos]
+
+    def _all_kept(self, field: TextField, tok: Any, starts: Any, per_value: Any) -> list[Any]:
+        """`kept_tokens` when no token is dropped (the index keeps every word): each token's
+        position is its place in its value, with no masks or renumbering (and 4-byte positions)."""
+        width = np.int32 if len(tok) < 1 << 31 else np.int64
+        docs = np.repeat(np.frombuffer(self.value_docs, dtype=np.uint32), per_value)
+        pos = np.arange(len(tok), dtype=width)
+        pos -= np.repeat(starts.astype(width), per_value)
+        terms = tok.copy() if field.joined and tok.min(initial=0) < 0 else tok  # _with_parts writes into it
+        self.tokens, self.value_docs, self.value_starts = array("i"), array("I"), array("Q")
+        if terms is not tok:
+            del tok
+            return _with_parts(field, terms, docs, pos)
+        return [terms, docs, pos]
+
+
+def _with_parts(field: TextField, terms: Any, docs: Any, pos: Any) -> list[Any]:
+    """Tokens with their stacked parts: each token numbered JOINED - j gets field.joined[j]'s
+    term number, and its parts are inserted after it (where the analyzer yields them)."""
+    at = np.flatnonzero(terms < 0)
+    j = JOINED - terms[at]
+    whole = np.array([w for w, _ in field.joined], dtype=np.int32)
+    nparts = np.array([len(p) for _, p in field.joined], dtype=np.int64)
+    flat = np.array([x for _, p in field.joined for x in p], dtype=np.int64).reshape(-1, 2)
+    first = np.cumsum(nparts) - nparts  # where each form's parts start in `flat`
+    terms[at] = whole[j]  # a copy already (tok[kept])
+    count = nparts[j]
+    into = np.repeat(at + 1, count)  # inserted before the next token: right after their word
+    k = np.repeat(first[j] - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
+    offsets, numbers = flat[k, 0], flat[k, 1].astype(np.int32)
+    return [
+        np.insert(terms, into, numbers),
+        np.insert(docs, into, docs[into - 1]),
+        np.insert(pos, into, pos[into - 1] + offsets),
+    ]
 
 
 def _postings(field: TextField, tokens: list[Any]) -> tuple[list[tuple[bytes, int]], Any, Any, Any, Any, Any]:
@@ -266,7 +365,10 @@ def _postings(field: TextField, tokens: list[Any]) -> tuple[list[tuple[bytes, in
     key = rank[terms]
     del terms, rank
     order = by_term(key, len(keyed))  # stable: documents, then positions, stay in order
-    key, docs, pos = key[order], docs[order], pos[order]
+    # One array at a time, each original freed before the next is reordered (a tuple would hold all six).
+    key = key[order]
+    docs = docs[order]
+    pos = pos[order]
     del order
     # A posting is a run of equal (term, document).
     new = np.ones(m, dtype=bool)
@@ -291,8 +393,10 @@ def _position_values(field: TextField, pos: Any, gs: Any, counts: Any) -> tuple[
         deltas[1:] -= rpos[:-1]
         rstarts = np.cumsum(rcounts) - rcounts
         deltas[rstarts] = rpos[rstarts]
+        del rpos
         ops, offsets = pickleops.small_ints(deltas)
-        cut = offsets[np.append(rstarts, len(deltas))].tolist()  # value k's opcodes: cut[k]:cut[k + 1]
+        del deltas
+        cut = offsets[np.append(rstarts, len(offsets) - 1)].tolist()  # value k's opcodes: cut[k]:cut[k + 1]
         at = len(values)
         vids[repeated] = np.arange(at, at + len(repeated), dtype=np.uint32)
         for k, c in enumerate(rcounts.tolist()):

@@ -16,15 +16,17 @@ with what was committed, even after a crash.
 from __future__ import annotations
 
 from whoosh import fields as wf
+from whoosh.analysis.analyzers import Analyzer
 
-from searchkit.analysis import index_analyzer, name_analyzer
+from searchkit.analysis import StackedPositions, index_analyzer, name_analyzer
 
 #: Bump whenever a field, analyzer or document layout changes: an index written
 #: with another version is refused with a "rebuild" message.
+#: 8: joined words' parts stacked on them (AT&T -> at&t, at, t), not counted in field lengths;
 #: 7: every word indexed (stop words, one letters, AT&T, 9/11, C++), and speakers of outlets,
 #: organisations by their kind, loose tags (issue 15, second pass); 6: quotes and speakers from the
 #: new extractor (chains, partial quotes, resolved names); 5: no pid.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 #: Marker file in every index folder (and what `articles.find_sources` skips).
 META_FILE = "searchkit.json"
@@ -51,6 +53,13 @@ QUERY_FIELDS = {
 DEFAULT_FIELDS = ("headline", "body", "quotes")
 
 
+def _text(analyzer: Analyzer) -> wf.TEXT:
+    """A stored text field with positions whose length leaves out stacked parts (`StackedPositions`)."""
+    field = wf.TEXT(analyzer=analyzer, stored=True)
+    field.format = StackedPositions()  # TEXT's own Positions has the default boost too
+    return field
+
+
 def build_schema() -> wf.Schema:
     """The Whoosh schema of a searchkit index."""
     text = index_analyzer()
@@ -60,9 +69,9 @@ def build_schema() -> wf.Schema:
         article_id=wf.ID(stored=True, sortable=True),
         # One term per value (Whoosh's default makes eight, for fast range queries, never run on n).
         n=wf.NUMERIC(int, stored=True, sortable=True, shift_step=32),
-        headline=wf.TEXT(analyzer=text, stored=True),
-        body=wf.TEXT(analyzer=text, stored=True),
-        quotes=wf.TEXT(analyzer=text, stored=True),
+        headline=_text(text),
+        body=_text(text),
+        quotes=_text(text),
         speakers=wf.TEXT(analyzer=name_analyzer(), stored=True),
         source=wf.KEYWORD(stored=True, lowercase=True, commas=True),
         date=wf.DATETIME(stored=True, sortable=True),
