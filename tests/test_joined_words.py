@@ -93,6 +93,13 @@ def test_a_joined_word_is_highlighted_whole(ix: searchkit.Index) -> None:
     assert [hit.snippet[s:e] for s, e in hit.highlights] == ["C++"]
 
 
+@pytest.mark.parametrize(("text", "article", "marked"), [("11", "911", "9/11"), ("city 11", "911", "9/11")])
+def test_a_part_s_hit_marks_its_joined_word(ix: searchkit.Index, text: str, article: str, marked: str) -> None:
+    # the index matched the paragraph through the part: the snippet must not show it unmarked
+    (hit,) = [h for h in ix.search(text, limit=10) if h.article_id == article]
+    assert marked in [hit.snippet[s:e] for s, e in hit.highlights]
+
+
 def test_the_query_analysis_keeps_a_joined_word_whole() -> None:
     schema_analyzer = analysis.index_analyzer()
     text = "AT&T after 9/11"

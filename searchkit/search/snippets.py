@@ -29,7 +29,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from searchkit import defaults
-from searchkit.analysis import TOKEN_PATTERN, stem, text_analyzer
+from searchkit.analysis import TOKEN_PATTERN, joined_parts, stem, text_analyzer
 from searchkit.results import QuoteSpan, Snippet
 
 # A sentence ends at . ! or ? (maybe followed by a closing quote or bracket), then
@@ -130,7 +130,7 @@ def _wanted_words(text: str, wanted: frozenset[str]) -> list[tuple[int, int, str
     """
     firsts, letters, two, one = _asked(wanted)
     if _REST is None:
-        return [c for c in _candidate_words(text, firsts) if _is(c[2], wanted)]
+        return _with_joined(text, wanted, [c for c in _candidate_words(text, firsts) if _is(c[2], wanted)])
     scans = letters if text.isascii() else (*letters, "")
     found = []
     for f in scans:
@@ -143,7 +143,30 @@ def _wanted_words(text: str, wanted: frozenset[str]) -> list[tuple[int, int, str
                 found.append((m.start(), m.end(), word))
     if len(scans) > 1:
         found.sort()
-    return found
+    return _with_joined(text, wanted, found)
+
+
+def _with_joined(text: str, wanted: frozenset[str], found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """`found` and, in order, the joined words (AT&T, 9/11, C++) one of whose parts is `wanted`.
+
+    The index holds a joined word's parts too (`analysis.joined_parts`), so a search
+    for `11` finds "9/11": the whole word is marked, as the index matched it. Only a
+    text holding a joint (`&`, a digit's `/`, `++`) is scanned again.
+    """
+    if "&" not in text and "/" not in text and "++" not in text:
+        return found
+    have = {s for s, _, _ in found}
+    extra = [
+        (m.start(), m.end(), m.group())
+        for m in TOKEN_PATTERN.finditer(text)
+        if m.start() not in have and _part_wanted(m.group(), wanted)
+    ]
+    return sorted(found + extra) if extra else found
+
+
+def _part_wanted(word: str, wanted: Collection[str]) -> bool:
+    """True when one of a joined word's parts is `wanted` (lower-cased or stemmed)."""
+    return any(_is(part, wanted) for _, part in joined_parts(word.lower()))
 
 
 def match_spans(
@@ -164,7 +187,7 @@ def match_spans(
     if not phrases:  # every word found is one of `terms`
         marked = [(s, e) for s, e, _ in found]
     else:
-        marked = [(s, e) for s, e, word in found if _is(word, terms)] if terms else []
+        marked = [(s, e) for s, e, w in found if _is(w, terms) or _part_wanted(w, terms)] if terms else []
     marked += _phrase_spans(text, found, phrases)
     across = phrase or bool(phrases)
     for s, e in sorted(marked):
