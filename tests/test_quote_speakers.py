@@ -185,3 +185,50 @@ def test_claims_of_something_names_no_speaker_after_it() -> None:
         'were "wrong", Mr Hale said. "It is a great day for the club," he added.'
     ]
     assert [s for _, s in speakers(paras)] == ["Tom Hale", "Tom Hale"]
+
+
+# ---------------------------------------------------------------- no speaker rather than a wrong one
+
+
+def test_descriptors_in_front_of_a_name_are_stripped() -> None:
+    paras = [
+        'Cork-born Nell Darcy was first home. "I was nervous," said Teenager Tam Ives.',
+        '"It was hard," said MP Owen Rudd.',
+    ]
+    assert [s for _, s in speakers(paras)] == ["Tam Ives", "Owen Rudd"]
+    assert speakers(['Cork-born Nell Darcy said she felt "wonderful".']) == [("wonderful", "Nell Darcy")]
+
+
+def test_a_party_or_nationality_word_alone_is_no_speaker() -> None:
+    paras = ['Fen Lodge scored. The Lib Dem said the plan was "a mess", and the Dutchman said it was "grim".']
+    got = dict(speakers(paras))
+    assert got["a mess"] is None
+    assert got["grim"] != "Dutchman"
+
+
+def test_the_nationality_noun_is_the_person_talked_about() -> None:
+    paras = ["Ruud Kamper scored twice for Vale.", '"We won," the Dutchman said.']
+    assert speakers(paras) == [("We won,", "Ruud Kamper")]
+
+
+def test_a_person_named_after_an_organisation_s_possessive_or_role() -> None:
+    paras = [
+        '"We are thrilled," said Velvet Engine\'s Tom Marsh.',
+        '"We are ready," said Vortex spokeswoman, Anna Berg.',
+    ]
+    assert [s for _, s in speakers(paras)] == ["Tom Marsh", "Anna Berg"]
+
+
+def test_a_spokesman_speaks_for_the_whole_organisation_name() -> None:
+    paras = ['A Department for Farming and Fisheries spokeswoman said: "We will look again."']
+    assert speakers(paras) == [("We will look again.", "Department for Farming and Fisheries")]
+
+
+def test_a_peer_with_a_seat_is_not_the_place() -> None:
+    paras = ['Lord Hobbs of Kendal, in his report, said: "The rules are plain."']
+    assert speakers(paras)[0][1] in ("Lord Hobbs", "Lord Hobbs of Kendal")
+
+
+def test_a_plural_or_gerund_opening_a_sentence_is_no_speaker() -> None:
+    paras = ['Critics said the plan was "reckless". Campaigners said it was "doomed".']
+    assert [s for _, s in speakers(paras)] == [None, None]

@@ -73,7 +73,18 @@ _ROLES = frozenset(
     "Treasury Veteran Winger Writer Constable Sergeant Economy Development Culture Sport Sports Work "
     "Pensions Environment Transport Communications Europe Councillor Alderman Bishop Archbishop Agent "
     "Doctor Nurse Sheriff Marshal Trainer Jockey Batsman Bowler Umpire Physio Scientist Researcher "
-    "Professor Lecturer Teacher Headteacher Principal Curator Chef Designer Architect Engineer".split()
+    "Professor Lecturer Teacher Headteacher Principal Curator Chef Designer Architect Engineer Teenager "
+    "Youngster Rookie".split()
+)
+# Roles written as initials in front of a name ("MP Owen Rudd"): never part of it.
+_ROLE_INITIALS = frozenset("MP MEP MSP AM TD QC CEO CFO GP".split())
+# Descriptors made with a hyphen in front of a name ("Cork-born", "Oslo-based").
+_DESCRIPTOR_ENDS = ("-born", "-based", "-bred", "-raised")
+# Nouns of nationality for a person ("the Dutchman said"): a description, never a name.
+_NATIONALITY_NOUNS = frozenset(
+    "Scot Scotsman Scotswoman Briton Brit Kiwi Aussie Spaniard Swede Dane Finn Pole Turk Frenchman Frenchwoman "
+    "Englishman Englishwoman Irishman Irishwoman Welshman Welshwoman Dutchman Dutchwoman Yorkshireman "
+    "Ulsterman Cornishman Manxman Lancastrian Geordie Scouser Cockney".split()
 )
 # Places a lone word may name: never a speaker on their own ("said Britain").
 _PLACES = frozenset(
@@ -287,7 +298,7 @@ def _core(name: str) -> tuple[str, ...]:
     start = 0
     for k, t in enumerate(toks[:-1]):
         b = _bare(t)
-        if b in _TITLES or b in _ROLES or b[:3].lower() == "ex-":
+        if b in _TITLES or b in _ROLES or b in _ROLE_INITIALS or b[:3].lower() == "ex-" or b.endswith(_DESCRIPTOR_ENDS):
             start = k + 1
     rest = toks[start:]
     if any(not t[:1].isupper() or _bare(t) in _ORG_WORDS for t in rest if t not in _PARTICLES):
@@ -330,6 +341,12 @@ def _initials(tok: str) -> bool:
         return False  # most words: no regex needed
     b = tok.rstrip(".")
     return bool(_INITIALS_RE.fullmatch(b)) and b not in _NOT_ORG_INITIALS
+
+
+def _nationality(tok: str) -> bool:
+    """Is `tok` a word of nationality or party ("Dutchman", "French", "Tory"), a description and no name?"""
+    b = _bare(tok)
+    return b in _NATIONALITY_NOUNS or b in _DEMONYMS
 
 
 def _person_like(kt: Sequence[str]) -> bool:

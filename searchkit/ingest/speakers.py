@@ -40,6 +40,7 @@ from searchkit.ingest.names import (
     _initials,
     _key_tokens,
     _mentions,
+    _nationality,
     _owners,
     _person_like,
 )
@@ -94,6 +95,28 @@ def _not_a_name(word: str, text: str) -> bool:
             return True
         at = text.find(low, end)
     return False
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Does the word at `at` open a sentence, a paragraph or a quotation (where any word is capitalised)?"""
+    before = text[max(0, at - 8) : at].rstrip(" \t")
+    if not before or before[-1] in '\n.!?…"“':
+        return True
+    return before[-1] in "'”’)" and before[:-1].rstrip()[-1:] in (".", "!", "?", "…")
+
+
+# Endings of plural nouns and -ing forms ("Critics", "Voters", "Appearing"), rare in names: such a
+# word capitalised only where a sentence opens is a common word. ("Williams" is left alone.)
+_COMMON_ENDS = ("ists", "ysts", "ics", "ians", "ers", "ors", "ants", "ents", "ions", "ges", "ves", "ing")
+_COURTESY = frozenset("Mr Mrs Ms Miss Mx Dr".split())
+
+
+def _no_person(raw: str, kt: Sequence[str], core: Sequence[str]) -> bool:
+    """Are these key words no one: all nationality or party words ("Lib Dem"), or does "Mr" end them?"""
+    if _bare(core[-1]) in _COURTESY:
+        return True  # "Analysing Mr": the name was cut off
+    titled = _bare(raw.split()[0]) in _TITLES  # "Mr Irish", "Lord German"
+    return not titled and all(_nationality(w) for w in kt)
 
 
 class _Words(NamedTuple):
@@ -167,6 +190,12 @@ class _Registry:
             found = self._common[word] = _not_a_name(word, self._text)
         return found
 
+    def _opens_only(self, word: str) -> bool:
+        """Is `word` a plural or an -ing form the article capitalises only where a sentence opens ("Critics")?"""
+        if not word.endswith(_COMMON_ENDS) or not self._text:
+            return False
+        return all(_opens_sentence(self._text, m.start()) for m in re.finditer(rf"\b{re.escape(word)}\b", self._text))
+
     def _trim(self, mention: tuple[int, str, bool]) -> tuple[int, str, bool]:
         """A mention without a common word capitalised at the start of a sentence ("Double Olympic …")."""
         off, name, person = mention
@@ -222,6 +251,8 @@ class _Registry:
         """
         core = _core(raw)
         kt = _key_tokens(raw)
+        if not kt or _no_person(raw, kt, core):
+            return None
         if len(kt) >= 2:
             return " ".join(core)
         if len(kt) != 1 or not core:
@@ -242,7 +273,7 @@ class _Registry:
             return cands.pop()
         if cands:
             return " ".join(core)  # ambiguous: keep what the article wrote
-        if len(core) == 1 and self.common(word):
+        if len(core) == 1 and (self.common(word) or self._opens_only(word)):
             return None
         orgs = self._prefixed(word, org)
         return orgs.pop() if len(orgs) == 1 else " ".join(core)
