@@ -232,3 +232,31 @@ def test_a_peer_with_a_seat_is_not_the_place() -> None:
 def test_a_plural_or_gerund_opening_a_sentence_is_no_speaker() -> None:
     paras = ['Critics said the plan was "reckless". Campaigners said it was "doomed".']
     assert [s for _, s in speakers(paras)] == [None, None]
+
+
+def test_a_role_after_a_name_or_alone_is_not_part_of_it() -> None:
+    paras = [
+        'Rita Vale MP said the law was "broken". Ms Vale has campaigned for years.',
+        'The Eastfold Marsh MP said the vote was "rigged".',
+        'The Planning Minister said it was "fine".',
+        '"It was a mess," said Under-Secretary Tom Ladd.',
+        '"We played well," said Wing Remy Fabre.',
+    ]
+    assert [s for _, s in speakers(paras)] == ["Rita Vale", None, None, "Tom Ladd", "Remy Fabre"]
+
+
+def test_a_minister_named_after_the_department() -> None:
+    assert speakers(['"We will act," said Farming minister Nia Wood of the plan.']) == [("We will act,", "Nia Wood")]
+
+
+def test_a_month_is_no_speaker() -> None:
+    assert speakers(['Campaigner Ross Dale in March said he was tired of "excuses".']) == [("excuses", "Ross Dale")]
+
+
+def test_a_sentence_whose_subject_is_a_role_of_a_place() -> None:
+    paras = [
+        "Dan Forde won the seat in May.",
+        'The Eastfold Marsh MP, who was re-elected, accused Ms Lowe of a "cynical stunt".',
+        'The EU\'s Fisheries Commissioner, Ilse Brandt, was quoted as saying it was "too late".',
+    ]
+    assert [s for _, s in speakers(paras)] == ["Dan Forde", "Ilse Brandt"]

@@ -15,6 +15,7 @@ from searchkit.ingest.names import (
     _AUX,
     _DETERMINERS,
     _ROLES,
+    _bare,
     _collect,
     _initials,
     _join,
@@ -126,6 +127,10 @@ _PERSON_NOUNS = frozenset(
     )
 )
 _AGE_RE = re.compile(r"\d+-year-old$")
+_WHEN = frozenset(  # a time between a subject and its verb; not May (a name, a verb)
+    "January February March April June July August September October November December Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday".split()
+)
 
 
 # Words that make a clause, not a description, between a verb and a name.
@@ -155,6 +160,8 @@ def _subject(toks: _Toks) -> tuple[int, str, str] | None:
     """The subject at the end of `toks`, the tokens right before a verb."""
     words = toks.words
     i = len(words) - 1
+    if i >= 2 and _bare(words[i]) in _WHEN and words[i - 1] in ("in", "on"):
+        i -= 2  # "Ross Dale in March said"
     while i >= 0 and len(words) - 1 - i < 2 and (words[i] in _AUX or (words[i].endswith("ly") and words[i].islower())):
         i -= 1  # "Smith later said", "he has said"
     if i < 0:

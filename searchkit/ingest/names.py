@@ -74,7 +74,13 @@ _ROLES = frozenset(
     "Pensions Environment Transport Communications Europe Councillor Alderman Bishop Archbishop Agent "
     "Doctor Nurse Sheriff Marshal Trainer Jockey Batsman Bowler Umpire Physio Scientist Researcher "
     "Professor Lecturer Teacher Headteacher Principal Curator Chef Designer Architect Engineer Teenager "
-    "Youngster Rookie".split()
+    "Youngster Rookie Campaigner Activist Candidate Entrepreneur Businessman Businesswoman Tycoon Comedian Actor "
+    "Actress Wing Prop Flanker Hooker Lock Fullback Full-back Fly-half Scrum-half".split()
+)
+# Roles written after a name ("Rita Vale MP") or alone with a place ("the Salford MP"): not the name.
+_ROLES_AFTER = frozenset(
+    "MP MEP MSP AM QC Minister Secretary Chairman Chairwoman Co-Chairman President Governor Mayor Senator "
+    "Ambassador Commissioner Spokesman Spokeswoman".split()
 )
 # Roles written as initials in front of a name ("MP Owen Rudd"): never part of it.
 _ROLE_INITIALS = frozenset("MP MEP MSP AM TD QC CEO CFO GP".split())
@@ -287,6 +293,17 @@ def _toks_after(p: str, pos: int) -> _Toks:
     return _toks(p, pos, m.end() if m else pos)
 
 
+def _prefixed_title(b: str) -> bool:
+    """ "ex-chairman", "Under-Secretary", "Co-Chairman", "Vice-President": a title or role with a prefix."""
+    head, _, last = b.rpartition("-")
+    return bool(head) and (head.lower() == "ex" or last in _TITLES or last in _ROLES or last in _ROLES_AFTER)
+
+
+def _role_after(name: str) -> bool:
+    """Does `name` end with a role ("Andrew Tyrie MP", "Planning Minister")?"""
+    return _bare(name.rsplit(None, 1)[-1]) in _ROLES_AFTER
+
+
 @_memo(maxsize=1 << 14, maxlen=200)
 def _core(name: str) -> tuple[str, ...]:
     """The words of `name` without the titles, roles and descriptors in front of it.
@@ -295,10 +312,12 @@ def _core(name: str) -> tuple[str, ...]:
     keeping a peerage or knighthood right before it (Lord Falconer, Sir Alan Budd).
     """
     toks = name.split()
+    while len(toks) > 1 and _bare(toks[-1]) in _ROLES_AFTER:
+        toks.pop()
     start = 0
     for k, t in enumerate(toks[:-1]):
         b = _bare(t)
-        if b in _TITLES or b in _ROLES or b in _ROLE_INITIALS or b[:3].lower() == "ex-" or b.endswith(_DESCRIPTOR_ENDS):
+        if b in _TITLES or b in _ROLES or b in _ROLE_INITIALS or b.endswith(_DESCRIPTOR_ENDS) or _prefixed_title(b):
             start = k + 1
     rest = toks[start:]
     if any(not t[:1].isupper() or _bare(t) in _ORG_WORDS for t in rest if t not in _PARTICLES):

@@ -23,7 +23,8 @@ _ROLE_WORDS_RE = re.compile(r"((?:\s+[a-z][\w-]*){0,4})(,?)\s+(?=[A-Z])")
 _SPEAKS_FOR = frozenset(
     "spokesman spokeswoman spokesperson representative analyst economist director chairman chief executive "
     "editor manager boss president founder head secretary officer lawyer agent singer guitarist drummer "
-    "star player coach captain producer partner researcher engineer scientist".split()
+    "star player coach captain producer partner researcher engineer scientist minister leader adviser official "
+    "chancellor".split()
 )
 _POSSESSIVE = ("'s", "’s")
 

@@ -32,6 +32,7 @@ from searchkit.ingest.names import (
     _PEERAGE,
     _PLACES,
     _ROLES,
+    _ROLES_AFTER,
     _STOP,
     _TITLES,
     _bare,
@@ -43,6 +44,7 @@ from searchkit.ingest.names import (
     _nationality,
     _owners,
     _person_like,
+    _role_after,
 )
 from searchkit.ingest.outlets import ORG_NOUNS, last_kind, last_outlet
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
@@ -95,6 +97,13 @@ def _not_a_name(word: str, text: str) -> bool:
             return True
         at = text.find(low, end)
     return False
+
+
+# A role right after a sentence's first name ("Kelvin MP", "Acme spokeswoman, Jo Bell"): that
+# name only describes the subject.
+_ROLE_NEXT_RE = re.compile(
+    rf"\s+({'|'.join(sorted(_ROLES_AFTER))}|{'|'.join(sorted(r.lower() for r in _ROLES))})\b,?\s*"
+)
 
 
 def _opens_sentence(text: str, at: int) -> bool:
@@ -190,6 +199,28 @@ class _Registry:
             found = self._common[word] = _not_a_name(word, self._text)
         return found
 
+    def _named_without_role(self, kt: Sequence[str]) -> bool:
+        """Is the name before a role ("Rita Vale MP") a person's, not a place's ("the Eastfold Marsh MP")?
+
+        A person's is written elsewhere without the role ("Ms Vale", "Rita Vale said");
+        a place's comes after "the" or a possessive ("the EU's Aid Commissioner").
+        """
+        if len(kt) < 2:
+            return False
+        if not self._text:
+            self._text = "\n".join(self._paras)
+        full = " ".join(kt)
+        if any(f"{t} {_bare(kt[-1])}" in self._text for t in _COURTESY):
+            return True
+        for m in re.finditer(re.escape(full), self._text):
+            after = self._text[m.end() : m.end() + 16].split()
+            if not after or not _role_after(after[0].strip(",;:")):
+                return True  # written without the role
+        return not any(
+            self._text[max(0, m.start() - 5) : m.start()].endswith(("the ", "The ", "'s ", "’s "))
+            for m in re.finditer(re.escape(full), self._text)
+        )
+
     def _opens_only(self, word: str) -> bool:
         """Is `word` a plural or an -ing form the article capitalises only where a sentence opens ("Critics")?"""
         if not word.endswith(_COMMON_ENDS) or not self._text:
@@ -251,8 +282,8 @@ class _Registry:
         """
         core = _core(raw)
         kt = _key_tokens(raw)
-        if not kt or _no_person(raw, kt, core):
-            return None
+        if not kt or _no_person(raw, kt, core) or (_role_after(raw) and not self._named_without_role(kt)):
+            return None  # "the Planning Minister", "the Ealing North MP": a description
         if len(kt) >= 2:
             return " ".join(core)
         if len(kt) != 1 or not core:
@@ -470,7 +501,15 @@ class _Registry:
         who = self.clause_subject(i, lo, hi, cue=True)
         if who:  # "And like AS, Marca criticises Neville for "…"": Marca, not Neville
             return who
-        for _, n in sorted(names) + [(hi, initial or "")]:
+        names.sort()
+        if names and p.startswith(names[0][1], names[0][0]):
+            role = _ROLE_NEXT_RE.match(p, names[0][0] + len(names[0][1]), hi)
+            if role and role.group(1)[0].isupper() and self._named_without_role(_key_tokens(names[0][1])):
+                role = None  # "Andrew Tyrie MP demanded": the person
+            if role:  # "The Kelvin MP, who …": a description; "The EU's Aid Commissioner, Louis Michel,"
+                named = [n for o, n in names if o == role.end()]
+                return self.resolve(named[0], (i, lo)) if named else self.focus((i, lo))
+        for _, n in names + [(hi, initial or "")]:
             who = self.resolve(n, (i, lo))
             if who:
                 return who
