@@ -36,8 +36,10 @@ in passing are read only when a pronoun or surname needs them. The work is
 split by stage: `quotemarks` (marks and chains), `names` (tokens and name
 runs), `sentences` (sentence starts, found once per paragraph),
 `attribution` (reporting verbs, subjects, quotation or not), `tags`
-(attributions by other verbs), `outlets` (which paper or company) and
-`speakers` (resolution); this module puts them together.
+(attributions by other verbs), `outlets` (which paper or company), `roles`
+(a person named after an organisation, an organisation's whole name),
+`refusals` (candidates that name no one) and `speakers` (resolution); this
+module puts them together.
 """
 
 from __future__ import annotations
