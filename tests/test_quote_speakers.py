@@ -260,3 +260,11 @@ def test_a_sentence_whose_subject_is_a_role_of_a_place() -> None:
         'The EU\'s Fisheries Commissioner, Ilse Brandt, was quoted as saying it was "too late".',
     ]
     assert [s for _, s in speakers(paras)] == ["Dan Forde", "Ilse Brandt"]
+
+
+def test_saying_colon_is_the_sentence_subject_s() -> None:
+    paras = [
+        'Deputy leader Ola Brenn mocked the launch, saying: "It was the worst show I have seen." '
+        "Voters had been misled, said Ken Ashe."
+    ]
+    assert speakers(paras) == [("It was the worst show I have seen.", "Ola Brenn")]
