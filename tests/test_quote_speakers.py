@@ -194,8 +194,10 @@ def test_descriptors_in_front_of_a_name_are_stripped() -> None:
     paras = [
         'Cork-born Nell Darcy was first home. "I was nervous," said Teenager Tam Ives.',
         '"It was hard," said MP Owen Rudd.',
+        '"It was fun," said DJ Rob Stone.',
+        '"It was loud," said DJ Zapper.',
     ]
-    assert [s for _, s in speakers(paras)] == ["Tam Ives", "Owen Rudd"]
+    assert [s for _, s in speakers(paras)] == ["Tam Ives", "Owen Rudd", "Rob Stone", "DJ Zapper"]
     assert speakers(['Cork-born Nell Darcy said she felt "wonderful".']) == [("wonderful", "Nell Darcy")]
 
 

@@ -20,7 +20,6 @@ from searchkit.ingest.names import (
     _initials,
     _join,
     _key_tokens,
-    _nationality,
     _quoted_name,
     _sentence_end,
     _Toks,
@@ -31,6 +30,7 @@ from searchkit.ingest.names import (
 )
 from searchkit.ingest.outlets import ORG_NOUNS, OUTLET_NOUNS
 from searchkit.ingest.quotemarks import _outside, _Span
+from searchkit.ingest.refusals import _nationality
 from searchkit.ingest.roles import _of_org, _possessive_end, org_run, person_after
 from searchkit.ingest.sentences import start_before
 

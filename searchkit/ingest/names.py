@@ -86,12 +86,6 @@ _ROLES_AFTER = frozenset(
 _ROLE_INITIALS = frozenset("MP MEP MSP AM TD QC CEO CFO GP".split())
 # Descriptors made with a hyphen in front of a name ("Cork-born", "Oslo-based").
 _DESCRIPTOR_ENDS = ("-born", "-based", "-bred", "-raised")
-# Nouns of nationality for a person ("the Dutchman said"): a description, never a name.
-_NATIONALITY_NOUNS = frozenset(
-    "Scot Scotsman Scotswoman Briton Brit Kiwi Aussie Spaniard Swede Dane Finn Pole Turk Frenchman Frenchwoman "
-    "Englishman Englishwoman Irishman Irishwoman Welshman Welshwoman Dutchman Dutchwoman Yorkshireman "
-    "Ulsterman Cornishman Manxman Lancastrian Geordie Scouser Cockney".split()
-)
 # Places a lone word may name: never a speaker on their own ("said Britain").
 _PLACES = frozenset(
     "Britain England Scotland Wales Ireland Europe America Africa Asia Australia Canada France Germany Spain "
@@ -319,6 +313,8 @@ def _core(name: str) -> tuple[str, ...]:
         b = _bare(t)
         if b in _TITLES or b in _ROLES or b in _ROLE_INITIALS or b.endswith(_DESCRIPTOR_ENDS) or _prefixed_title(b):
             start = k + 1
+        elif b in ("DJ", "MC") and len(toks) - k > 2:
+            start = k + 1  # "DJ Mike Read" (but "DJ Shadow" is the name)
     rest = toks[start:]
     if any(not t[:1].isupper() or _bare(t) in _ORG_WORDS for t in rest if t not in _PARTICLES):
         start = 0  # "Department of Trade and Industry" is an organisation, not a Trade official
@@ -360,12 +356,6 @@ def _initials(tok: str) -> bool:
         return False  # most words: no regex needed
     b = tok.rstrip(".")
     return bool(_INITIALS_RE.fullmatch(b)) and b not in _NOT_ORG_INITIALS
-
-
-def _nationality(tok: str) -> bool:
-    """Is `tok` a word of nationality or party ("Dutchman", "French", "Tory"), a description and no name?"""
-    b = _bare(tok)
-    return b in _NATIONALITY_NOUNS or b in _DEMONYMS
 
 
 def _person_like(kt: Sequence[str]) -> bool:

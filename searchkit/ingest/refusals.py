@@ -21,8 +21,20 @@ from searchkit.ingest.names import (
     _STOP,
     _TITLES,
     _bare,
-    _nationality,
 )
+
+# Nouns of nationality for a person ("the Dutchman said"): a description, never a name.
+_NATIONALITY_NOUNS = frozenset(
+    "Scot Scotsman Scotswoman Briton Brit Kiwi Aussie Spaniard Swede Dane Finn Pole Turk Frenchman Frenchwoman "
+    "Englishman Englishwoman Irishman Irishwoman Welshman Welshwoman Dutchman Dutchwoman Yorkshireman "
+    "Ulsterman Cornishman Manxman Lancastrian Geordie Scouser Cockney".split()
+)
+
+
+def _nationality(tok: str) -> bool:
+    """Is `tok` a word of nationality or party ("Dutchman", "French", "Tory"), a description and no name?"""
+    b = _bare(tok)
+    return b in _NATIONALITY_NOUNS or b in _DEMONYMS
 
 
 def _not_a_name(word: str, text: str) -> bool:
