@@ -15,7 +15,6 @@ from searchkit.ingest.names import (
     _AUX,
     _DETERMINERS,
     _ROLES,
-    _bare,
     _collect,
     _initials,
     _join,
@@ -160,7 +159,7 @@ def _subject(toks: _Toks) -> tuple[int, str, str] | None:
     """The subject at the end of `toks`, the tokens right before a verb."""
     words = toks.words
     i = len(words) - 1
-    if i >= 2 and _bare(words[i]) in _WHEN and words[i - 1] in ("in", "on"):
+    if i >= 2 and words[i] in _WHEN and words[i - 1] in ("in", "on"):
         i -= 2  # "Ross Dale in March said"
     while i >= 0 and len(words) - 1 - i < 2 and (words[i] in _AUX or (words[i].endswith("ly") and words[i].islower())):
         i -= 1  # "Smith later said", "he has said"
@@ -278,8 +277,9 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
         if subj:
             ev = _Event(subj[0], ve, subj[1], subj[2])
             lead = None
-            if subj[2] == "name" and p[max(0, subj[0] - 12) : subj[0]].rstrip()[-1:].islower():
-                lead = _ROLE_LEAD_RE.search(p, max(0, subj[0] - 120), subj[0])
+            comma = p.rfind(",", max(0, subj[0] - 120), subj[0]) if subj[2] == "name" else -1
+            if comma >= 0 and p[max(0, subj[0] - 12) : subj[0]].rstrip()[-1:].islower():
+                lead = _ROLE_LEAD_RE.match(p, comma, subj[0])  # only lower-case words after the comma
             if lead:  # "Howard Archer, economist at Global Insight said": the person, not the firm
                 ev = _name_before(p, lead.start(), ve) or ev
         elif ev is None and not according and not before.words:

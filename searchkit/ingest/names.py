@@ -293,6 +293,7 @@ def _prefixed_title(b: str) -> bool:
     return bool(head) and (head.lower() == "ex" or last in _TITLES or last in _ROLES or last in _ROLES_AFTER)
 
 
+@_memo(maxsize=1 << 14, maxlen=200)
 def _role_after(name: str) -> bool:
     """Does `name` end with a role ("Andrew Tyrie MP", "Planning Minister")?"""
     return _bare(name.rsplit(None, 1)[-1]) in _ROLES_AFTER

@@ -10,7 +10,6 @@ are all nationality or party words ("Lib Dem"); a name cut off before it began
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from searchkit.ingest.names import (
     _DEMONYMS,
@@ -21,6 +20,10 @@ from searchkit.ingest.names import (
     _STOP,
     _TITLES,
     _bare,
+    _core,
+    _key_tokens,
+    _memo,
+    _role_after,
 )
 
 # Nouns of nationality for a person ("the Dutchman said"): a description, never a name.
@@ -71,9 +74,18 @@ _COMMON_ENDS = ("ists", "ysts", "ics", "ians", "ers", "ors", "ants", "ents", "io
 _COURTESY = frozenset("Mr Mrs Ms Miss Mx Dr".split())
 
 
-def _no_person(raw: str, kt: Sequence[str], core: Sequence[str]) -> bool:
-    """Are these key words no one: all nationality or party words ("Lib Dem"), or does "Mr" end them?"""
-    if _bare(core[-1]) in _COURTESY:
-        return True  # "Analysing Mr": the name was cut off
+NAMED, NO_ONE, ROLE_AFTER = 0, 1, 2  # what `refusal` says of a candidate
+
+
+@_memo(maxsize=1 << 14, maxlen=200)
+def refusal(raw: str) -> int:
+    """NO_ONE when `raw` names no one: key words all nationality or party words ("Lib Dem"),
+    or "Mr" ending it ("Analysing Mr"); ROLE_AFTER when a role ends it ("Rita Vale MP", a
+    person's; "the Eastfold Marsh MP", a place's: the article must tell); else NAMED."""
+    core = _core(raw)
+    if not core or _bare(core[-1]) in _COURTESY:
+        return NO_ONE  # the name was cut off
     titled = _bare(raw.split()[0]) in _TITLES  # "Mr Irish", "Lord German"
-    return not titled and all(_nationality(w) for w in kt)
+    if not titled and all(_nationality(w) for w in _key_tokens(raw)):
+        return NO_ONE
+    return ROLE_AFTER if _role_after(raw) else NAMED

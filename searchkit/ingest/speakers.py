@@ -44,7 +44,15 @@ from searchkit.ingest.names import (
 )
 from searchkit.ingest.outlets import ORG_NOUNS, last_kind, last_outlet
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
-from searchkit.ingest.refusals import _COMMON_ENDS, _COURTESY, _no_person, _not_a_name, _opens_sentence
+from searchkit.ingest.refusals import (
+    _COMMON_ENDS,
+    _COURTESY,
+    NO_ONE,
+    ROLE_AFTER,
+    _not_a_name,
+    _opens_sentence,
+    refusal,
+)
 from searchkit.ingest.sentences import start_before, starts_below
 from searchkit.ingest.tags import clause_subject
 
@@ -237,7 +245,8 @@ class _Registry:
         """
         core = _core(raw)
         kt = _key_tokens(raw)
-        if not kt or _no_person(raw, kt, core) or (_role_after(raw) and not self._named_without_role(kt)):
+        refused = refusal(raw) if kt else NO_ONE
+        if refused == NO_ONE or (refused == ROLE_AFTER and not self._named_without_role(kt)):
             return None  # "the Planning Minister", "the Ealing North MP": a description
         if len(kt) >= 2:
             return " ".join(core)
