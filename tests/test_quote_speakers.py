@@ -270,3 +270,8 @@ def test_saying_colon_is_the_sentence_subject_s() -> None:
         "Voters had been misled, said Ken Ashe."
     ]
     assert speakers(paras) == [("It was the worst show I have seen.", "Ola Brenn")]
+
+
+def test_a_gloss_is_words_quoted_as_words_not_speech() -> None:
+    paras = ['Ana Ruiz told a rally that Lumen - Latin for "light" - would fight the "old parties".']
+    assert speakers(paras) == [("old parties", "Ana Ruiz")]

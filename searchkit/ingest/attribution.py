@@ -357,7 +357,10 @@ _NAMING_NOUNS = frozenset(
     "catchphrase hashtag username handle alias pseudonym codename name".split()
 )
 _NAMING_VERBS = frozenset("called named naming titled entitled nicknamed dubbed so-called".split())
-_NAMING_PAIRS = frozenset({("known", "as"), ("billed", "as"), ("user", "name"), ("code", "name")})
+_NAMING_PAIRS = frozenset(
+    {("known", "as"), ("billed", "as"), ("user", "name"), ("code", "name")}
+    | {(w, "for") for w in "latin greek french german spanish italian arabic slang short shorthand jargon word".split()}
+)  # "Latin for "truth"": a gloss, words quoted as words
 _READS = frozenset("says said reads read ran proclaims proclaimed".split())
 
 
