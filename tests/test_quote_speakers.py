@@ -275,3 +275,11 @@ def test_saying_colon_is_the_sentence_subject_s() -> None:
 def test_a_gloss_is_words_quoted_as_words_not_speech() -> None:
     paras = ['Ana Ruiz told a rally that Lumen - Latin for "light" - would fight the "old parties".']
     assert speakers(paras) == [("old parties", "Ana Ruiz")]
+
+
+def test_a_name_ending_in_s_as_an_owner_gives_the_full_form() -> None:
+    paras = [
+        "Stars have signed up for Tomas Reyes' new show, the comedian said.",
+        '"We wanted the best," said Reyes.',
+    ]
+    assert speakers(paras) == [("We wanted the best,", "Tomas Reyes")]

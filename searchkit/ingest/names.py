@@ -444,7 +444,8 @@ def _chain_names(chain: str) -> tuple[tuple[int, str, bool], ...]:
 # Two or more capitalised words ending in a possessive: "Bayern Munich's", "Deutsche Bank's".
 # The check of the character before a name's first capital comes after it, so that re can
 # skip ahead to the next capital; the first word is written out of the repeat for that.
-_OWNER_RE = re.compile(r"([A-Z](?<![\w'’-].)[\w.-]*\s+(?:[A-Z][\w.-]*\s+)*[A-Z][\w-]*)['’]s(?!\w)")
+# "Bayern Munich's", and "Ricky Gervais'" (a name ending in s takes the mark alone)
+_OWNER_RE = re.compile(r"([A-Z](?<![\w'’-].)[\w.-]*\s+(?:[A-Z][\w.-]*\s+)*[A-Z][\w-]*)(?:['’]s|(?<=s)['’])(?!\w)")
 
 
 def _owners(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
@@ -454,7 +455,7 @@ def _owners(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
     owner is seldom whom a sentence is about, so these are not `_mentions`.
     """
     out: list[tuple[int, str, bool]] = []
-    if "s" not in p or ("'s" not in p and "’s" not in p):
+    if "s" not in p or ("'s" not in p and "’s" not in p and "s'" not in p and "s’" not in p):
         return out  # no possessive: spare the scan of every capital
     for lo, hi in _outside(p, spans):
         for m in _OWNER_RE.finditer(p, lo, hi):
