@@ -185,3 +185,101 @@ def test_claims_of_something_names_no_speaker_after_it() -> None:
         'were "wrong", Mr Hale said. "It is a great day for the club," he added.'
     ]
     assert [s for _, s in speakers(paras)] == ["Tom Hale", "Tom Hale"]
+
+
+# ---------------------------------------------------------------- no speaker rather than a wrong one
+
+
+def test_descriptors_in_front_of_a_name_are_stripped() -> None:
+    paras = [
+        'Cork-born Nell Darcy was first home. "I was nervous," said Teenager Tam Ives.',
+        '"It was hard," said MP Owen Rudd.',
+        '"It was fun," said DJ Rob Stone.',
+        '"It was loud," said DJ Zapper.',
+    ]
+    assert [s for _, s in speakers(paras)] == ["Tam Ives", "Owen Rudd", "Rob Stone", "DJ Zapper"]
+    assert speakers(['Cork-born Nell Darcy said she felt "wonderful".']) == [("wonderful", "Nell Darcy")]
+
+
+def test_a_party_or_nationality_word_alone_is_no_speaker() -> None:
+    paras = ['Fen Lodge scored. The Lib Dem said the plan was "a mess", and the Dutchman said it was "grim".']
+    got = dict(speakers(paras))
+    assert got["a mess"] is None
+    assert got["grim"] != "Dutchman"
+
+
+def test_the_nationality_noun_is_the_person_talked_about() -> None:
+    paras = ["Ruud Kamper scored twice for Vale.", '"We won," the Dutchman said.']
+    assert speakers(paras) == [("We won,", "Ruud Kamper")]
+
+
+def test_a_person_named_after_an_organisation_s_possessive_or_role() -> None:
+    paras = [
+        '"We are thrilled," said Velvet Engine\'s Tom Marsh.',
+        '"We are ready," said Vortex spokeswoman, Anna Berg.',
+    ]
+    assert [s for _, s in speakers(paras)] == ["Tom Marsh", "Anna Berg"]
+
+
+def test_a_spokesman_speaks_for_the_whole_organisation_name() -> None:
+    paras = ['A Department for Farming and Fisheries spokeswoman said: "We will look again."']
+    assert speakers(paras) == [("We will look again.", "Department for Farming and Fisheries")]
+
+
+def test_a_peer_with_a_seat_is_not_the_place() -> None:
+    paras = ['Lord Hobbs of Kendal, in his report, said: "The rules are plain."']
+    assert speakers(paras)[0][1] in ("Lord Hobbs", "Lord Hobbs of Kendal")
+
+
+def test_a_plural_or_gerund_opening_a_sentence_is_no_speaker() -> None:
+    paras = ['Critics said the plan was "reckless". Campaigners said it was "doomed".']
+    assert [s for _, s in speakers(paras)] == [None, None]
+
+
+def test_a_role_after_a_name_or_alone_is_not_part_of_it() -> None:
+    paras = [
+        'Rita Vale MP said the law was "broken". Ms Vale has campaigned for years.',
+        'The Eastfold Marsh MP said the vote was "rigged".',
+        'The Planning Minister said it was "fine".',
+        '"It was a mess," said Under-Secretary Tom Ladd.',
+        '"We played well," said Wing Remy Fabre.',
+    ]
+    assert [s for _, s in speakers(paras)] == ["Rita Vale", None, None, "Tom Ladd", "Remy Fabre"]
+
+
+def test_a_minister_named_after_the_department() -> None:
+    assert speakers(['"We will act," said Farming minister Nia Wood of the plan.']) == [("We will act,", "Nia Wood")]
+
+
+def test_a_month_is_no_speaker() -> None:
+    assert speakers(['Campaigner Ross Dale in March said he was tired of "excuses".']) == [("excuses", "Ross Dale")]
+
+
+def test_a_sentence_whose_subject_is_a_role_of_a_place() -> None:
+    paras = [
+        "Dan Forde won the seat in May.",
+        'The Eastfold Marsh MP, who was re-elected, accused Ms Lowe of a "cynical stunt".',
+        'The EU\'s Fisheries Commissioner, Ilse Brandt, was quoted as saying it was "too late".',
+    ]
+    assert [s for _, s in speakers(paras)] == ["Dan Forde", "Ilse Brandt"]
+
+
+def test_saying_colon_is_the_sentence_subject_s() -> None:
+    paras = [
+        'Deputy leader Ola Brenn mocked the launch, saying: "It was the worst show I have seen." '
+        "Voters had been misled, said Ken Ashe."
+    ]
+    assert speakers(paras) == [("It was the worst show I have seen.", "Ola Brenn")]
+
+
+def test_a_gloss_is_words_quoted_as_words_not_speech() -> None:
+    paras = ['Ana Ruiz told a rally that Lumen - Latin for "light" - would fight the "old parties".']
+    assert speakers(paras) == [("old parties", "Ana Ruiz")]
+
+
+def test_a_name_ending_in_s_as_an_owner_gives_the_full_form() -> None:
+    paras = [
+        "Stars have signed up for Tomas Reyes' new show, the comedian said.",
+        '"We wanted the best," said Reyes.',
+    ]
+    assert speakers(paras) == [("We wanted the best,", "Tomas Reyes")]

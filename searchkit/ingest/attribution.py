@@ -19,7 +19,6 @@ from searchkit.ingest.names import (
     _initials,
     _join,
     _key_tokens,
-    _person_like,
     _quoted_name,
     _sentence_end,
     _Toks,
@@ -30,6 +29,8 @@ from searchkit.ingest.names import (
 )
 from searchkit.ingest.outlets import ORG_NOUNS, OUTLET_NOUNS
 from searchkit.ingest.quotemarks import _outside, _Span
+from searchkit.ingest.refusals import _nationality
+from searchkit.ingest.roles import _of_org, _possessive_end, org_run, person_after
 from searchkit.ingest.sentences import start_before
 
 # ---------------------------------------------------------------- attributions
@@ -106,7 +107,7 @@ class _Event:
 
 _ENDS = frozenset(".!?…")
 _COLON_RE = re.compile(r"\s*:")  # "But the FA confirmed:": a verb that introduces a quote
-_ROLE_LEAD_RE = re.compile(r",\s*(?:(?:[a-z][\w-]*\s+){1,6}(?:at|of|for|with)|from)\s+(?:the\s+)?$")
+_ROLE_LEAD_RE = re.compile(r",\s*(?:(?:[a-z][\w-]*\s+){1,6}(?:at|of|for|with)|from)\s+(?:[a-z][\w-]*\s+){0,3}$")
 _ABBR_BEFORE_RE = re.compile(r"\s*\([A-Z][A-Za-z&.]{1,9}\)\s*$")
 _SPOKES = frozenset(
     "spokesman spokeswoman spokesperson spokesmen statement source sources official officials "
@@ -125,6 +126,10 @@ _PERSON_NOUNS = frozenset(
     )
 )
 _AGE_RE = re.compile(r"\d+-year-old$")
+_WHEN = frozenset(  # a time between a subject and its verb; not May (a name, a verb)
+    "January February March April June July August September October November December Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday".split()
+)
 
 
 # Words that make a clause, not a description, between a verb and a name.
@@ -141,25 +146,21 @@ def _described(words: list[str]) -> bool:
     return bool(words) and (last in _PERSON_NOUNS or bool(_AGE_RE.search(last)))
 
 
-def _of_org(words: list[str], run: list[int]) -> str | None:
-    """ "Lin Zhao of Acme Telecom": the person before "of"; an organisation "of" a place whole."""
-    k = run[0] - 1
-    if k < 1 or words[k] not in ("of", "at", "from"):
+def _name_before(p: str, pos: int, ve: int) -> _Event | None:
+    """The name (or "X of Y") ending at `pos`, as the subject of the verb ending at `ve`."""
+    toks = _toks_before(p, pos, touch=True)
+    run = _collect(toks.words, backward=True)
+    if not run:
         return None
-    first = _collect(words[:k], backward=True)
-    if not first:
-        return None
-    head = _join([words[x] for x in first])
-    tail = _join([words[x] for x in run])
-    if _person_like(_key_tokens(head)):
-        return head
-    return f"{head} of {tail}" if words[k] == "of" else None
+    return _Event(toks.start(run[0]), ve, _of_org(list(toks.words), run) or _join([toks.words[k] for k in run]), "name")
 
 
 def _subject(toks: _Toks) -> tuple[int, str, str] | None:
     """The subject at the end of `toks`, the tokens right before a verb."""
     words = toks.words
     i = len(words) - 1
+    if i >= 2 and words[i] in _WHEN and words[i - 1] in ("in", "on"):
+        i -= 2  # "Ross Dale in March said"
     while i >= 0 and len(words) - 1 - i < 2 and (words[i] in _AUX or (words[i].endswith("ly") and words[i].islower())):
         i -= 1  # "Smith later said", "he has said"
     if i < 0:
@@ -174,7 +175,7 @@ def _subject(toks: _Toks) -> tuple[int, str, str] | None:
     if w in ORG_NOUNS and i and words[i - 1].lower() == "the":
         return toks.start(i - 1), w, "kind"  # "the company said": the organisation named last
     if w in _SPOKES:  # "a Vodafone spokesman said": the organisation
-        org = _collect(words[:i], backward=True)
+        org = org_run(words, i)
         if org:
             return toks.start(org[0]), _join([words[k] for k in org]), "org"
         if i and _initials(words[i - 1]):  # "an FA statement said"
@@ -186,6 +187,8 @@ def _subject(toks: _Toks) -> tuple[int, str, str] | None:
         if not (i >= 2 and words[i - 2] in ("of", "at", "for", "from")):  # not "X of the CMF said"
             return toks.start(i), _join([words[i]]), "body"  # "the FA confirmed:"
     run = _collect(words[: i + 1], backward=True)
+    if len(run) == 1 and run[0] and words[run[0] - 1].lower() == "the" and _nationality(words[run[0]]):
+        return toks.start(run[0] - 1), words[i], "pronoun"  # "the Dutchman said": someone named before
     if run:
         whole = _of_org(words, run)
         return toks.start(run[0]), whole or _join([words[k] for k in run]), "name"
@@ -274,26 +277,15 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
         if subj:
             ev = _Event(subj[0], ve, subj[1], subj[2])
             lead = None
-            if subj[2] == "name" and p[max(0, subj[0] - 6) : subj[0]].split()[-1:] in (
-                ["at"],
-                ["of"],
-                ["for"],
-                ["the"],
-            ):
-                lead = _ROLE_LEAD_RE.search(p, max(0, subj[0] - 120), subj[0])
+            comma = p.rfind(",", max(0, subj[0] - 120), subj[0]) if subj[2] == "name" else -1
+            if comma >= 0 and p[max(0, subj[0] - 12) : subj[0]].rstrip()[-1:].islower():
+                lead = _ROLE_LEAD_RE.match(p, comma, subj[0])  # only lower-case words after the comma
             if lead:  # "Howard Archer, economist at Global Insight said": the person, not the firm
-                toks = _toks_before(p, lead.start(), touch=True)
-                run = _collect(toks.words, backward=True)
-                if run:
-                    ev = _Event(toks.start(run[0]), ve, _join([toks.words[k] for k in run]), "name")
+                ev = _name_before(p, lead.start(), ve) or ev
         elif ev is None and not according and not before.words:
             role = _ROLE_RE.search(p[max(0, vs - 250) : vs])
-            if role:
-                cut = max(0, vs - 250) + role.start()
-                toks = _toks_before(p, cut, touch=True)
-                run = _collect(toks.words, backward=True)
-                if run:
-                    ev = _Event(toks.start(run[0]), ve, _join([toks.words[k] for k in run]), "name")
+            if role:  # "Lord Hobbs of Kendal, in his report, said"
+                ev = _name_before(p, max(0, vs - 250) + role.start(), ve)
         if ev is None and verb not in _SUBJECT_ONLY and verb not in _NOUN_LIKE:
             toks = _toks_after(p, ve)
             words = toks.words
@@ -302,8 +294,9 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
             if after:
                 ev = _Event(vs, after[0], after[1], after[2])
             elif run and all(_word(words[k]).stop for k in range(run[0])):
-                last = words[run[-1]]
-                ev = _Event(vs, toks.start(run[-1]) + len(last), _join([words[k] for k in run]), "name")
+                end = toks.start(run[-1]) + len(words[run[-1]])
+                named = person_after(p, _possessive_end(p, end))  # "said Acme's Jo Bell": Jo Bell
+                ev = _Event(vs, *named, "name") if named else _Event(vs, end, _join([words[k] for k in run]), "name")
             else:
                 after = _after_verb(toks)
                 if after:
@@ -364,7 +357,10 @@ _NAMING_NOUNS = frozenset(
     "catchphrase hashtag username handle alias pseudonym codename name".split()
 )
 _NAMING_VERBS = frozenset("called named naming titled entitled nicknamed dubbed so-called".split())
-_NAMING_PAIRS = frozenset({("known", "as"), ("billed", "as"), ("user", "name"), ("code", "name")})
+_NAMING_PAIRS = frozenset(
+    {("known", "as"), ("billed", "as"), ("user", "name"), ("code", "name")}
+    | {(w, "for") for w in "latin greek french german spanish italian arabic slang short shorthand jargon word".split()}
+)  # "Latin for "truth"": a gloss, words quoted as words
 _READS = frozenset("says said reads read ran proclaims proclaimed".split())
 
 

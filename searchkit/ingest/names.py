@@ -73,8 +73,19 @@ _ROLES = frozenset(
     "Treasury Veteran Winger Writer Constable Sergeant Economy Development Culture Sport Sports Work "
     "Pensions Environment Transport Communications Europe Councillor Alderman Bishop Archbishop Agent "
     "Doctor Nurse Sheriff Marshal Trainer Jockey Batsman Bowler Umpire Physio Scientist Researcher "
-    "Professor Lecturer Teacher Headteacher Principal Curator Chef Designer Architect Engineer".split()
+    "Professor Lecturer Teacher Headteacher Principal Curator Chef Designer Architect Engineer Teenager "
+    "Youngster Rookie Campaigner Activist Candidate Entrepreneur Businessman Businesswoman Tycoon Comedian Actor "
+    "Actress Wing Prop Flanker Hooker Lock Fullback Full-back Fly-half Scrum-half".split()
 )
+# Roles written after a name ("Rita Vale MP") or alone with a place ("the Salford MP"): not the name.
+_ROLES_AFTER = frozenset(
+    "MP MEP MSP AM QC Minister Secretary Chairman Chairwoman Co-Chairman President Governor Mayor Senator "
+    "Ambassador Commissioner Spokesman Spokeswoman".split()
+)
+# Roles written as initials in front of a name ("MP Owen Rudd"): never part of it.
+_ROLE_INITIALS = frozenset("MP MEP MSP AM TD QC CEO CFO GP".split())
+# Descriptors made with a hyphen in front of a name ("Cork-born", "Oslo-based").
+_DESCRIPTOR_ENDS = ("-born", "-based", "-bred", "-raised")
 # Places a lone word may name: never a speaker on their own ("said Britain").
 _PLACES = frozenset(
     "Britain England Scotland Wales Ireland Europe America Africa Asia Australia Canada France Germany Spain "
@@ -276,6 +287,18 @@ def _toks_after(p: str, pos: int) -> _Toks:
     return _toks(p, pos, m.end() if m else pos)
 
 
+def _prefixed_title(b: str) -> bool:
+    """ "ex-chairman", "Under-Secretary", "Co-Chairman", "Vice-President": a title or role with a prefix."""
+    head, _, last = b.rpartition("-")
+    return bool(head) and (head.lower() == "ex" or last in _TITLES or last in _ROLES or last in _ROLES_AFTER)
+
+
+@_memo(maxsize=1 << 14, maxlen=200)
+def _role_after(name: str) -> bool:
+    """Does `name` end with a role ("Andrew Tyrie MP", "Planning Minister")?"""
+    return _bare(name.rsplit(None, 1)[-1]) in _ROLES_AFTER
+
+
 @_memo(maxsize=1 << 14, maxlen=200)
 def _core(name: str) -> tuple[str, ...]:
     """The words of `name` without the titles, roles and descriptors in front of it.
@@ -284,11 +307,15 @@ def _core(name: str) -> tuple[str, ...]:
     keeping a peerage or knighthood right before it (Lord Falconer, Sir Alan Budd).
     """
     toks = name.split()
+    while len(toks) > 1 and _bare(toks[-1]) in _ROLES_AFTER:
+        toks.pop()
     start = 0
     for k, t in enumerate(toks[:-1]):
         b = _bare(t)
-        if b in _TITLES or b in _ROLES or b[:3].lower() == "ex-":
+        if b in _TITLES or b in _ROLES or b in _ROLE_INITIALS or b.endswith(_DESCRIPTOR_ENDS) or _prefixed_title(b):
             start = k + 1
+        elif b in ("DJ", "MC") and len(toks) - k > 2:
+            start = k + 1  # "DJ Mike Read" (but "DJ Shadow" is the name)
     rest = toks[start:]
     if any(not t[:1].isupper() or _bare(t) in _ORG_WORDS for t in rest if t not in _PARTICLES):
         start = 0  # "Department of Trade and Industry" is an organisation, not a Trade official
@@ -417,7 +444,8 @@ def _chain_names(chain: str) -> tuple[tuple[int, str, bool], ...]:
 # Two or more capitalised words ending in a possessive: "Bayern Munich's", "Deutsche Bank's".
 # The check of the character before a name's first capital comes after it, so that re can
 # skip ahead to the next capital; the first word is written out of the repeat for that.
-_OWNER_RE = re.compile(r"([A-Z](?<![\w'’-].)[\w.-]*\s+(?:[A-Z][\w.-]*\s+)*[A-Z][\w-]*)['’]s(?!\w)")
+# "Bayern Munich's", and "Ricky Gervais'" (a name ending in s takes the mark alone)
+_OWNER_RE = re.compile(r"([A-Z](?<![\w'’-].)[\w.-]*\s+(?:[A-Z][\w.-]*\s+)*[A-Z][\w-]*)(?:['’]s|(?<=s)['’])(?!\w)")
 
 
 def _owners(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
@@ -427,7 +455,7 @@ def _owners(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
     owner is seldom whom a sentence is about, so these are not `_mentions`.
     """
     out: list[tuple[int, str, bool]] = []
-    if "s" not in p or ("'s" not in p and "’s" not in p):
+    if "s" not in p or ("'s" not in p and "’s" not in p and "s'" not in p and "s’" not in p):
         return out  # no possessive: spare the scan of every capital
     for lo, hi in _outside(p, spans):
         for m in _OWNER_RE.finditer(p, lo, hi):

@@ -36,15 +36,17 @@ in passing are read only when a pronoun or surname needs them. The work is
 split by stage: `quotemarks` (marks and chains), `names` (tokens and name
 runs), `sentences` (sentence starts, found once per paragraph),
 `attribution` (reporting verbs, subjects, quotation or not), `tags`
-(attributions by other verbs), `outlets` (which paper or company) and
-`speakers` (resolution); this module puts them together.
+(attributions by other verbs), `outlets` (which paper or company), `roles`
+(a person named after an organisation, an organisation's whole name),
+`refusals` (candidates that name no one) and `speakers` (resolution); this
+module puts them together.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from searchkit.ingest.attribution import (
@@ -89,6 +91,7 @@ class QuoteWarning(UserWarning):
 
 _Part = tuple[int, int]  # (paragraph, quote part)
 _COLON_BEFORE_RE = re.compile(r":\s*$")  # a quote introduced by the clause before it
+_SAYING_RE = re.compile(r",\s+(?:saying|adding|insisting|arguing|warning|declaring|telling [\w ]{1,30}):\s*$")
 
 
 def _kinds(
@@ -169,20 +172,24 @@ def _introduced(
     sps: list[_Span],
     j: int,
     before: tuple[str | None, int] | None,
-    clause_subject: Callable[[int, int, int], str | None],
+    reg: _Registry,
     i: int,
 ) -> tuple[str, int] | None:
     """The speaker of quote j, introduced by a colon with no attribution of its own.
 
     The introducing clause's subject ('On Monday, AS offers one view: "…"'), else
-    the speaker of the quote before it in the same sentence ('thanked "…", adding: "…"').
+    the speaker of the quote before it in the same sentence ('thanked "…", adding: "…"'),
+    else the sentence's subject ('Party chairman Liam Fox derided it, saying: "…"').
     """
     lo = _sentence_start(p, sps[j].open)
-    named = clause_subject(i, lo, sps[j].open)
+    named = reg.clause_subject(i, lo, sps[j].open)
     if named:
         return named, 2
     if j and before and before[0] and sps[j - 1].open >= lo:
         return before[0], 3
+    if _SAYING_RE.search(p, lo, sps[j].open):
+        subject = reg.subject(i, lo, sps[j].open)
+        return (subject, 3) if subject else None
     return None
 
 
@@ -206,7 +213,7 @@ def _part_speakers(
                 ev, rank = _attribute(p, sp, events[i], nxt)
                 who = _who(ev, i, reg)
                 if rank >= 4 and _COLON_BEFORE_RE.search(p, 0, sp.open):
-                    who, rank = _introduced(p, sps, j, found.get((i, j - 1)), reg.clause_subject, i) or (who, rank)
+                    who, rank = _introduced(p, sps, j, found.get((i, j - 1)), reg, i) or (who, rank)
                 if rank >= 4 and last and not p[: sp.open].strip():
                     who, rank = last, 3  # a paragraph opening with an untagged quote goes on
                 found[(i, j)] = (who, rank)

@@ -27,11 +27,9 @@ from typing import NamedTuple
 
 from searchkit.ingest.attribution import _by_initial
 from searchkit.ingest.names import (
-    _DEMONYMS,
-    _ORG_WORDS,
     _PEERAGE,
-    _PLACES,
     _ROLES,
+    _ROLES_AFTER,
     _STOP,
     _TITLES,
     _bare,
@@ -42,9 +40,19 @@ from searchkit.ingest.names import (
     _mentions,
     _owners,
     _person_like,
+    _role_after,
 )
 from searchkit.ingest.outlets import ORG_NOUNS, last_kind, last_outlet
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
+from searchkit.ingest.refusals import (
+    _COMMON_ENDS,
+    _COURTESY,
+    NO_ONE,
+    ROLE_AFTER,
+    _not_a_name,
+    _opens_sentence,
+    refusal,
+)
 from searchkit.ingest.sentences import start_before, starts_below
 from searchkit.ingest.tags import clause_subject
 
@@ -76,24 +84,11 @@ _BACK = 3  # how many paragraphs before a pronoun's may name whom it means
 _CAP_RE = re.compile(r"([A-Z](?<![\w'’-].)(?:[\w-]|['’][A-Z])*[a-z][\w-]*)")
 
 
-def _not_a_name(word: str, text: str) -> bool:
-    """Is a lone word plainly no name: a title, nationality, stop word, contraction or common word?"""
-    b = _bare(word)
-    if b in _STOP or b in _TITLES or b in _ROLES or b in _DEMONYMS or b in _ORG_WORDS or b in _PEERAGE or b in _PLACES:
-        return True
-    if not b[:1].isupper() or re.search(r"['’](?:ve|ll|re|d|m|t)$", b):
-        return True  # I've, Don't
-    # A word the article also writes in lower case is a common word ("Following", "Office").
-    low = b.lower()
-    at = text.find(low)
-    while at >= 0:
-        end = at + len(low)
-        if not (at and (text[at - 1].isalnum() or text[at - 1] == "-")) and not (
-            end < len(text) and (text[end].isalnum() or text[end] == "-")
-        ):
-            return True
-        at = text.find(low, end)
-    return False
+# A role right after a sentence's first name ("Kelvin MP", "Acme spokeswoman, Jo Bell"): that
+# name only describes the subject.
+_ROLE_NEXT_RE = re.compile(
+    rf"\s+({'|'.join(sorted(_ROLES_AFTER))}|{'|'.join(sorted(r.lower() for r in _ROLES))})\b,?\s*"
+)
 
 
 class _Words(NamedTuple):
@@ -167,6 +162,34 @@ class _Registry:
             found = self._common[word] = _not_a_name(word, self._text)
         return found
 
+    def _named_without_role(self, kt: Sequence[str]) -> bool:
+        """Is the name before a role ("Rita Vale MP") a person's, not a place's ("the Eastfold Marsh MP")?
+
+        A person's is written elsewhere without the role ("Ms Vale", "Rita Vale said");
+        a place's comes after "the" or a possessive ("the EU's Aid Commissioner").
+        """
+        if len(kt) < 2:
+            return False
+        if not self._text:
+            self._text = "\n".join(self._paras)
+        full = " ".join(kt)
+        if any(f"{t} {_bare(kt[-1])}" in self._text for t in _COURTESY):
+            return True
+        for m in re.finditer(re.escape(full), self._text):
+            after = self._text[m.end() : m.end() + 16].split()
+            if not after or not _role_after(after[0].strip(",;:")):
+                return True  # written without the role
+        return not any(
+            self._text[max(0, m.start() - 5) : m.start()].endswith(("the ", "The ", "'s ", "’s "))
+            for m in re.finditer(re.escape(full), self._text)
+        )
+
+    def _opens_only(self, word: str) -> bool:
+        """Is `word` a plural or an -ing form the article capitalises only where a sentence opens ("Critics")?"""
+        if not word.endswith(_COMMON_ENDS) or not self._text:
+            return False
+        return all(_opens_sentence(self._text, m.start()) for m in re.finditer(rf"\b{re.escape(word)}\b", self._text))
+
     def _trim(self, mention: tuple[int, str, bool]) -> tuple[int, str, bool]:
         """A mention without a common word capitalised at the start of a sentence ("Double Olympic …")."""
         off, name, person = mention
@@ -222,6 +245,9 @@ class _Registry:
         """
         core = _core(raw)
         kt = _key_tokens(raw)
+        refused = refusal(raw) if kt else NO_ONE
+        if refused == NO_ONE or (refused == ROLE_AFTER and not self._named_without_role(kt)):
+            return None  # "the Planning Minister", "the Ealing North MP": a description
         if len(kt) >= 2:
             return " ".join(core)
         if len(kt) != 1 or not core:
@@ -242,7 +268,7 @@ class _Registry:
             return cands.pop()
         if cands:
             return " ".join(core)  # ambiguous: keep what the article wrote
-        if len(core) == 1 and self.common(word):
+        if len(core) == 1 and (self.common(word) or self._opens_only(word)):
             return None
         orgs = self._prefixed(word, org)
         return orgs.pop() if len(orgs) == 1 else " ".join(core)
@@ -439,7 +465,15 @@ class _Registry:
         who = self.clause_subject(i, lo, hi, cue=True)
         if who:  # "And like AS, Marca criticises Neville for "…"": Marca, not Neville
             return who
-        for _, n in sorted(names) + [(hi, initial or "")]:
+        names.sort()
+        if names and p.startswith(names[0][1], names[0][0]):
+            role = _ROLE_NEXT_RE.match(p, names[0][0] + len(names[0][1]), hi)
+            if role and role.group(1)[0].isupper() and self._named_without_role(_key_tokens(names[0][1])):
+                role = None  # "Andrew Tyrie MP demanded": the person
+            if role:  # "The Kelvin MP, who …": a description; "The EU's Aid Commissioner, Louis Michel,"
+                named = [n for o, n in names if o == role.end()]
+                return self.resolve(named[0], (i, lo)) if named else self.focus((i, lo))
+        for _, n in names + [(hi, initial or "")]:
             who = self.resolve(n, (i, lo))
             if who:
                 return who

@@ -1,0 +1,91 @@
+"""Candidate speakers that name no one: rejected, because a wrong name is worse than none.
+
+A lone word that is a title, nationality, stop word, contraction or a word the
+article also writes in lower case ("Following", "Office"); a plural or -ing form
+capitalised only where a sentence opens ("Critics", "Appearing"); key words that
+are all nationality or party words ("Lib Dem"); a name cut off before it began
+("Analysing Mr").
+"""
+
+from __future__ import annotations
+
+import re
+
+from searchkit.ingest.names import (
+    _DEMONYMS,
+    _ORG_WORDS,
+    _PEERAGE,
+    _PLACES,
+    _ROLES,
+    _STOP,
+    _TITLES,
+    _bare,
+    _core,
+    _key_tokens,
+    _memo,
+    _role_after,
+)
+
+# Nouns of nationality for a person ("the Dutchman said"): a description, never a name.
+_NATIONALITY_NOUNS = frozenset(
+    "Scot Scotsman Scotswoman Briton Brit Kiwi Aussie Spaniard Swede Dane Finn Pole Turk Frenchman Frenchwoman "
+    "Englishman Englishwoman Irishman Irishwoman Welshman Welshwoman Dutchman Dutchwoman Yorkshireman "
+    "Ulsterman Cornishman Manxman Lancastrian Geordie Scouser Cockney".split()
+)
+
+
+def _nationality(tok: str) -> bool:
+    """Is `tok` a word of nationality or party ("Dutchman", "French", "Tory"), a description and no name?"""
+    b = _bare(tok)
+    return b in _NATIONALITY_NOUNS or b in _DEMONYMS
+
+
+def _not_a_name(word: str, text: str) -> bool:
+    """Is a lone word plainly no name: a title, nationality, stop word, contraction or common word?"""
+    b = _bare(word)
+    if b in _STOP or b in _TITLES or b in _ROLES or b in _DEMONYMS or b in _ORG_WORDS or b in _PEERAGE or b in _PLACES:
+        return True
+    if not b[:1].isupper() or re.search(r"['’](?:ve|ll|re|d|m|t)$", b):
+        return True  # I've, Don't
+    # A word the article also writes in lower case is a common word ("Following", "Office").
+    low = b.lower()
+    at = text.find(low)
+    while at >= 0:
+        end = at + len(low)
+        if not (at and (text[at - 1].isalnum() or text[at - 1] == "-")) and not (
+            end < len(text) and (text[end].isalnum() or text[end] == "-")
+        ):
+            return True
+        at = text.find(low, end)
+    return False
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Does the word at `at` open a sentence, a paragraph or a quotation (where any word is capitalised)?"""
+    before = text[max(0, at - 8) : at].rstrip(" \t")
+    if not before or before[-1] in '\n.!?…"“':
+        return True
+    return before[-1] in "'”’)" and before[:-1].rstrip()[-1:] in (".", "!", "?", "…")
+
+
+# Endings of plural nouns and -ing forms ("Critics", "Voters", "Appearing"), rare in names: such a
+# word capitalised only where a sentence opens is a common word. ("Williams" is left alone.)
+_COMMON_ENDS = ("ists", "ysts", "ics", "ians", "ers", "ors", "ants", "ents", "ions", "ges", "ves", "ing")
+_COURTESY = frozenset("Mr Mrs Ms Miss Mx Dr".split())
+
+
+NAMED, NO_ONE, ROLE_AFTER = 0, 1, 2  # what `refusal` says of a candidate
+
+
+@_memo(maxsize=1 << 14, maxlen=200)
+def refusal(raw: str) -> int:
+    """NO_ONE when `raw` names no one: key words all nationality or party words ("Lib Dem"),
+    or "Mr" ending it ("Analysing Mr"); ROLE_AFTER when a role ends it ("Rita Vale MP", a
+    person's; "the Eastfold Marsh MP", a place's: the article must tell); else NAMED."""
+    core = _core(raw)
+    if not core or _bare(core[-1]) in _COURTESY:
+        return NO_ONE  # the name was cut off
+    titled = _bare(raw.split()[0]) in _TITLES  # "Mr Irish", "Lord German"
+    if not titled and all(_nationality(w) for w in _key_tokens(raw)):
+        return NO_ONE
+    return ROLE_AFTER if _role_after(raw) else NAMED
