@@ -20,7 +20,7 @@ from whoosh.fields import Schema
 from whoosh.qparser.default import MultifieldParser
 from whoosh.qparser.plugins import FieldAliasPlugin, FuzzyTermPlugin, PlusMinusPlugin
 from whoosh.qparser.syntax import OrGroup
-from whoosh.query.compound import And, AndNot, Or, Require
+from whoosh.query.compound import And, AndMaybe, AndNot, Or, Require
 from whoosh.query.positional import Phrase
 from whoosh.query.qcore import NullQuery, Query
 from whoosh.query.terms import Term
@@ -158,6 +158,8 @@ def _skip_stop_words(q: Query, text: str) -> Query:
     (`analysis.query_terms`), leaving the query it was before they were indexed.
     Phrases keep every word: the index holds their positions. A word is skipped
     only when no other word of the query has the same stem (`does` -> `doe`).
+    A required one (`+1 nucleosomes`) stays required, as a filter that does not
+    score: skipping it would leave a requirement of nothing, which matches nothing.
     """
     content = set(analysis.terms(text))
     stops = set(analysis.index_terms(text)) - content
@@ -173,6 +175,9 @@ def _skip_stop_words(q: Query, text: str) -> Query:
     def skip(node: Query) -> Query:
         if is_stop(node):
             return NullQuery
+        if type(node) is AndMaybe and all(is_stop(leaf) for leaf in node.a.leaves()):
+            rest = skip(node.b).normalize()
+            return node if rest is NullQuery else Require(rest, node.a)
         return node if node.is_leaf() else node.apply(skip)
 
     return skip(q).normalize()
