@@ -278,11 +278,11 @@ def _to_bm25f(q: Query, ranking: Ranking) -> Query:
 
     The parser makes a word `Or([headline:w, body:w, quotes:w])`, but folds those
     three terms into an enclosing Or (`film OR music`), so a word is also three
-    consecutive terms inside a bigger Or. Such an Or of words (or of AND / NOT
-    groups of words) is scored as free text is; in an Or that also holds phrases or prefixes
-    (`"a b" word`) the words keep Whoosh's per-field scoring, on the same scale
-    as the phrases': scoring those words by BM25F instead lowered the test
-    collections' figures (CACM nDCG@10 0.4811 -> 0.4699, benchmarks/README.md).
+    consecutive terms inside a bigger Or. Every such word is scored as free text
+    scores it, also beside phrases or prefixes (`"a b" word`), so adding a phrase
+    to a query does not change how its other words count. (Those words once kept
+    Whoosh's per-field scoring, which measured better only while the parser's
+    split words were taken for headline filters; benchmarks/README.md.)
     """
     if ranking.model != "bm25f":
         return q
@@ -299,8 +299,6 @@ def _to_bm25f(q: Query, ranking: Ranking) -> Query:
             else:
                 out += [combined(w, ranking, boost=boost) for w, boost in words]
                 i += size
-        if not all(isinstance(leaf, CombinedTerm) for x in out for leaf in x.leaves()):
-            out = subs  # not only words: see above
         if len(out) == 1 and q.boost == 1.0:
             return out[0]
         return Or(out, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
