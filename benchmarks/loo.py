@@ -13,9 +13,10 @@ paragraph keeps its score and place, so the weight changes nothing there and
 those collections are not searched again for it.
 
 `neighbourhood(centre)` is a smaller grid: the centre with one knob at a time
-varied over its `GRID` values, plus the standard and shipped settings; with
-`relevance.py --from-grid-json IN --remeasure NAMES` it re-runs only some
-collections on it (e.g. after a change that moves only paragraph collections).
+varied over its `GRID` values, plus the standard and shipped settings.
+`relevance.py --from-grid-json IN --remeasure NAMES` re-runs only some
+collections (e.g. after a change that moves only paragraph collections) on
+every setting IN holds, or with `--neighbourhood` on this smaller grid.
 
 Selection, for each held-out collection: the setting with the best mean
 nDCG@10 over the other collections; its figure on the held-out one is the
