@@ -373,7 +373,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--remeasure",
         default="",
         metavar="NAMES",
-        help="with --from-grid-json: search these collections again, on the neighbourhood of the chosen defaults",
+        help="with --from-grid-json: search these collections again, on every setting of IN "
+        "(with --neighbourhood: only those around the chosen defaults)",
     )
     ap.add_argument("--baselines-json", type=Path, metavar="IN", help="take the baselines from a --json file (no runs)")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached grid indexes in benchmarks/.work/")
@@ -434,7 +435,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_grid_json:
         grid = {n: by for n, by in loo.load_dump(args.from_grid_json).items() if n in args.names}
     if args.from_grid_json and args.remeasure:
-        near = loo.neighbourhood(loo.CHOSEN)
+        # The settings every collection of the dump holds, or only the neighbourhood of the chosen defaults.
+        held = set.intersection(*(set(by) for by in grid.values()))
+        near = sorted(held & set(loo.neighbourhood(loo.CHOSEN)) if args.neighbourhood else held)
         grid = {n: {s: by[s] for s in near} for n, by in grid.items()}
         for name in (n.strip() for n in args.remeasure.split(",") if n.strip()):
             print(f"[{name}] grid: {len(near)} settings", file=sys.stderr)

@@ -407,8 +407,7 @@ def test_other_query_shapes_fall_back(index: Index) -> None:
         "market AND headline:bank",
         "speaker:smith",
         '"market bank"~3',
-        '"market bank" vote',
-    ):  # words beside a phrase keep Whoosh's per-field scoring (query.py)
+    ):
         assert fastsearch.execute(s, query_mod.parse(text, s.schema, ranking)) is None, text
     assert fastsearch.execute(s, Term("body", "market")) is None
     fieldsum = Ranking().with_options(model="fieldsum")

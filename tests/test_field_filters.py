@@ -57,3 +57,16 @@ def test_a_typed_or_keeps_clauses_optional(ix: Index) -> None:
 def test_the_free_words_rank_the_filtered_paragraphs(ix: Index) -> None:
     hits = ix.search("speaker:blair iraq threat", fuzzy=False)
     assert [h.article_id for h in hits] == ["blair-iraq-threat", "blair-iraq"]
+
+
+def test_a_word_split_in_parts_is_no_headline_filter(ix: Index) -> None:
+    # The parser spreads `gordon-brown` over the fields as headline:gordon, headline:brown, body:gordon, ...;
+    # those headline parts are the word's, not a typed headline: clause, so nothing is filtered.
+    assert _ids(ix, "gordon-brown -schools") == {"brown-iraq"}
+    assert _ids(ix, '"iraq bill" gordon-brown') == {"brown-iraq"}
+
+
+def test_a_word_split_in_parts_scores_as_free_text(ix: Index) -> None:
+    free = ix.search("gordon-brown iraq", fuzzy=False)
+    excluding = ix.search("gordon-brown iraq -schools", fuzzy=False)
+    assert [(h.article_id, round(h.score, 9)) for h in excluding] == [(h.article_id, round(h.score, 9)) for h in free]

@@ -44,3 +44,20 @@ def test_plain_words_and_unknown_speakers_stay_free_text(ix: Index) -> None:
     assert quoteseek.rewrite(s, "what is Iraq", ix.ranking) is None
     assert quoteseek.rewrite(s, "what Blair said about", ix.ranking) is None  # no topic
     assert quoteseek.rewrite(s, "what Blair said about Iraq", ix.ranking) is not None
+
+
+def test_a_name_ending_in_a_stop_word_names_nobody(ix: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The speakers field keeps stop words (SQuAD indexes "The Doctor"), so "the" could match a speaker:
+    # such a candidate is never looked up.
+    looked_up: list[list[str]] = []
+    real = quoteseek._speaker
+
+    def spy(searcher: object, name: list[str]) -> object:
+        looked_up.append(name)
+        return real(searcher, name)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(quoteseek, "_speaker", spy)
+    s = ix.searcher()
+    assert quoteseek.rewrite(s, "what is the name of the bill on Iraq", ix.ranking) is None
+    assert quoteseek.rewrite(s, "what did Blair say about Iraq", ix.ranking) is not None
+    assert looked_up and all(name[-1] not in ("the", "of") for name in looked_up)

@@ -20,7 +20,7 @@ from whoosh.fields import Schema
 from whoosh.qparser.default import MultifieldParser
 from whoosh.qparser.plugins import FieldAliasPlugin, FuzzyTermPlugin, PlusMinusPlugin
 from whoosh.qparser.syntax import OrGroup
-from whoosh.query.compound import And, AndNot, Or, Require
+from whoosh.query.compound import And, AndMaybe, AndNot, Or, Require
 from whoosh.query.positional import Phrase
 from whoosh.query.qcore import NullQuery, Query
 from whoosh.query.terms import Term
@@ -141,7 +141,7 @@ def parse(text: str, schema: Schema, ranking: Ranking) -> Query:
         raise QueryError(f"the query has too many words; the limit is {MAX_TERMS:,}")
     q = _exclusions(q)
     if not _EXPLICIT_OR.search(_outside_quotes(text)):
-        q = _field_filters(q)
+        q = _field_filters(q, _typed_fields(text))
     return _to_bm25f(q, ranking)
 
 
@@ -158,6 +158,8 @@ def _skip_stop_words(q: Query, text: str) -> Query:
     (`analysis.query_terms`), leaving the query it was before they were indexed.
     Phrases keep every word: the index holds their positions. A word is skipped
     only when no other word of the query has the same stem (`does` -> `doe`).
+    A required one (`+1 nucleosomes`) stays required, as a filter that does not
+    score: skipping it would leave a requirement of nothing, which matches nothing.
     """
     content = set(analysis.terms(text))
     stops = set(analysis.index_terms(text)) - content
@@ -173,46 +175,74 @@ def _skip_stop_words(q: Query, text: str) -> Query:
     def skip(node: Query) -> Query:
         if is_stop(node):
             return NullQuery
+        if type(node) is AndMaybe and all(is_stop(leaf) for leaf in node.a.leaves()):
+            rest = skip(node.b).normalize()
+            return node if rest is NullQuery else Require(rest, node.a)
         return node if node.is_leaf() else node.apply(skip)
 
     return skip(q).normalize()
 
 
-def _spread(subs: list[Query]) -> bool:
-    """True if `subs` is one word or phrase the parser spread over the default fields."""
-    fields_ = [getattr(x, "fieldname", None) for x in subs]
-    said = {str(getattr(x, "text", "")) + "\0" + " ".join(getattr(x, "words", ())) for x in subs}
-    return len(subs) == len(DEFAULT_FIELDS) and set(fields_) == set(DEFAULT_FIELDS) and len(said) == 1
+def _spread(subs: list[Query], i: int) -> int:
+    """How many of `subs[i:]` are one typed word or phrase the parser spread over the default fields (0: none).
+
+    A word is `headline:w, body:w, quotes:w` in a row. A word the analyzer splits
+    in parts (`zero-one`, `613-641`) is each field's parts in turn:
+    `headline:zero, headline:one, body:zero, body:one, quotes:zero, quotes:one`.
+    """
+    n = len(DEFAULT_FIELDS)
+    for k in range(1, (len(subs) - i) // n + 1):
+        blocks = [subs[i + j * k : i + (j + 1) * k] for j in range(n)]
+        if all(
+            getattr(x, "fieldname", None) == f and (x.is_leaf() or isinstance(x, Phrase))
+            for f, block in zip(DEFAULT_FIELDS, blocks)
+            for x in block
+        ):
+            said = {tuple(_said(x) for x in block) for block in blocks}
+            return n * k if len(said) == 1 else 0
+    return 0
 
 
-def _field_filters(q: Query) -> Query:
+def _said(x: Query) -> str:
+    return str(getattr(x, "text", "")) + "\0" + " ".join(getattr(x, "words", ()))
+
+
+def _field_filters(q: Query, typed: frozenset[str]) -> Query:
     """`speaker:`, `source:` and `headline:` clauses mixed with other words are required, not optional.
 
     `speaker:blair iraq` means Iraq paragraphs quoting Blair, as in every search box
     with field filters: the clauses must match and the other words rank (Whoosh's
     `Require` scores by its first part only). `-word` / NOT still exclude (the
-    AndNot around the Or is kept). A typed `OR` keeps every clause optional.
+    AndNot around the Or is kept). A typed `OR` keeps every clause optional. Only
+    the fields the user typed (`typed`, real field names) filter: the parser's
+    own spread of a plain word over the default fields is never a filter.
     """
     if type(q) is AndNot:
-        return AndNot(_field_filters(q.a), q.b)
+        return AndNot(_field_filters(q.a, typed), q.b)
     if type(q) is not Or or q.scale or q.minmatch:
         return q
     subs, filters, rest = list(q.subqueries), [], []  # type: list[Query], list[Query], list[Query]
-    n = len(DEFAULT_FIELDS)
     i = 0
     while i < len(subs):
-        if _spread(subs[i : i + n]):  # a plain word or phrase, over the default fields
-            rest += subs[i : i + n]
-            i += n
+        size = _spread(subs, i)
+        if size:  # a plain word or phrase, over the default fields
+            rest += subs[i : i + size]
+            i += size
             continue
         sub = subs[i]
         field = getattr(sub, "fieldname", None) if sub.is_leaf() or isinstance(sub, Phrase) else None
-        (filters if field in FILTER_FIELDS else rest).append(sub)
+        (filters if field in FILTER_FIELDS and field in typed else rest).append(sub)
         i += 1
     if not filters or not rest:
         return q
     required = filters[0] if len(filters) == 1 else And(filters)
     return Require(rest[0] if len(rest) == 1 else Or(rest, boost=q.boost), required)
+
+
+def _typed_fields(text: str) -> frozenset[str]:
+    """The real names of the fields the query names outside its quotes (`speaker:"tony blair"` -> speakers)."""
+    phrases_as_words = re.sub(r'"[^"]*"', "phrase", text)  # a field's quoted phrase still follows its colon
+    return frozenset(QUERY_FIELDS[name.lower()] for name in _FIELD_REF.findall(phrases_as_words))
 
 
 def _exclusions(q: Query) -> Query:
@@ -248,29 +278,27 @@ def _to_bm25f(q: Query, ranking: Ranking) -> Query:
 
     The parser makes a word `Or([headline:w, body:w, quotes:w])`, but folds those
     three terms into an enclosing Or (`film OR music`), so a word is also three
-    consecutive terms inside a bigger Or. Such an Or of words (or of AND / NOT
-    groups of words) is scored as free text is; in an Or that also holds phrases or prefixes
-    (`"a b" word`) the words keep Whoosh's per-field scoring, on the same scale
-    as the phrases': scoring those words by BM25F instead lowered the test
-    collections' figures (CACM nDCG@10 0.4811 -> 0.4699, benchmarks/README.md).
+    consecutive terms inside a bigger Or. Every such word is scored as free text
+    scores it, also beside phrases or prefixes (`"a b" word`), so adding a phrase
+    to a query does not change how its other words count. (Those words once kept
+    Whoosh's per-field scoring, which measured better only while the parser's
+    split words were taken for headline filters; benchmarks/README.md.)
     """
     if ranking.model != "bm25f":
         return q
     if type(q) is Or:
         subs = [_to_bm25f(sub, ranking) for sub in q.subqueries]
-        n = len(DEFAULT_FIELDS)
         out: list[Query] = []
         i = 0
         while i < len(subs):
-            word = _spread_word(subs[i : i + n], ranking)
-            if word is None:
+            size = _spread(subs, i)
+            words = _spread_words(subs[i : i + size], ranking) if size else None
+            if words is None:
                 out.append(subs[i])
                 i += 1
             else:
-                out.append(combined(word[0], ranking, boost=word[1]))
-                i += n
-        if not all(isinstance(leaf, CombinedTerm) for x in out for leaf in x.leaves()):
-            out = subs  # not only words: see above
+                out += [combined(w, ranking, boost=boost) for w, boost in words]
+                i += size
         if len(out) == 1 and q.boost == 1.0:
             return out[0]
         return Or(out, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
@@ -279,12 +307,13 @@ def _to_bm25f(q: Query, ranking: Ranking) -> Query:
     return q.apply(lambda sub: _to_bm25f(sub, ranking))
 
 
-def _spread_word(subs: list[Query], ranking: Ranking) -> tuple[str, float] | None:
-    """(word, boost) of a word the parser spread over the default fields (`word^2`: 2), or None if `subs` is not one."""
+def _spread_words(subs: list[Query], ranking: Ranking) -> list[tuple[str, float]] | None:
+    """(word, boost) for each part of a word the parser spread over the default fields (`word^2`: 2).
+
+    `subs` is one `_spread` group; None if it is not made of plain terms with one boost factor.
+    """
     terms = [s for s in subs if isinstance(s, Term) and type(s) is Term]
-    if len(subs) != len(DEFAULT_FIELDS) or len(terms) != len(subs):
-        return None
-    if {s.fieldname for s in terms} != set(DEFAULT_FIELDS) or len({s.text for s in terms}) != 1:
+    if len(terms) != len(subs) or not terms:
         return None
     boosts = ranking.boosts
     factors = {s.boost / boosts[s.fieldname] if boosts[s.fieldname] else None for s in terms}
@@ -292,4 +321,5 @@ def _spread_word(subs: list[Query], ranking: Ranking) -> tuple[str, float] | Non
         return None
     factor = factors.pop()
     assert factor is not None
-    return str(terms[0].text), float(round(factor, 9))
+    k = len(terms) // len(DEFAULT_FIELDS)
+    return [(str(t.text), float(round(factor, 9))) for t in terms[:k]]

@@ -10,7 +10,8 @@ speaker, the query becomes
 
 so paragraphs where that person is the speaker of a quote about the rest score
 their topic words twice, above the other paragraphs about it. A query with no
-cue, or whose name is no indexed speaker, stays plain free text. The check costs
+cue, or whose name is no indexed speaker (or ends in a stop word: the speakers
+field indexes "the" too), stays plain free text. The check costs
 one speakers-field lookup per candidate name (at most three).
 """
 
@@ -49,6 +50,8 @@ def rewrite(searcher: Searcher, text: str, ranking: Ranking) -> Query | None:
         return None
     for size in range(min(MAX_NAME_WORDS, cue - start), 0, -1):
         name = [w.lower() for w in words[start : start + size]]
+        if not analysis.terms(name[-1]):
+            continue  # a name ends in a name, not a stop word ("what is the name of X on Y" names nobody)
         clause = _speaker(searcher, name)
         if clause is None:
             continue

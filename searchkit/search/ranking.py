@@ -53,8 +53,8 @@ class Ranking:
 
     model: str = "bm25f"
     k1: float = 1.5
-    b: float = 0.4
-    headline_b: float = 0.4
+    b: float = 0.75
+    headline_b: float = 0.75
     headline_boost: float = 2.0
     quotes_boost: float = 1.5
     speakers_boost: float = 1.0
