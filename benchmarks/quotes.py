@@ -317,17 +317,14 @@ def build_share(data: Path, size: str, against: str, reps: int, share: float) ->
     )
 
 
-# Run in a child process with the tree to time first on sys.path: a whole build of the
-# corpus into a fresh folder, as speed.py's build_searchkit does it.
+# Run in a child process with the tree to time first on sys.path: speed.py's own
+# build_searchkit (from this benchmarks folder), so both time the same build.
 _BUILD = """
-import inspect, sys
-sys.path.insert(0, sys.argv[1])
-import searchkit
-build = searchkit.Index.build
-kwargs = {"rebuild": True} if "rebuild" in inspect.signature(build).parameters else {}
-ix = build([sys.argv[2]], sys.argv[3], **kwargs)
-if hasattr(ix, "close"):
-    ix.close()
+import sys
+from pathlib import Path
+sys.path[:0] = [sys.argv[1], sys.argv[4]]
+from speed import build_searchkit
+build_searchkit(Path(sys.argv[2]), Path(sys.argv[3]))
 """
 
 
@@ -338,7 +335,7 @@ def _build_cpu(tree: Path, corpus: Path, target: Path) -> float:
 
     shutil.rmtree(target, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, "-c", _BUILD, str(tree), str(corpus), str(target)], check=True)
+    subprocess.run([sys.executable, "-c", _BUILD, str(tree), str(corpus), str(target), str(HERE)], check=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     shutil.rmtree(target, ignore_errors=True)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
