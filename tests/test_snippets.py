@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchkit.analysis import stem
+from searchkit.analysis import TOKEN_PATTERN, stem
 from searchkit.search import snippets
 from searchkit.search.snippets import make_snippets, match_spans, sentences
 
@@ -117,6 +117,24 @@ def test_candidate_words_are_those_of_one_pattern(text: str, firsts: frozenset[s
     # to that of a wanted word (`ı` -> `I`): lower-casing and stemming keep the first letter, so they never match.
     ascii_firsts = {f for f in firsts if f.isascii()}
     assert got == [c for c in one if not c[2][0].isascii() or c[2][0].lower() in ascii_firsts]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=_TRICKY, max_size=40),
+    st.frozensets(st.sampled_from(sorted(set(_TRICKY.lower()) - {" ", "\n"})), max_size=4),
+)
+def test_candidate_words_are_the_analyzers_tokens(text: str, firsts: frozenset[str]) -> None:
+    """The candidates are exactly the analyzer's tokens that open with a wanted letter (either case) or non-ASCII."""
+    got = snippets._candidate_words(text, firsts)
+    letters = {f.lower() for f in firsts if f.isascii()}
+    tokens = [(m.start(), m.end(), m.group()) for m in TOKEN_PATTERN.finditer(text)]
+    assert got == [t for t in tokens if not t[2][0].isascii() or t[2][0].lower() in letters]
+
+
+def test_a_word_after_a_digit_and_slash_is_highlighted() -> None:
+    """Only digits join across `/` ("24/7"): the word in "1/x" or "3/fold" is a word of its own, and marked."""
+    assert match_spans("The ratio 3/fold, and 1/x.", terms("fold", "x")) == [(12, 16), (24, 25)]
 
 
 _WORDS = (

@@ -58,8 +58,9 @@ def _only_stop_words(gap: str) -> bool:
 
 #: A token's text after its first character (TOKEN_PATTERN opens with `\w+`, the first character being one of them).
 _REST = r"\w*" + TOKEN_PATTERN.pattern[3:] if TOKEN_PATTERN.pattern.startswith(r"\w+") else None
-#: The characters just before a token: never a word character, nor a word character and an inner dot, `&` or `/`.
-_AFTER_START = r"(?<!\w.)(?<!\w[.&].)(?<!\d/.)"
+#: The characters just before a token (checked after its first one): never a word character, nor a word
+#: character and an inner dot or `&`, nor for a digit a digit and `/` (only digits join across `/`: "24/7", not "1/x").
+_AFTER_START = r"(?<!\w.)(?<!\w[.&].)(?<!\d/\d)"
 
 
 @lru_cache(maxsize=256)
@@ -68,7 +69,7 @@ def _starting_with(first: str) -> re.Pattern[str]:
 
     The first character comes first in the pattern, so the regex engine skips to it
     in C; the look-behinds (after it) make a match start only where a TOKEN_PATTERN
-    token starts (not inside a word, nor after an inner dot, `&` or `/`), so the
+    token starts (not inside a word, nor after an inner dot or `&`, nor a digit after a digit's `/`), so the
     candidates are exactly the tokens, not pieces of them. One pattern per letter,
     kept for good: a query's words never cost a compile.
     """
@@ -84,7 +85,7 @@ def _candidates(firsts: frozenset[str]) -> re.Pattern[str]:
     """
     chars = sorted({c for f in firsts for c in (f, f.upper()) if len(c) == 1})
     start = f"[{re.escape(''.join(chars))}]|" if chars else ""
-    return re.compile(rf"(?<!\w)(?<!\w[.&])(?<!\d/)(?={start}[^\x00-\x7f]){TOKEN_PATTERN.pattern}")
+    return re.compile(rf"(?<!\w)(?<!\w[.&])(?!(?<=\d/)\d)(?={start}[^\x00-\x7f]){TOKEN_PATTERN.pattern}")
 
 
 def _candidate_words(text: str, firsts: frozenset[str]) -> list[tuple[int, int, str]]:
