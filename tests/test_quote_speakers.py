@@ -283,3 +283,29 @@ def test_a_name_ending_in_s_as_an_owner_gives_the_full_form() -> None:
         '"We wanted the best," said Reyes.',
     ]
     assert speakers(paras) == [("We wanted the best,", "Tomas Reyes")]
+
+
+# ---------------------------------------------------------------- relative clauses
+
+
+def test_a_relative_clause_with_a_reporting_verb_is_its_name_s() -> None:
+    paras = [
+        "Prime Minister Ada Quill opened the summit on Monday.",
+        'Ms Quill, who has described the deal as a "lifeline" for farmers, has already said trade is a priority.',
+        'Labour\'s Tom Varley, who says he is "standing firm", had accused the board of being "reckless".',
+        'Rival bidder Omar Deen met Lisa Park, who called the offer "derisory".',
+    ]
+    assert speakers(paras) == [
+        ("lifeline", "Ada Quill"),
+        ("standing firm", "Tom Varley"),
+        ("reckless", "Tom Varley"),
+        ("derisory", "Lisa Park"),
+    ]
+
+
+def test_a_relative_clause_after_a_description_or_of_phrase_names_no_one() -> None:
+    paras = [
+        'The minister, who called the plan "a gamble", left early.',
+        'Her aunt, the widow of Duke Ivo of Narsland, who said the house was "cold", has died.',
+    ]
+    assert speakers(paras) == [("a gamble", None), ("cold", None)]

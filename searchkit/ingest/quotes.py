@@ -63,7 +63,7 @@ from searchkit.ingest.attribution import (
 from searchkit.ingest.names import _key_tokens, _quoted_name
 from searchkit.ingest.quotemarks import _chains, _pair, _Span
 from searchkit.ingest.speakers import _Registry
-from searchkit.ingest.tags import loose_tags
+from searchkit.ingest.tags import loose_tags, relative_tags
 
 __all__ = ["Quote", "extract"]
 
@@ -236,6 +236,7 @@ def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
             extra = loose_tags(paras[i], spans[i], events[i])
             if extra:
                 events[i] = sorted(events[i] + extra, key=lambda ev: ev.start)
+            events[i] = relative_tags(paras[i], spans[i], events[i])
     reg = _Registry(paras, spans)
     kinds = _kinds(paras, spans, events, chain_of, reg, live)
     _resolve_events(events, reg)
