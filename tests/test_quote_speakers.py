@@ -309,3 +309,31 @@ def test_a_relative_clause_after_a_description_or_of_phrase_names_no_one() -> No
         'Her aunt, the widow of Duke Ivo of Narsland, who said the house was "cold", has died.',
     ]
     assert speakers(paras) == [("a gamble", None), ("cold", None)]
+
+
+# ---------------------------------------------------------------- a fragment's sentence subject
+
+
+def test_a_fragment_is_the_subject_of_a_later_sentence_not_its_object() -> None:
+    paras = [
+        'The vote was close. Vantor described the merger as a "new chapter" for the group. Shares in Vantor rose.',
+        'The match ended late. Gazzetta criticises Tom Baird for his "lazy" running. Readers of Gazzetta agree.',
+    ]
+    assert speakers(paras) == [("new chapter", "Vantor"), ("lazy", "Gazzetta")]
+
+
+def test_the_target_of_a_passive_attitude_verb_is_no_speaker() -> None:
+    paras = [
+        'Tom Baird, 52, is accused of "directing" a fraud at the firm he founded.',
+        'Anna Kell joined the club in 1990. Kell was described as a "true professional" by her coach.',
+        'Plans to sell the port have been branded "deeply irresponsible" by the Green Party.',
+    ]
+    assert speakers(paras) == [("directing", None), ("true professional", None), ("deeply irresponsible", None)]
+
+
+def test_a_word_capitalised_only_where_a_sentence_opens_is_no_speaker() -> None:
+    paras = ['Anger over the cuts has grown, with many saying they were "unjustified". Ann Bell agreed.']
+    assert speakers(paras) == [("unjustified", None)]
+    # A plural of initials opening a later sentence is a thing, not a speaker.
+    paras = ['Sales rose. PVRs record shows to a disk, letting viewers "time shift" them. Many PVRs are sold.']
+    assert speakers(paras) == [("time shift", None)]

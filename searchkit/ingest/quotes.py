@@ -63,7 +63,7 @@ from searchkit.ingest.attribution import (
 from searchkit.ingest.names import _key_tokens, _quoted_name
 from searchkit.ingest.quotemarks import _chains, _pair, _Span
 from searchkit.ingest.speakers import _Registry
-from searchkit.ingest.tags import loose_tags, relative_tags
+from searchkit.ingest.tags import loose_tags, passive_target, relative_tags
 
 __all__ = ["Quote", "extract"]
 
@@ -206,7 +206,10 @@ def _part_speakers(
                 continue
             if kinds[i][j] == _PARTIAL:
                 ev, lo = _partial_source(p, sp, events[i])
-                who = _who(ev, i, reg) if ev is not None else reg.subject(i, lo, sp.open)
+                if ev is not None:
+                    who = _who(ev, i, reg)
+                else:  # "X was described as "…"": X is no speaker
+                    who = None if passive_target(p, lo, sp.open) else reg.subject(i, lo, sp.open)
                 found[(i, j)] = (who, 3)
             else:
                 nxt = sps[j + 1].open if j + 1 < len(sps) else len(p)

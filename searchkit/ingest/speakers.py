@@ -78,6 +78,7 @@ _DESCRIPTION_RE = re.compile(
 )
 # A sentence about "the company" or "the band": the noun, then its verb or an aside ("The band - whose …").
 _KIND_SUBJECT_RE = re.compile(r"\s*[Tt]he ([a-z]+)(?=\s+(?:[a-z]+ly\s+)?[a-z]+(?:s|ed)\b|\s*[,—–-]\s)")
+_PLURAL_INITIALS_RE = re.compile(r"[A-Z]{2,}s")  # "PVRs record …": things, not a speaker
 _BACK = 3  # how many paragraphs before a pronoun's may name whom it means
 # One capitalised word, without a possessive ending: "Blair's" gives Blair, "O'Neill" stays whole.
 # The check of the character before comes after the capital, so that re can skip to the next one.
@@ -441,20 +442,30 @@ class _Registry:
         if who and " " not in who and not _initials(who):
             # A lone word is a name the article comes back to, not a sentence's
             # opening word before a plural ("More plaudits are given").
-            if len(re.findall(rf"(?<![\w-]){re.escape(who)}(?![\w-])", self._text)) < 2:
+            if len(re.findall(rf"(?<![\w-]){re.escape(who)}(?![\w-])", self._text)) < 2 or self._opener(who):
                 return None
         return who
+
+    def _opener(self, word: str) -> bool:
+        """Is `word` capitalised only where a sentence opens ("Possibly", "Results"): a common word, no name?"""
+        if not self._text:
+            self._text = "\n".join(self._paras)
+        return all(
+            _opens_sentence(self._text, m.start()) for m in re.finditer(rf"(?<![\w-]){re.escape(word)}\b", self._text)
+        )
 
     def subject(self, i: int, lo: int, hi: int) -> str | None:
         """The subject of the sentence p[lo:hi]: its first name, or whom its pronoun means."""
         p = self._paras[i]
+        while lo < hi and p[lo].isspace():
+            lo += 1  # a sentence after the first starts at the space after the full stop
         names: list[tuple[int, str]] = [(o, n) for o, n, _ in self._mentions_in(i) if lo <= o < hi]
         known = self._known((i, lo), range(i, max(-1, i - _BACK - 1), -1))
         initial = None
         for o, word in self._words_in(i).caps:
             if lo <= o < hi and word in known:
                 names.append((o, known[word]))
-            elif o == lo and word not in _STOP:
+            elif o == lo and word not in _STOP and not _PLURAL_INITIALS_RE.fullmatch(word) and not self._opener(word):
                 initial = word  # "Mourinho claimed …": a subject only if nothing better
         pron = _PRONOUN_RE.search(p, lo, hi)
         if pron and not any(o < pron.start() for o, _ in names):

@@ -15,7 +15,9 @@ with a colon, or whose sentence holds a fragment.
 A relative clause on a name (`relative_tags`) attributes what its reporting or
 attitude verb governs to that name: ``Mr Hale, who has described the plan as
 "a gamble", said …`` and ``Ms Rowe, who says she is "standing firm", had
-accused …`` are Hale's and Rowe's words.
+accused …`` are Hale's and Rowe's words. An attitude verb in the passive
+(`passive_target`: ``Hale was described as "…"``) makes its subject the
+target of the words, not their speaker.
 """
 
 from __future__ import annotations
@@ -138,3 +140,17 @@ def relative_tags(p: str, spans: list[_Span], events: list[_Event]) -> list[_Eve
         return events
     kept = [ev for ev in events if not any(f.start <= ev.start < f.end for f in found)]
     return sorted(kept + found, key=lambda ev: ev.start)
+
+
+# An attitude verb in the passive before a fragment: the sentence's subject is its target, not
+# its speaker ("The album was described as "a triumph"", unless "by" names the speaker).
+_PASSIVE_RE = re.compile(
+    r"\b(?:was|were|is|are|been|being|be)\s+(?:[a-z]+ly\s+)?(?:described|called|branded|labell?ed|dubbed|"
+    r"termed|hailed|praised|criticised|criticized|condemned|attacked|accused|slammed|dismissed|derided)\b"
+    r"(?![^\"“”]*\bby\b)[^\"“”]*$"
+)
+
+
+def passive_target(p: str, lo: int, hi: int) -> bool:
+    """Does p[lo:hi], a fragment's sentence before it, hold an attitude verb in the passive without "by"?"""
+    return bool(_PASSIVE_RE.search(p, lo, hi))
