@@ -337,3 +337,12 @@ def test_a_word_capitalised_only_where_a_sentence_opens_is_no_speaker() -> None:
     # A plural of initials opening a later sentence is a thing, not a speaker.
     paras = ['Sales rose. PVRs record shows to a disk, letting viewers "time shift" them. Many PVRs are sold.']
     assert speakers(paras) == [("time shift", None)]
+
+
+def test_a_description_that_opens_the_sentence_is_never_the_object_named_after_it() -> None:
+    paras = [
+        "London mayor Ken Varley met the press.",
+        'The mayor accused Oliver Penn, of the Daily Courier, of "doorstepping" him at a party.',
+        'The judges praised Ann Bell for her "moving and humane" novel.',
+    ]
+    assert speakers(paras) == [("doorstepping", None), ("moving and humane", None)]

@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from searchkit.ingest.attribution import _by_initial
+from searchkit.ingest.attribution import _CUE_RE, _by_initial
 from searchkit.ingest.names import (
     _PEERAGE,
     _ROLES,
@@ -79,6 +79,8 @@ _DESCRIPTION_RE = re.compile(
 # A sentence about "the company" or "the band": the noun, then its verb or an aside ("The band - whose …").
 _KIND_SUBJECT_RE = re.compile(r"\s*[Tt]he ([a-z]+)(?=\s+(?:[a-z]+ly\s+)?[a-z]+(?:s|ed)\b|\s*[,—–-]\s)")
 _PLURAL_INITIALS_RE = re.compile(r"[A-Z]{2,}s")  # "PVRs record …": things, not a speaker
+# A sentence opening with a description and its verb: "The mayor accused", "The judges called".
+_DESCRIBED_SUBJECT_RE = re.compile(r"[Tt]he ([a-z]+)\s+(?:[a-z]+ly\s+)?([a-z]+)\b")
 _BACK = 3  # how many paragraphs before a pronoun's may name whom it means
 # One capitalised word, without a possessive ending: "Blair's" gives Blair, "O'Neill" stays whole.
 # The check of the character before comes after the capital, so that re can skip to the next one.
@@ -473,6 +475,9 @@ class _Registry:
         kind = _KIND_SUBJECT_RE.match(p, lo, hi)
         if kind and kind.group(1).lower() in ORG_NOUNS:  # "The band - whose LP … - thanked "…""
             return self.of_kind((i, lo), kind.group(1).lower())
+        desc = _DESCRIBED_SUBJECT_RE.match(p, lo, hi)
+        if desc and _CUE_RE.match(desc.group(2)):  # "The mayor accused Jo Hart of "…"": never the object
+            return self.focus((i, lo)) if desc.group(1) in _PERSON_WORDS else None
         who = self.clause_subject(i, lo, hi, cue=True)
         if who:  # "And like AS, Marca criticises Neville for "…"": Marca, not Neville
             return who

@@ -133,7 +133,7 @@ def relative_tags(p: str, spans: list[_Span], events: list[_Event]) -> list[_Eve
             words = [toks.words[k] for k in run]
             if not run or run[-1] != len(toks.words) - 1 or not _valid_name(words):
                 continue
-            if _word(words[-1]).ends or (run[0] and toks.words[run[0] - 1] in ("of", "for", "at")):
+            if _word(words[-1]).ends or (run[0] and toks.words[run[0] - 1] == "of"):
                 continue  # "the daughter of King Paul of Elbonia, who": whose clause is unclear
             found.append(_Event(toks.start(run[0]), m.end(), _join(words), "name"))
     if not found:
