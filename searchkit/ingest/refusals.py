@@ -68,6 +68,18 @@ def _opens_sentence(text: str, at: int) -> bool:
     return before[-1] in "'”’)" and before[:-1].rstrip()[-1:] in (".", "!", "?", "…")
 
 
+def opens_only(text: str, word: str) -> bool:
+    """Is `word` capitalised in `text` only where a sentence opens ("Possibly", "Results"): no name?"""
+    at = text.find(word)
+    while at >= 0:  # str.find, not a pattern per word: this is asked of many words
+        end = at + len(word)
+        whole = (not at or not (text[at - 1].isalnum() or text[at - 1] == "-")) and not text[end : end + 1].isalnum()
+        if whole and not _opens_sentence(text, at):
+            return False
+        at = text.find(word, end)
+    return True
+
+
 # Endings of plural nouns and -ing forms ("Critics", "Voters", "Appearing"), rare in names: such a
 # word capitalised only where a sentence opens is a common word. ("Williams" is left alone.)
 _COMMON_ENDS = ("ists", "ysts", "ics", "ians", "ers", "ors", "ants", "ents", "ions", "ges", "ves", "ing")

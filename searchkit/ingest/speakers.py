@@ -51,6 +51,7 @@ from searchkit.ingest.refusals import (
     ROLE_AFTER,
     _not_a_name,
     _opens_sentence,
+    opens_only,
     refusal,
 )
 from searchkit.ingest.sentences import start_before, starts_below
@@ -110,6 +111,7 @@ class _Registry:
         self._seen: dict[int, list[tuple[int, str, bool]]] = {}
         self._text = ""
         self._common: dict[str, bool] = {}  # `common`'s answers for this article
+        self._openers: dict[str, bool] = {}  # `_opener`'s answers
         self._surname_cache: dict[int, dict[str, str]] = {}
         self._word_cache: dict[int, _Words] = {}
         self._owner_cache: dict[int, list[tuple[int, str, bool]]] = {}
@@ -449,12 +451,11 @@ class _Registry:
         return who
 
     def _opener(self, word: str) -> bool:
-        """Is `word` capitalised only where a sentence opens ("Possibly", "Results"): a common word, no name?"""
-        if not self._text:
-            self._text = "\n".join(self._paras)
-        return all(
-            _opens_sentence(self._text, m.start()) for m in re.finditer(rf"(?<![\w-]){re.escape(word)}\b", self._text)
-        )
+        """Is `word` capitalised only where a sentence opens ("Possibly", "Results"): no name (cached)?"""
+        if word not in self._openers:
+            self._text = self._text or "\n".join(self._paras)
+            self._openers[word] = opens_only(self._text, word)
+        return self._openers[word]
 
     def subject(self, i: int, lo: int, hi: int) -> str | None:
         """The subject of the sentence p[lo:hi]: its first name, or whom its pronoun means."""
@@ -467,7 +468,7 @@ class _Registry:
         for o, word in self._words_in(i).caps:
             if lo <= o < hi and word in known:
                 names.append((o, known[word]))
-            elif o == lo and word not in _STOP and not _PLURAL_INITIALS_RE.fullmatch(word) and not self._opener(word):
+            elif o == lo and word not in _STOP:
                 initial = word  # "Mourinho claimed …": a subject only if nothing better
         pron = _PRONOUN_RE.search(p, lo, hi)
         if pron and not any(o < pron.start() for o, _ in names):
@@ -489,6 +490,8 @@ class _Registry:
             if role:  # "The Kelvin MP, who …": a description; "The EU's Aid Commissioner, Louis Michel,"
                 named = [n for o, n in names if o == role.end()]
                 return self.resolve(named[0], (i, lo)) if named else self.focus((i, lo))
+        if initial and (_PLURAL_INITIALS_RE.fullmatch(initial) or self._opener(initial)):
+            initial = None  # "Possibly as a result", "PVRs record …": no name (asked only when needed)
         for _, n in names + [(hi, initial or "")]:
             who = self.resolve(n, (i, lo))
             if who:
