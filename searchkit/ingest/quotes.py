@@ -38,8 +38,8 @@ runs), `sentences` (sentence starts, found once per paragraph),
 `attribution` (reporting verbs, subjects, quotation or not), `tags`
 (attributions by other verbs), `outlets` (which paper or company), `roles`
 (a person named after an organisation, an organisation's whole name),
-`refusals` (candidates that name no one) and `speakers` (resolution); this
-module puts them together.
+`refusals` (candidates that name no one), `speakers` (resolution) and
+`words` (the word lists they share); this module puts them together.
 """
 
 from __future__ import annotations

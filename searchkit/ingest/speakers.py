@@ -27,11 +27,6 @@ from typing import NamedTuple
 
 from searchkit.ingest.attribution import _CUE_RE, _by_initial
 from searchkit.ingest.names import (
-    _PEERAGE,
-    _ROLES,
-    _ROLES_AFTER,
-    _STOP,
-    _TITLES,
     _bare,
     _core,
     _ends_with,
@@ -56,6 +51,7 @@ from searchkit.ingest.refusals import (
 )
 from searchkit.ingest.sentences import start_before, starts_below
 from searchkit.ingest.tags import clause_subject
+from searchkit.ingest.words import _PEERAGE, _ROLES, _ROLES_AFTER, _STOP, _TITLES
 
 # he, she, not after a letter or digit. Written to start with one character class, which
 # lets re skip ahead to the next h or s instead of trying both branches everywhere; the
