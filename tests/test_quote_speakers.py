@@ -283,3 +283,66 @@ def test_a_name_ending_in_s_as_an_owner_gives_the_full_form() -> None:
         '"We wanted the best," said Reyes.',
     ]
     assert speakers(paras) == [("We wanted the best,", "Tomas Reyes")]
+
+
+# ---------------------------------------------------------------- relative clauses
+
+
+def test_a_relative_clause_with_a_reporting_verb_is_its_name_s() -> None:
+    paras = [
+        "Prime Minister Ada Quill opened the summit on Monday.",
+        'Ms Quill, who has described the deal as a "lifeline" for farmers, has already said trade is a priority.',
+        'Labour\'s Tom Varley, who says he is "standing firm", had accused the board of being "reckless".',
+        'Rival bidder Omar Deen met Lisa Park, who called the offer "derisory".',
+    ]
+    assert speakers(paras) == [
+        ("lifeline", "Ada Quill"),
+        ("standing firm", "Tom Varley"),
+        ("reckless", "Tom Varley"),
+        ("derisory", "Lisa Park"),
+    ]
+
+
+def test_a_relative_clause_after_a_description_or_of_phrase_names_no_one() -> None:
+    paras = [
+        'The minister, who called the plan "a gamble", left early.',
+        'Her aunt, the widow of Duke Ivo of Narsland, who said the house was "cold", has died.',
+    ]
+    assert speakers(paras) == [("a gamble", None), ("cold", None)]
+
+
+# ---------------------------------------------------------------- a fragment's sentence subject
+
+
+def test_a_fragment_is_the_subject_of_a_later_sentence_not_its_object() -> None:
+    paras = [
+        'The vote was close. Vantor described the merger as a "new chapter" for the group. Shares in Vantor rose.',
+        'The match ended late. Gazzetta criticises Tom Baird for his "lazy" running. Readers of Gazzetta agree.',
+    ]
+    assert speakers(paras) == [("new chapter", "Vantor"), ("lazy", "Gazzetta")]
+
+
+def test_the_target_of_a_passive_attitude_verb_is_no_speaker() -> None:
+    paras = [
+        'Tom Baird, 52, is accused of "directing" a fraud at the firm he founded.',
+        'Anna Kell joined the club in 1990. Kell was described as a "true professional" by her coach.',
+        'Plans to sell the port have been branded "deeply irresponsible" by the Green Party.',
+    ]
+    assert speakers(paras) == [("directing", None), ("true professional", None), ("deeply irresponsible", None)]
+
+
+def test_a_word_capitalised_only_where_a_sentence_opens_is_no_speaker() -> None:
+    paras = ['Anger over the cuts has grown, with many saying they were "unjustified". Ann Bell agreed.']
+    assert speakers(paras) == [("unjustified", None)]
+    # A plural of initials opening a later sentence is a thing, not a speaker.
+    paras = ['Sales rose. PVRs record shows to a disk, letting viewers "time shift" them. Many PVRs are sold.']
+    assert speakers(paras) == [("time shift", None)]
+
+
+def test_a_description_that_opens_the_sentence_is_never_the_object_named_after_it() -> None:
+    paras = [
+        "London mayor Ken Varley met the press.",
+        'The mayor accused Oliver Penn, of the Daily Courier, of "doorstepping" him at a party.',
+        'The judges praised Ann Bell for her "moving and humane" novel.',
+    ]
+    assert speakers(paras) == [("doorstepping", None), ("moving and humane", None)]

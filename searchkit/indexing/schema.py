@@ -22,13 +22,17 @@ from searchkit.analysis import StackedPositions, index_analyzer, name_analyzer
 
 #: Bump whenever a field, analyzer or document layout changes: an index written
 #: with another version is refused with a "rebuild" message.
+#: 10: a name's relative clause with a reporting or attitude verb attributes the quotes it governs
+#: (``X, who called it "…"``), a fragment in a later sentence is its subject's, the target of a
+#: passive attitude verb or the object of a described subject ("The mayor accused X of") is no
+#: speaker (issue 15, quote-seeking queries of issue 16);
 #: 9: speakers without role words, nationality words or sentence-opening common words, a person
 #: named after an organisation's possessive or role (issue 15, audit on the BBC set);
 #: 8: joined words' parts stacked on them (AT&T -> at&t, at, t), not counted in field lengths;
 #: 7: every word indexed (stop words, one letters, AT&T, 9/11, C++), and speakers of outlets,
 #: organisations by their kind, loose tags (issue 15, second pass); 6: quotes and speakers from the
 #: new extractor (chains, partial quotes, resolved names); 5: no pid.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 #: Marker file in every index folder (and what `articles.find_sources` skips).
 META_FILE = "searchkit.json"

@@ -12,9 +12,6 @@ import re
 from dataclasses import dataclass
 
 from searchkit.ingest.names import (
-    _AUX,
-    _DETERMINERS,
-    _ROLES,
     _collect,
     _initials,
     _join,
@@ -32,6 +29,7 @@ from searchkit.ingest.quotemarks import _outside, _Span
 from searchkit.ingest.refusals import _nationality
 from searchkit.ingest.roles import _of_org, _possessive_end, org_run, person_after
 from searchkit.ingest.sentences import start_before
+from searchkit.ingest.words import _AUX, _DETERMINERS, _ROLES
 
 # ---------------------------------------------------------------- attributions
 

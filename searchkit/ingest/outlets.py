@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from searchkit.ingest.names import _ORG_WORDS, _bare, _initials
+from searchkit.ingest.names import _bare, _initials
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
+from searchkit.ingest.words import _ORG_WORDS
 
 # Subject words that mean an outlet: "the paper says", "said the newspaper".
 OUTLET_NOUNS = frozenset("paper newspaper daily tabloid magazine weekly broadsheet website".split())

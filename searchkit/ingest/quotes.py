@@ -38,8 +38,8 @@ runs), `sentences` (sentence starts, found once per paragraph),
 `attribution` (reporting verbs, subjects, quotation or not), `tags`
 (attributions by other verbs), `outlets` (which paper or company), `roles`
 (a person named after an organisation, an organisation's whole name),
-`refusals` (candidates that name no one) and `speakers` (resolution); this
-module puts them together.
+`refusals` (candidates that name no one), `speakers` (resolution) and
+`words` (the word lists they share); this module puts them together.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ from searchkit.ingest.attribution import (
 from searchkit.ingest.names import _key_tokens, _quoted_name
 from searchkit.ingest.quotemarks import _chains, _pair, _Span
 from searchkit.ingest.speakers import _Registry
-from searchkit.ingest.tags import loose_tags
+from searchkit.ingest.tags import loose_tags, passive_target, relative_tags
 
 __all__ = ["Quote", "extract"]
 
@@ -206,7 +206,10 @@ def _part_speakers(
                 continue
             if kinds[i][j] == _PARTIAL:
                 ev, lo = _partial_source(p, sp, events[i])
-                who = _who(ev, i, reg) if ev is not None else reg.subject(i, lo, sp.open)
+                if ev is not None:
+                    who = _who(ev, i, reg)
+                else:  # "X was described as "…"": X is no speaker
+                    who = None if passive_target(p, lo, sp.open) else reg.subject(i, lo, sp.open)
                 found[(i, j)] = (who, 3)
             else:
                 nxt = sps[j + 1].open if j + 1 < len(sps) else len(p)
@@ -236,6 +239,7 @@ def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
             extra = loose_tags(paras[i], spans[i], events[i])
             if extra:
                 events[i] = sorted(events[i] + extra, key=lambda ev: ev.start)
+            events[i] = relative_tags(paras[i], spans[i], events[i])
     reg = _Registry(paras, spans)
     kinds = _kinds(paras, spans, events, chain_of, reg, live)
     _resolve_events(events, reg)

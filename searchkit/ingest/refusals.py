@@ -11,20 +11,8 @@ from __future__ import annotations
 
 import re
 
-from searchkit.ingest.names import (
-    _DEMONYMS,
-    _ORG_WORDS,
-    _PEERAGE,
-    _PLACES,
-    _ROLES,
-    _STOP,
-    _TITLES,
-    _bare,
-    _core,
-    _key_tokens,
-    _memo,
-    _role_after,
-)
+from searchkit.ingest.names import _bare, _core, _key_tokens, _memo, _role_after
+from searchkit.ingest.words import _DEMONYMS, _ORG_WORDS, _PEERAGE, _PLACES, _ROLES, _STOP, _TITLES
 
 # Nouns of nationality for a person ("the Dutchman said"): a description, never a name.
 _NATIONALITY_NOUNS = frozenset(
@@ -66,6 +54,18 @@ def _opens_sentence(text: str, at: int) -> bool:
     if not before or before[-1] in '\n.!?…"“':
         return True
     return before[-1] in "'”’)" and before[:-1].rstrip()[-1:] in (".", "!", "?", "…")
+
+
+def opens_only(text: str, word: str) -> bool:
+    """Is `word` capitalised in `text` only where a sentence opens ("Possibly", "Results"): no name?"""
+    at = text.find(word)
+    while at >= 0:  # str.find, not a pattern per word: this is asked of many words
+        end = at + len(word)
+        whole = (not at or not (text[at - 1].isalnum() or text[at - 1] == "-")) and not text[end : end + 1].isalnum()
+        if whole and not _opens_sentence(text, at):
+            return False
+        at = text.find(word, end)
+    return True
 
 
 # Endings of plural nouns and -ing forms ("Critics", "Voters", "Appearing"), rare in names: such a

@@ -25,13 +25,8 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from searchkit.ingest.attribution import _by_initial
+from searchkit.ingest.attribution import _CUE_RE, _by_initial
 from searchkit.ingest.names import (
-    _PEERAGE,
-    _ROLES,
-    _ROLES_AFTER,
-    _STOP,
-    _TITLES,
     _bare,
     _core,
     _ends_with,
@@ -51,10 +46,12 @@ from searchkit.ingest.refusals import (
     ROLE_AFTER,
     _not_a_name,
     _opens_sentence,
+    opens_only,
     refusal,
 )
 from searchkit.ingest.sentences import start_before, starts_below
 from searchkit.ingest.tags import clause_subject
+from searchkit.ingest.words import _PEERAGE, _ROLES, _ROLES_AFTER, _STOP, _TITLES
 
 # he, she, not after a letter or digit. Written to start with one character class, which
 # lets re skip ahead to the next h or s instead of trying both branches everywhere; the
@@ -78,6 +75,9 @@ _DESCRIPTION_RE = re.compile(
 )
 # A sentence about "the company" or "the band": the noun, then its verb or an aside ("The band - whose …").
 _KIND_SUBJECT_RE = re.compile(r"\s*[Tt]he ([a-z]+)(?=\s+(?:[a-z]+ly\s+)?[a-z]+(?:s|ed)\b|\s*[,—–-]\s)")
+_PLURAL_INITIALS_RE = re.compile(r"[A-Z]{2,}s")  # "PVRs record …": things, not a speaker
+# A sentence opening with a description and its verb: "The mayor accused", "The judges called".
+_DESCRIBED_SUBJECT_RE = re.compile(r"[Tt]he ([a-z]+)\s+(?:[a-z]+ly\s+)?([a-z]+)\b")
 _BACK = 3  # how many paragraphs before a pronoun's may name whom it means
 # One capitalised word, without a possessive ending: "Blair's" gives Blair, "O'Neill" stays whole.
 # The check of the character before comes after the capital, so that re can skip to the next one.
@@ -107,6 +107,7 @@ class _Registry:
         self._seen: dict[int, list[tuple[int, str, bool]]] = {}
         self._text = ""
         self._common: dict[str, bool] = {}  # `common`'s answers for this article
+        self._openers: dict[str, bool] = {}  # `_opener`'s answers
         self._surname_cache: dict[int, dict[str, str]] = {}
         self._word_cache: dict[int, _Words] = {}
         self._owner_cache: dict[int, list[tuple[int, str, bool]]] = {}
@@ -441,13 +442,22 @@ class _Registry:
         if who and " " not in who and not _initials(who):
             # A lone word is a name the article comes back to, not a sentence's
             # opening word before a plural ("More plaudits are given").
-            if len(re.findall(rf"(?<![\w-]){re.escape(who)}(?![\w-])", self._text)) < 2:
+            if len(re.findall(rf"(?<![\w-]){re.escape(who)}(?![\w-])", self._text)) < 2 or self._opener(who):
                 return None
         return who
+
+    def _opener(self, word: str) -> bool:
+        """Is `word` capitalised only where a sentence opens ("Possibly", "Results"): no name (cached)?"""
+        if word not in self._openers:
+            self._text = self._text or "\n".join(self._paras)
+            self._openers[word] = opens_only(self._text, word)
+        return self._openers[word]
 
     def subject(self, i: int, lo: int, hi: int) -> str | None:
         """The subject of the sentence p[lo:hi]: its first name, or whom its pronoun means."""
         p = self._paras[i]
+        while lo < hi and p[lo].isspace():
+            lo += 1  # a sentence after the first starts at the space after the full stop
         names: list[tuple[int, str]] = [(o, n) for o, n, _ in self._mentions_in(i) if lo <= o < hi]
         known = self._known((i, lo), range(i, max(-1, i - _BACK - 1), -1))
         initial = None
@@ -462,6 +472,9 @@ class _Registry:
         kind = _KIND_SUBJECT_RE.match(p, lo, hi)
         if kind and kind.group(1).lower() in ORG_NOUNS:  # "The band - whose LP … - thanked "…""
             return self.of_kind((i, lo), kind.group(1).lower())
+        desc = _DESCRIBED_SUBJECT_RE.match(p, lo, hi)
+        if desc and _CUE_RE.match(desc.group(2)):  # "The mayor accused Jo Hart of "…"": never the object
+            return self.focus((i, lo)) if desc.group(1) in _PERSON_WORDS else None
         who = self.clause_subject(i, lo, hi, cue=True)
         if who:  # "And like AS, Marca criticises Neville for "…"": Marca, not Neville
             return who
@@ -473,6 +486,8 @@ class _Registry:
             if role:  # "The Kelvin MP, who …": a description; "The EU's Aid Commissioner, Louis Michel,"
                 named = [n for o, n in names if o == role.end()]
                 return self.resolve(named[0], (i, lo)) if named else self.focus((i, lo))
+        if initial and (_PLURAL_INITIALS_RE.fullmatch(initial) or self._opener(initial)):
+            initial = None  # "Possibly as a result", "PVRs record …": no name (asked only when needed)
         for _, n in names + [(hi, initial or "")]:
             who = self.resolve(n, (i, lo))
             if who:

@@ -11,6 +11,13 @@ A clause's subject (`clause_subject`) is the name right before its verb at the
 start of a sentence or clause: ``On Monday, AS offers one view: "…"``,
 ``And like AS, Marca criticises Neville for "…"`` - whoever introduces a quote
 with a colon, or whose sentence holds a fragment.
+
+A relative clause on a name (`relative_tags`) attributes what its reporting or
+attitude verb governs to that name: ``Mr Hale, who has described the plan as
+"a gamble", said …`` and ``Ms Rowe, who says she is "standing firm", had
+accused …`` are Hale's and Rowe's words. An attitude verb in the passive
+(`passive_target`: ``Hale was described as "…"``) makes its subject the
+target of the words, not their speaker.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from __future__ import annotations
 import re
 
 from searchkit.ingest.attribution import _CUE_RE, _described, _Event
-from searchkit.ingest.names import _collect, _join, _valid_name, _word
+from searchkit.ingest.names import _collect, _join, _toks_before, _valid_name, _word
 from searchkit.ingest.outlets import OUTLET_NOUNS
 from searchkit.ingest.quotemarks import _outside, _Span
 
@@ -89,3 +96,61 @@ def clause_subject(p: str, spans: list[_Span], lo: int, hi: int, cue: bool = Fal
             if k < len(words):
                 return m.start(1) + len(" ".join(words[:k])) + (1 if k else 0), " ".join(words[k:])
     return None
+
+
+# `NAME, who [has] [also] VERB`: the verb a reporting or attitude one. Only these verb forms:
+# a relative clause with any other verb ("who founded", "who posted") says nothing about words.
+_RELATIVE_VERBS = (
+    "say|says|said|tell|tells|told|add|adds|added|describe|describes|described|call|calls|called|"
+    "brand|brands|branded|dub|dubs|dubbed|label|labels|labelled|labeled|term|termed|accuse|accuses|accused|"
+    "criticise|criticises|criticised|criticize|criticizes|criticized|condemn|condemns|condemned|"
+    "attack|attacks|attacked|warn|warns|warned|claim|claims|claimed|insist|insists|insisted|"
+    "admit|admits|admitted|deny|denies|denied|promise|promises|promised|pledge|pledges|pledged|"
+    "vow|vows|vowed|urge|urges|urged|argue|argues|argued|dismiss|dismisses|dismissed|"
+    "reject|rejects|rejected|praise|praises|praised|hail|hails|hailed|slam|slams|slammed|"
+    "blame|blames|blamed|predict|predicts|predicted|write|writes|wrote|written|declare|declares|declared"
+)
+_RELATIVE_RE = re.compile(
+    r",\s+who\s+(?:(?:has|have|had|is|was|also|once|then|later|earlier|already|previously|recently|"
+    r"repeatedly|publicly|famously|last\s+week|last\s+year)\s+){0,3}(?:" + _RELATIVE_VERBS + r")\b"
+)
+
+
+def relative_tags(p: str, spans: list[_Span], events: list[_Event]) -> list[_Event]:
+    """`events` with each ``NAME, who … VERB`` clause an attribution of NAME.
+
+    An attribution found inside that clause ("who says" with no subject of its
+    own) is replaced by it. Only a name right before the comma qualifies: a
+    description or a pronoun there ("the minister, who said") is left alone.
+    """
+    if ", who " not in p:  # most paragraphs: one scan of the text
+        return events
+    found: list[_Event] = []
+    for a, b in _outside(p, spans):
+        for m in _RELATIVE_RE.finditer(p, a, b):
+            toks = _toks_before(p, m.start(), touch=True)
+            run = _collect(toks.words, backward=True)
+            words = [toks.words[k] for k in run]
+            if not run or run[-1] != len(toks.words) - 1 or not _valid_name(words):
+                continue
+            if _word(words[-1]).ends or (run[0] and toks.words[run[0] - 1] == "of"):
+                continue  # "the daughter of King Paul of Elbonia, who": whose clause is unclear
+            found.append(_Event(toks.start(run[0]), m.end(), _join(words), "name"))
+    if not found:
+        return events
+    kept = [ev for ev in events if not any(f.start <= ev.start < f.end for f in found)]
+    return sorted(kept + found, key=lambda ev: ev.start)
+
+
+# An attitude verb in the passive before a fragment: the sentence's subject is its target, not
+# its speaker ("The album was described as "a triumph"", unless "by" names the speaker).
+_PASSIVE_RE = re.compile(
+    r"\b(?:was|were|is|are|been|being|be)\s+(?:[a-z]+ly\s+)?(?:described|called|branded|labell?ed|dubbed|"
+    r"termed|hailed|praised|criticised|criticized|condemned|attacked|accused|slammed|dismissed|derided)\b"
+    r"(?![^\"“”]*\bby\b)[^\"“”]*$"
+)
+
+
+def passive_target(p: str, lo: int, hi: int) -> bool:
+    """Does p[lo:hi], a fragment's sentence before it, hold an attitude verb in the passive without "by"?"""
+    return bool(_PASSIVE_RE.search(p, lo, hi))
