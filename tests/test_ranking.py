@@ -116,6 +116,8 @@ def test_repeated_words_beside_syntax_query_shape() -> None:
     # words of the phrase and of field clauses are not repeats of the free words
     q = query_mod.parse('wall "sea wall" speaker:ocean ocean', schema, Ranking(query_tf=1.0))
     assert {t.text: t.boost for t in q.leaves() if isinstance(t, CombinedTerm)} == {"wall": 1.0, "ocean": 1.0}
+    q = query_mod.parse('speaker:"blair" speaker speaker', schema, Ranking(query_tf=1.0))
+    assert {t.text: t.boost for t in q.leaves() if isinstance(t, CombinedTerm)} == {"speaker": 2.0}
     # a repeat typed with its own boost keeps the boosts typed
     q = query_mod.parse('ocean^2 ocean "sea wall"', schema, Ranking(query_tf=1.0))
     assert sorted(t.boost for t in q.subqueries if isinstance(t, CombinedTerm)) == [1.0, 2.0]

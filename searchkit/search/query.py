@@ -323,7 +323,7 @@ def _repeated_words(q: Query, text: str, ranking: Ranking) -> Query:
     """
     if ranking.model != "bm25f" or not ranking.query_tf:
         return q
-    counts = Counter(analysis.terms(_FIELD_CLAUSE.sub(" ", _outside_quotes(text))))
+    counts = Counter(analysis.terms(_outside_quotes(_FIELD_CLAUSE.sub(" ", text))))
     if max(counts.values(), default=1) < 2:
         return q
     return _weigh_top(q, counts, ranking)
