@@ -99,6 +99,33 @@ def test_query_tf_weighs_repeated_words(tmp_path: Path) -> None:
     assert thrice["a"] == pytest.approx(3 * once["a"])
 
 
+def test_repeated_words_beside_syntax_weigh_as_in_free_text(tmp_path: Path) -> None:
+    # A phrase or an exclusion beside the words must not change how a repeated word counts.
+    with _index(tmp_path, ARTICLES) as ix:
+        free = _scores(ix, "ocean ocean storm")
+        with_phrase = _scores(ix, 'ocean ocean storm "zebra crossing"')
+        with_exclusion = _scores(ix, "ocean ocean storm -zebra")
+    assert with_phrase == pytest.approx(free)
+    assert with_exclusion == pytest.approx(free)
+
+
+def test_repeated_words_beside_syntax_query_shape() -> None:
+    schema = build_schema()
+    q = query_mod.parse('ocean ocean storm "sea wall"', schema, Ranking(query_tf=1.0))
+    assert {t.text: t.boost for t in q.subqueries if isinstance(t, CombinedTerm)} == {"ocean": 2.0, "storm": 1.0}
+    # words of the phrase and of field clauses are not repeats of the free words
+    q = query_mod.parse('wall "sea wall" speaker:ocean ocean', schema, Ranking(query_tf=1.0))
+    assert {t.text: t.boost for t in q.leaves() if isinstance(t, CombinedTerm)} == {"wall": 1.0, "ocean": 1.0}
+    q = query_mod.parse('speaker:"blair" speaker speaker', schema, Ranking(query_tf=1.0))
+    assert {t.text: t.boost for t in q.leaves() if isinstance(t, CombinedTerm)} == {"speaker": 2.0}
+    # a repeat typed with its own boost keeps the boosts typed
+    q = query_mod.parse('ocean^2 ocean "sea wall"', schema, Ranking(query_tf=1.0))
+    assert sorted(t.boost for t in q.subqueries if isinstance(t, CombinedTerm)) == [1.0, 2.0]
+    # query_tf 0: every repeat counts once, as before
+    q = query_mod.parse('ocean ocean "sea wall"', schema, Ranking(query_tf=0.0))
+    assert [t.boost for t in q.subqueries if isinstance(t, CombinedTerm)] == [1.0]
+
+
 def test_coordination_rewards_more_distinct_words(tmp_path: Path) -> None:
     with _index(tmp_path, ARTICLES, coordination=0.5) as ix:
         coord = _scores(ix, "ocean storm")

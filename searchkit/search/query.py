@@ -142,7 +142,7 @@ def parse(text: str, schema: Schema, ranking: Ranking) -> Query:
     q = _exclusions(q)
     if not _EXPLICIT_OR.search(_outside_quotes(text)):
         q = _field_filters(q, _typed_fields(text))
-    return _to_bm25f(q, ranking)
+    return _repeated_words(_to_bm25f(q, ranking), text, ranking)
 
 
 #: Fields whose clauses, beside other words, filter instead of adding one more optional word.
@@ -305,6 +305,51 @@ def _to_bm25f(q: Query, ranking: Ranking) -> Query:
     if q.is_leaf():
         return q
     return q.apply(lambda sub: _to_bm25f(sub, ranking))
+
+
+_FIELD_CLAUSE = re.compile(_FIELD_REF.pattern + r'(?:"[^"]*"|\([^)]*\)|\S+)')
+
+
+def _repeated_words(q: Query, text: str, ranking: Ranking) -> Query:
+    """A word typed more than once beside syntax weighs `repeats ** query_tf`, as in free text.
+
+    The parser keeps one clause per distinct word (Whoosh drops repeated
+    subqueries), so without this a phrase or a `-word` in a query made every
+    repeat of its other words count once. The words counted are the query's own
+    free words: outside quoted phrases and `field:` clauses. Only the words of
+    the query's top level are weighed (the Or of its words, inside a `-word`
+    exclusion or a field filter); a word the user already typed twice with
+    different boosts (`a^2 a`, two clauses) keeps them.
+    """
+    if ranking.model != "bm25f" or not ranking.query_tf:
+        return q
+    counts = Counter(analysis.terms(_outside_quotes(_FIELD_CLAUSE.sub(" ", text))))
+    if max(counts.values(), default=1) < 2:
+        return q
+    return _weigh_top(q, counts, ranking)
+
+
+def _weigh_top(q: Query, counts: Counter[str], ranking: Ranking) -> Query:
+    """`q` with its top-level words weighed by their `counts` (see `_repeated_words`)."""
+    if isinstance(q, (AndNot, Require)) and type(q) in (AndNot, Require):
+        return type(q)(_weigh_top(q.a, counts, ranking), q.b)
+    if type(q) is CombinedTerm and isinstance(q, CombinedTerm):
+        return _weighed(q, counts[q.text], ranking)
+    if type(q) is not Or:
+        return q
+    typed = Counter(s.text for s in q.subqueries if type(s) is CombinedTerm and isinstance(s, CombinedTerm))
+    subs = [
+        _weighed(s, counts[s.text], ranking) if isinstance(s, CombinedTerm) and typed[s.text] == 1 else s
+        for s in q.subqueries
+    ]
+    return Or(subs, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
+
+
+def _weighed(term: CombinedTerm, repeats: int, ranking: Ranking) -> CombinedTerm:
+    """The word `term` typed `repeats` times: its boost times `repeats ** query_tf`."""
+    if repeats < 2 or type(term) is not CombinedTerm:
+        return term
+    return CombinedTerm(term.text, term.fields, term.k1, boost=term.boost * float(repeats) ** ranking.query_tf)
 
 
 def _spread_words(subs: list[Query], ranking: Ranking) -> list[tuple[str, float]] | None:
