@@ -82,7 +82,7 @@ def _normalised(folder: Path) -> dict[str, bytes]:
         data = path.read_bytes()
         if path.name.endswith(".sums"):  # checksums of the raw files (segment ids, mtimes): the names are kept
             sums = json.loads(data)
-            sums["files"] = sorted(sums["files"])
+            sums["files"] = sorted(norm(name.encode()).decode() for name in sums["files"])
             data = json.dumps(sums, sort_keys=True).encode()
         if path.name == "searchkit.json":
             meta = json.loads(data)

@@ -45,7 +45,7 @@ from typing import Any, NamedTuple
 from whoosh.columns import CompressedBytesColumn, NumericColumn, PickleColumn
 from whoosh.util.numeric import length_to_byte
 
-from searchkit.codec import deflate, patches, probe
+from searchkit.codec import deflate, hugepages, patches, probe
 from searchkit.codec.fieldpostings import FieldIndexer, FieldPostings, PendingValues, merged
 from searchkit.codec.segmentwrite import write_field
 from searchkit.codec.textpostings import RunCutter, TextBatch, TextField
@@ -214,6 +214,10 @@ class _SegmentBatch:
 
     def finish(self) -> Any:
         """Write the postings, close the files and return the finished segment."""
+        with hugepages.small_pages():  # its big arrays are each used once (see hugepages)
+            return self._finish()
+
+    def _finish(self) -> Any:
         w = self.owner.writer
         schema = self.owner.schema
         self._close_documents()
