@@ -11,7 +11,10 @@ segment file (postings, term table, stored fields, columns, field lengths),
 the TOC (the schema, the segments' document counts) and the names the
 checksum file lists (its sums cover the raw files). A
 compound segment file is compared part by part (its directory records each
-part's modification time).
+part's modification time). Posting blocks are compared decompressed, and the
+term table without each term's postings offset and length, and stored fields
+decompressed: ISA-L's deflate does not always give the same stream for the
+same input, so two builds by the same tree can differ there (`_plain_postings`).
 Only `searchkit.json`'s creation time and the folder it names may differ.
 
 A change to the build's speed that should not change its output (the sixth
@@ -24,11 +27,14 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import pickle
 import re
+import struct
 import subprocess
 import sys
 import tarfile
 import tempfile
+import zlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -72,11 +78,18 @@ def _normalised(folder: Path) -> dict[str, bytes]:
         return data
 
     out = {}
+    from whoosh import index
+
+    ix = index.open_dir(str(folder))
+    try:
+        doccounts = {seg.make_filename(".seg"): seg.doc_count_all() for seg in ix._segments()}
+    finally:
+        ix.close()
     for path in sorted(folder.iterdir()):
         if path.name.endswith("WRITELOCK"):
             continue
         if path.suffix == ".seg":  # a compound file: its directory records each part's mtime
-            for part, data in _parts(path):
+            for part, data in _parts(path, doccounts[path.name]):
                 out[norm(f"{path.name}:{part}".encode()).decode()] = norm(data)
             continue
         data = path.read_bytes()
@@ -93,16 +106,78 @@ def _normalised(folder: Path) -> dict[str, bytes]:
     return out
 
 
-def _parts(path: Path) -> list[tuple[str, bytes]]:
-    """A compound segment file's parts, by name."""
+def _parts(path: Path, doccount: int) -> list[tuple[str, bytes]]:
+    """A compound segment file's parts, by name: postings, term table and stored fields made plain."""
     from whoosh.filedb.compound import CompoundStorage
     from whoosh.filedb.filestore import FileStorage
 
     store = CompoundStorage(FileStorage(str(path.parent)).open_file(path.name), use_mmap=False)
     try:
-        return [(name, store.open_file(name).read()) for name in sorted(store.list())]
+        parts = [(name, store.open_file(name).read()) for name in sorted(store.list())]
     finally:
         store.close()
+    out = []
+    for name, data in parts:
+        if name.endswith(".pst"):
+            data = _plain_postings(data)
+        elif name.endswith(".trm"):
+            data = _plain_terms(data)
+        elif name.endswith("._stored.col"):
+            data = _plain_stored(data, doccount)
+        out.append((name, data))
+    return out
+
+
+def _plain_postings(raw: bytes) -> bytes:
+    """A postings file with every compressed block's data decompressed.
+
+    ISA-L's deflate, which writes the blocks, does not always give the same
+    stream for the same input (a 10k build by one tree, run twice, differs in a
+    block or two): what must be the same is what the streams hold. Each block
+    becomes whether it is a list's last, its info pickle and its plain data.
+    """
+    out = []
+    pos = 0
+    while pos < len(raw):
+        if raw[pos : pos + 4] != b"W3Bl":
+            raise ValueError(f"no posting list at {pos}")
+        pos += 4
+        last = False
+        while not last:
+            (size,) = struct.unpack(">i", raw[pos : pos + 4])
+            last = size < 0
+            block = raw[pos + 4 : pos + 4 + abs(size)]
+            f = io.BytesIO(block)
+            info = pickle.Unpickler(f).load()
+            head, data = block[: f.tell()], block[f.tell() :]
+            if info[3]:  # its compression level
+                data = zlib.decompress(data)
+            out += (struct.pack(">?II", last, len(head), len(data)), head, data)
+            pos += 4 + abs(size)
+    return b"".join(out)
+
+
+def _plain_stored(raw: bytes, doccount: int) -> bytes:
+    """The stored-fields column as its documents' decompressed values (each compressed by ISA-L too)."""
+    from whoosh.columns import VarBytesColumn
+    from whoosh.filedb.structfile import BufferFile
+
+    reader = VarBytesColumn.Reader(BufferFile(raw), 0, len(raw), doccount)
+    values = [zlib.decompress(v) if v else b"" for v in (reader[i] for i in range(doccount))]
+    return b"".join(struct.pack(">I", len(v)) + v for v in values)
+
+
+def _plain_terms(raw: bytes) -> bytes:
+    """A term table with each term's postings offset and length (its value's last 12 bytes) zeroed:
+    they follow from the compressed sizes. Every other byte (terms, statistics, hash tables) is kept."""
+    from whoosh.filedb.filetables import HashReader
+    from whoosh.filedb.structfile import BufferFile
+
+    out = bytearray(raw)
+    reader = HashReader(BufferFile(raw), len(raw))
+    for _, _, datapos, datalen in reader._ranges():
+        out[datapos + datalen - 12 : datapos + datalen] = bytes(12)
+    return bytes(out)
 
 
 def compare(a: Path, b: Path) -> list[str]:
