@@ -39,6 +39,8 @@ TOKEN_CACHE_SIZE = 1_000_000
 _NOT_ONE = -2
 #: The number of the first token with stacked parts; the next is one less (see TextField).
 JOINED = -3
+#: The term numbers of an empty value (shared: callers only read them).
+_NO_IDS = array("i")
 #: The formats whose postings `TextBatch` builds (others go through the field's own code).
 KINDS = {formats.Positions: "positions", formats.Frequency: "frequency", formats.Existence: "existence"}
 
@@ -203,6 +205,8 @@ class TextField:
         The cache's keys are runs (bytes) and, for values the runs don't cut
         cleanly, the regex's tokens (str).
         """
+        if not text:  # a paragraph without quotes or speakers
+            return _NO_IDS
         last = self._last
         if last is not None and last[0] == text:
             return last[1]
