@@ -12,7 +12,10 @@ several per-field calls. This module does the same work in bulk, one batch
   encodings for the whole batch with numpy when the segment is written.
 - **Other indexed fields** (IDs, numbers, dates, keywords; `fieldpostings.py`): the field's own
   `index()` (remembered for repeated values; a plain ID value is its own term),
-  kept as flat arrays of term, document and value numbers.
+  kept as flat arrays of term, document and value numbers. An unscored one's
+  values are only collected as documents arrive (`PendingValues`), and their
+  postings laid out per distinct value when the batch finishes.
+- **Writing a segment** runs without numpy's huge-page advice (`hugepages.py`).
 - **Stored fields and columns** go straight to the per-document writer's
   column writers as each document arrives (stored fields compressed by
   `deflate`, in the same format); field lengths are kept as one byte
