@@ -12,7 +12,10 @@ several per-field calls. This module does the same work in bulk, one batch
   encodings for the whole batch with numpy when the segment is written.
 - **Other indexed fields** (IDs, numbers, dates, keywords; `fieldpostings.py`): the field's own
   `index()` (remembered for repeated values; a plain ID value is its own term),
-  kept as flat arrays of term, document and value numbers.
+  kept as flat arrays of term, document and value numbers. An unscored one's
+  values are only collected as documents arrive (`PendingValues`), and their
+  postings laid out per distinct value when the batch finishes.
+- **Writing a segment** runs without numpy's huge-page advice (`hugepages.py`).
 - **Stored fields and columns** go straight to the per-document writer's
   column writers as each document arrives (stored fields compressed by
   `deflate`, in the same format); field lengths are kept as one byte
@@ -45,8 +48,8 @@ from typing import Any, NamedTuple
 from whoosh.columns import CompressedBytesColumn, NumericColumn, PickleColumn
 from whoosh.util.numeric import length_to_byte
 
-from searchkit.codec import deflate, patches, probe
-from searchkit.codec.fieldpostings import FieldIndexer, FieldPostings, merged
+from searchkit.codec import deflate, hugepages, patches, probe
+from searchkit.codec.fieldpostings import FieldIndexer, FieldPostings, PendingValues, merged
 from searchkit.codec.segmentwrite import write_field
 from searchkit.codec.textpostings import RunCutter, TextBatch, TextField
 
@@ -75,6 +78,7 @@ class _FieldPlan(NamedTuple):
     column: Any  # the field's column type, or None
     text: TextField | None  # the bulk analysis of a text field
     indexer: FieldIndexer | None  # its own index() for other values (and a text field's non-strings)
+    deferred: bool  # a non-text field without lengths: values kept as they come, postings made at the end
 
 
 class _SegmentBatch:
@@ -109,6 +113,7 @@ class _SegmentBatch:
         self.npostings = 0  # postings of other fields plus raw tokens of text fields: the memory budget
         self.text: dict[str, TextBatch] = {}
         self.postings: dict[str, FieldPostings] = {}
+        self.pending: dict[str, PendingValues] = {}  # the deferred fields' values (`_FieldPlan.deferred`)
         # field -> length byte per docnum (for the length column and the block statistics), and the total
         self.lengths: dict[str, array[int]] = {}
         self.totals: dict[str, int] = {}
@@ -140,6 +145,12 @@ class _SegmentBatch:
                     batch.add(docnum, ids)
                     self.npostings += len(ids)
                     length = len(ids) - ids.count(-1) if plan.scorable else 0
+                elif plan.deferred:
+                    pending = self.pending.get(name)
+                    if pending is None:
+                        pending = self._pending(name, plan)
+                    self.npostings += pending.add(docnum, value)
+                    length = 0
                 else:
                     length = self._add_other(name, plan, docnum, value)
                 if length:
@@ -164,6 +175,12 @@ class _SegmentBatch:
         if stored:
             self.add_stored(docnum, stored)
         self.doccount += 1
+
+    def _pending(self, name: str, plan: _FieldPlan) -> PendingValues:
+        assert plan.indexer is not None
+        table = self.postings[name] = FieldPostings()
+        pending = self.pending[name] = PendingValues(plan.indexer, table)
+        return pending
 
     def _add_other(self, name: str, plan: _FieldPlan, docnum: int, value: Any) -> int:
         """Add a non-text value's postings; return the length it adds to the field."""
@@ -200,10 +217,17 @@ class _SegmentBatch:
 
     def finish(self) -> Any:
         """Write the postings, close the files and return the finished segment."""
+        with hugepages.small_pages():  # its big arrays are each used once (see hugepages)
+            return self._finish()
+
+    def _finish(self) -> Any:
         w = self.owner.writer
         schema = self.owner.schema
         self._close_documents()
         self.segment.set_doc_count(self.doccount)
+        for pending in self.pending.values():
+            pending.drain()
+        self.pending.clear()
         fieldwriter = w.codec.field_writer(w.storage, self.segment)
         for name in sorted({*self.postings, *self.text}):
             field = schema[name]
@@ -249,6 +273,20 @@ def _delete_segment_files(storage: Any, segment: Any) -> None:
                 pass
 
 
+def _plan(field: Any, runs: RunCutter | None) -> _FieldPlan:
+    text = TextField.create(field, runs) if field.indexed else None
+    return _FieldPlan(
+        field,
+        bool(field.indexed),
+        bool(field.scorable),
+        bool(field.stored),
+        field.column_type or None,
+        text,
+        FieldIndexer(field) if field.indexed else None,
+        bool(field.indexed) and not field.scorable and text is None,
+    )
+
+
 # -------------------------------------------------------------- the writer
 
 
@@ -269,18 +307,7 @@ class BulkWriter:
         self.segments: list[Any] = []
         self.documents = 0
         self._batch: _SegmentBatch | None = None
-        self.plans = {
-            name: _FieldPlan(
-                field,
-                bool(field.indexed),
-                bool(field.scorable),
-                bool(field.stored),
-                field.column_type or None,
-                TextField.create(field, runs) if field.indexed else None,
-                FieldIndexer(field) if field.indexed else None,
-            )
-            for name, field in self.schema.items()
-        }
+        self.plans = {name: _plan(field, runs) for name, field in self.schema.items()}
 
     @classmethod
     def create(cls, writer: Any, max_postings: int | None = None, runs: RunCutter | None = None) -> BulkWriter | None:

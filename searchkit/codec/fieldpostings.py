@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from whoosh.analysis.tokenizers import IDTokenizer
+from whoosh.fields import FieldType
 from whoosh.formats import Existence
 
 from searchkit.codec.segmentwrite import Grouped, by_term
@@ -44,13 +45,18 @@ class FieldIndexer:
         # Such values (paragraph numbers, dates, sources) repeat across documents.
         self._cache: dict[tuple[type, Any], Postings] = {}
         # A plain ID field indexes the value itself, often a new one each time (a fingerprint).
-        self._plain_id = type(field.analyzer) is IDTokenizer and type(field.format) is Existence
+        # (NUMERIC and DATETIME have the same analyzer and format, but index() of their own.)
+        self.plain_id = (
+            type(field.analyzer) is IDTokenizer
+            and type(field.format) is Existence
+            and type(field).index is FieldType.index
+        )
 
     def postings(self, value: Any) -> Postings:
         """The postings of one value (remembered, for a value seen before)."""
         if value == self._last_value and type(value) is type(self._last_value):
             return self._last
-        if self._plain_id and type(value) is str:
+        if self.plain_id and type(value) is str:
             return Postings([value.encode("utf-8")], [b""], {}, 1 if self.scorable else 0)
         key = (type(value), value)
         result = self._cache.get(key) if value.__hash__ is not None else None
@@ -73,6 +79,77 @@ class FieldIndexer:
                 self._cache[key] = result
         self._last_value, self._last = value, result
         return result
+
+
+class PendingValues:
+    """A non-text, unscored field's values as documents arrive; their postings are made in bulk later.
+
+    Adding a value is two appends (and, for a value not seen before, the
+    field's own `index()`: a bad value fails when it is added, and the number
+    of postings, the batch's memory budget, is known). `drain()` adds every
+    posting to the field's `FieldPostings` in document order, exactly as
+    `FieldPostings.add` would one document at a time: a plain ID's values
+    are their own terms (UTF-8, encoded as they come); other values get their
+    postings once per distinct value (by type and value, as
+    `FieldIndexer.postings` remembers them), laid out with numpy. A value of
+    another shape (unhashable; not a string, for a plain ID) first drains what
+    is pending, and from then on every value goes straight to the table.
+    """
+
+    __slots__ = ("indexer", "table", "docs", "values", "counts", "direct")
+
+    def __init__(self, indexer: FieldIndexer, table: FieldPostings) -> None:
+        self.indexer = indexer
+        self.table = table
+        self.docs = array("I")
+        self.values: list[Any] = []  # a plain ID's terms, else the values
+        self.counts: dict[tuple[type, Any], int] = {}  # a value seen before -> its number of postings
+        self.direct = False
+
+    def add(self, docnum: int, value: Any) -> int:
+        """Add one document's value; return its number of postings."""
+        if self.direct:
+            return self._add_direct(docnum, value)
+        if self.indexer.plain_id:
+            if type(value) is not str:
+                return self._go_direct(docnum, value)
+            self.docs.append(docnum)
+            self.values.append(value.encode("utf-8"))
+            return 1
+        key = (type(value), value)
+        try:
+            n = self.counts.get(key, -1)
+        except TypeError:  # unhashable
+            return self._go_direct(docnum, value)
+        if n < 0:
+            n = self.counts[key] = len(self.indexer.postings(value).terms)
+        self.docs.append(docnum)
+        self.values.append(value)
+        return n
+
+    def _go_direct(self, docnum: int, value: Any) -> int:
+        self.drain()
+        self.direct = True
+        return self._add_direct(docnum, value)
+
+    def _add_direct(self, docnum: int, value: Any) -> int:
+        posts = self.indexer.postings(value)
+        self.table.add(docnum, posts)
+        return len(posts.terms)
+
+    def drain(self) -> None:
+        """Add the pending values' postings to the table, in document order."""
+        docs, values = self.docs, self.values
+        self.docs, self.values = array("I"), []
+        if not values:
+            return
+        if self.indexer.plain_id:
+            self.table.add_single(docs, values, b"")
+            return
+        keys = list(zip(map(type, values), values))
+        postings = self.indexer.postings
+        posts = {key: postings(key[1]) for key in dict.fromkeys(keys)}
+        self.table.add_many(docs, keys, posts)
 
 
 class _TermIds(dict):  # type: ignore[type-arg]
@@ -120,6 +197,44 @@ class FieldPostings:
         self.value_ids.extend(map(self.values.__getitem__, posts.values or [b""] * n))
         for i, weight in posts.weights.items():
             self.weights[base + i] = weight
+
+    def add_single(self, docs: array[int], terms: list[bytes], value: bytes) -> None:
+        """Add one posting per document: `terms[i]` in `docs[i]`, each with `value` and the default weight."""
+        if not value:
+            self.all_values = False
+        self.term_ids.extend(array("I", map(self.terms.__getitem__, terms)))
+        self.docs.extend(docs)
+        vid = self.values[value]  # numbered even when no document has it, as `add` would
+        self.value_ids.extend(array("I", (vid,)) * len(terms))
+
+    def add_many(self, docs: array[int], keys: list[Any], posts: dict[Any, Postings]) -> None:
+        """Add the postings `posts[keys[i]]` of each document `docs[i]`, in that order, in bulk.
+
+        The same as `add` called for each document: each distinct value's
+        postings are numbered once, then laid out for every document with numpy.
+        """
+        index = {key: i for i, key in enumerate(posts)}
+        plist = list(posts.values())
+        counts = np.array([len(p.terms) for p in plist], dtype=np.int64)
+        firsts = np.cumsum(counts) - counts
+        flat_terms = np.array([self.terms[t] for p in plist for t in p.terms], dtype=np.uint32)
+        flat_values = np.array(
+            [self.values[v] for p in plist for v in (p.values or [b""] * len(p.terms))], dtype=np.uint32
+        )
+        if not all(p.values and all(p.values) for p in plist):  # as `add` decides it
+            self.all_values = False
+        uid = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
+        per_doc = counts[uid]
+        starts = np.cumsum(per_doc) - per_doc  # each document's first posting
+        at = np.repeat(firsts[uid] - starts, per_doc) + np.arange(int(per_doc.sum()))
+        base = len(self.term_ids)
+        self.term_ids.frombytes(flat_terms[at].tobytes())
+        self.docs.frombytes(np.repeat(np.frombuffer(docs, dtype=np.uint32), per_doc).tobytes())
+        self.value_ids.frombytes(flat_values[at].tobytes())
+        if any(p.weights for p in plist):  # postings of another weight than the field's: rare
+            for first, key in zip((starts + base).tolist(), keys):
+                for i, weight in posts[key].weights.items():
+                    self.weights[first + i] = weight
 
     def __len__(self) -> int:
         return len(self.term_ids)

@@ -23,7 +23,8 @@ opcode is one of pickle protocol 3 or lower, which every Python 3 reads.
 from __future__ import annotations
 
 import struct
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 import numpy as np
 
@@ -106,6 +107,85 @@ def bytes_op(value: bytes) -> bytes:
     """The opcode that pushes `value`."""
     n = len(value)
     return (b"C" + bytes((n,)) if n < 256 else b"B" + struct.pack("<I", n)) + value
+
+
+class PushedValues(Sequence[bytes]):
+    """Posting values held as the opcodes that push them (`bytes_op` of each), with those opcodes' lengths.
+
+    The block writer wants the opcodes (`segmentwrite`); a caller that wants a
+    value itself gets it by index, the opcode's header cut off.
+    """
+
+    __slots__ = ("ops", "lens")
+
+    def __init__(self, ops: list[bytes], lens: Any) -> None:
+        self.ops = ops
+        self.lens = lens  # numpy int64, len(op) of each
+
+    def __len__(self) -> int:
+        return len(self.ops)
+
+    @overload
+    def __getitem__(self, i: int) -> bytes: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[bytes]: ...
+
+    def __getitem__(self, i: int | slice) -> bytes | list[bytes]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        op = self.ops[i]
+        return op[2:] if op[:1] == b"C" else op[5:]
+
+
+#: Values `pushed_int_lists` lays out at a time: its arrays stay small enough to be reused
+#: from the heap, not mapped afresh (touching new pages costs more than the work itself).
+PUSHED_CHUNK = 1 << 15
+
+
+def pushed_int_lists(counts: Any, ops: bytes, cut: Any) -> tuple[list[bytes], Any]:
+    """The pushing opcode of each position value `pack_uint(counts[k])` + `int_list(ops[cut[k]:cut[k + 1]])`.
+
+    That is `bytes_op(value)` for each value, built with numpy a chunk of
+    values at a time (a whoosh Positions value: its count, four bytes
+    big-endian, then the pickled list). Returns the opcodes and their lengths.
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    cut = np.asarray(cut, dtype=np.int64)
+    size = np.diff(cut) + 7  # the count, MARK, the ints, LIST, STOP
+    total = size + np.where(size < 256, 2, 5)  # SHORT_BINBYTES and a length byte, or BINBYTES and four
+    out: list[bytes] = []
+    for k in range(0, len(counts), PUSHED_CHUNK):
+        e = min(k + PUSHED_CHUNK, len(counts))
+        out += _pushed_chunk(counts[k:e], ops[cut[k] : cut[e]], cut[k : e + 1] - cut[k], size[k:e], total[k:e])
+    return out, total
+
+
+def _pushed_chunk(counts: Any, ops: bytes, cut: Any, size: Any, total: Any) -> list[bytes]:
+    """`pushed_int_lists` for one chunk (`cut` relative to `ops`)."""
+    short = size < 256
+    head = total - size
+    start = np.cumsum(total) - total
+    buf = np.zeros(int(total.sum()), dtype=np.uint8)
+    buf[start] = np.where(short, ord("C"), ord("B"))
+    long = ~short
+    for k in range(4):  # the value's length (little-endian; one byte when short) and its count (big-endian)
+        if k == 0:
+            buf[start + 1] = size & 255
+        else:
+            buf[start[long] + 1 + k] = size[long] >> (8 * k) & 255
+        buf[start + head + k] = counts >> (8 * (3 - k)) & 255
+    value = start + head
+    buf[value + 4] = MARK[0]
+    oplen = np.diff(cut)
+    buf[np.arange(len(ops), dtype=np.int64) + np.repeat(value + 5 - cut[:-1], oplen)] = np.frombuffer(
+        ops, dtype=np.uint8
+    )
+    end = start + total
+    buf[end - 2] = _LIST[0]
+    buf[end - 1] = STOP[0]
+    raw = buf.tobytes()
+    return [raw[s:e] for s, e in zip(start.tolist(), end.tolist())]
 
 
 def block_data(ids: bytes, weights: bytes, values: bytes) -> bytes:

@@ -16,7 +16,7 @@ as numpy records, the same bytes without a Python loop per term.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -49,7 +49,7 @@ class Grouped(NamedTuple):
     docs: Any  # numpy uint32 docnums, ascending within a term
     weights: Any  # numpy float32
     value_ids: Any  # numpy uint32, indexes into values
-    values: list[bytes]  # the distinct encoded posting values
+    values: Sequence[bytes]  # the distinct encoded posting values (a list, or `pickleops.PushedValues`)
     all_values: bool  # False: some postings have an empty value, which the postings writer drops
 
 
@@ -131,12 +131,14 @@ def _write_w3_terms(fieldwriter: Any, fmt: Any, g: Grouped, lens: array[int] | N
 class _Values:
     """How a field's posting values are pushed in a block's data: not at all, as one byte string, or one by one."""
 
-    def __init__(self, fixed: int | None, values: list[bytes]) -> None:
+    def __init__(self, fixed: int | None, values: Sequence[bytes]) -> None:
         self.fixed = fixed  # the format's value size: 0 none, > 0 that many bytes each, else variable
         self.values = values
         self.ops: list[bytes] = []
         self.op_lens: Any = None
-        if fixed is None or fixed < 0:  # variable-size values, each pushed by its own opcode
+        if isinstance(values, pickleops.PushedValues) and (fixed is None or fixed < 0):  # made as opcodes
+            self.ops, self.op_lens = values.ops, values.lens
+        elif fixed is None or fixed < 0:  # variable-size values, each pushed by its own opcode
             # The postings writer keeps only non-empty values: an empty one pushes nothing.
             self.ops = [pickleops.bytes_op(v) if v else b"" for v in values]
             self.op_lens = np.fromiter(map(len, self.ops), dtype=np.int64, count=len(self.ops))

@@ -39,6 +39,8 @@ TOKEN_CACHE_SIZE = 1_000_000
 _NOT_ONE = -2
 #: The number of the first token with stacked parts; the next is one less (see TextField).
 JOINED = -3
+#: The term numbers of an empty value (shared: callers only read them).
+_NO_IDS = array("i")
 #: The formats whose postings `TextBatch` builds (others go through the field's own code).
 KINDS = {formats.Positions: "positions", formats.Frequency: "frequency", formats.Existence: "existence"}
 
@@ -182,7 +184,7 @@ class TextField:
         same = runs is not None and (pattern.pattern, pattern.flags) == (runs.pattern.pattern, runs.pattern.flags)
         self._cut = runs.cut if runs is not None and same and findall is not None else None
         self._last: tuple[str, array[int]] | None = None
-        self._single: list[bytes] = []  # position -> its one-position encoding
+        self._single: list[bytes] = []  # position -> its one-position encoding, as the opcode pushing it
 
     @classmethod
     def create(cls, field: Any, runs: RunCutter | None = None) -> TextField | None:
@@ -203,6 +205,8 @@ class TextField:
         The cache's keys are runs (bytes) and, for values the runs don't cut
         cleanly, the regex's tokens (str).
         """
+        if not text:  # a paragraph without quotes or speakers
+            return _NO_IDS
         last = self._last
         if last is not None and last[0] == text:
             return last[1]
@@ -222,10 +226,10 @@ class TextField:
         return [(self.terms[t], p) for t, p in zip(terms.tolist(), pos.tolist())]
 
     def single(self, upto: int) -> list[bytes]:
-        """Encoded one-position values for positions 0..upto, made once for the build."""
+        """The opcodes pushing the one-position values of positions 0..upto, made once for the build."""
         table = self._single
         while len(table) <= upto:
-            table.append(_positions_value(1, pickleops.small_ints([len(table)])[0]))
+            table.append(pickleops.bytes_op(_positions_value(1, pickleops.small_ints([len(table)])[0])))
         return table
 
 
@@ -281,8 +285,8 @@ class TextBatch:
         if kind == "frequency":
             values = [pack_uint(c) for c in range(int(counts.max(initial=1)) + 1)]
             return Grouped(names, tstarts, pdocs, weights, counts.astype(np.uint32), values, True)
-        vids, values = _position_values(field, pos, gs, counts)
-        return Grouped(names, tstarts, pdocs, weights, vids, values, True)
+        vids, pushed = _position_values(field, pos, gs, counts)
+        return Grouped(names, tstarts, pdocs, weights, vids, pushed, True)
 
     def kept_tokens(self, field: TextField) -> list[Any]:
         """Term number, document and position of every kept token and stacked part, in the
@@ -379,10 +383,12 @@ def _postings(field: TextField, tokens: list[Any]) -> tuple[list[tuple[bytes, in
     return keyed, tstarts, docs[gs], counts, pos, gs
 
 
-def _position_values(field: TextField, pos: Any, gs: Any, counts: Any) -> tuple[Any, list[bytes]]:
-    """Each posting's value number and the values: Positions.encode's bytes of its positions."""
+def _position_values(field: TextField, pos: Any, gs: Any, counts: Any) -> tuple[Any, pickleops.PushedValues]:
+    """Each posting's value number and the values: Positions.encode's bytes of its positions
+    (as the opcodes that push them, which is what the block writer wants)."""
     # A one-position value is shared by every posting at that position.
-    values = list(field.single(int(pos.max(initial=0))))
+    ops = list(field.single(int(pos.max(initial=0))))
+    lens = np.fromiter(map(len, ops), dtype=np.int64, count=len(ops))
     vids = pos[gs].astype(np.uint32)
     repeated = np.flatnonzero(counts > 1)
     if len(repeated):
@@ -394,11 +400,12 @@ def _position_values(field: TextField, pos: Any, gs: Any, counts: Any) -> tuple[
         rstarts = np.cumsum(rcounts) - rcounts
         deltas[rstarts] = rpos[rstarts]
         del rpos
-        ops, offsets = pickleops.small_ints(deltas)
+        int_ops, offsets = pickleops.small_ints(deltas)
         del deltas
-        cut = offsets[np.append(rstarts, len(offsets) - 1)].tolist()  # value k's opcodes: cut[k]:cut[k + 1]
-        at = len(values)
+        cut = offsets[np.append(rstarts, len(offsets) - 1)]  # value k's opcodes: cut[k]:cut[k + 1]
+        at = len(ops)
         vids[repeated] = np.arange(at, at + len(repeated), dtype=np.uint32)
-        for k, c in enumerate(rcounts.tolist()):
-            values.append(_positions_value(c, ops[cut[k] : cut[k + 1]]))
-    return vids, values
+        more, more_lens = pickleops.pushed_int_lists(rcounts, int_ops, cut)
+        ops += more
+        lens = np.concatenate((lens, more_lens))
+    return vids, pickleops.PushedValues(ops, lens)

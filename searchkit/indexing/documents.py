@@ -42,7 +42,7 @@ def paragraph_docs(article: Article) -> Iterator[dict[str, object]]:
     for n, (text, found) in enumerate(
         zip(article.paragraphs, quotes_mod.extract(article.paragraphs, article.id)), start=article.first
     ):
-        speakers = list(dict.fromkeys(q.speaker for q in found if q.speaker))
+        speakers = list(dict.fromkeys(q.speaker for q in found if q.speaker)) if found else []
         # No "pid": a paragraph is found by article_id and n, and a unique term
         # per paragraph would cost the index a term-table entry each.
         doc: dict[str, object] = {
@@ -51,8 +51,8 @@ def paragraph_docs(article: Article) -> Iterator[dict[str, object]]:
             "n": n,
             "headline": article.headline,
             "body": text,
-            "quotes": "\n".join(q.text for q in found),
-            "speakers": "; ".join(speakers),
+            "quotes": "\n".join(q.text for q in found) if found else "",
+            "speakers": "; ".join(speakers) if speakers else "",
             "source": article.source,
             "url": article.url,
             "path": article.path,

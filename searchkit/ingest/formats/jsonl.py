@@ -52,7 +52,8 @@ class _JsonlReader:
         if not isinstance(rec, dict):
             warns.append(CorpusWarning(rel, "not a JSON object; line skipped", n))
             return []
-        _replace_surrogates(rec, rel, n, warns)
+        if "\\u" in line or not line.isascii():  # else no string in it can hold a surrogate
+            _replace_surrogates(rec, rel, n, warns)
         title = rec.get("headline") or rec.get("title")
         headline = clean(title) if isinstance(title, str) else ""
         paragraphs = block_paragraphs(_blocks(rec))
@@ -106,13 +107,17 @@ def _int(digits: str) -> int | str:
     return int(digits) if len(digits) <= _MAX_DIGITS else digits
 
 
+#: What `json.loads(line, parse_int=_int)` would make for each call (a line has no BOM left: `record` strips it).
+_DECODER = json.JSONDecoder(parse_int=_int)
+
+
 def _loads(line: str) -> object:
     """A line's JSON value; valid JSON is never refused for a huge integer or deep nesting in a value searchkit
     does not read (the fields it reads are strings and a list of strings, at the top two levels)."""
     try:
-        return json.loads(line, parse_int=_int)
+        return _DECODER.decode(line)
     except RecursionError:
-        return json.loads(_shallow(line), parse_int=_int)
+        return _DECODER.decode(_shallow(line))
 
 
 def _shallow(line: str) -> str:
