@@ -60,6 +60,7 @@ from searchkit.ingest.attribution import (
     _partial_source,
     _sentence_start,
 )
+from searchkit.ingest.described import role_words
 from searchkit.ingest.names import _key_tokens, _quoted_name
 from searchkit.ingest.quotemarks import _chains, _pair, _Span
 from searchkit.ingest.speakers import _Registry
@@ -154,7 +155,8 @@ def _who(ev: _Event | None, i: int, reg: _Registry) -> str | None:
     if ev is None:
         return None
     if ev.kind == "pronoun" and ev.speaker is None:
-        ev.speaker = reg.focus((i, ev.start))
+        role = role_words(ev.raw) if ev.raw else None  # "the mayor": whom the article made mayor
+        ev.speaker = reg.by_role((i, ev.start), role) if role else reg.focus((i, ev.start))
         if ev.speaker:
             reg.add((i, ev.start), ev.speaker, "speaker")
         ev.kind = "said"  # resolved, found or not
