@@ -23,7 +23,8 @@ Ms, Dr), peerage kept (Lord Falconer, Sir Alan Budd), role words and titles in
 front stripped (``said chief executive Steven Theede`` -> Steven Theede); an
 unnamed spokesperson is their organisation; ``X of Acme said`` is X; pronouns
 and descriptions (``he``, ``the 19-year-old``, ``said the American``) are the
-person the article is talking about; ``the paper says`` is the outlet named
+person the article is talking about, but a role (``the mayor said``) is the
+one person the article gave it (`described`); ``the paper says`` is the outlet named
 last and ``the company said`` the organisation (`outlets`); a verb of any kind
 right after a quote tags it and a clause ending in a colon introduces one
 (`tags`). When no name can be trusted the speaker is None: a wrong name is

@@ -10,7 +10,8 @@ A pronoun or a description ("he", "the 22-year-old") is the person the article
 is talking about: whom the nearest sentence before it says spoke, else the
 first person it names, skipping sentences whose subject is itself a pronoun or
 a description, at most three paragraphs back; never an organisation that spoke
-as itself ("the FA said"), though it may be one's spokesman. A candidate that is not a name
+as itself ("the FA said"), though it may be one's spokesman. A role ("the mayor") is
+the one person the article gave it (`described`). A candidate that is not a name
 at all (a common word the article also writes in lower case, a nationality, a
 place, a role alone, "I've") gives no speaker rather than a wrong one.
 
@@ -257,12 +258,9 @@ class _Registry:
         return orgs.pop() if len(orgs) == 1 else " ".join(core)
 
     def by_role(self, key: _Key, desc: tuple[str, ...]) -> str | None:
-        """The one person the article gave the role `desc` ("the mayor") before `key`.
-
-        When it gave the role to nobody, the person it is talking about, unless
-        that person holds another office ("the prime minister" is not the mayor).
-        """
-        named = introduced(self._paras, self._spans, self._mentions_in, key)
+        """The one person the article gave the role `desc` ("the mayor") before `key`; if nobody, whom it
+        is talking about, unless the article gave them another office ("the prime minister" is no mayor)."""
+        named = introduced(self._paras, self._spans, self._mentions_in, key, desc[-1].lower())
         given = [(self.resolve(n, key), roles) for n, roles in named]
         held = {n for n, roles in given if n and any(fits(desc, r) for r in roles)}
         if len(held) > 1:  # "the Chester chairman" among chairmen: the one given Chester too
@@ -270,6 +268,10 @@ class _Registry:
         if held:
             return held.pop() if len(held) == 1 else None
         who = self.focus(key)
+        if not who:
+            return None
+        named = introduced(self._paras, self._spans, self._mentions_in, key, who.split()[-1].lower())
+        given = [(self.resolve(n, key), roles) for n, roles in named]
         return None if any(n == who and another_office(desc, roles) for n, roles in given) else who
 
     def of_kind(self, key: _Key, noun: str) -> str | None:
