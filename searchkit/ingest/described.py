@@ -61,7 +61,10 @@ def role_words(raw: str) -> tuple[str, ...] | None:
     capital ("the Chester chairman" -> (Chester, chairman)): the article may
     have given the role without it ("chairman Steve Vaughan").
     """
-    words = [w.strip(".,;:") for w in raw.split()]
+    words = raw.split()
+    if not words or words[-1].strip(".,;:").lower() not in OFFICES:
+        return None  # "he", "the 22-year-old": asked of every pronoun, so answered first
+    words = [w.strip(".,;:") for w in words]
     if words[:1] in (["the"], ["The"]):
         words = words[1:]
     words = [w for w in words if w and not _AGE_RE.fullmatch(w)]  # "the 31-year-old striker": the striker
