@@ -132,25 +132,25 @@ def introduced(
     spans: Sequence[list[_Span]],
     mentions_in: Callable[[int], list[tuple[int, str, bool]]],
     key: tuple[int, int],
-    word: str,
+    words: tuple[str, ...],
 ) -> list[tuple[str, list[list[str]]]]:
     """The names, as written, that the article before `key` gives an office, with those roles (outside quotes).
 
-    Only the names that hold `word` (lower case): the role's last word, or a
-    person's surname. Paragraphs without it are not read, as a pronoun's
-    resolution is asked for often and most paragraphs name no office.
+    Only the names that hold one of `words`, as written: the role's last word
+    ("mayor", "Mayor"), or a person's surname. Paragraphs without them are not
+    read: a role is asked for often, and most paragraphs give none.
     """
     i, off = key
     out: list[tuple[str, list[list[str]]]] = []
     for j in range(i + 1):
         p = paras[j]
-        if word not in p.lower():
+        if not any(w in p for w in words):
             continue
         outside = _outside(p, spans[j])
         for o, name, _ in mentions_in(j):
             if (j == i and o >= off) or not any(lo <= o < hi for lo, hi in outside):
                 continue
             roles = [r for r in _roles_of(p, o, name) if r and r[-1] in OFFICES]
-            if roles and (word in name.lower() or any(word in r for r in roles)):
+            if roles and any(w in name or w.lower() in r for w in words for r in roles):
                 out.append((name, roles))
     return out

@@ -260,7 +260,8 @@ class _Registry:
     def by_role(self, key: _Key, desc: tuple[str, ...]) -> str | None:
         """The one person the article gave the role `desc` ("the mayor") before `key`; if nobody, whom it
         is talking about, unless the article gave them another office ("the prime minister" is no mayor)."""
-        named = introduced(self._paras, self._spans, self._mentions_in, key, desc[-1].lower())
+        head = desc[-1].lower()
+        named = introduced(self._paras, self._spans, self._mentions_in, key, (head, head.capitalize()))
         given = [(self.resolve(n, key), roles) for n, roles in named]
         held = {n for n, roles in given if n and any(fits(desc, r) for r in roles)}
         if len(held) > 1:  # "the Chester chairman" among chairmen: the one given Chester too
@@ -270,7 +271,7 @@ class _Registry:
         who = self.focus(key)
         if not who:
             return None
-        named = introduced(self._paras, self._spans, self._mentions_in, key, who.split()[-1].lower())
+        named = introduced(self._paras, self._spans, self._mentions_in, key, (who.split()[-1],))
         given = [(self.resolve(n, key), roles) for n, roles in named]
         return None if any(n == who and another_office(desc, roles) for n, roles in given) else who
 
