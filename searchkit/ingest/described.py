@@ -35,7 +35,7 @@ OFFICES = frozenset(
 # Words that make a role another office than the bare one: "the chancellor" is not the shadow chancellor.
 _QUALIFIERS = frozenset(
     "shadow former deputy vice acting ex assistant interim junior caretaker outgoing incoming then opposition "
-    "late co-".split()
+    "late".split()
 )
 _AGE_RE = re.compile(r"\d+-year-old")
 # Up to four role words right before a name: "London mayor |Ken", "Shadow Home Secretary |David".
@@ -45,8 +45,11 @@ _APPOS_AFTER_RE = re.compile(
     r",\s+(?:the\s+|(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*['’]s\s+)?((?:[A-Za-z][\w-]*\s+){0,3}[a-z][\w-]*)"
     r"(?=\s*[,.;]|\s+(?:of|for|at|in)\b)"
 )
-# Before a name in commas: "The new chairman, |Arthur Pell,".
-_APPOS_BEFORE_RE = re.compile(r"\b[Tt]he\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*),\s*$")
+# Before a name in commas: "The new chairman, |Arthur Pell,", "Their lawyer, |Jo Bell,".
+_APPOS_BEFORE_RE = re.compile(
+    r"\b(?:[Tt]he|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*),\s*$"
+)
+# Offices "the minister" may mean: any member of the government.
 _MINISTERS = frozenset({"minister", "secretary", "chancellor"})
 # Words that end a role before a name: it is a clause ("said", "and"), not a title.
 _NOT_ROLE = frozenset(
