@@ -4,7 +4,8 @@ An outlet quoted by a press review ("the paper says"), a colon that introduces
 the next quote rather than tagging the last, "said the American" as a
 description, a description in the middle of a sentence, an organisation before
 its initials, a fragment owned by a speech word or tagged right after it, a
-surname that means the namesake named before it, and a tag by any verb.
+surname that means the namesake named before it, a tag by any verb, and a
+role as the speaker ("the mayor said": whom the article made mayor).
 """
 
 from __future__ import annotations
@@ -345,4 +346,81 @@ def test_a_description_that_opens_the_sentence_is_never_the_object_named_after_i
         'The mayor accused Oliver Penn, of the Daily Courier, of "doorstepping" him at a party.',
         'The judges praised Ann Bell for her "moving and humane" novel.',
     ]
-    assert speakers(paras) == [("doorstepping", None), ("moving and humane", None)]
+    # the mayor is the one the article made mayor, never the man accused
+    assert speakers(paras) == [("doorstepping", "Ken Varley"), ("moving and humane", None)]
+
+
+# ---------------------------------------------------------------- a role as the speaker
+
+
+def test_a_role_is_the_person_the_article_gave_it_by_title_not_the_one_named_last() -> None:
+    paras = [
+        "Prime Minister Alan Forde visited Harlow on Monday.",
+        "Harlow mayor Ines Calloway also spoke at the event, praising the plan.",
+        'Later the prime minister said: "We will build more homes."',
+    ]
+    assert speakers(paras) == [("We will build more homes.", "Alan Forde")]
+
+
+def test_a_role_given_in_apposition_names_its_holder() -> None:
+    paras = [
+        "Ines Calloway, the mayor of Harlow, opened the bridge.",
+        "Alan Forde sent a message of support.",
+        'The mayor then says: "It is a great day for the town."',
+    ]
+    assert speakers(paras) == [("It is a great day for the town.", "Ines Calloway")]
+
+
+def test_a_role_nobody_holds_is_not_the_person_given_another_office() -> None:
+    paras = [
+        "Harlow mayor Ines Calloway opened the bridge on Monday.",
+        'Later the prime minister said: "We will build more homes."',
+    ]
+    assert speakers(paras) == [("We will build more homes.", None)]
+    # a role the article gave nobody, said of a person it gave none: that person
+    paras = ["Tom Reed scored twice for Harlow on Saturday.", '"I was lucky," the striker said.']
+    assert speakers(paras) == [("I was lucky,", "Tom Reed")]
+
+
+def test_a_role_two_people_hold_names_no_one() -> None:
+    paras = [
+        "Chief executive Jane Roe of Acme met Bolt chief executive Dev Patel.",
+        '"We are pleased with the deal," the chief executive said.',
+    ]
+    assert speakers(paras) == [("We are pleased with the deal,", None)]
+
+
+def test_a_qualified_role_is_another_office() -> None:
+    paras = [
+        "Shadow Chancellor Rhys Morgan attacked the budget.",
+        'The chancellor said: "The figures speak for themselves."',
+    ]
+    assert speakers(paras) == [("The figures speak for themselves.", None)]
+
+
+def test_a_place_in_the_description_picks_one_of_two_holders() -> None:
+    paras = [
+        "Leeds chairman Ravi Anand and Chester chairman Owen Blake met on Monday.",
+        'Rush was sacked later. "It was a hard decision," said the Chester chairman.',
+    ]
+    assert speakers(paras) == [("It was a hard decision,", "Owen Blake")]
+
+
+def test_a_role_opening_a_fragment_sentence_is_its_holder() -> None:
+    paras = [
+        "Harlow mayor Ines Calloway opened the bridge.",
+        "Alan Forde sent a message of support.",
+        'The mayor accused the council of "dragging its feet".',
+    ]
+    assert speakers(paras) == [("dragging its feet", "Ines Calloway")]
+
+
+def test_a_name_in_commas_after_a_titled_description_before_an_auxiliary() -> None:
+    paras = [
+        'The new Chairman, Arthur Pell, has said "the club will change".',
+        'Their lawyer, Omar Haddad, said: "We will appeal against the ruling."',
+    ]
+    assert speakers(paras) == [
+        ("the club will change", "Arthur Pell"),
+        ("We will appeal against the ruling.", "Omar Haddad"),
+    ]

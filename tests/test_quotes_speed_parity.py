@@ -106,7 +106,7 @@ CASES: dict[str, tuple[list[str], Expected]] = {
             'The manager, Alex Ferguson, said: "We were unlucky today, very unlucky."',
             '"We were unlucky today, very unlucky," said the manager, Alex Ferguson.',
         ],
-        [[(35, 71, None)], [(1, 37, "Alex Ferguson")]],
+        [[(35, 71, "Alex Ferguson")], [(1, 37, "Alex Ferguson")]],
     ),
     "role_then_verb": (
         ['"It is a fair deal for everyone," Tom Jones, chief executive of Acme, said.'],

@@ -22,6 +22,8 @@ from searchkit.analysis import StackedPositions, index_analyzer, name_analyzer
 
 #: Bump whenever a field, analyzer or document layout changes: an index written
 #: with another version is refused with a "rebuild" message.
+#: 11: a role as the speaker ("the mayor said") is the one person the article gave that role, a
+#: name in commas after a titled description ("The new President, X, has said") (issue 15);
 #: 10: a name's relative clause with a reporting or attitude verb attributes the quotes it governs
 #: (``X, who called it "…"``), a fragment in a later sentence is its subject's, the target of a
 #: passive attitude verb or the object of a described subject ("The mayor accused X of") is no
@@ -32,7 +34,7 @@ from searchkit.analysis import StackedPositions, index_analyzer, name_analyzer
 #: 7: every word indexed (stop words, one letters, AT&T, 9/11, C++), and speakers of outlets,
 #: organisations by their kind, loose tags (issue 15, second pass); 6: quotes and speakers from the
 #: new extractor (chains, partial quotes, resolved names); 5: no pid.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 #: Marker file in every index folder (and what `articles.find_sources` skips).
 META_FILE = "searchkit.json"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from searchkit.ingest.apposition import apposition
 from searchkit.ingest.names import (
     _collect,
     _initials,
@@ -21,7 +22,6 @@ from searchkit.ingest.names import (
     _Toks,
     _toks_after,
     _toks_before,
-    _valid_name,
     _word,
 )
 from searchkit.ingest.outlets import ORG_NOUNS, OUTLET_NOUNS
@@ -85,10 +85,6 @@ _NOUN_LIKE = frozenset({"claims", "notes", "states", "posts"})
 # farther, wrong name; "posts"/"notes" are too often nouns.
 _ANON_OK = frozenset({"say", "says", "said", "told", "added", "according to"})
 _ROLE_RE = re.compile(r",\s*([a-z0-9][^,\"“”«»]{0,120}),\s*$")  # X, chief officer of Y, said
-# A name in apposition to a role: "the manager, Alex Ferguson, said" / "said the manager, Alex Ferguson".
-_NAME = r"((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)"
-_APPOS_BEFORE_RE = re.compile(r"\b(?:the|a|an|its|their|his|her)\s+[a-z][a-z\s-]{0,60},\s*" + _NAME + r",\s*$")
-_APPOS_AFTER_RE = re.compile(r"\s*(?:the|a|an|its|their|his|her)\s+[a-z][a-z\s-]{0,60},\s*" + _NAME)
 
 
 @dataclass
@@ -120,7 +116,8 @@ _PERSON_NOUNS = frozenset(
         "manager frontman frontwoman rapper guitarist drummer director writer author novelist presenter host "
         "winner runner sprinter hurdler athlete batsman bowler golfer swimmer cyclist driver boxer jockey "
         "businessman businesswoman founder owner chief executive economist analyst irishman frenchman englishman "
-        "scotsman welshman dutchman spaniard scot briton".split()
+        "scotsman welshman dutchman spaniard scot briton mayor governor senator ambassador commissioner "
+        "premier".split()
     )
 )
 _AGE_RE = re.compile(r"\d+-year-old$")
@@ -191,8 +188,8 @@ def _subject(toks: _Toks) -> tuple[int, str, str] | None:
         whole = _of_org(words, run)
         return toks.start(run[0]), whole or _join([words[k] for k in run]), "name"
     lower = [x.lower() for x in words[max(0, i - 4) : i + 1]]
-    if "the" in lower and _described(lower):
-        return toks.start(i), words[i], "pronoun"  # "the 22-year-old told BBC Sport"
+    if "the" in lower and _described(lower):  # "the 22-year-old told BBC Sport", "the mayor said"
+        return toks.start(i), " ".join(words[i + 1 - lower[::-1].index("the") - 1 : i + 1]), "pronoun"
     return None
 
 
@@ -238,27 +235,6 @@ def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
     return None
 
 
-def _apposition(p: str, vs: int, ve: int, verb: str) -> _Event | None:
-    lo = max(0, vs - 160)
-    k = vs  # the pattern ends in ",\s*$": without that comma it cannot match, and most verbs lack it
-    while k > lo and p[k - 1].isspace():
-        k -= 1
-    m = _APPOS_BEFORE_RE.search(p[lo:vs]) if k > lo and p[k - 1] == "," else None
-    if m and _valid_name(m.group(1).split()):
-        return _Event(lo + m.start(1), ve, m.group(1), "name")
-    if verb in _SUBJECT_ONLY:
-        return None
-    m = _APPOS_AFTER_RE.match(p, ve)
-    if m and _valid_name(m.group(1).split()):
-        name = m.group(1)
-        ends = next((t.end() for t in re.finditer(r"\S+", name) if _word(t.group()).ends), len(name))
-        name = name[:ends]  # "Sir Howard Newby. Increasingly": the name ends with its sentence
-        if name.endswith(".") and not re.search(r"\b[A-Z]\.$", name):
-            name = name[:-1]  # the sentence's full stop, not an initial
-        return _Event(vs, m.start(1) + len(name), name, "name")
-    return None
-
-
 def _events(p: str, spans: list[_Span]) -> list[_Event]:
     out: list[_Event] = []
     for vs, ve, verb in _verbs(p, spans):  # words inside a quote are not attributions
@@ -267,7 +243,8 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
         before = _toks_before(p, abbr.start(), touch=True) if abbr else _toks_before(p, vs)
         if before.words and before.words[-1].lower() in _DETERMINERS:
             continue  # "the said account", "his claims"
-        ev = _apposition(p, vs, ve, verb)
+        found = apposition(p, vs, ve, verb in _SUBJECT_ONLY)
+        ev = _Event(*found, "name") if found else None
         according = verb.lower() == "according to"
         subj = None if according or ev else _subject(before)
         if abbr and subj and subj[2] == "name" and len(_key_tokens(subj[1])) < 2:

@@ -23,7 +23,8 @@ Ms, Dr), peerage kept (Lord Falconer, Sir Alan Budd), role words and titles in
 front stripped (``said chief executive Steven Theede`` -> Steven Theede); an
 unnamed spokesperson is their organisation; ``X of Acme said`` is X; pronouns
 and descriptions (``he``, ``the 19-year-old``, ``said the American``) are the
-person the article is talking about; ``the paper says`` is the outlet named
+person the article is talking about, but a role (``the mayor said``) is the
+one person the article gave it (`described`); ``the paper says`` is the outlet named
 last and ``the company said`` the organisation (`outlets`); a verb of any kind
 right after a quote tags it and a clause ending in a colon introduces one
 (`tags`). When no name can be trusted the speaker is None: a wrong name is
@@ -60,6 +61,7 @@ from searchkit.ingest.attribution import (
     _partial_source,
     _sentence_start,
 )
+from searchkit.ingest.described import role_words
 from searchkit.ingest.names import _key_tokens, _quoted_name
 from searchkit.ingest.quotemarks import _chains, _pair, _Span
 from searchkit.ingest.speakers import _Registry
@@ -154,7 +156,8 @@ def _who(ev: _Event | None, i: int, reg: _Registry) -> str | None:
     if ev is None:
         return None
     if ev.kind == "pronoun" and ev.speaker is None:
-        ev.speaker = reg.focus((i, ev.start))
+        role = role_words(ev.raw) if ev.raw else None  # "the mayor": whom the article made mayor
+        ev.speaker = reg.by_role((i, ev.start), role) if role else reg.focus((i, ev.start))
         if ev.speaker:
             reg.add((i, ev.start), ev.speaker, "speaker")
         ev.kind = "said"  # resolved, found or not

@@ -4,12 +4,14 @@ A lone word that is a title, nationality, stop word, contraction or a word the
 article also writes in lower case ("Following", "Office"); a plural or -ing form
 capitalised only where a sentence opens ("Critics", "Appearing"); key words that
 are all nationality or party words ("Lib Dem"); a name cut off before it began
-("Analysing Mr").
+("Analysing Mr"). A name before a role after it ("the Eastfold Marsh MP") is a
+place's unless the article writes it without the role (`named_without_role`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from searchkit.ingest.names import _bare, _core, _key_tokens, _memo, _role_after
 from searchkit.ingest.words import _DEMONYMS, _ORG_WORDS, _PEERAGE, _PLACES, _ROLES, _STOP, _TITLES
@@ -89,3 +91,24 @@ def refusal(raw: str) -> int:
     if not titled and all(_nationality(w) for w in _key_tokens(raw)):
         return NO_ONE
     return ROLE_AFTER if _role_after(raw) else NAMED
+
+
+def named_without_role(text: str, kt: Sequence[str]) -> bool:
+    """Is the name before a role ("Rita Vale MP") a person's, not a place's ("the Eastfold Marsh MP")?
+
+    A person's is written elsewhere without the role ("Ms Vale", "Rita Vale said");
+    a place's comes after "the" or a possessive ("the EU's Aid Commissioner").
+    """
+    if len(kt) < 2:
+        return False
+    full = " ".join(kt)
+    if any(f"{t} {_bare(kt[-1])}" in text for t in _COURTESY):
+        return True
+    for m in re.finditer(re.escape(full), text):
+        after = text[m.end() : m.end() + 16].split()
+        if not after or not _role_after(after[0].strip(",;:")):
+            return True  # written without the role
+    return not any(
+        text[max(0, m.start() - 5) : m.start()].endswith(("the ", "The ", "'s ", "’s "))
+        for m in re.finditer(re.escape(full), text)
+    )

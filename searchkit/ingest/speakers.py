@@ -10,7 +10,8 @@ A pronoun or a description ("he", "the 22-year-old") is the person the article
 is talking about: whom the nearest sentence before it says spoke, else the
 first person it names, skipping sentences whose subject is itself a pronoun or
 a description, at most three paragraphs back; never an organisation that spoke
-as itself ("the FA said"), though it may be one's spokesman. A candidate that is not a name
+as itself ("the FA said"), though it may be one's spokesman. A role ("the mayor") is
+the one person the article gave it (`described`). A candidate that is not a name
 at all (a common word the article also writes in lower case, a nationality, a
 place, a role alone, "I've") gives no speaker rather than a wrong one.
 
@@ -26,6 +27,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from searchkit.ingest.attribution import _CUE_RE, _by_initial
+from searchkit.ingest.described import another_office, fits, introduced, role_words
 from searchkit.ingest.names import (
     _bare,
     _core,
@@ -35,17 +37,16 @@ from searchkit.ingest.names import (
     _mentions,
     _owners,
     _person_like,
-    _role_after,
 )
 from searchkit.ingest.outlets import ORG_NOUNS, last_kind, last_outlet
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
 from searchkit.ingest.refusals import (
     _COMMON_ENDS,
-    _COURTESY,
     NO_ONE,
     ROLE_AFTER,
     _not_a_name,
     _opens_sentence,
+    named_without_role,
     opens_only,
     refusal,
 )
@@ -164,26 +165,8 @@ class _Registry:
         return found
 
     def _named_without_role(self, kt: Sequence[str]) -> bool:
-        """Is the name before a role ("Rita Vale MP") a person's, not a place's ("the Eastfold Marsh MP")?
-
-        A person's is written elsewhere without the role ("Ms Vale", "Rita Vale said");
-        a place's comes after "the" or a possessive ("the EU's Aid Commissioner").
-        """
-        if len(kt) < 2:
-            return False
-        if not self._text:
-            self._text = "\n".join(self._paras)
-        full = " ".join(kt)
-        if any(f"{t} {_bare(kt[-1])}" in self._text for t in _COURTESY):
-            return True
-        for m in re.finditer(re.escape(full), self._text):
-            after = self._text[m.end() : m.end() + 16].split()
-            if not after or not _role_after(after[0].strip(",;:")):
-                return True  # written without the role
-        return not any(
-            self._text[max(0, m.start() - 5) : m.start()].endswith(("the ", "The ", "'s ", "’s "))
-            for m in re.finditer(re.escape(full), self._text)
-        )
+        self._text = self._text or "\n".join(self._paras)
+        return named_without_role(self._text, kt)
 
     def _opens_only(self, word: str) -> bool:
         """Is `word` a plural or an -ing form the article capitalises only where a sentence opens ("Critics")?"""
@@ -273,6 +256,24 @@ class _Registry:
             return None
         orgs = self._prefixed(word, org)
         return orgs.pop() if len(orgs) == 1 else " ".join(core)
+
+    def by_role(self, key: _Key, desc: tuple[str, ...]) -> str | None:
+        """The one person the article gave the role `desc` ("the mayor") before `key`; if nobody, whom it
+        is talking about, unless the article gave them another office ("the prime minister" is no mayor)."""
+        head = desc[-1].lower()
+        named = introduced(self._paras, self._spans, self._mentions_in, key, (head, head.capitalize()))
+        given = [(self.resolve(n, key), roles) for n, roles in named]
+        held = {n for n, roles in given if n and any(fits(desc, r) for r in roles)}
+        if len(held) > 1:  # "the Chester chairman" among chairmen: the one given Chester too
+            held = {n for n, roles in given if n in held and any(fits(desc, r, strict=True) for r in roles)}
+        if held:
+            return held.pop() if len(held) == 1 else None
+        who = self.focus(key)
+        if not who:
+            return None
+        named = introduced(self._paras, self._spans, self._mentions_in, key, (who.split()[-1],))
+        given = [(self.resolve(n, key), roles) for n, roles in named]
+        return None if any(n == who and another_office(desc, roles) for n, roles in given) else who
 
     def of_kind(self, key: _Key, noun: str) -> str | None:
         """The organisation "the company" (`noun`) at `key` means, if the article names one."""
@@ -474,6 +475,9 @@ class _Registry:
             return self.of_kind((i, lo), kind.group(1).lower())
         desc = _DESCRIBED_SUBJECT_RE.match(p, lo, hi)
         if desc and _CUE_RE.match(desc.group(2)):  # "The mayor accused Jo Hart of "…"": never the object
+            office = role_words(desc.group(1))  # "The mayor": whom the article made mayor
+            if office:
+                return self.by_role((i, lo), office)
             return self.focus((i, lo)) if desc.group(1) in _PERSON_WORDS else None
         who = self.clause_subject(i, lo, hi, cue=True)
         if who:  # "And like AS, Marca criticises Neville for "…"": Marca, not Neville
