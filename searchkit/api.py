@@ -12,14 +12,13 @@ is read again from the new commit instead.
 
 from __future__ import annotations
 
-import functools
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING
 
 from whoosh import scoring
 from whoosh.query.compound import Or
@@ -28,7 +27,8 @@ from whoosh.searching import Searcher
 
 from searchkit import analysis, defaults
 from searchkit.codec.integrity import IndexCheck
-from searchkit.errors import ArticleNotFoundError, IndexCorruptError, QueryError, SearchkitError
+from searchkit.errors import ArticleNotFoundError, QueryError
+from searchkit.guards import guarded, writes
 from searchkit.indexing import indexer, store, transaction
 from searchkit.indexing.indexer import IndexReport, Progress, ProgressFn
 from searchkit.indexing.schema import PARAGRAPH
@@ -37,6 +37,7 @@ from searchkit.results import ArticleView, FacetCount, Facets, IndexStats, Quote
 from searchkit.search import articleref, damage
 from searchkit.search import query as query_mod
 from searchkit.search.ranking import Ranking
+from searchkit.search.scope import as_datetime
 from searchkit.search.searcher import SearchRequest, paragraph_docnum, run
 
 # Re-exported so that the faces (cli, render) need only this module for what they type.
@@ -57,60 +58,6 @@ PathLike = str | os.PathLike[str]
 
 if TYPE_CHECKING:
     from distributed import Client as DaskClient
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _guarded(method: Callable[Concatenate[Index, _P], _R]) -> Callable[Concatenate[Index, _P], _R]:
-    """Run a reading method inside the index's damage guard."""
-
-    @functools.wraps(method)
-    def wrapper(self: Index, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        if self._closed:
-            # Whoosh would quietly reopen its files; a closed Index must not read.
-            raise SearchkitError(f"the Index of {self.path} is closed; open it again (Index.open)")
-        # A commit may delete files under a read (stats reads every stored paragraph): read again.
-        return damage.retrying(self.path, lambda: method(self, *args, **kwargs), self._moved_on)
-
-    return wrapper
-
-
-def _writes(method: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run a method that writes the index: an OSError (disk full, read-only, ...) becomes a FileSystemError,
-    damage met reading the index an IndexCorruptError."""
-
-    @functools.wraps(method)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with store.os_errors(wrote=True):
-            try:
-                return method(*args, **kwargs)
-            except damage.DAMAGE as exc:  # an update reads the index too (what it holds of each file)
-                if isinstance(exc, OSError):
-                    raise
-                raise IndexCorruptError(
-                    f"the index is damaged ({type(exc).__name__}: {exc}); rebuild it (rebuild=True)"
-                ) from exc
-
-    return wrapper
-
-
-def as_datetime(value: datetime | date | str | None, name: str) -> datetime | None:
-    """A date filter as the index stores dates: a datetime, a date at midnight, or an ISO 8601 string.
-
-    A string with a time zone is turned into naive UTC, as dates are indexed.
-    """
-    if value is None or isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise QueryError(f"{name}={value!r} is not a date; give an ISO 8601 date such as '2005-01-31'") from None
-        return parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
-    raise QueryError(f"{name} must be a datetime, a date or an ISO 8601 string, not {type(value).__name__}")
 
 
 class Index:
@@ -142,7 +89,7 @@ class Index:
         return cls(path, ranking=ranking)
 
     @classmethod
-    @_writes
+    @writes
     def build(
         cls,
         paths: Sequence[PathLike] | None = None,
@@ -235,7 +182,7 @@ class Index:
         return ix
 
     @classmethod
-    @_writes
+    @writes
     def from_articles(
         cls,
         articles: Iterable[Article],
@@ -250,7 +197,7 @@ class Index:
         ix.report = report
         return ix
 
-    @_writes
+    @writes
     def update(
         self,
         paths: Sequence[PathLike] = (),
@@ -286,7 +233,7 @@ class Index:
         with store.os_errors(wrote=False):
             return store.check(self.path)
 
-    @_writes
+    @writes
     def optimize(self, *, wait: float = defaults.WAIT) -> None:
         """Merge the index into one segment, dropping deleted paragraphs for good (searches then see it)."""
         transaction.optimize(self.path, wait)
@@ -334,7 +281,7 @@ class Index:
             self._searcher = self._searcher.refresh()
         return self._searcher
 
-    @_guarded
+    @guarded
     def searcher(self) -> Searcher:
         """The index's Whoosh searcher, up to date with the last commit, for reading stored
         documents or running Whoosh queries directly.
@@ -344,7 +291,7 @@ class Index:
         """
         return self._current()
 
-    @_guarded
+    @guarded
     def search(
         self,
         text: str,
@@ -392,7 +339,7 @@ class Index:
         )
         return run(self._current(), req, self.ranking)
 
-    @_guarded
+    @guarded
     def show(self, article_id: str, paragraph: int | None = None, context: int = 0) -> ArticleView:
         """An article, or paragraph `paragraph` with `context` paragraphs either side.
 
@@ -426,7 +373,7 @@ class Index:
             url=first.get("url", ""),
         )
 
-    @_guarded
+    @guarded
     def similar(self, article_id: str, paragraph: int, *, limit: int = defaults.LIMIT) -> SearchResults:
         """Paragraphs of other articles most like the given one (more like this)."""
         s = self._current()
@@ -445,7 +392,7 @@ class Index:
         hits = tuple(replace(h, rank=i) for i, h in enumerate(others, start=1))
         return SearchResults(hits=hits, query=text, total=max(0, res.total - 1), limit=limit, seconds=res.seconds)
 
-    @_guarded
+    @guarded
     def stats(self) -> IndexStats:
         """Counts over the whole index (reads every stored paragraph).
 
@@ -479,7 +426,7 @@ class Index:
             roots=tuple(str(r.get("path", "")) for r in store.recorded_roots(self.path)),
         )
 
-    @_guarded
+    @guarded
     def quotes(
         self, query: str | None = None, *, speaker: str | None = None, limit: int | None = defaults.LIMIT
     ) -> tuple[QuoteHit, ...]:
@@ -495,7 +442,7 @@ class Index:
         paragraphs = Term("kind", PARAGRAPH)
         return quotelist.find(self._current(), self.ranking, query, speaker=speaker, limit=limit, paragraphs=paragraphs)
 
-    @_guarded
+    @guarded
     def speakers(self, *, limit: int | None = None) -> tuple[SpeakerCount, ...]:
         """Everyone quoted, most quotations first, variants of one name merged
         ("Blair" counted as "Tony Blair" when he is the only Blair with a full name)."""
@@ -508,7 +455,7 @@ class Index:
             tally.add(d)
         return tally.counts()[:limit]
 
-    @_guarded
+    @guarded
     def facets(
         self,
         text: str,
@@ -544,7 +491,7 @@ class Index:
             top=top,
         )
 
-    @_guarded
+    @guarded
     def sources(self) -> tuple[FacetCount, ...]:
         """Every source in the index with its number of articles, most first."""
         from searchkit.search import facets as facets_mod

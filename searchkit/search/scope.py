@@ -24,7 +24,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from whoosh.query.compound import And, Or
 from whoosh.query.qcore import Query
@@ -137,17 +137,29 @@ def split_path_clauses(text: str) -> tuple[str, tuple[str, ...]]:
 
 def date_range(since: datetime | date | None, until: datetime | date | None) -> DateRange:
     """Dates from `since` to `until`; an `until` that is a day (a date, or midnight) includes that whole day."""
-    start = _as_datetime(since)
-    end = _as_datetime(until)
+    start = as_datetime(since, "since")
+    end = as_datetime(until, "until")
     if until is not None and end is not None and (not isinstance(until, datetime) or end.time() == datetime.min.time()):
         return DateRange("date", start, end + timedelta(days=1), endexcl=True)
     return DateRange("date", start, end)
 
 
-def _as_datetime(value: datetime | date | None) -> datetime | None:
+def as_datetime(value: datetime | date | str | None, name: str) -> datetime | None:
+    """A date filter as the index stores dates: a datetime, a date at midnight, or an ISO 8601 string.
+
+    A string with a time zone is turned into naive UTC, as dates are indexed.
+    """
     if value is None or isinstance(value, datetime):
         return value
-    return datetime(value.year, value.month, value.day)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise QueryError(f"{name}={value!r} is not a date; give an ISO 8601 date such as '2005-01-31'") from None
+        return parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
+    raise QueryError(f"{name} must be a datetime, a date or an ISO 8601 string, not {type(value).__name__}")
 
 
 def scope_filter(

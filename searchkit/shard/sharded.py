@@ -31,7 +31,7 @@ from whoosh.reading import IndexReader, MultiReader
 from whoosh.searching import Searcher
 
 from searchkit import defaults
-from searchkit.api import Index, PathLike, as_datetime
+from searchkit.api import Index, PathLike
 from searchkit.errors import ArticleNotFoundError, IndexCorruptError, IndexNotFoundError, QueryError, ShardError
 from searchkit.indexing import store
 from searchkit.indexing.indexer import IndexReport, ProgressFn
@@ -42,6 +42,7 @@ from searchkit.search import query as query_mod
 from searchkit.search import searcher as searcher_mod
 from searchkit.search.collapse import collapse
 from searchkit.search.ranking import Ranking
+from searchkit.search.scope import as_datetime
 from searchkit.search.searcher import Plan, Ranked, SearchRequest
 from searchkit.search.speakercounts import Tally
 from searchkit.shard import build as build_mod
