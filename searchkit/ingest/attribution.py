@@ -189,7 +189,7 @@ def _subject(toks: _Toks) -> tuple[int, str, str] | None:
         return toks.start(run[0]), whole or _join([words[k] for k in run]), "name"
     lower = [x.lower() for x in words[max(0, i - 4) : i + 1]]
     if "the" in lower and _described(lower):  # "the 22-year-old told BBC Sport", "the mayor said"
-        return toks.start(i), " ".join(words[i + 1 - lower[::-1].index("the") - 1 : i + 1]), "pronoun"
+        return toks.start(i), " ".join(words[i - lower[::-1].index("the") : i + 1]), "pronoun"
     return None
 
 

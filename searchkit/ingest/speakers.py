@@ -260,20 +260,20 @@ class _Registry:
     def by_role(self, key: _Key, desc: tuple[str, ...]) -> str | None:
         """The one person the article gave the role `desc` ("the mayor") before `key`; if nobody, whom it
         is talking about, unless the article gave them another office ("the prime minister" is no mayor)."""
-        head = desc[-1].lower()
-        named = introduced(self._paras, self._spans, self._mentions_in, key, (head, head.capitalize()))
-        given = [(self.resolve(n, key), roles) for n, roles in named]
+        given = self._given(key, (desc[-1].lower(), desc[-1].lower().capitalize()))
         held = {n for n, roles in given if n and any(fits(desc, r) for r in roles)}
         if len(held) > 1:  # "the Chester chairman" among chairmen: the one given Chester too
             held = {n for n, roles in given if n in held and any(fits(desc, r, strict=True) for r in roles)}
         if held:
             return held.pop() if len(held) == 1 else None
         who = self.focus(key)
-        if not who:
-            return None
-        named = introduced(self._paras, self._spans, self._mentions_in, key, (who.split()[-1],))
-        given = [(self.resolve(n, key), roles) for n, roles in named]
-        return None if any(n == who and another_office(desc, roles) for n, roles in given) else who
+        given = self._given(key, (who.split()[-1],)) if who else []
+        return None if not who or any(n == who and another_office(desc, roles) for n, roles in given) else who
+
+    def _given(self, key: _Key, words: tuple[str, ...]) -> list[tuple[str | None, list[list[str]]]]:
+        """Each person the article before `key` gives an office (`described.introduced`), resolved, with the roles."""
+        named = introduced(self._paras, self._spans, self._mentions_in, key, words)
+        return [(self.resolve(n, key), roles) for n, roles in named]
 
     def of_kind(self, key: _Key, noun: str) -> str | None:
         """The organisation "the company" (`noun`) at `key` means, if the article names one."""
