@@ -1,9 +1,12 @@
 """Query shapes: AND, OR, NOT, phrases and prefixes, searchkit against SQLite FTS5, same run.
 
 `speed.py` times free text (1–3 words). People also type `a AND b`, `a OR b`,
-`a NOT b`, `"a b"` and `abc*`. For each shape this builds 50 seeded queries
+`a NOT b`, `"a b"`, `abc*` and quote-seeking questions (`what Blair said about
+iraq`, rewritten by `search.quoteseek`). For each shape this builds 50 seeded queries
 from the corpus (the words of speed.py's query set; phrases are adjacent word
-pairs of random paragraphs; prefixes the first five letters of a word), then
+pairs of random paragraphs; prefixes the first five letters of a word; a quote-seeking query is "what
+SURNAME said about WORD" for one of the index's 200 most quoted speakers, FTS5
+getting the same words ORed), then
 times each query with its top-10 snippets in three systems, alternating, on
 indexes built once:
 
@@ -28,6 +31,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import corpora
 
@@ -38,7 +42,7 @@ if str(ROOT) not in sys.path:
 
 PER_SHAPE = 50
 SEED = 20261129
-SHAPES = ("AND", "OR", "NOT", "phrase", "prefix")
+SHAPES = ("AND", "OR", "NOT", "phrase", "prefix", "quote-seeking")
 
 
 def make_queries(corpus: Path) -> dict[str, list[tuple[str, str]]]:
@@ -48,7 +52,7 @@ def make_queries(corpus: Path) -> dict[str, list[tuple[str, str]]]:
     rng = random.Random(SEED)
     words = sorted({w for q in corpora.queries_for(corpus) for w in q.split()})
     paragraphs = [p for art in corpora.read_jsonl(corpus) for p in art["paragraphs"]]
-    out: dict[str, list[tuple[str, str]]] = {s: [] for s in SHAPES}
+    out: dict[str, list[tuple[str, str]]] = {s: [] for s in SHAPES if s != "quote-seeking"}
     for _ in range(PER_SHAPE):
         a, b = rng.sample(words, 2)
         out["AND"].append((f"{a} AND {b}", f'"{a}" AND "{b}"'))
@@ -69,6 +73,18 @@ def make_queries(corpus: Path) -> dict[str, list[tuple[str, str]]]:
                 break
         w = rng.choice([w for w in words if len(w) >= 6])
         out["prefix"].append((f"{w[:5]}*", f'"{w[:5]}"*'))
+    return out
+
+
+def quote_queries(ix: Any, corpus: Path) -> list[tuple[str, str]]:
+    """ "what SURNAME said about WORD" for the index's most quoted speakers (seeded), and FTS5's OR of its words."""
+    rng = random.Random(SEED)
+    words = sorted({w for q in corpora.queries_for(corpus) for w in q.split()})
+    surnames = sorted({s.name.split()[-1] for s in ix.speakers(limit=200) if s.name.split()[-1].isalpha()})
+    out = []
+    for _ in range(PER_SHAPE):
+        who, what = rng.choice(surnames), rng.choice(words)
+        out.append((f"what {who} said about {what}", f'"{who}" OR "said" OR "{what}"'))
     return out
 
 
@@ -117,6 +133,7 @@ def main(argv: list[str] | None = None) -> None:
         "FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10"
     )
     ix = searchkit.Index.open(str(sk_dir))
+    queries["quote-seeking"] = quote_queries(ix, corpus)
 
     def sk(q: str) -> list:
         return [(h.article_id, h.paragraph, h.snippet) for h in ix.search(q, limit=10)]

@@ -24,6 +24,7 @@ from searchkit import Article, Index
 from searchkit.indexing.indexer import paragraph_docs
 from searchkit.search import bulk as fastsearch
 from searchkit.search import query as query_mod
+from searchkit.search import quoteseek
 from searchkit.search import searcher as searcher_mod
 from searchkit.search.collapse import RowList, collapse
 from searchkit.search.ranking import Ranking
@@ -538,3 +539,49 @@ def test_article_context_moves_each_score_toward_its_articles_best(index: Index,
         req = SearchRequest(text=text, limit=20, snippets=False, fuzzy=False)
         with_context = run(s, req, Ranking().with_options(context=context))
         assert _rows(with_context) == _rows(run(s, req, Ranking()))
+
+
+# The quote-seeking rewrite, "what X said about Y" = Or([free text, Require(topic, speakers:X)])
+# (`search.quoteseek`), took Whoosh's matchers at about ten times a free-text query's cost; the
+# bulk scorer evaluates it now (`algebra`: FreeText parts, Require's filter asked only about the
+# topic's matches).
+
+
+def _same_scores_as_whoosh(s: Any, q: Any, flt: dict[str, Any]) -> int:
+    """Assert the bulk scorer's matches and scores of `q` are Whoosh's; the number of matches."""
+    f = _filter(SearchRequest(text="x", **flt))
+    fast = fastsearch.execute(s, q, f)
+    assert fast is not None, f"{q!r} should take the fast path"
+    got = dict(zip(fast.docs.tolist(), fast.scores.tolist()))
+    want = {hit.docnum: hit.score for hit in s.search(q, limit=None, filter=f)}
+    assert got.keys() == want.keys(), q
+    for doc, score in want.items():
+        assert got[doc] == pytest.approx(score, rel=1e-9, abs=1e-9), (q, doc)
+    return len(got)
+
+
+@pytest.mark.parametrize("coordination", [0.0, 0.3], ids=["or", "coordinated"])
+@pytest.mark.parametrize("flt", FILTERS, ids=["no-filter", "dates", "source"])
+def test_quote_seeking_questions_score_the_same(index: Any, flt: dict[str, Any], coordination: float) -> None:
+    # With coordination the free-text parts are bm25f's FreeText, scored by `freetext` inside the algebra.
+    s, ranking, rng = index.searcher(), Ranking().with_options(coordination=coordination), random.Random(7)
+    matched = 0
+    for _ in range(20):
+        who = rng.choice(SPEAKERS).split()[-1]
+        text = f"what {who} said about {' '.join(rng.sample(WORDS, rng.randint(1, 3)))}"
+        q = quoteseek.rewrite(s, text, ranking)
+        assert q is not None, text
+        matched += _same_scores_as_whoosh(s, q, flt)
+    assert matched
+
+
+def test_quote_seeking_pages_and_totals_are_the_same(index: Any) -> None:
+    s = index.searcher()
+    for who in SPEAKERS:
+        for per_article in (True, False):
+            text = f"what {who} said about market bank"
+            req = SearchRequest(text=text, limit=1000, per_article=per_article, snippets=False, fuzzy=False)
+            fast, slow = _both(s, req, Ranking())
+            assert fast.total == slow.total, text
+            assert _rows(fast) == _rows(slow), text
+            assert [h.score for h in fast] == pytest.approx([h.score for h in slow], rel=1e-6, abs=1e-6)

@@ -5,21 +5,26 @@ with numpy set operations that add scores as Whoosh's matchers do: Or and And su
 their parts' scores (Union/IntersectionMatcher), a boost multiplies
 (WrappingMatcher), AndNot and Require keep the first part's score, AndMaybe adds the
 second part's where it matches, and Not matches every other document with score 1
-(InverseMatcher). Whoosh's own AndNotMatcher can keep a segment's first match that
-the excluded part holds (see `codec.patches`); this path has no such slip, and the
+(InverseMatcher). A `FreeText` part is scored as free text (`freetext`), and
+Require's second part only filters, so it may be any query (the quote-seeking
+rewrite's speakers:name): Whoosh's own matcher for it skips to the paragraphs
+the first part matched. Whoosh's own AndNotMatcher can keep a segment's first
+match that the excluded part holds (see `codec.patches`); this path has no such slip, and the
 tests check it against set algebra.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 from whoosh.query.compound import And, AndMaybe, AndNot, Or, Require
 from whoosh.query.positional import Phrase
 from whoosh.query.qcore import Query
 from whoosh.query.wrappers import Not
 from whoosh.searching import Searcher
 
-from searchkit.search.bm25f import CombinedTerm
+from searchkit.search.bm25f import CombinedTerm, FreeText
+from searchkit.search.freetext import free_text, terms_of
 from searchkit.search.phrases import phrase_scores
 from searchkit.search.segments import Segment
 from searchkit.search.wordscores import Scored, Unsupported, empty, sum_by_id, word_scores
@@ -34,6 +39,10 @@ def is_boolean(q: Query) -> bool:
         return True
     if type(q) is Phrase:
         return bool(q.slop == 1)  # (char_ranges, which the parser sets, only serve highlighting)
+    if type(q) is FreeText:
+        return terms_of(q) is not None
+    if type(q) is Require:
+        return is_boolean(q.a)  # its second part only filters: any query
     if type(q) not in BOOLEAN or (isinstance(q, Or) and (q.scale or q.minmatch)):
         return False
     return all(is_boolean(c) for c in q.children())
@@ -45,6 +54,16 @@ def match(q: Query, sub: Searcher, seg: Segment) -> Scored:
         return word_scores(q, sub) or empty()
     if type(q) is Phrase:
         return phrase_scores(q, sub)
+    if type(q) is FreeText:
+        shape = terms_of(q)
+        if shape is None:
+            raise Unsupported
+        ids, scores, _ = free_text(True, shape, sub)
+        return ids, scores
+    if type(q) is Require:
+        ids, scores = match(q.a, sub, seg)
+        keep = _matches(q.b, sub, ids)
+        return ids[keep], scores[keep]
     if type(q) is Not:
         child, _ = match(q.query, sub, seg)
         keep = np.ones(seg.size, dtype=bool)
@@ -61,6 +80,21 @@ def match(q: Query, sub: Searcher, seg: Segment) -> Scored:
     return ids, scores
 
 
+def _matches(q: Query, sub: Searcher, ids: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Which of the sorted local `ids` `q` matches, by Whoosh's matcher skipping to each of them."""
+    keep = np.zeros(len(ids), dtype=bool)
+    m = q.matcher(sub)
+    for i, doc in enumerate(ids.tolist()):
+        if not m.is_active():
+            break
+        if m.id() < doc:
+            m.skip_to(doc)
+            if not m.is_active():
+                break
+        keep[i] = m.id() == doc
+    return keep
+
+
 def _combine(q: Query, parts: list[Scored]) -> Scored:
     """The parts' matches combined as `q`'s matcher combines them."""
     kind = type(q)
@@ -74,9 +108,9 @@ def _combine(q: Query, parts: list[Scored]) -> Scored:
         for pids, pscores in parts:
             scores += pscores[np.searchsorted(pids, ids)]
         return ids, scores
-    if kind is AndNot or kind is Require:
+    if kind is AndNot:
         (ids, scores), (other, _) = parts
-        keep = np.isin(ids, other, assume_unique=True, invert=kind is AndNot)
+        keep = np.isin(ids, other, assume_unique=True, invert=True)
         return ids[keep], scores[keep]
     if kind is AndMaybe:
         (ids, scores), (other, oscores) = parts

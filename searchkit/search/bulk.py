@@ -23,7 +23,6 @@ from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
-from whoosh.query.compound import Or
 from whoosh.query.qcore import Query
 from whoosh.searching import Searcher
 
@@ -31,35 +30,17 @@ from searchkit.search import marks
 from searchkit.search.algebra import is_boolean, match
 from searchkit.search.bm25f import CombinedTerm, FreeText
 from searchkit.search.bulkresult import ArticleCounts, FastResult
+from searchkit.search.freetext import Owned, free_text, terms_of
 from searchkit.search.segments import Segment, view
-from searchkit.search.wordscores import Unsupported, empty, sum_by_id, word_scores
+from searchkit.search.wordscores import Unsupported, empty
 
 __all__ = ["ArticleCounts", "FastResult", "enabled", "execute", "is_boolean", "terms_of"]
 
 #: Set to False to send every query through Whoosh (tests, benchmarks).
 enabled = True
 
-#: One segment's matches: local ids, scores, and which match by their own text (None: not known).
-_Owned = tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_] | None]
-
 #: Scores one segment's matches: (sub-searcher, segment arrays) -> (local ids, scores, own-text matches).
-_SegmentScorer = Callable[[Searcher, Segment], _Owned]
-
-
-def terms_of(q: Query) -> tuple[list[CombinedTerm], float, float] | None:
-    """(combined terms, boost, coordination) of a plain free-text query, or None for any other shape.
-
-    Free text is a `CombinedTerm`, an `Or` of them, or bm25f's `FreeText` (an `Or`
-    whose score is multiplied by `1 + coordination * (matched words - 1)`).
-    """
-    if isinstance(q, CombinedTerm) and type(q) is CombinedTerm:
-        return [q], 1.0, 0.0
-    if isinstance(q, Or) and type(q) in (Or, FreeText) and q.subqueries and not (type(q) is Or and q.scale):
-        subs = list(q.subqueries)
-        if all(type(s) is CombinedTerm for s in subs):
-            coordination = q.coordination if isinstance(q, FreeText) else 0.0
-            return [s for s in subs if isinstance(s, CombinedTerm)], float(q.boost), float(coordination)
-    return None
+_SegmentScorer = Callable[[Searcher, Segment], Owned]
 
 
 def execute(searcher: Searcher, q: Query, flt: Query | None = None, context: float = 0.0) -> FastResult | None:
@@ -72,7 +53,7 @@ def execute(searcher: Searcher, q: Query, flt: Query | None = None, context: flo
     shape = terms_of(q)
     if shape is not None:
         known = _own_known(shape[0])
-        return _scored(searcher, flt, lambda sub, seg: _free_text(type(q) is FreeText, shape, sub, known), context)
+        return _scored(searcher, flt, lambda sub, seg: free_text(type(q) is FreeText, shape, sub, known), context)
     if is_boolean(q):
         return _scored(searcher, flt, lambda sub, seg: (*match(q, sub, seg), None), context)
     return None
@@ -81,40 +62,6 @@ def execute(searcher: Searcher, q: Query, flt: Query | None = None, context: flo
 def _own_known(terms: list[CombinedTerm]) -> bool:
     """True when the scorer reads every posting list `marks.own_query` would (no own field weighs 0)."""
     return all(w > 0 for t in terms for f, w, _ in t.fields if f in marks.own_fields(t))
-
-
-def _free_text(
-    free_text: bool, shape: tuple[list[CombinedTerm], float, float], sub: Searcher, known: bool = False
-) -> _Owned:
-    """(local ids, scores, own-text matches) of a free-text query in one segment.
-
-    The own-text matches (`marks.own_query`) come from the postings the scores read
-    anyway (body, speakers): `ownmatch` need not read them a second time.
-    """
-    terms, boost, coordination = shape
-    own_ids: list[NDArray[np.int64]] | None = [] if known else None
-    found = [
-        got
-        for got in (word_scores(t, sub, own_ids, marks.own_fields(t) if known else ()) for t in terms)
-        if got is not None
-    ]
-    if not found:
-        return (*empty(), np.zeros(0, dtype=bool) if known else None)
-    ids_l, scores_l = [ids for ids, _ in found], [sc for _, sc in found]
-    local, total = sum_by_id(ids_l, scores_l)
-    own = None
-    if own_ids is not None:  # every own id is one of `local` (sorted, distinct)
-        own = np.zeros(len(local), dtype=bool)
-        for ids in own_ids:
-            own[np.searchsorted(local, ids)] = True
-    if free_text and coordination:  # FreeText: boost * sum * (1 + c * (matched - 1))
-        matched = sum_by_id(ids_l, [np.ones(len(x)) for x in ids_l])[1]
-        total = boost * total * (1.0 + coordination * (matched - 1))
-    elif free_text:
-        total = boost * total
-    elif boost != 1.0:  # Or's boost: Whoosh wraps the matcher, score * boost
-        total = total * boost
-    return local, total, own
 
 
 def _scored(searcher: Searcher, flt: Query | None, score: _SegmentScorer, context: float) -> FastResult | None:
