@@ -49,6 +49,7 @@ from whoosh.columns import CompressedBytesColumn, NumericColumn, PickleColumn
 from whoosh.util.numeric import length_to_byte
 
 from searchkit.codec import deflate, hugepages, patches, probe
+from searchkit.codec.columnbytes import BytesSink
 from searchkit.codec.fieldpostings import FieldIndexer, FieldPostings, PendingValues, merged
 from searchkit.codec.segmentwrite import write_field
 from searchkit.codec.textpostings import RunCutter, TextBatch, TextField
@@ -60,6 +61,10 @@ ENABLED = True
 #: written as a segment: 4 bytes a token and 12 a posting while documents
 #: arrive, a few tens of bytes a token while the segment is being written.
 MAX_POSTINGS = 10_000_000
+
+#: Column values remembered per field (a value's column value is made once).
+COLUMN_VALUES = 4096
+_UNKNOWN = object()
 
 #: Field lengths below this are turned into their length byte by a table lookup.
 _LENGTH_TABLE = 4096
@@ -123,13 +128,17 @@ class _SegmentBatch:
         if type(child) is CompressedBytesColumn.Writer and child._compress is zlib.compress:
             child._compress = deflate.compress  # the same zlib streams, made faster
         self.add_stored: Callable[[int, dict[str, Any]], None] = stored.add
+        # Byte columns' values are handed to their writers a chunk at a time (flushed before they close).
+        self.sinks: list[BytesSink] = []
         if type(stored) is PickleColumn.Writer and child is not None:
             # Pickled at protocol 4, not Whoosh's 2, which writes a date's bytes through
             # codecs.encode: 40% less time a document; every reader's loads() takes either.
-            add_bytes = child.add
+            add_bytes = self._sink(child).add
             self.add_stored = lambda docnum, fields: add_bytes(docnum, pickle.dumps(fields, 4))
         self.columns: dict[str, Any] = {}
-        # field -> (value, its column value) of the last document: dates and article ids repeat
+        # field -> (type, value) -> its column value, for ints and strings (paragraph numbers, article ids)
+        self.column_values: dict[str, dict[tuple[type, Any], Any]] = {}
+        # field -> (value, its column value) of the last document, for other values (dates)
         self.last_column_value: dict[str, tuple[Any, Any]] = {}
         self.doccount = 0
         self.npostings = 0  # postings of other fields plus raw tokens of text fields: the memory budget
@@ -140,12 +149,20 @@ class _SegmentBatch:
         self.lengths: dict[str, array[int]] = {}
         self.totals: dict[str, int] = {}
 
+    def _sink(self, writer: Any) -> Any:
+        """What takes `writer`'s values: a `BytesSink` for a byte column's, else the writer itself."""
+        sink = BytesSink.create(writer)
+        if sink is None:
+            return writer
+        self.sinks.append(sink)
+        return sink
+
     def _column(self, name: str, column: Any) -> Any:
         writer = self.columns.get(name)
         if writer is None:
             if not self.perdoc._has_column(name):
                 self.perdoc._create_column(name, column)
-            writer = self.columns[name] = self.perdoc._get_column(name)
+            writer = self.columns[name] = self._sink(self.perdoc._get_column(name))
         return writer
 
     def add(self, doc: dict[str, Any]) -> None:
@@ -204,12 +221,26 @@ class _SegmentBatch:
         self.totals[name] += length
 
     def _add_column(self, name: str, plan: _FieldPlan, docnum: int, value: Any) -> None:
-        last = self.last_column_value.get(name)
-        if last is not None and last[0] == value and type(last[0]) is type(value):
-            cvalue = last[1]
+        kind = type(value)
+        if kind is int or kind is str:  # paragraph numbers, article ids: remembered by value
+            known = self.column_values.get(name)
+            if known is None:
+                known = self.column_values[name] = {}
+            cvalue = known.get((kind, value), _UNKNOWN)
+            if cvalue is _UNKNOWN:
+                cvalue = plan.field.to_column_value(value)
+                if len(known) >= COLUMN_VALUES:
+                    known.clear()
+                known[(kind, value)] = cvalue
         else:
-            cvalue = plan.field.to_column_value(value)
-            self.last_column_value[name] = (value, cvalue)
+            # Others only when they repeat the last document's: equal dates in two time zones
+            # make two column values (Whoosh's datetime_to_long drops the zone).
+            last = self.last_column_value.get(name)
+            if last is not None and last[0] == value and type(last[0]) is kind:
+                cvalue = last[1]
+            else:
+                cvalue = plan.field.to_column_value(value)
+                self.last_column_value[name] = (value, cvalue)
         self._column(name, plan.column).add(docnum, cvalue)
 
     def _pending(self, name: str, plan: _FieldPlan) -> PendingValues:
@@ -234,6 +265,8 @@ class _SegmentBatch:
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
         perdoc = self.perdoc
+        for sink in self.sinks:
+            sink.flush()
         for name in self.lengths:
             writer = self._column(_lenfield(name), LENGTHS_COLUMN)
             lens = self.lengths[name]
