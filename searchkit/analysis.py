@@ -70,6 +70,12 @@ _TOKEN_BYTES = _keep(_WORD_CHARS + "." + _NON_ASCII)
 _WORD_BYTES = _keep(_WORD_CHARS)
 
 
+#: Runs cut by `plain_runs` that `token_runs` has not been asked for yet: text -> its runs.
+#: A paragraph is cut for its wire fingerprint, then for its postings (one cut, not two).
+_recent: dict[str, list[bytes]] = {}
+_RECENT_MAX = 1024
+
+
 def token_runs(text: str) -> list[bytes]:
     """Candidate tokens of `text`, as UTF-8: for ASCII text, exactly `TOKEN_PATTERN.findall(text)`.
 
@@ -82,15 +88,43 @@ def token_runs(text: str) -> list[bytes]:
     runs with the regex. A match never spans two runs. Text holding a `&`, `/`
     or `+` (joined forms such as `AT&T`, rare in prose) is cut by the regex itself.
     """
+    if _recent:
+        kept = _recent.pop(text, None)
+        if kept is not None:
+            return kept
     raw = text.encode("utf-8", "surrogatepass")  # JSON may hold lone surrogates
     if b"&" in raw or b"/" in raw or b"+" in raw:
         return [t.encode("utf-8", "surrogatepass") for t in TOKEN_PATTERN.findall(text)]
+    return _cut(raw)
+
+
+def _cut(raw: bytes) -> list[bytes]:
+    # token_runs' translate path, for UTF-8 without `&`, `/` or `+`.
     b = b" " + raw.translate(_TOKEN_BYTES) + b" "
     if b"." in b:
         # A run of dots leaves at most one after the first replace; it is then
         # next to a space (dropped) or between two other bytes (kept).
         b = b.replace(b"..", b"  ").replace(b". ", b"  ").replace(b" .", b"  ")
     return b.split()
+
+
+def plain_runs(text: str) -> list[bytes] | None:
+    """`token_runs(text)` for ASCII text without `&`, `/` or `+` (None for other text), kept for
+    the next `token_runs(text)`: the runs are `\\w+` words joined by single inner dots.
+
+    The indexer fingerprints a paragraph's words (`indexing.documents.wire_key`)
+    just before the bulk writer cuts it into tokens: both use this one cut.
+    """
+    if not text.isascii():
+        return None
+    raw = text.encode("ascii")
+    if b"&" in raw or b"/" in raw or b"+" in raw:
+        return None
+    runs = _cut(raw)
+    if len(_recent) >= _RECENT_MAX:  # runs never asked for (a paragraph dropped as boilerplate)
+        _recent.clear()
+    _recent[text] = runs
+    return runs
 
 
 def ascii_words(text: str) -> list[bytes] | None:

@@ -133,6 +133,23 @@ def test_wire_key_ignores_case_and_punctuation() -> None:
     assert indexer.wire_key("Too short to count.") == ""
 
 
+def test_wire_key_cuts_a_paragraph_once_for_its_postings_too() -> None:
+    import hashlib
+    import re
+
+    from searchkit import analysis
+
+    text = "The U.S. plan...costs 3.5bn. A.B. said it, ..twice.. and .again."
+    words = re.findall(r"\w+", text.lower())
+    assert indexer.wire_key(text) == hashlib.blake2b(" ".join(words).encode(), digest_size=10).hexdigest()
+    # The bulk writer's cut of the same paragraph is the one the fingerprint made.
+    runs = analysis.token_runs(text)
+    assert [r.decode() for r in runs] == analysis.TOKEN_PATTERN.findall(text)
+    assert analysis.plain_runs(text) == runs
+    assert analysis.token_runs(text) is not runs and analysis.token_runs(text) == runs  # kept once only
+    assert analysis.plain_runs("AT&T said so") is None and analysis.plain_runs("café") is None
+
+
 def test_progress_is_reported_inside_one_big_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import itertools
     import json

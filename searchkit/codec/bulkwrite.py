@@ -49,6 +49,7 @@ from whoosh.columns import CompressedBytesColumn, NumericColumn, PickleColumn
 from whoosh.util.numeric import length_to_byte
 
 from searchkit.codec import deflate, hugepages, patches, probe
+from searchkit.codec.columnbytes import BytesSink
 from searchkit.codec.fieldpostings import FieldIndexer, FieldPostings, PendingValues, merged
 from searchkit.codec.segmentwrite import write_field
 from searchkit.codec.textpostings import RunCutter, TextBatch, TextField
@@ -60,6 +61,10 @@ ENABLED = True
 #: written as a segment: 4 bytes a token and 12 a posting while documents
 #: arrive, a few tens of bytes a token while the segment is being written.
 MAX_POSTINGS = 10_000_000
+
+#: Column values remembered per field (a value's column value is made once).
+COLUMN_VALUES = 4096
+_UNKNOWN = object()
 
 #: Field lengths below this are turned into their length byte by a table lookup.
 _LENGTH_TABLE = 4096
@@ -79,6 +84,28 @@ class _FieldPlan(NamedTuple):
     text: TextField | None  # the bulk analysis of a text field
     indexer: FieldIndexer | None  # its own index() for other values (and a text field's non-strings)
     deferred: bool  # a non-text field without lengths: values kept as they come, postings made at the end
+
+
+class _Route(NamedTuple):
+    """Where the fields of documents with one set of keys go, worked out once per set (`BulkWriter.route`)."""
+
+    texts: tuple[tuple[str, TextField, bool], ...]  # bulk-analysed text fields: name, analysis, scored
+    pending: tuple[tuple[str, _FieldPlan], ...]  # deferred fields (`_FieldPlan.deferred`)
+    others: tuple[tuple[str, _FieldPlan], ...]  # other indexed fields, through their own index()
+    columns: tuple[tuple[str, _FieldPlan], ...]  # fields with a column
+    stored: tuple[str, ...]  # stored fields, sorted (add_document's order)
+
+
+def _route(plans: dict[str, _FieldPlan], names: Iterable[str]) -> _Route:
+    ordered = sorted(names)
+    indexed = [(name, plans[name]) for name in ordered if plans[name].indexed]
+    return _Route(
+        tuple((name, plan.text, plan.scorable) for name, plan in indexed if plan.text is not None),
+        tuple((name, plan) for name, plan in indexed if plan.text is None and plan.deferred),
+        tuple((name, plan) for name, plan in indexed if plan.text is None and not plan.deferred),
+        tuple((name, plans[name]) for name in ordered if plans[name].column is not None),
+        tuple(name for name in ordered if plans[name].stored),
+    )
 
 
 class _SegmentBatch:
@@ -101,13 +128,17 @@ class _SegmentBatch:
         if type(child) is CompressedBytesColumn.Writer and child._compress is zlib.compress:
             child._compress = deflate.compress  # the same zlib streams, made faster
         self.add_stored: Callable[[int, dict[str, Any]], None] = stored.add
+        # Byte columns' values are handed to their writers a chunk at a time (flushed before they close).
+        self.sinks: list[BytesSink] = []
         if type(stored) is PickleColumn.Writer and child is not None:
             # Pickled at protocol 4, not Whoosh's 2, which writes a date's bytes through
             # codecs.encode: 40% less time a document; every reader's loads() takes either.
-            add_bytes = child.add
+            add_bytes = self._sink(child).add
             self.add_stored = lambda docnum, fields: add_bytes(docnum, pickle.dumps(fields, 4))
         self.columns: dict[str, Any] = {}
-        # field -> (value, its column value) of the last document: dates and article ids repeat
+        # field -> (type, value) -> its column value, for ints and strings (paragraph numbers, article ids)
+        self.column_values: dict[str, dict[tuple[type, Any], Any]] = {}
+        # field -> (value, its column value) of the last document, for other values (dates)
         self.last_column_value: dict[str, tuple[Any, Any]] = {}
         self.doccount = 0
         self.npostings = 0  # postings of other fields plus raw tokens of text fields: the memory budget
@@ -118,63 +149,99 @@ class _SegmentBatch:
         self.lengths: dict[str, array[int]] = {}
         self.totals: dict[str, int] = {}
 
+    def _sink(self, writer: Any) -> Any:
+        """What takes `writer`'s values: a `BytesSink` for a byte column's, else the writer itself."""
+        sink = BytesSink.create(writer)
+        if sink is None:
+            return writer
+        self.sinks.append(sink)
+        return sink
+
     def _column(self, name: str, column: Any) -> Any:
         writer = self.columns.get(name)
         if writer is None:
             if not self.perdoc._has_column(name):
                 self.perdoc._create_column(name, column)
-            writer = self.columns[name] = self.perdoc._get_column(name)
+            writer = self.columns[name] = self._sink(self.perdoc._get_column(name))
         return writer
 
     def add(self, doc: dict[str, Any]) -> None:
         docnum = self.doccount
-        plans = self.owner.plans
-        texts, lengths = self.text, self.lengths
-        stored = {}
-        for name in sorted(doc):  # add_document's order, so stored dicts come out the same
+        route = self.owner.route(doc)
+        for name, text, scorable in route.texts:
             value = doc[name]
             if value is None:
                 continue
-            plan = plans[name]
-            if plan.indexed:
-                if plan.text is not None and isinstance(value, str):
-                    ids = plan.text.ids(value)
-                    batch = texts.get(name)
-                    if batch is None:
-                        batch = texts[name] = TextBatch()
-                    batch.add(docnum, ids)
-                    self.npostings += len(ids)
-                    length = len(ids) - ids.count(-1) if plan.scorable else 0
-                elif plan.deferred:
-                    pending = self.pending.get(name)
-                    if pending is None:
-                        pending = self._pending(name, plan)
-                    self.npostings += pending.add(docnum, value)
-                    length = 0
-                else:
-                    length = self._add_other(name, plan, docnum, value)
+            if not isinstance(value, str):  # a text field's other values go through its own code
+                self._length(name, docnum, self._add_other(name, self.owner.plans[name], docnum, value))
+                continue
+            ids = text.ids(value)
+            batch = self.text.get(name)
+            if batch is None:
+                batch = self.text[name] = TextBatch()
+            batch.add(docnum, ids)
+            self.npostings += len(ids)
+            if scorable:
+                # Only an analyzer that drops tokens numbers any -1 (the index's keeps every word).
+                length = len(ids) - ids.count(-1) if text.drops else len(ids)
                 if length:
-                    lens = lengths.get(name)
-                    if lens is None:
-                        lens = lengths[name] = array("B")
-                        self.totals[name] = 0
-                    if len(lens) < docnum:
-                        lens.extend(bytes(docnum - len(lens)))
-                    lens.append(_LENGTH_BYTE[length] if length < _LENGTH_TABLE else length_to_byte(length))
-                    self.totals[name] += length
-            if plan.stored:
-                stored[name] = value
-            if plan.column is not None:
-                last = self.last_column_value.get(name)
-                if last is not None and last[0] == value and type(last[0]) is type(value):
-                    cvalue = last[1]
-                else:
-                    cvalue = plan.field.to_column_value(value)
-                    self.last_column_value[name] = (value, cvalue)
-                self._column(name, plan.column).add(docnum, cvalue)
+                    self._length(name, docnum, length)
+        for name, plan in route.pending:
+            value = doc[name]
+            if value is not None:
+                pending = self.pending.get(name)
+                if pending is None:
+                    pending = self._pending(name, plan)
+                self.npostings += pending.add(docnum, value)
+        for name, plan in route.others:
+            value = doc[name]
+            if value is not None:
+                self._length(name, docnum, self._add_other(name, plan, docnum, value))
+        for name, plan in route.columns:
+            value = doc[name]
+            if value is not None:
+                self._add_column(name, plan, docnum, value)
+        # add_document's order (the fields sorted), so stored dicts come out the same.
+        stored = {name: value for name in route.stored if (value := doc[name]) is not None}
         if stored:
             self.add_stored(docnum, stored)
         self.doccount += 1
+
+    def _length(self, name: str, docnum: int, length: int) -> None:
+        """Record the length a document's value adds to a scored field (nothing for 0)."""
+        if not length:
+            return
+        lens = self.lengths.get(name)
+        if lens is None:
+            lens = self.lengths[name] = array("B")
+            self.totals[name] = 0
+        if len(lens) < docnum:
+            lens.extend(bytes(docnum - len(lens)))
+        lens.append(_LENGTH_BYTE[length] if length < _LENGTH_TABLE else length_to_byte(length))
+        self.totals[name] += length
+
+    def _add_column(self, name: str, plan: _FieldPlan, docnum: int, value: Any) -> None:
+        kind = type(value)
+        if kind is int or kind is str:  # paragraph numbers, article ids: remembered by value
+            known = self.column_values.get(name)
+            if known is None:
+                known = self.column_values[name] = {}
+            cvalue = known.get((kind, value), _UNKNOWN)
+            if cvalue is _UNKNOWN:
+                cvalue = plan.field.to_column_value(value)
+                if len(known) >= COLUMN_VALUES:
+                    known.clear()
+                known[(kind, value)] = cvalue
+        else:
+            # Others only when they repeat the last document's: equal dates in two time zones
+            # make two column values (Whoosh's datetime_to_long drops the zone).
+            last = self.last_column_value.get(name)
+            if last is not None and last[0] == value and type(last[0]) is kind:
+                cvalue = last[1]
+            else:
+                cvalue = plan.field.to_column_value(value)
+                self.last_column_value[name] = (value, cvalue)
+        self._column(name, plan.column).add(docnum, cvalue)
 
     def _pending(self, name: str, plan: _FieldPlan) -> PendingValues:
         assert plan.indexer is not None
@@ -198,6 +265,8 @@ class _SegmentBatch:
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
         perdoc = self.perdoc
+        for sink in self.sinks:
+            sink.flush()
         for name in self.lengths:
             writer = self._column(_lenfield(name), LENGTHS_COLUMN)
             lens = self.lengths[name]
@@ -308,6 +377,15 @@ class BulkWriter:
         self.documents = 0
         self._batch: _SegmentBatch | None = None
         self.plans = {name: _plan(field, runs) for name, field in self.schema.items()}
+        self._routes: dict[tuple[str, ...], _Route] = {}  # a document's keys -> its _Route
+
+    def route(self, doc: dict[str, Any]) -> _Route:
+        """Where `doc`'s fields go: the same for every document with the same keys (most have)."""
+        keys = tuple(doc)
+        found = self._routes.get(keys)
+        if found is None:
+            found = self._routes[keys] = _route(self.plans, keys)
+        return found
 
     @classmethod
     def create(cls, writer: Any, max_postings: int | None = None, runs: RunCutter | None = None) -> BulkWriter | None:

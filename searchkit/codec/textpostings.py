@@ -132,6 +132,7 @@ class TextField:
     def __init__(self, chain: Chain, runs: RunCutter | None = None) -> None:
         pattern, term_of, parts_of = chain
         self.terms: list[str] = []  # term number -> term
+        self.drops = False  # whether any token was dropped (numbered -1) so far
         # A token with stacked parts is numbered -3 - j: self.joined[j] is its term number and
         # its parts' (position offset, term number), the same for every token with that analysis.
         self.joined: list[tuple[int, tuple[tuple[int, int], ...]]] = []
@@ -139,6 +140,7 @@ class TextField:
         joined = self.joined
         numbers: dict[str, int] = {}
         findall = pattern.findall if pattern.groups == 0 else None
+        owner = self
 
         def number(term: str) -> int:
             n = numbers.get(term, -1)
@@ -163,6 +165,8 @@ class TextField:
                     token = key
                 term = term_of(token)
                 code = number(term) if term else -1
+                if code == -1:
+                    owner.drops = True
                 parts = parts_of(token) if parts_of is not None and term else None
                 if parts:
                     form = (code, tuple((offset, number(part)) for offset, part in parts))

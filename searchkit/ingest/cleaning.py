@@ -80,8 +80,13 @@ def text_blocks(lines: Iterable[str]) -> list[list[str]]:
     return [b for b in blocks if b]
 
 
-def _drop_furniture(blocks: list[list[str]]) -> list[list[str]]:
-    """Drop copyright lines (and all after them) and widget lines from the last blocks."""
+def _drop_furniture(blocks: list[list[str]]) -> tuple[list[list[str]], int]:
+    """Drop copyright lines (and all after them) and widget lines from the last blocks.
+
+    Returns the blocks kept and how many of them come first as given: the
+    lines of the others (the last blocks, each line cleaned to be checked)
+    come back cleaned.
+    """
     start = max(0, len(blocks) - TAIL_BLOCKS)
     kept = blocks[:start]
     for block in blocks[start:]:
@@ -94,12 +99,12 @@ def _drop_furniture(blocks: list[list[str]]) -> list[list[str]]:
                 break
             if len(s) <= WIDGET_MAX and _WIDGET.match(s):
                 continue
-            lines.append(line)
+            lines.append(s)
         if lines:
             kept.append(lines)
         if cut:
             break
-    return kept
+    return kept, start
 
 
 def _split_long(par: str) -> list[str]:
@@ -139,8 +144,10 @@ def cap_headline(headline: str) -> str:
 def block_paragraphs(blocks: list[list[str]]) -> tuple[str, ...]:
     """An article's paragraphs from its body blocks: furniture dropped, each block one clean line, long ones split."""
     out: list[str] = []
-    for block in _drop_furniture(blocks):
-        par = clean(" ".join(block))
+    kept, given = _drop_furniture(blocks)
+    for i, block in enumerate(kept):
+        # Cleaning lines, then their join, is cleaning the join; a cleaned line is clean.
+        par = block[0] if i >= given and len(block) == 1 else clean(" ".join(block))
         if par:
             out.extend(_split_long(par))
     return tuple(out)
