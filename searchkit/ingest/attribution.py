@@ -87,7 +87,7 @@ _ANON_OK = frozenset({"say", "says", "said", "told", "added", "according to"})
 _ROLE_RE = re.compile(r",\s*([a-z0-9][^,\"“”«»]{0,120}),\s*$")  # X, chief officer of Y, said
 
 
-@dataclass
+@dataclass(slots=True)  # made for every verb and read in every quote's search: slots are quicker
 class _Event:
     start: int  # span covering subject and verb
     end: int
@@ -141,6 +141,18 @@ def _described(words: list[str]) -> bool:
     return bool(words) and (last in _PERSON_NOUNS or bool(_AGE_RE.search(last)))
 
 
+def _name_run(words: list[str], backward: bool) -> list[int]:
+    """names' `_collect`: the name run at the end (backward) or start of `words`.
+
+    A run ends (backward) or starts at a name token, else `_collect` finds none; the
+    word beside a verb is mostly lower case ("he said", "said on Monday"), and this
+    answers those at once instead of calling it.
+    """
+    if not words or not _word(words[-1] if backward else words[0]).name:
+        return []
+    return _collect(words, backward)
+
+
 def _name_before(p: str, pos: int, ve: int) -> _Event | None:
     """The name (or "X of Y") ending at `pos`, as the subject of the verb ending at `ve`."""
     toks = _toks_before(p, pos, touch=True)
@@ -181,7 +193,7 @@ def _subject(toks: _Toks) -> tuple[int, str, str] | None:
     if _initials(words[i]) and (i == 0 or words[i - 1].lower() in ("the", "and", "but") or _word(words[i - 1]).ends):
         if not (i >= 2 and words[i - 2] in ("of", "at", "for", "from")):  # not "X of the CMF said"
             return toks.start(i), _join([words[i]]), "body"  # "the FA confirmed:"
-    run = _collect(words[: i + 1], backward=True)
+    run = _name_run(words[: i + 1], backward=True)
     if len(run) == 1 and run[0] and words[run[0] - 1].lower() == "the" and _nationality(words[run[0]]):
         return toks.start(run[0] - 1), words[i], "pronoun"  # "the Dutchman said": someone named before
     if run:
@@ -203,6 +215,10 @@ def _descriptor_follows(words: list[str], k: int) -> bool:
 
 def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
     """A name or description after the verb behind role words: "said Biarritz chairman Marcel Martin"."""
+    if toks.words and toks.words[0].lower() in _CLAUSE:
+        # "said that …", "said on Monday": the first word stays in `words` below and is
+        # either part of the run (then no lead) or of the lead, which then holds a clause word.
+        return None
     words = list(toks.words)
     for k, t in enumerate(words):
         if _word(t).ends:
@@ -211,7 +227,7 @@ def _after_verb(toks: _Toks) -> tuple[int, str, str] | None:
         if k and t in _CLAUSE and words[k - 1][:1].isupper():
             words = words[:k]  # "according to Gartner analyst Carolina Milanesi is …"
             break
-    run = _collect(words, backward=True)
+    run = _name_run(words, backward=True)
     lead = [x.lower() for x in (words[: run[0]] if run else words)]
     if not lead or len(lead) > 7 or any(x in _CLAUSE for x in lead) or lead[-1] == "of":
         return None
@@ -264,7 +280,7 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
         if ev is None and verb not in _SUBJECT_ONLY and verb not in _NOUN_LIKE:
             toks = _toks_after(p, ve)
             words = toks.words
-            run = _collect(words, backward=False)
+            run = _name_run(words, backward=False)
             after = _after_verb(toks) if run and _descriptor_follows(words, run[-1]) else None
             if after:
                 ev = _Event(vs, after[0], after[1], after[2])
