@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from searchkit.ingest import attribution, names, sentences, speakers
+from searchkit.ingest import attribution, cues, names, sentences, speakers
 from searchkit.ingest.names import _SENT_END_RE, _is_abbrev
 from searchkit.ingest.sentences import start_before, starts, starts_below
 
@@ -137,7 +137,7 @@ LEADS = [
 @pytest.mark.parametrize("lead", LEADS)
 def test_speech_cues_as_the_patterns_find_them(lead: str) -> None:
     """The shortcuts before the cue and possessive searches answer as the searches do."""
-    assert attribution._cued(lead) == bool(attribution._CUE_RE.search(lead))
+    assert cues._cued(lead) == bool(cues._CUE_RE.search(lead))
     assert attribution._possessive_before(lead) == bool(attribution._POSSESSIVE_BEFORE_RE.search(lead))
 
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 from searchkit.ingest.apposition import apposition
+from searchkit.ingest.cues import _CUE_RE as _CUE_RE  # re-exported: the speaker rules ask for it here
+from searchkit.ingest.cues import _cued
 from searchkit.ingest.names import (
     _collect,
     _initials,
@@ -369,51 +371,6 @@ def _names_what_follows(before: str) -> bool:
     return False
 
 
-# Reporting and attitude words: a fragment they govern is someone's words ("called
-# the plan "a disgrace"", "attacked the "reckless" cuts", "his allegation that … "cheated"").
-_CUE_WORDS = (
-    r"s(?:ay|ays|aid|aying)|t(?:ell|ells|old|elling)|add(?:s|ed|ing)|accord(?:ing)|"
-    r"claim|insist|warn|argu|call(?:s|ed|ing)\b|describ|brand(?:s|ed|ing)\b|dub(?:s|bed|bing)\b|label|term(?:s|ed)\b|"
-    r"critici|condemn|attack|accus|alleg|complain|admit|admission|den(?:y|ied|ies|ial)|prais|laud|hail|thank|"
-    r"quip|promis|pledg|vow|urg|found|finding|suggest|predict|announc|confirm|reveal|explain|"
-    r"reckon|challeng|dismiss|blam|slam|lambast|reject|welcom|not(?:e|ed|es|ing)\b|"
-    r"describ|inform|remark|comment|respon|statement|words|view|verdict|report|rul(?:e|ed|ing)\b|"
-    r"express|point(?:s|ed)? out|stress|emphasi|boast|joke|conced|ask|repl|wrote|writ|tweet|post|"
-    r"cautio|assert|maintain|declar|recall|agree|hail|tout|decr[iy]|mock|"
-    r"ridicul|scorn|brand|insult|labell?|lament|regret|apologi|defend|demand|call for"
-)
-_CUE_RE = re.compile(rf"\b(?:{_CUE_WORDS})\w*", re.I)
-
-
-def _alternatives(alternation: str) -> list[str]:
-    """The top-level alternatives of a pattern's alternation (its bars outside brackets)."""
-    out, depth, start = [], 0, 0
-    for k, c in enumerate(alternation):
-        depth += (c == "(") - (c == ")")
-        if c == "|" and not depth:
-            out.append(alternation[start:k])
-            start = k + 1
-    return [*out, alternation[start:]]
-
-
-def _by_first_letter(alternatives: list[str]) -> str:
-    """`say|sell|tell` as `s(?:ay|ell)|t(?:ell)`: re then drops most words at their first letter."""
-    groups: dict[str, list[str]] = {}
-    for a in alternatives:
-        groups.setdefault(a[0], []).append(a[1:])
-    return "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in groups.items())
-
-
-# `_cued` only asks whether a cue word is there, so the words may be tried in any order:
-# grouped by first letter, and with the non-word character in front matched instead of
-# \b, so that re skips to the next such character (see `_VERB_RE`) and tries few words.
-# A cue at the very start of the text is matched on its own.
-_CUE_GROUPED = _by_first_letter(_alternatives(_CUE_WORDS))
-_CUE_AFTER_RE = re.compile(rf"\W(?:{_CUE_GROUPED})", re.I)
-_CUE_AT_START_RE = re.compile(_CUE_GROUPED, re.I)
-# The same for text already in lower case (ASCII: its non-word characters are a small set).
-_CUE_LOWER_AFTER_RE = re.compile(rf"[\x00-/:-@\[-^`{{-\x7f](?:{_CUE_GROUPED})")
-_CUE_LOWER_AT_START_RE = re.compile(_CUE_GROUPED)
 _FULL, _PARTIAL, _OTHER = 1, 2, 0
 _POSSESSIVE_BEFORE_RE = re.compile(r"[A-Z][\w-]*(?:'s?|’s?)\s+$")  # Blair's "unremittingly New Labour"
 
@@ -451,16 +408,6 @@ def _possessive_before(lead: str) -> bool:
     """Does `lead` end in a possessive name and white space (Blair's "…")?"""
     # Only text ending in 's, ' or ’ and white space can match: spare the others the search.
     return lead.rstrip()[-1:] in ("s", "'", "’") and bool(_POSSESSIVE_BEFORE_RE.search(lead))
-
-
-def _cued(lead: str) -> bool:
-    """Does `lead` hold a reporting or attitude word (`_CUE_RE`)?"""
-    # Lower-cased ASCII is searched without re.IGNORECASE, so re rejects most words at their
-    # first letter; the same words match (an ASCII letter folds only to its other case).
-    if lead.isascii():
-        low = lead.lower()
-        return bool(_CUE_LOWER_AT_START_RE.match(low) or _CUE_LOWER_AFTER_RE.search(low))
-    return bool(_CUE_AT_START_RE.match(lead) or _CUE_AFTER_RE.search(lead))
 
 
 # Words that are someone's speech when owned, with the fragment as their content: Blair's

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 
-from searchkit.ingest.attribution import _CUE_RE, _described, _Event
+from searchkit.ingest.attribution import _described, _Event
+from searchkit.ingest.cues import _CUE_RE
 from searchkit.ingest.names import _collect, _join, _toks_before, _valid_name, _word
 from searchkit.ingest.outlets import OUTLET_NOUNS
 from searchkit.ingest.quotemarks import _outside, _Span
