@@ -25,6 +25,7 @@ TEXTS = [
     "No end at all",
     "Ends here.  Two spaces.\nA new line? Yes…",
     "Full stops only... here.\" Then 'quoted.' (In brackets.) Mr. Ed. J. Doe.) End.",
+    "Prof. Lee met Capt. Ford, Gen. Ray, Sgt. Cole Jr. and St. Ives. xSt. The King. Héé. éé. a. b.c.",
 ]
 
 

@@ -27,7 +27,7 @@ _CUE_RE = re.compile(rf"\b(?:{_CUE_WORDS})\w*", re.I)
 
 
 def _alternatives(alternation: str) -> list[str]:
-    """The top-level alternatives of a pattern's alternation (its bars outside brackets)."""
+    """The top-level alternatives of an alternation: its bars outside parentheses (it holds no escaped ones)."""
     out, depth, start = [], 0, 0
     for k, c in enumerate(alternation):
         depth += (c == "(") - (c == ")")
