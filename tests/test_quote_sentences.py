@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from searchkit.ingest import attribution, cues, names, sentences, speakers
+from searchkit.ingest import attribution, cues, names, sentences, speakers, tags
 from searchkit.ingest.names import _SENT_END_RE, _is_abbrev
 from searchkit.ingest.sentences import start_before, starts, starts_below
 
@@ -140,6 +140,25 @@ def test_speech_cues_as_the_patterns_find_them(lead: str) -> None:
     """The shortcuts before the cue and possessive searches answer as the searches do."""
     assert cues._cued(lead) == bool(cues._CUE_RE.search(lead))
     assert attribution._possessive_before(lead) == bool(attribution._POSSESSIVE_BEFORE_RE.search(lead))
+
+
+PASSIVES = [
+    "The album was described as ",
+    "It was widely praised as ",
+    "Was called ",  # at the very start
+    "xwas described as ",
+    "He was attacked by critics as ",  # "by" names the speaker
+    'He, who is slammed "by" many, called it ',
+    "Being criticised, they were branded ",
+]
+
+
+@pytest.mark.parametrize("text", PASSIVES)
+def test_passive_target_as_the_pattern_finds_it(text: str) -> None:
+    """`passive_target`'s search from the character before the auxiliary answers as the \\b pattern does."""
+    for lo in range(len(text) + 1):
+        for hi in (lo, (lo + len(text)) // 2, len(text)):
+            assert tags.passive_target(text, lo, hi) == bool(tags._PASSIVE_RE.search(text, lo, hi)), (text, lo, hi)
 
 
 WALKS = [
