@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from searchkit.ingest import attribution, names, speakers
+from searchkit.ingest import attribution, cues, names, sentences, speakers, tags
 from searchkit.ingest.names import _SENT_END_RE, _is_abbrev
 from searchkit.ingest.sentences import start_before, starts, starts_below
 
@@ -24,6 +24,8 @@ TEXTS = [
     "The U.S. team won. Lord Coe (Sebastian) spoke!! Next.",
     "No end at all",
     "Ends here.  Two spaces.\nA new line? Yes…",
+    "Full stops only... here.\" Then 'quoted.' (In brackets.) Mr. Ed. J. Doe.) End.",
+    "Prof. Lee met Capt. Ford, Gen. Ray, Sgt. Cole Jr. and St. Ives. xSt. The King. Héé. éé. a. b.c.",
 ]
 
 
@@ -70,6 +72,18 @@ OLD_PATTERNS = {
     ),
     "caps": (re.compile(r"(?<![\w'’-])([A-Z](?:[\w-]|['’][A-Z])*[a-z][\w-]*)"), speakers._CAP_RE),
     "owner": (re.compile(r"(?<![\w'’-])((?:[A-Z][\w.-]*\s+)+[A-Z][\w-]*)['’]s(?!\w)"), names._OWNER_RE),
+    # A sentence end with its first mark inside the repeat (names' pattern).
+    "sentence end": (names._SENT_END_RE, sentences._SENT_END_RE),
+    # A fragment's owner with the first capital inside the repeat.
+    "speech owner": (
+        re.compile(
+            r"((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*)['’]s\s+(?:[a-z][\w-]*\s+)?(?:"
+            + attribution._SPEECH_NOUNS
+            + r")\b(?:\s+(?:that|of|to|as|for|about|on)"
+            r"(?:\s+(?!(?:was|were|is|are|be|been|had|has|have|and|but|or)\b)[a-z][\w-]*){0,4})?\s*$"
+        ),
+        attribution._OWNER_BEFORE_RE,
+    ),
 }
 SAMPLES = [
     "She said he and the heir; Shell's chief, Mr O'Neill's aide and x-Abc Smith-Jones's dog. She",
@@ -77,6 +91,11 @@ SAMPLES = [
     "she-wolf hehe The he She's he. HE sHe",
     "1he _she éhe The chief executive said; the former England captain. the team manager, Alex; The coach of",
     "bathe the star said, the new striker scored and the 22-year-old coach. the club's chief executive",
+    "It ended.\" Then?! Yes…) No. Mr. J. R. Ewing's promise to produce an ",
+    "Tony Blair's claim that ",
+    "PM Tony Blair’s  bold  pledge of ",
+    "St. Helens Rugby Club's comments were ",
+    "the A.B. Smith-Jones's remarks",
 ]
 
 
@@ -102,14 +121,44 @@ LEADS = [
     "KELVIN: the \u212aeen ",
     "Smith, who plays ",
     "a so-called ",
+    "Said ",  # a cue at the very start
+    "Asked about it, ",
+    "unsaid, untold, re-told ",
+    "(Claims ",
+    "He would POINT  OUT ",
+    "Pointed out ",
+    "point out ",
+    "the 'Warning' ",
+    "Þe said ",  # not ASCII
+    "Ælfred's tweet ",
+    "Mr Ö declined ",
 ]
 
 
 @pytest.mark.parametrize("lead", LEADS)
 def test_speech_cues_as_the_patterns_find_them(lead: str) -> None:
     """The shortcuts before the cue and possessive searches answer as the searches do."""
-    assert attribution._cued(lead) == bool(attribution._CUE_RE.search(lead))
+    assert cues._cued(lead) == bool(cues._CUE_RE.search(lead))
     assert attribution._possessive_before(lead) == bool(attribution._POSSESSIVE_BEFORE_RE.search(lead))
+
+
+PASSIVES = [
+    "The album was described as ",
+    "It was widely praised as ",
+    "Was called ",  # at the very start
+    "xwas described as ",
+    "He was attacked by critics as ",  # "by" names the speaker
+    'He, who is slammed "by" many, called it ',
+    "Being criticised, they were branded ",
+]
+
+
+@pytest.mark.parametrize("text", PASSIVES)
+def test_passive_target_as_the_pattern_finds_it(text: str) -> None:
+    """`passive_target`'s search from the character before the auxiliary answers as the \\b pattern does."""
+    for lo in range(len(text) + 1):
+        for hi in (lo, (lo + len(text)) // 2, len(text)):
+            assert tags.passive_target(text, lo, hi) == bool(tags._PASSIVE_RE.search(text, lo, hi)), (text, lo, hi)
 
 
 WALKS = [

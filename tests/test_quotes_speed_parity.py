@@ -108,6 +108,24 @@ CASES: dict[str, tuple[list[str], Expected]] = {
         ],
         [[(35, 71, "Alex Ferguson")], [(1, 37, "Alex Ferguson")]],
     ),
+    "apposition_searched_from_the_comma_before_the_role": (
+        [
+            'In Leeds, on Monday, the manager, Alex Ferguson, said: "We were unlucky today, very unlucky."',
+            'The manager of Leeds, Yorkshire, Alex Ferguson, said: "We were unlucky today, very unlucky."',
+            'Asked, his agent, Jo Bell, has said: "It was fine, all of it."',
+        ],
+        [[(56, 92, "Alex Ferguson")], [(55, 91, None)], [(38, 61, "Jo Bell")]],  # a role holds no comma
+    ),
+    "names_after_the_verb_and_the_shortcuts_past_them": (
+        [
+            '"We will win this, I am sure," said on Monday the club chairman, Ken Bates.',
+            '"It is over, finally," said That Petroleum boss Jo Bell.',  # a clause word, capitalised
+            '"It is over, finally," said In Touch chairman Jo Bell.',
+            '"It is over, finally," said the FA.',
+            '"It is over, finally," said Jo Bell of Acme.',
+        ],
+        [[(1, 29, None)], [(1, 21, "Jo Bell")], [(1, 21, "Jo Bell")], [(1, 21, "FA")], [(1, 21, "Jo Bell")]],
+    ),
     "role_then_verb": (
         ['"It is a fair deal for everyone," Tom Jones, chief executive of Acme, said.'],
         [[(1, 32, "Tom Jones")]],

@@ -44,9 +44,17 @@ def apposition(p: str, vs: int, ve: int, subject_only: bool) -> tuple[int, int, 
         k = w
         while k > lo and p[k - 1].isspace():
             k -= 1
-    m = _APPOS_BEFORE_RE.search(p[lo:k]) if k > lo and p[k - 1] == "," else None
+    m, at = None, lo
+    if k > lo and p[k - 1] == ",":
+        # "role, Name,": neither the role nor the name holds a comma, so a match lies
+        # between the comma before the one that opens the name and the end. Searching
+        # only there tries far fewer starts (each backtracks over the whole role).
+        opens = p.rfind(",", lo, k - 1)
+        if opens >= 0:  # no comma opens a name: no match
+            at = max(lo, p.rfind(",", lo, opens) + 1)  # after a comma, as at `lo`, \b sees a word start
+            m = _APPOS_BEFORE_RE.search(p[at:k])
     if m and _valid_name(m.group(1).split()):
-        return lo + m.start(1), ve, m.group(1)
+        return at + m.start(1), ve, m.group(1)
     if subject_only:
         return None
     m = _APPOS_AFTER_RE.match(p, ve)

@@ -36,7 +36,8 @@ inside quotes, per-word and per-name answers are cached, and names mentioned
 in passing are read only when a pronoun or surname needs them. The work is
 split by stage: `quotemarks` (marks and chains), `names` (tokens and name
 runs), `sentences` (sentence starts, found once per paragraph),
-`attribution` (reporting verbs, subjects, quotation or not), `tags`
+`attribution` (reporting verbs, subjects, quotation or not), `cues` (the
+reporting and attitude words of a fragment's sentence), `tags`
 (attributions by other verbs), `outlets` (which paper or company), `roles`
 (a person named after an organisation, an organisation's whole name),
 `refusals` (candidates that name no one), `speakers` (resolution) and

@@ -18,8 +18,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from searchkit.ingest.names import _SENT_END_RE, _is_abbrev
+from searchkit.ingest.names import _is_abbrev
 
+# A sentence end: names' `_SENT_END_RE`, "[.!?…]+[…]*(?=…)", with its first mark written
+# out of the repeat. re skips ahead to a character that can start a match only when the
+# pattern opens with a plain set of characters; behind a repeat it tries a match at every
+# offset, which made this scan several times slower. The matches are the same.
+_SENT_END_RE = re.compile(r"[.!?…][.!?…]*[\"”’')\]]*(?=\s|$)")
+# With no "!", "?" or "…" in a paragraph every sentence end starts with a full stop: the
+# same pattern opening with that literal, which re finds fastest of all.
+_DOT_END_RE = re.compile(r"\.[.!?…]*[\"”’')\]]*(?=\s|$)")
 _END_MARK_RE = re.compile(r"[.!?…]")  # the first character of every _SENT_END_RE match
 _MAX_CACHED = 4096  # paragraphs remembered; a full cache starts over (an article has far fewer)
 _cache: dict[str, list[int]] = {}
@@ -28,7 +36,8 @@ _cache: dict[str, list[int]] = {}
 def _scan(p: str, lo: int, hi: int) -> list[int]:
     """Start offsets of the sentences of p[lo:hi], with `hi` read as the end of the text."""
     found = [lo]
-    for m in _SENT_END_RE.finditer(p, lo, hi):
+    dots_only = "!" not in p and "?" not in p and "…" not in p
+    for m in (_DOT_END_RE if dots_only else _SENT_END_RE).finditer(p, lo, hi):
         at = m.start()
         # "Mr. Smith": a full stop that ends an abbreviation ends no sentence
         if p[at] == "." and _is_abbrev(p[max(found[-1], at - 12) : at + 1].rsplit(None, 1)[-1]):

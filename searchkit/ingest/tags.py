@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 
-from searchkit.ingest.attribution import _CUE_RE, _described, _Event
+from searchkit.ingest.attribution import _described, _Event
+from searchkit.ingest.cues import _CUE_RE
 from searchkit.ingest.names import _collect, _join, _toks_before, _valid_name, _word
 from searchkit.ingest.outlets import OUTLET_NOUNS
 from searchkit.ingest.quotemarks import _outside, _Span
@@ -144,13 +145,18 @@ def relative_tags(p: str, spans: list[_Span], events: list[_Event]) -> list[_Eve
 
 # An attitude verb in the passive before a fragment: the sentence's subject is its target, not
 # its speaker ("The album was described as "a triumph"", unless "by" names the speaker).
-_PASSIVE_RE = re.compile(
-    r"\b(?:was|were|is|are|been|being|be)\s+(?:[a-z]+ly\s+)?(?:described|called|branded|labell?ed|dubbed|"
+_PASSIVE = (
+    r"(?:was|were|is|are|been|being|be)\s+(?:[a-z]+ly\s+)?(?:described|called|branded|labell?ed|dubbed|"
     r"termed|hailed|praised|criticised|criticized|condemned|attacked|accused|slammed|dismissed|derided)\b"
     r"(?![^\"“”]*\bby\b)[^\"“”]*$"
 )
+_PASSIVE_RE = re.compile(rf"\b{_PASSIVE}")
+# `passive_target` asks only whether there is one: the non-word character before the
+# auxiliary is matched instead of \b, so that re skips ahead to such characters instead
+# of trying every offset (a match right at the start is tried on its own, with \b).
+_PASSIVE_AFTER_RE = re.compile(rf"\W{_PASSIVE}")
 
 
 def passive_target(p: str, lo: int, hi: int) -> bool:
     """Does p[lo:hi], a fragment's sentence before it, hold an attitude verb in the passive without "by"?"""
-    return bool(_PASSIVE_RE.search(p, lo, hi))
+    return bool(_PASSIVE_RE.match(p, lo, hi) or _PASSIVE_AFTER_RE.search(p, lo, hi))
