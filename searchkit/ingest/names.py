@@ -135,6 +135,11 @@ def _word(tok: str) -> _Word:
 
 def _collect(toks: Sequence[str], backward: bool) -> list[int]:
     """Indices of the name run at the end (backward) or start of `toks`."""
+    if not toks:
+        return []
+    first = _word(toks[-1] if backward else toks[0])
+    if not first.name or (backward and first.ends):
+        return []  # the loop below stops at once: asked of every verb, mostly of a word that is no name
     order = range(len(toks) - 1, -1, -1) if backward else range(len(toks))
     run: list[int] = []
     words: dict[int, _Word] = {}  # of the tokens visited, which include the whole run

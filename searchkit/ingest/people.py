@@ -121,11 +121,12 @@ class Known:
         said: dict[str, str],
         paras: Sequence[int],
         texts: Sequence[str],
-        surnames_in: Callable[[int], dict[str, str]],
+        surnames_in: Callable[[int, bool], dict[str, str] | None],
     ) -> None:
         self._said = said
         self._paras = paras
         self._texts = texts
+        # surnames_in(j, read): paragraph j's surnames; None if its names are not read yet and not `read`
         self._surnames_in = surnames_in
 
     def among(self, words: frozenset[str]) -> dict[str, str]:
@@ -135,11 +136,14 @@ class Known:
         for j in self._paras:
             if not rest:
                 break
-            text = self._texts[j]
-            if not any(w in text for w in rest):
-                continue
-            names = self._surnames_in(j)
-            for w in rest & names.keys():
+            names = self._surnames_in(j, False)  # a paragraph read before needs no look at its text
+            if names is None:
+                text = self._texts[j]
+                if not any(w in text for w in rest):
+                    continue
+                names = self._surnames_in(j, True) or {}
+            hits = rest & names.keys()
+            for w in hits:
                 found[w] = names[w]
-            rest -= names.keys()
+            rest -= hits
         return found

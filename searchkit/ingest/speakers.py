@@ -96,6 +96,7 @@ class _Registry:
         self._word_cache: dict[int, _Words] = {}
         self._cap_cache: dict[int, list[tuple[int, str]]] = {}
         self._owner_cache: dict[int, list[tuple[int, str, bool]]] = {}
+        self._spelled: dict[str, list[set[str]]] = {}  # `_spelled_out`'s organisations per paragraph
         self.last_org: str | None = None  # whom "the spokesman" speaks for
         self.orgs: set[str] = set()  # speakers named as organisations ("the FA said"): never "he" or "she"
         self._pending: dict[_Key, str] = {}
@@ -201,13 +202,19 @@ class _Registry:
 
     def _spelled_out(self, initials: str, i: int) -> str | None:
         """The one organisation named up to paragraph i whose capitalised words' initials these are."""
-        found = {
-            n
-            for j in range(i + 1)
-            if j in self._seen or _in_order(initials, self._paras[j])  # else no name there has these initials
-            for _, n, person in self._mentions_in(j)
-            if not person and "".join(w[0] for w in n.split() if w[:1].isupper()) == initials
-        }
+        per = self._spelled.setdefault(initials, [])  # per paragraph, kept: "the FA" is named again and again
+        for j in range(len(per), i + 1):
+            if j in self._seen or _in_order(initials, self._paras[j]):  # else no name there has these initials
+                per.append(
+                    {
+                        n
+                        for _, n, person in self._mentions_in(j)
+                        if not person and "".join(w[0] for w in n.split() if w[:1].isupper()) == initials
+                    }
+                )
+            else:
+                per.append(set())
+        found = set().union(*per[: i + 1])
         return found.pop() if len(found) == 1 else None
 
     def resolve(self, raw: str, key: _Key, org: bool = False) -> str | None:
@@ -318,8 +325,10 @@ class _Registry:
         i, off = key
         own: dict[str, str] | None = None
 
-        def surnames_in(j: int) -> dict[str, str]:
+        def surnames_in(j: int, read: bool) -> dict[str, str] | None:
             nonlocal own
+            if not read and j not in self._seen:
+                return None  # its names are not read yet
             if j != i:
                 return self._surnames(j)
             if own is None:  # only the names written before `key`: a namesake later in the paragraph is not meant
