@@ -1,6 +1,6 @@
 """The speaker rules' shortcuts answer as the full readings they spare.
 
-`names._may_end_name` / `_may_start_name` decide whether a paragraph's names
+`namesites._may_end_name` / `_may_start_name` decide whether a paragraph's names
 need reading at all for a surname ("Smith said") or an organisation's first
 word ("Bayern"); `people.caps_at` finds one capitalised word's places without
 listing every capitalised word; `people.Known` reads a paragraph's names only
@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-from searchkit.ingest.names import _ends_with, _may_end_name, _may_start_name, _mentions, _owners
+from searchkit.ingest.names import _ends_with, _mentions, _owners
+from searchkit.ingest.namesites import _may_end_name, _may_start_name
 from searchkit.ingest.people import Known, caps_at, caps_of, surnames
 from searchkit.ingest.quotemarks import _pair
 

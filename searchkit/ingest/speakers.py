@@ -33,12 +33,11 @@ from searchkit.ingest.names import (
     _ends_with,
     _initials,
     _key_tokens,
-    _may_end_name,
-    _may_start_name,
     _mentions,
     _owners,
     _person_like,
 )
+from searchkit.ingest.namesites import _in_order, _may_end_name, _may_start_name
 from searchkit.ingest.outlets import ORG_NOUNS, last_kind, last_outlet
 from searchkit.ingest.people import _PERSON_WORDS, _PRONOUN_RE, Known, _Words, caps_at, caps_of, surnames, words_of
 from searchkit.ingest.quotemarks import _Key, _Span
@@ -68,16 +67,6 @@ _BACK = 3  # how many paragraphs before a pronoun's may name whom it means
 _ROLE_NEXT_RE = re.compile(
     rf"\s+({'|'.join(sorted(_ROLES_AFTER))}|{'|'.join(sorted(r.lower() for r in _ROLES))})\b,?\s*"
 )
-
-
-def _in_order(letters: str, text: str) -> bool:
-    """Does `text` hold `letters` in this order: could a name written in it have these initials?"""
-    at = 0
-    for c in letters:
-        at = text.find(c, at) + 1
-        if not at:
-            return False
-    return True
 
 
 class _Registry:
@@ -448,11 +437,8 @@ class _Registry:
             self._openers[word] = opens_only(self._text, word)
         return self._openers[word]
 
-    def subject(self, i: int, lo: int, hi: int) -> str | None:
-        """The subject of the sentence p[lo:hi]: its first name, or whom its pronoun means."""
-        p = self._paras[i]
-        while lo < hi and p[lo].isspace():
-            lo += 1  # a sentence after the first starts at the space after the full stop
+    def _subject_names(self, i: int, lo: int, hi: int) -> tuple[list[tuple[int, str]], str | None]:
+        """The names in p[lo:hi], with known surnames as the full names, and its capitalised first word."""
         names: list[tuple[int, str]] = [(o, n) for o, n, _ in self._mentions_in(i) if lo <= o < hi]
         known = self._known((i, lo), range(i, max(-1, i - _BACK - 1), -1))
         initial = None
@@ -463,9 +449,21 @@ class _Registry:
                 names.append((o, full[word]))
             elif o == lo and word not in _STOP:
                 initial = word  # "Mourinho claimed …": a subject only if nothing better
+        return names, initial
+
+    def subject(self, i: int, lo: int, hi: int) -> str | None:
+        """The subject of the sentence p[lo:hi]: its first name, or whom its pronoun means."""
+        p = self._paras[i]
+        while lo < hi and p[lo].isspace():
+            lo += 1  # a sentence after the first starts at the space after the full stop
+        # The names are read only when needed: most sentences are answered by their opening.
+        # (Nothing below changes what they would be: no branch that goes on settles a name.)
+        read: tuple[list[tuple[int, str]], str | None] | None = None
         pron = _PRONOUN_RE.search(p, lo, hi)
-        if pron and not any(o < pron.start() for o, _ in names):
-            return self.focus((i, lo))
+        if pron:
+            read = self._subject_names(i, lo, hi)
+            if not any(o < pron.start() for o, _ in read[0]):
+                return self.focus((i, lo))
         kind = _KIND_SUBJECT_RE.match(p, lo, hi)
         if kind and kind.group(1).lower() in ORG_NOUNS:  # "The band - whose LP … - thanked "…""
             return self.of_kind((i, lo), kind.group(1).lower())
@@ -478,6 +476,7 @@ class _Registry:
         who = self.clause_subject(i, lo, hi, cue=True)
         if who:  # "And like AS, Marca criticises Neville for "…"": Marca, not Neville
             return who
+        names, initial = read or self._subject_names(i, lo, hi)
         names.sort()
         if names and p.startswith(names[0][1], names[0][0]):
             role = _ROLE_NEXT_RE.match(p, names[0][0] + len(names[0][1]), hi)
