@@ -154,14 +154,16 @@ def _collect(toks: Sequence[str], backward: bool) -> list[int]:
             if w.ends:
                 break
             continue
-        near = toks[j - 2 : j] if backward else toks[j + 1 : j + 3]
-        if w.particle and run and any(_word(x).name for x in near):
-            run.append(j)  # Ursula von der Leyen
-            continue
+        if w.particle and run:
+            near = toks[j - 2 : j] if backward else toks[j + 1 : j + 3]
+            if any(_word(x).name for x in near):
+                run.append(j)  # Ursula von der Leyen
+                continue
         break
     if not run:
         return run
-    run.sort()
+    if backward:
+        run.reverse()  # collected from the end: in text order now
     while run and (words[run[0]].stop or words[run[0]].particle):
         run.pop(0)
     while run and words[run[-1]].particle:
