@@ -4,7 +4,9 @@ A pronoun or a description ("he", "the 22-year-old") means the person a
 sentence before it names (`speakers`). To find that person the speaker rules
 read, per paragraph and outside quotes, where capitalised words stand and
 where "he", "she" or "the prime minister" stand (`words_of`), and the
-surnames of the people a paragraph names (`surnames`).
+surnames of the people a paragraph names (`surnames`), which `Known` gathers
+for a place from the paragraphs before it, reading a paragraph's names only
+when the paragraph holds a word asked about.
 
 Most capitalised words are no surname the article gave, so their places are not
 kept: only the words that are a known surname are looked for again (`caps_at`).
