@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from searchkit.ingest import attribution, cues, names, sentences, speakers, tags
+from searchkit.ingest import attribution, cues, names, people, sentences, tags
 from searchkit.ingest.names import _SENT_END_RE, _is_abbrev
 from searchkit.ingest.sentences import start_before, starts, starts_below
 
@@ -61,16 +61,16 @@ def test_starts_and_starts_below() -> None:
 
 OLD_PATTERNS = {
     # Only a "he" or "she" not after a letter or digit counts (a test once made in Python).
-    "pronoun": (re.compile(r"(?<![^\W_])(?:[Ss]h|[Hh])e(?!\w)"), speakers._PRONOUN_RE),
+    "pronoun": (re.compile(r"(?<![^\W_])(?:[Ss]h|[Hh])e(?!\w)"), people._PRONOUN_RE),
     # The person words as one plain longest-first alternation.
     "description": (
         re.compile(
-            rf"[Tt]he (?:[a-z][\w-]* ){{0,3}}?({'|'.join(sorted(speakers._PERSON_WORDS, key=len, reverse=True))})"
+            rf"[Tt]he (?:[a-z][\w-]* ){{0,3}}?({'|'.join(sorted(people._PERSON_WORDS, key=len, reverse=True))})"
             r"(?=[^\w\s-]|$| [a-z]+(?:ed|s)\b)(?!,? [A-Z]| (?:of|for|at|from|in|with)\b)"
         ),
-        speakers._DESCRIPTION_RE,
+        people._DESCRIPTION_RE,
     ),
-    "caps": (re.compile(r"(?<![\w'’-])([A-Z](?:[\w-]|['’][A-Z])*[a-z][\w-]*)"), speakers._CAP_RE),
+    "caps": (re.compile(r"(?<![\w'’-])([A-Z](?:[\w-]|['’][A-Z])*[a-z][\w-]*)"), people._CAP_RE),
     "owner": (re.compile(r"(?<![\w'’-])((?:[A-Z][\w.-]*\s+)+[A-Z][\w-]*)['’]s(?!\w)"), names._OWNER_RE),
     # A sentence end with its first mark inside the repeat (names' pattern).
     "sentence end": (names._SENT_END_RE, sentences._SENT_END_RE),

@@ -135,6 +135,11 @@ def _word(tok: str) -> _Word:
 
 def _collect(toks: Sequence[str], backward: bool) -> list[int]:
     """Indices of the name run at the end (backward) or start of `toks`."""
+    if not toks:
+        return []
+    first = _word(toks[-1] if backward else toks[0])
+    if not first.name or (backward and first.ends):
+        return []  # the loop below stops at once: asked of every verb, mostly of a word that is no name
     order = range(len(toks) - 1, -1, -1) if backward else range(len(toks))
     run: list[int] = []
     words: dict[int, _Word] = {}  # of the tokens visited, which include the whole run
@@ -149,14 +154,16 @@ def _collect(toks: Sequence[str], backward: bool) -> list[int]:
             if w.ends:
                 break
             continue
-        near = toks[j - 2 : j] if backward else toks[j + 1 : j + 3]
-        if w.particle and run and any(_word(x).name for x in near):
-            run.append(j)  # Ursula von der Leyen
-            continue
+        if w.particle and run:
+            near = toks[j - 2 : j] if backward else toks[j + 1 : j + 3]
+            if any(_word(x).name for x in near):
+                run.append(j)  # Ursula von der Leyen
+                continue
         break
     if not run:
         return run
-    run.sort()
+    if backward:
+        run.reverse()  # collected from the end: in text order now
     while run and (words[run[0]].stop or words[run[0]].particle):
         run.pop(0)
     while run and words[run[-1]].particle:

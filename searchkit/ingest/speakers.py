@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
 
-from searchkit.ingest.attribution import _CUE_RE, _by_initial
+from searchkit.ingest.attribution import _CUE_RE
 from searchkit.ingest.described import another_office, fits, introduced, role_words
 from searchkit.ingest.names import (
     _bare,
@@ -38,8 +37,10 @@ from searchkit.ingest.names import (
     _owners,
     _person_like,
 )
+from searchkit.ingest.namesites import _in_order, _may_end_name, _may_start_name
 from searchkit.ingest.outlets import ORG_NOUNS, last_kind, last_outlet
-from searchkit.ingest.quotemarks import _Key, _outside, _Span
+from searchkit.ingest.people import _PERSON_WORDS, _PRONOUN_RE, Known, _Words, caps_at, caps_of, surnames, words_of
+from searchkit.ingest.quotemarks import _Key, _Span
 from searchkit.ingest.refusals import (
     _COMMON_ENDS,
     NO_ONE,
@@ -54,47 +55,18 @@ from searchkit.ingest.sentences import start_before, starts_below
 from searchkit.ingest.tags import clause_subject
 from searchkit.ingest.words import _PEERAGE, _ROLES, _ROLES_AFTER, _STOP, _TITLES
 
-# he, she, not after a letter or digit. Written to start with one character class, which
-# lets re skip ahead to the next h or s instead of trying both branches everywhere; the
-# lookbehind then rejects the "he" of "the" inside re (a Python test of each of the many
-# such matches cost more than the scan). `(?<![^\W_].)`: the character before the first
-# letter is not alphanumeric (str.isalnum), which is \w without the underscore.
-_PRONOUN_RE = re.compile(r"[HhSs](?<![^\W_].)(?:(?<=[Ss])h|(?<=[Hh]))e(?!\w)")
-_PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
-    "minister secretary president chancellor champion player star singer actor actress boss striker coach "
-    "manager captain frontman veteran teenager youngster winner leader chairman".split()
-)
-# A description ends at its person word, before punctuation or a verb ("The prime minister
-# shrugged off …", not "The chief inspector"); one that goes on to a name is that name
-# ("the manager, Alex Ferguson", "the chief inspector of schools, David Bell").
-# The person words are grouped by their first letter (longest first within a group): at any
-# place only one group can match, so re tries one group instead of every word, and the
-# matches are those of the plain longest-first alternation.
-_DESCRIPTION_RE = re.compile(
-    rf"[Tt]he (?:[a-z][\w-]* ){{0,3}}?({_by_initial(sorted(_PERSON_WORDS, key=len, reverse=True))})"
-    r"(?=[^\w\s-]|$| [a-z]+(?:ed|s)\b)(?!,? [A-Z]| (?:of|for|at|from|in|with)\b)"
-)
 # A sentence about "the company" or "the band": the noun, then its verb or an aside ("The band - whose …").
 _KIND_SUBJECT_RE = re.compile(r"\s*[Tt]he ([a-z]+)(?=\s+(?:[a-z]+ly\s+)?[a-z]+(?:s|ed)\b|\s*[,—–-]\s)")
 _PLURAL_INITIALS_RE = re.compile(r"[A-Z]{2,}s")  # "PVRs record …": things, not a speaker
 # A sentence opening with a description and its verb: "The mayor accused", "The judges called".
 _DESCRIBED_SUBJECT_RE = re.compile(r"[Tt]he ([a-z]+)\s+(?:[a-z]+ly\s+)?([a-z]+)\b")
 _BACK = 3  # how many paragraphs before a pronoun's may name whom it means
-# One capitalised word, without a possessive ending: "Blair's" gives Blair, "O'Neill" stays whole.
-# The check of the character before comes after the capital, so that re can skip to the next one.
-_CAP_RE = re.compile(r"([A-Z](?<![\w'’-].)(?:[\w-]|['’][A-Z])*[a-z][\w-]*)")
-
 
 # A role right after a sentence's first name ("Kelvin MP", "Acme spokeswoman, Jo Bell"): that
 # name only describes the subject.
 _ROLE_NEXT_RE = re.compile(
     rf"\s+({'|'.join(sorted(_ROLES_AFTER))}|{'|'.join(sorted(r.lower() for r in _ROLES))})\b,?\s*"
 )
-
-
-class _Words(NamedTuple):
-    caps: list[tuple[int, str]]  # (offset, capitalised word without a possessive)
-    marks: list[int]  # offsets of he/she and of descriptions ("the 19-year-old")
 
 
 class _Registry:
@@ -111,7 +83,9 @@ class _Registry:
         self._openers: dict[str, bool] = {}  # `_opener`'s answers
         self._surname_cache: dict[int, dict[str, str]] = {}
         self._word_cache: dict[int, _Words] = {}
+        self._cap_cache: dict[int, list[tuple[int, str]]] = {}
         self._owner_cache: dict[int, list[tuple[int, str, bool]]] = {}
+        self._spelled: dict[str, list[set[str]]] = {}  # `_spelled_out`'s organisations per paragraph
         self.last_org: str | None = None  # whom "the spokesman" speaks for
         self.orgs: set[str] = set()  # speakers named as organisations ("the FA said"): never "he" or "she"
         self._pending: dict[_Key, str] = {}
@@ -152,7 +126,10 @@ class _Registry:
     def _mentions_in(self, i: int) -> list[tuple[int, str, bool]]:
         found = self._seen.get(i)
         if found is None:
-            found = self._seen[i] = [self._trim(m) for m in _mentions(self._paras[i], self._spans[i])]
+            # only a name of three words or more can lose its first (`_trim`): most are two
+            found = self._seen[i] = [
+                m if m[1].count(" ") < 2 else self._trim(m) for m in _mentions(self._paras[i], self._spans[i])
+            ]
         return found
 
     def common(self, word: str) -> bool:
@@ -193,7 +170,7 @@ class _Registry:
             return cands
         i, off = key
         for j in range(i + 1):
-            if word in self._paras[j]:  # a name that ends with it is written there
+            if word in self._paras[j] and _may_end_name(self._paras[j], word):  # a name may end with it there
                 named = self._mentions_in(j) + self._owners_in(j)  # "Leonardo DiCaprio's award" too
                 cands.update(name for o, name, _ in named if (j < i or o < off) and _ends_with(name, word))
         return cands
@@ -206,7 +183,7 @@ class _Registry:
         """
         out: set[str] = set()
         for j in range(len(self._paras)):
-            if word in self._paras[j]:
+            if word in self._paras[j] and _may_start_name(self._paras[j], word):
                 named = self._mentions_in(j) + self._owners_in(j)
                 out.update(n for _, n, person in named if (org or not person) and n.split()[0] == word)
         # "Harbour Rovers" before an owner's "Harbour Rovers Athletic's": the fuller form
@@ -214,12 +191,19 @@ class _Registry:
 
     def _spelled_out(self, initials: str, i: int) -> str | None:
         """The one organisation named up to paragraph i whose capitalised words' initials these are."""
-        found = {
-            n
-            for j in range(i + 1)
-            for _, n, person in self._mentions_in(j)
-            if not person and "".join(w[0] for w in n.split() if w[:1].isupper()) == initials
-        }
+        per = self._spelled.setdefault(initials, [])  # per paragraph, kept: "the FA" is named again and again
+        for j in range(len(per), i + 1):
+            if j in self._seen or _in_order(initials, self._paras[j]):  # else no name there has these initials
+                per.append(
+                    {
+                        n
+                        for _, n, person in self._mentions_in(j)
+                        if not person and "".join(w[0] for w in n.split() if w[:1].isupper()) == initials
+                    }
+                )
+            else:
+                per.append(set())
+        found = set().union(*per[: i + 1])
         return found.pop() if len(found) == 1 else None
 
     def resolve(self, raw: str, key: _Key, org: bool = False) -> str | None:
@@ -316,56 +300,55 @@ class _Registry:
         """Last words of the people named in paragraph j, mapped to their full names (cached)."""
         found = self._surname_cache.get(j)
         if found is None:
-            found = {}
-            for _, n, person in self._mentions_in(j):
-                if person:
-                    found.setdefault(_bare(_key_tokens(n)[-1]), n)
-            self._surname_cache[j] = found
+            found = self._surname_cache[j] = surnames(self._mentions_in(j))
         return found
 
-    def _known(self, key: _Key, paras: range) -> dict[str, str]:
-        """Last words of the people named before `key`, mapped to their full names.
-
-        From the speakers and quoted names so far, and the names mentioned in `paras`.
-        """
-        out: dict[str, str] = {}
-        i, off = key
-        for j in paras:
-            if j == i:  # only the names written before `key`: a namesake later in the paragraph is not meant
-                for o, n, person in self._mentions_in(j):
-                    if person and o < off:
-                        out.setdefault(_bare(_key_tokens(n)[-1]), n)
-                continue
-            for k, v in self._surnames(j).items():
-                out.setdefault(k, v)
+    def _known(self, key: _Key, paras: range) -> Known:
+        """Last words of the people named before `key` (`people.Known`): of the speakers and quoted
+        names so far, and of the names mentioned in `paras`, the nearest first."""
+        said: dict[str, str] = {}
         for _, n in self._before(key, ("speaker", "quoted")):
             kt = _key_tokens(n)
             if len(kt) >= 2 and _person_like(kt):
-                out[_bare(kt[-1])] = n
-        return out
+                said[_bare(kt[-1])] = n
+        i, off = key
+        own: dict[str, str] | None = None
+
+        def surnames_in(j: int, read: bool) -> dict[str, str] | None:
+            nonlocal own
+            if not read and j not in self._seen:
+                return None  # its names are not read yet
+            if j != i:
+                return self._surnames(j)
+            if own is None:  # only the names written before `key`: a namesake later in the paragraph is not meant
+                own = surnames(self._mentions_in(i), off)
+            return own
+
+        return Known(said, paras, self._paras, surnames_in)
 
     def _words_in(self, j: int) -> _Words:
         """Paragraph j's capitalised words and he/she/description marks outside quotes (cached)."""
         found = self._word_cache.get(j)
         if found is None:
-            p = self._paras[j]
-            caps: list[tuple[int, str]] = []
-            marks: list[int] = []
-            for lo, hi in _outside(p, self._spans[j]):
-                caps += [(m.start(), m.group()) for m in _CAP_RE.finditer(p, lo, hi)]
-                marks += [m.start() for m in _PRONOUN_RE.finditer(p, lo, hi)]
-                for m in _DESCRIPTION_RE.finditer(p, lo, hi):
-                    if m.group(1) in _PERSON_WORDS and (not m.start() or not p[m.start() - 1].isalnum()):
-                        marks.append(m.start())
-            found = self._word_cache[j] = _Words(caps, marks)
+            found = self._word_cache[j] = words_of(self._paras[j], self._spans[j])
         return found
 
-    def _people_in(self, j: int, hi: int, known: dict[str, str]) -> list[tuple[int, str | None]]:
+    def _caps_in(self, j: int) -> list[tuple[int, str]]:
+        """Paragraph j's capitalised words outside quotes, with their offsets (cached)."""
+        found = self._cap_cache.get(j)
+        if found is None:
+            found = self._cap_cache[j] = caps_of(self._paras[j], self._spans[j])
+        return found
+
+    def _people_in(self, j: int, hi: int, known: Known) -> list[tuple[int, str | None]]:
         """People named in paragraph j before `hi`, outside quotes: (offset, name); None marks he/she."""
+        if not hi:
+            return []  # nothing comes before the paragraph's start: spare reading it
         words = self._words_in(j)
         found: list[tuple[int, str | None]] = [(o, n) for o, n, person in self._mentions_in(j) if person and o < hi]
         found.extend((k[1], n) for k, n in self.entries["speaker"] if k[0] == j and k[1] < hi)
-        found.extend((o, known[w]) for o, w in words.caps if o < hi and w in known)
+        for w, full in known.among(words.names).items():  # known surnames: "Blair" of Tony Blair
+            found.extend((o, full) for o in caps_at(self._paras[j], self._spans[j], w) if o < hi)
         found.extend((o, None) for o in words.marks if o < hi)  # "he", "The prime minister"
         return sorted(found, key=lambda x: x[0])
 
@@ -454,22 +437,33 @@ class _Registry:
             self._openers[word] = opens_only(self._text, word)
         return self._openers[word]
 
+    def _subject_names(self, i: int, lo: int, hi: int) -> tuple[list[tuple[int, str]], str | None]:
+        """The names in p[lo:hi], with known surnames as the full names, and its capitalised first word."""
+        names: list[tuple[int, str]] = [(o, n) for o, n, _ in self._mentions_in(i) if lo <= o < hi]
+        known = self._known((i, lo), range(i, max(-1, i - _BACK - 1), -1))
+        initial = None
+        caps = self._caps_in(i)
+        full = known.among(frozenset(word for o, word in caps if lo <= o < hi))
+        for o, word in caps:
+            if lo <= o < hi and word in full:
+                names.append((o, full[word]))
+            elif o == lo and word not in _STOP:
+                initial = word  # "Mourinho claimed …": a subject only if nothing better
+        return names, initial
+
     def subject(self, i: int, lo: int, hi: int) -> str | None:
         """The subject of the sentence p[lo:hi]: its first name, or whom its pronoun means."""
         p = self._paras[i]
         while lo < hi and p[lo].isspace():
             lo += 1  # a sentence after the first starts at the space after the full stop
-        names: list[tuple[int, str]] = [(o, n) for o, n, _ in self._mentions_in(i) if lo <= o < hi]
-        known = self._known((i, lo), range(i, max(-1, i - _BACK - 1), -1))
-        initial = None
-        for o, word in self._words_in(i).caps:
-            if lo <= o < hi and word in known:
-                names.append((o, known[word]))
-            elif o == lo and word not in _STOP:
-                initial = word  # "Mourinho claimed …": a subject only if nothing better
+        # The names are read only when needed: most sentences are answered by their opening.
+        # (Nothing below changes what they would be: no branch that goes on settles a name.)
+        read: tuple[list[tuple[int, str]], str | None] | None = None
         pron = _PRONOUN_RE.search(p, lo, hi)
-        if pron and not any(o < pron.start() for o, _ in names):
-            return self.focus((i, lo))
+        if pron:
+            read = self._subject_names(i, lo, hi)
+            if not any(o < pron.start() for o, _ in read[0]):
+                return self.focus((i, lo))
         kind = _KIND_SUBJECT_RE.match(p, lo, hi)
         if kind and kind.group(1).lower() in ORG_NOUNS:  # "The band - whose LP … - thanked "…""
             return self.of_kind((i, lo), kind.group(1).lower())
@@ -482,6 +476,7 @@ class _Registry:
         who = self.clause_subject(i, lo, hi, cue=True)
         if who:  # "And like AS, Marca criticises Neville for "…"": Marca, not Neville
             return who
+        names, initial = read or self._subject_names(i, lo, hi)
         names.sort()
         if names and p.startswith(names[0][1], names[0][0]):
             role = _ROLE_NEXT_RE.match(p, names[0][0] + len(names[0][1]), hi)
