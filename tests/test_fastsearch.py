@@ -139,6 +139,18 @@ FILTERS = [
 ]
 
 
+def _same_scores_as_whoosh(s: Any, q: Any, f: Any) -> int:
+    """Assert the bulk scorer's matches and scores of `q` under filter `f` are Whoosh's; the number of matches."""
+    fast = fastsearch.execute(s, q, f)
+    assert fast is not None, f"{q!r} should take the fast path"
+    got = dict(zip(fast.docs.tolist(), fast.scores.tolist()))
+    want = {hit.docnum: hit.score for hit in s.search(q, limit=None, filter=f)}
+    assert got.keys() == want.keys(), q
+    for doc, score in want.items():
+        assert got[doc] == pytest.approx(score, rel=1e-9, abs=1e-9), (q, doc)
+    return len(got)
+
+
 @pytest.mark.parametrize("ranking", RANKINGS, ids=["default", "low-k1-b", "high-k1-b-coordination"])
 @pytest.mark.parametrize("flt", FILTERS, ids=["no-filter", "dates", "source"])
 def test_every_match_scores_the_same(index: Index, ranking: Ranking, flt: dict[str, Any]) -> None:
@@ -147,14 +159,7 @@ def test_every_match_scores_the_same(index: Index, ranking: Ranking, flt: dict[s
         q = query_mod.parse(text, s.schema, ranking)
         if q is query_mod.NullQuery:
             continue
-        f = _filter(SearchRequest(text=text, **flt))
-        fast = fastsearch.execute(s, q, f)
-        assert fast is not None, f"free text {text!r} should take the fast path"
-        got = dict(zip(fast.docs.tolist(), fast.scores.tolist()))
-        want = {hit.docnum: hit.score for hit in s.search(q, limit=None, filter=f)}
-        assert got.keys() == want.keys(), text
-        for doc, score in want.items():
-            assert got[doc] == pytest.approx(score, rel=1e-9, abs=1e-9), (text, doc)
+        _same_scores_as_whoosh(s, q, _filter(SearchRequest(text=text, **flt)))
 
 
 def _reference(s: Any, req: SearchRequest, ranking: Ranking) -> tuple[int, list[tuple[Any, ...]]]:
@@ -547,19 +552,6 @@ def test_article_context_moves_each_score_toward_its_articles_best(index: Index,
 # topic's matches).
 
 
-def _same_scores_as_whoosh(s: Any, q: Any, flt: dict[str, Any]) -> int:
-    """Assert the bulk scorer's matches and scores of `q` are Whoosh's; the number of matches."""
-    f = _filter(SearchRequest(text="x", **flt))
-    fast = fastsearch.execute(s, q, f)
-    assert fast is not None, f"{q!r} should take the fast path"
-    got = dict(zip(fast.docs.tolist(), fast.scores.tolist()))
-    want = {hit.docnum: hit.score for hit in s.search(q, limit=None, filter=f)}
-    assert got.keys() == want.keys(), q
-    for doc, score in want.items():
-        assert got[doc] == pytest.approx(score, rel=1e-9, abs=1e-9), (q, doc)
-    return len(got)
-
-
 @pytest.mark.parametrize("coordination", [0.0, 0.3], ids=["or", "coordinated"])
 @pytest.mark.parametrize("flt", FILTERS, ids=["no-filter", "dates", "source"])
 def test_quote_seeking_questions_score_the_same(index: Any, flt: dict[str, Any], coordination: float) -> None:
@@ -571,7 +563,7 @@ def test_quote_seeking_questions_score_the_same(index: Any, flt: dict[str, Any],
         text = f"what {who} said about {' '.join(rng.sample(WORDS, rng.randint(1, 3)))}"
         q = quoteseek.rewrite(s, text, ranking)
         assert q is not None, text
-        matched += _same_scores_as_whoosh(s, q, flt)
+        matched += _same_scores_as_whoosh(s, q, _filter(SearchRequest(text=text, **flt)))
     assert matched
 
 
