@@ -7,8 +7,8 @@ their parts' scores (Union/IntersectionMatcher), a boost multiplies
 second part's where it matches, and Not matches every other document with score 1
 (InverseMatcher). A `FreeText` part is scored as free text (`freetext`), and
 Require's second part only filters, so it may be any query (the quote-seeking
-rewrite's speakers:name): Whoosh's own matcher for it skips to the paragraphs
-the first part matched. Whoosh's own AndNotMatcher can keep a segment's first
+rewrite's speakers:name), its matches read through Whoosh's own matcher when
+the algebra cannot score it. Whoosh's own AndNotMatcher can keep a segment's first
 match that the excluded part holds (see `codec.patches`); this path has no such slip, and the
 tests check it against set algebra.
 """
@@ -62,7 +62,7 @@ def match(q: Query, sub: Searcher, seg: Segment) -> Scored:
         return ids, scores
     if type(q) is Require:
         ids, scores = match(q.a, sub, seg)
-        keep = _matches(q.b, sub, ids)
+        keep = np.isin(ids, _filter_ids(q.b, sub, seg))
         return ids[keep], scores[keep]
     if type(q) is Not:
         child, _ = match(q.query, sub, seg)
@@ -80,19 +80,11 @@ def match(q: Query, sub: Searcher, seg: Segment) -> Scored:
     return ids, scores
 
 
-def _matches(q: Query, sub: Searcher, ids: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """Which of the sorted local `ids` `q` matches, by Whoosh's matcher skipping to each of them."""
-    keep = np.zeros(len(ids), dtype=bool)
-    m = q.matcher(sub)
-    for i, doc in enumerate(ids.tolist()):
-        if not m.is_active():
-            break
-        if m.id() < doc:
-            m.skip_to(doc)
-            if not m.is_active():
-                break
-        keep[i] = m.id() == doc
-    return keep
+def _filter_ids(q: Query, sub: Searcher, seg: Segment) -> NDArray[np.int64]:
+    """Every local id `q` matches in one segment: by the algebra when it can, else by Whoosh's own matcher."""
+    if is_boolean(q):
+        return match(q, sub, seg)[0]
+    return np.fromiter(q.matcher(sub).all_ids(), dtype=np.int64)
 
 
 def _combine(q: Query, parts: list[Scored]) -> Scored:
