@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -75,3 +75,19 @@ def test_cli_prints_the_no_dates_note(tmp_path: Path) -> None:
     Index.from_articles([Article(id="a", headline="Budget", paragraphs=("The budget.",))], tmp_path / "ix").close()
     res = CliRunner().invoke(main, ["search", "budget", "--sort", "date", "--index", str(tmp_path / "ix")])
     assert res.exit_code == 0 and f"note: {NO_DATES}" in res.output
+
+
+def test_dates_with_a_time_zone_sort_and_filter_as_the_same_instant_in_utc(tmp_path: Path) -> None:
+    # Whoosh indexes a date's wall-clock time: 10:00+01:00 (09:00 UTC) sorted and filtered as 10:00,
+    # and the bulk writer gave 09:00 UTC, an equal instant right after it, 10:00 too.
+    plus_one, utc = timezone(timedelta(hours=1)), timezone.utc
+    arts = [
+        Article(id="a", headline="A", paragraphs=("Market news one.",), date=datetime(2020, 1, 1, 10, tzinfo=plus_one)),
+        Article(id="b", headline="B", paragraphs=("Market news two.",), date=datetime(2020, 1, 1, 9, tzinfo=utc)),
+        Article(id="c", headline="C", paragraphs=("Market news three.",), date=datetime(2020, 1, 1, 9, 30)),
+    ]
+    with Index.from_articles(arts, tmp_path / "ix") as ix:
+        assert sorted(h.article_id for h in ix.search("market", until="2020-01-01T09:15")) == ["a", "b"]
+        assert [h.article_id for h in ix.search("market", since="2020-01-01T09:15")] == ["c"]
+        assert [h.article_id for h in ix.search("market", sort="date")][0] == "c"
+        assert {h.article_id: h.date for h in ix.search("market")}["a"] == arts[0].date  # the same instant

@@ -199,7 +199,7 @@ def test_no_whoosh_module_keeps_an_unrestricted_unpickler() -> None:
 
 
 def test_dates_in_any_time_zone_are_stored_readable(tmp_path: Path) -> None:
-    """A zone database's tzinfo is not on the allow-list: such dates are stored in UTC (the same instant)."""
+    """A zone database's tzinfo is not on the allow-list: dates are stored in UTC (the same instant)."""
     from datetime import datetime, timedelta, timezone
     from zoneinfo import ZoneInfo
 
@@ -214,5 +214,5 @@ def test_dates_in_any_time_zone_are_stored_readable(tmp_path: Path) -> None:
     ]
     with searchkit.Index.from_articles(arts, tmp_path / "ix") as index:
         got = {h.article_id: h.date for h in index.search("storm")}
-    assert got == {"a0": dates[0], "a1": dates[1]}
-    assert got["a1"] is not None and got["a1"].utcoffset() == timedelta(hours=2)  # a fixed offset is kept
+    assert got == {"a0": dates[0], "a1": dates[1]}  # the same instants
+    assert all(d is not None and d.tzinfo is timezone.utc for d in got.values())

@@ -30,7 +30,7 @@ from typing import Any
 
 #: (module, name) of every global the pickles of a searchkit index may name: the schema's
 #: fields, formats, columns and analyzers, the segment list, and stored values (dates,
-#: naive or with a fixed offset: `transaction.storable` turns other time zones into UTC).
+#: naive or in UTC: `transaction.storable` moves every other time zone to UTC).
 #: Calling any of them with any arguments runs no code beyond building that object
 #: (`re._compile` compiles a pattern). `__builtin__` names are Python 2 spellings
 #: that Whoosh's pickles of ints and sets still use.

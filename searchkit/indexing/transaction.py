@@ -40,14 +40,17 @@ TOKEN_RUNS = RunCutter(TOKEN_PATTERN, token_runs)
 
 
 def storable(doc: dict[str, Any]) -> dict[str, Any]:
-    """`doc` with a date in a time zone other than a fixed offset (ZoneInfo, pytz, ...) moved to UTC.
+    """`doc` with a date in any time zone moved to UTC (the same instant), as the readers move dates.
 
-    Stored fields are pickled, and an index may only hold the classes reading
-    it allows (`codec.safepickle`): `datetime.timezone` is one, a zone database's
-    classes are not. The instant is the same.
+    Whoosh indexes a date's wall-clock time and drops its zone, so 10:00+01:00
+    would sort and filter as 10:00 beside a file's 09:30 UTC (the readers
+    convert, `ingest.formats.common.parse_date`; an `Article` from a library user
+    may not). In UTC the zone it drops is UTC's. It also keeps the stored pickle
+    to the classes reading allows (`codec.safepickle`): `datetime.timezone`, no
+    zone database's.
     """
     date = doc.get("date")
-    if isinstance(date, datetime) and date.tzinfo is not None and type(date.tzinfo) is not timezone:
+    if isinstance(date, datetime) and date.tzinfo is not None and date.tzinfo is not timezone.utc:
         return {**doc, "date": date.astimezone(timezone.utc)}
     return doc
 
