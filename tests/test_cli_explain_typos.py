@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -74,3 +75,16 @@ def test_a_typo_in_an_excluded_word_is_left_alone(built: str) -> None:
     with searchkit.Index.open(built) as ix:
         res = ix.search("tsunami -reliefx")
         assert res.hits and res.fuzzy == ()
+
+
+def test_a_phrase_word_no_headline_holds_is_no_typo(tmp_path: Path) -> None:
+    # An unfielded phrase is searched in headlines, paragraphs and quotes: "marker" is in a paragraph,
+    # so the headline clause must not respell it to the headline word "market" (with a typo note).
+    arts = [
+        searchkit.Article(id="a", headline="Storm news", paragraphs=("The builder found the marker stone.",)),
+        searchkit.Article(id="b", headline="Market rally", paragraphs=("The market rose in busy trading.",)),
+    ]
+    with searchkit.Index.from_articles(arts, tmp_path / "ix") as ix:
+        found = ix.search('"marker stone"')
+        assert [h.article_id for h in found] == ["a"] and found.fuzzy == ()
+        assert ix.search('"markerr stone"').fuzzy == (("markerr", ("marker",)),)  # a real typo still is one

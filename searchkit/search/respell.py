@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from copy import copy
 
-from whoosh.query.compound import AndNot
+from whoosh.query.compound import AndNot, Or
 from whoosh.query.positional import Phrase
 from whoosh.query.qcore import Query
 from whoosh.query.terms import FuzzyTerm, Term
@@ -44,8 +44,14 @@ def respell(searcher: Searcher, q: Query) -> tuple[Query, Retried]:
     return _replaced(q, fixes), tuple(shown.items())
 
 
-def _find(reader: IndexReader, q: Query, fixes: dict[tuple[str | None, str], str]) -> None:
-    """Fill `fixes` ((field, word) -> replacement) from the clauses of `q` a hit would match."""
+def _find(
+    reader: IndexReader, q: Query, fixes: dict[tuple[str | None, str], str], fields: tuple[str, ...] = ()
+) -> None:
+    """Fill `fixes` ((field, word) -> replacement) from the clauses of `q` a hit would match.
+
+    `fields`: where the same phrase or word is searched beside `q` (`_alike`); a word any
+    of them holds is no typo.
+    """
     if isinstance(q, Not):
         return
     if isinstance(q, AndNot):
@@ -55,14 +61,35 @@ def _find(reader: IndexReader, q: Query, fixes: dict[tuple[str | None, str], str
             _fix(reader, None, q.text, fixes)
     elif isinstance(q, Phrase):
         for word in q.words:
-            if not reader.doc_frequency(q.fieldname, word):
+            if not any(reader.doc_frequency(f, word) for f in fields or (q.fieldname,)):
                 _fix(reader, q.fieldname, str(word), fixes)
     elif type(q) is Term:  # exactly a word (a prefix or fuzzy term is already loose)
-        if not reader.doc_frequency(q.fieldname, q.text):
+        if not any(reader.doc_frequency(f, q.text) for f in fields or (q.fieldname,)):
             _fix(reader, q.fieldname, str(q.text), fixes)
     elif not q.is_leaf():
-        for child in q.children():
-            _find(reader, child, fixes)
+        children = list(q.children())
+        for child in children:
+            _find(reader, child, fixes, _alike(child, children) if isinstance(q, Or) else ())
+
+
+def _alike(q: Query, siblings: list[Query]) -> tuple[str, ...]:
+    """The fields of the siblings that search `q`'s very words: an unfielded phrase is parsed as one per field.
+
+    `"marker stone"` is searched in headlines, paragraphs and quotes; "marker" is no typo
+    because no headline holds it (the typo note would say "market" of a word spelled right).
+    """
+    mine = _field_words(q)
+    if mine is None:
+        return ()
+    alike = (_field_words(s) for s in siblings)
+    return tuple(fw[0] for fw in alike if fw is not None and fw[1] == mine[1])
+
+
+def _field_words(q: Query) -> tuple[str, tuple[str, ...]] | None:
+    """(field, words) of a phrase or an exact word, else None."""
+    if isinstance(q, Phrase):
+        return str(q.fieldname), tuple(str(w) for w in q.words)
+    return (str(q.fieldname), (str(q.text),)) if isinstance(q, Term) and type(q) is Term else None
 
 
 def _fix(reader: IndexReader, field: str | None, word: str, fixes: dict[tuple[str | None, str], str]) -> None:
