@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from searchkit.ingest import attribution, cues, names, people, sentences, tags
+from searchkit.ingest import attribution, cues, names, people, tags
 from searchkit.ingest.names import _SENT_END_RE, _is_abbrev
 from searchkit.ingest.sentences import start_before, starts, starts_below
 
@@ -72,8 +72,8 @@ OLD_PATTERNS = {
     ),
     "caps": (re.compile(r"(?<![\w'’-])([A-Z](?:[\w-]|['’][A-Z])*[a-z][\w-]*)"), people._CAP_RE),
     "owner": (re.compile(r"(?<![\w'’-])((?:[A-Z][\w.-]*\s+)+[A-Z][\w-]*)['’]s(?!\w)"), names._OWNER_RE),
-    # A sentence end with its first mark inside the repeat (names' pattern).
-    "sentence end": (names._SENT_END_RE, sentences._SENT_END_RE),
+    # A sentence end with its first mark inside the repeat (the pattern before).
+    "sentence end": (re.compile(r"[.!?…]+[\"”’')\]]*(?=\s|$)"), names._SENT_END_RE),
     # A fragment's owner with the first capital inside the repeat.
     "speech owner": (
         re.compile(

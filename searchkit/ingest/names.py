@@ -415,7 +415,10 @@ def _quoted_name(text: str) -> str | None:
     return None
 
 
-_SENT_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s|$)")
+# A sentence end: one or more marks, closing quotes or brackets, then a space or the end. The first
+# mark is written out of the repeat: re skips ahead to a character that can start a match only when
+# the pattern opens with a plain set of characters (behind a repeat it tries every offset).
+_SENT_END_RE = re.compile(r"[.!?…][.!?…]*[\"”’')\]]*(?=\s|$)")
 _WORD_CHAR_RE = re.compile(r"\w")
 
 

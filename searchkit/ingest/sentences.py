@@ -18,13 +18,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from searchkit.ingest.names import _is_abbrev
+from searchkit.ingest.names import _SENT_END_RE, _is_abbrev
 
-# A sentence end: names' `_SENT_END_RE`, "[.!?…]+[…]*(?=…)", with its first mark written
-# out of the repeat. re skips ahead to a character that can start a match only when the
-# pattern opens with a plain set of characters; behind a repeat it tries a match at every
-# offset, which made this scan several times slower. The matches are the same.
-_SENT_END_RE = re.compile(r"[.!?…][.!?…]*[\"”’')\]]*(?=\s|$)")
 # With no "!", "?" or "…" in a paragraph every sentence end starts with a full stop: the
 # same pattern opening with that literal, which re finds fastest of all.
 _DOT_END_RE = re.compile(r"\.[.!?…]*[\"”’')\]]*(?=\s|$)")
