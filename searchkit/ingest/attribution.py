@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from searchkit.ingest.apposition import apposition
 from searchkit.ingest.cues import _CUE_RE as _CUE_RE  # re-exported: the speaker rules ask for it here
-from searchkit.ingest.cues import _cued
+from searchkit.ingest.cues import _cued, by_initial
 from searchkit.ingest.names import (
     _collect,
     _initials,
@@ -45,20 +45,12 @@ _VERB_WORDS = (
 ).split() + ["according to", "According to", "went on", "goes on"]
 
 
-def _by_initial(words: list[str]) -> str:
-    """`say|says|tell` as `s(?:ay|ays)|t(?:ell)`: re then drops most words at their first letter."""
-    groups: dict[str, list[str]] = {}
-    for w in words:
-        groups.setdefault(w[0], []).append(re.escape(w[1:]))
-    return "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in groups.items())
-
-
 # The verbs as whole words, like \b(?:say|…)\b. A leading \b would make re attempt a
 # match at every character; starting with the non-word character in front of the verb
 # lets it skip ahead to the next one (no group: a capture costs at every attempt).
 # In ASCII text that character is one of a small set, which re tests much faster than
 # the Unicode class \W. A verb at the very start is matched on its own.
-_VERB = rf"(?:{_by_initial(_VERB_WORDS)})\b"
+_VERB = rf"(?:{by_initial([re.escape(w) for w in _VERB_WORDS])})\b"
 _VERB_RE = re.compile(rf"\W{_VERB}")
 _VERB_ASCII_RE = re.compile(rf"[\x00-/:-@\[-^`{{-\x7f]{_VERB}")  # ASCII but letters, digits, _
 _VERB_AT_START_RE = re.compile(_VERB)

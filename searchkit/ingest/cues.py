@@ -37,8 +37,11 @@ def _alternatives(alternation: str) -> list[str]:
     return [*out, alternation[start:]]
 
 
-def _by_first_letter(alternatives: list[str]) -> str:
-    """`say|sell|tell` as `s(?:ay|ell)|t(?:ell)`: re then drops most words at their first letter."""
+def by_initial(alternatives: list[str]) -> str:
+    """`say|sell|tell` as `s(?:ay|ell)|t(?:ell)`: re then drops most words at their first letter.
+
+    The alternatives are patterns that open with a plain letter (escape words with `re.escape`).
+    """
     groups: dict[str, list[str]] = {}
     for a in alternatives:
         groups.setdefault(a[0], []).append(a[1:])
@@ -49,7 +52,7 @@ def _by_first_letter(alternatives: list[str]) -> str:
 # grouped by first letter, and with the non-word character in front matched instead of
 # \b, so that re skips to the next such character (see attribution's `_VERB_RE`) and tries few words.
 # A cue at the very start of the text is matched on its own.
-_CUE_GROUPED = _by_first_letter(_alternatives(_CUE_WORDS))
+_CUE_GROUPED = by_initial(_alternatives(_CUE_WORDS))
 _CUE_AFTER_RE = re.compile(rf"\W(?:{_CUE_GROUPED})", re.I)
 _CUE_AT_START_RE = re.compile(_CUE_GROUPED, re.I)
 # The same for text already in lower case (ASCII: its non-word characters are a small set).

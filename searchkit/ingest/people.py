@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from searchkit.ingest.attribution import _by_initial
+from searchkit.ingest.cues import by_initial
 from searchkit.ingest.names import _bare, _key_tokens
 from searchkit.ingest.quotemarks import _outside, _Span
 from searchkit.ingest.words import _ROLES, _STOP
@@ -39,8 +39,9 @@ _PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
 # The person words are grouped by their first letter (longest first within a group): at any
 # place only one group can match, so re tries one group instead of every word, and the
 # matches are those of the plain longest-first alternation.
+_PERSON_ALTERNATION = by_initial([re.escape(w) for w in sorted(_PERSON_WORDS, key=len, reverse=True)])
 _DESCRIPTION_RE = re.compile(
-    rf"[Tt]he (?:[a-z][\w-]* ){{0,3}}?({_by_initial(sorted(_PERSON_WORDS, key=len, reverse=True))})"
+    rf"[Tt]he (?:[a-z][\w-]* ){{0,3}}?({_PERSON_ALTERNATION})"
     r"(?=[^\w\s-]|$| [a-z]+(?:ed|s)\b)(?!,? [A-Z]| (?:of|for|at|from|in|with)\b)"
 )
 # One capitalised word, without a possessive ending: "Blair's" gives Blair, "O'Neill" stays whole.
