@@ -3,15 +3,16 @@
 What the speaker rules ask of words: is this token part of a name, where does
 a name run start and end, what is a name without its titles, which capitalised
 chains of a paragraph are names and whether they look like a person. Per-word
-and per-name answers are cached (`_memo`), as news text repeats them endlessly.
+and per-name answers are cached (`memo`), as news text repeats them endlessly.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from typing import NamedTuple, TypeVar
+from collections.abc import Sequence
+from typing import NamedTuple
 
+from searchkit.ingest.memo import memo as _memo
 from searchkit.ingest.quotemarks import _outside, _Span
 from searchkit.ingest.words import (
     _DEMONYMS,
@@ -22,33 +23,6 @@ from searchkit.ingest.words import (
     _STOP,
     _TITLES,
 )
-
-_T = TypeVar("_T")
-
-
-def _memo(maxsize: int, maxlen: int) -> Callable[[Callable[[str], _T]], Callable[[str], _T]]:
-    """Cache a function of one string, for strings of at most `maxlen` characters.
-
-    News text repeats the same words and names over and over, so their analysis is
-    worth keeping. The bounds keep the memory small: a rare huge token is worked out
-    afresh instead of being held on to, and a full cache simply starts over. The
-    cached function is the cache's own `__getitem__`, so a hit runs no Python code.
-    """
-
-    def wrap(fn: Callable[[str], _T]) -> Callable[[str], _T]:
-        class _Cache(dict):  # type: ignore[type-arg]
-            def __missing__(self, s: str) -> _T:
-                value = fn(s)
-                if len(s) <= maxlen:
-                    if len(self) >= maxsize:
-                        self.clear()
-                    self[s] = value
-                return value
-
-        return _Cache().__getitem__
-
-    return wrap
-
 
 _TOKCH = r"[^\s,;:!?()\[\]{}\"“”«»—–]"  # a token character: anything but white space and these marks
 _TOK_RE = re.compile(rf"{_TOKCH}+")

@@ -134,8 +134,10 @@ class Known:
 
     def among(self, words: frozenset[str]) -> dict[str, str]:
         """Those of `words` that are known surnames, with the full names."""
-        found = {w: self._said[w] for w in words & self._said.keys()}
-        rest = words - found.keys() - _STOP
+        # Built by comprehension: `words & said.keys()` is a set at run time, though typed
+        # frozenset, which compiled code (`native`) refuses.
+        found = {w: self._said[w] for w in words if w in self._said}
+        rest = {w for w in words if w not in found and w not in _STOP}
         for j in self._paras:
             if not rest:
                 break

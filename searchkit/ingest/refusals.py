@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from searchkit.ingest.names import _bare, _core, _key_tokens, _memo, _role_after
+from searchkit.ingest.memo import memo as _memo
+from searchkit.ingest.names import _bare, _core, _key_tokens, _role_after
 from searchkit.ingest.words import _DEMONYMS, _ORG_WORDS, _PEERAGE, _PLACES, _ROLES, _STOP, _TITLES
 
 # Nouns of nationality for a person ("the Dutchman said"): a description, never a name.
