@@ -28,6 +28,11 @@ noise falls on both. It reports CPU seconds (steadier than wall time) and what
 the difference means for the whole build, given the share of build CPU the old
 extraction took (`--share`, measured once with `speed.py --profile`).
 
+This tree's extractor is compiled if the package was installed with a C
+compiler (`searchkit/ingest/native.py`; the first line printed says which);
+`SEARCHKIT_PURE_PYTHON=1` in front of the command times its Python sources.
+An older commit's tree is always its sources.
+
 `--whole-build` times the whole build instead (`Index.build` on the same
 corpus, as `speed.py` builds it, each tree in a fresh process, alternating): the
 CPU seconds of that process and every process it started and waited for.
@@ -55,6 +60,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+from searchkit.ingest import native  # noqa: E402
 from searchkit.ingest.quotes import extract  # noqa: E402
 
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data"
@@ -381,6 +387,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--json", metavar="FILE", help="also write the predictions as score.py's JSON Lines")
     a = ap.parse_args(argv)
     data = Path(a.data)
+    # Compiled when installed with a compiler (searchkit/ingest/native.py); SEARCHKIT_PURE_PYTHON=1
+    # runs this tree's Python sources instead, here and in every child process.
+    print(f"this tree's extractor: {native.STATE}")
     if a.speed:
         speed(data, a.reps)
         return

@@ -14,5 +14,14 @@ their paragraphs. Nothing in this stage knows about Whoosh.
     pieces       big text and Markdown files read in pieces, as parts of one article
     cleaning     raw lines -> clean paragraphs, site furniture dropped
     boilerplate  the one rule for short closing lines repeated across articles
-    quotes       quotations and their speakers in a paragraph
+    quotes       quotations and their speakers in a paragraph (`Quote`, `extract_quotes`);
+                 the work is in `extraction` and the modules its docstring names
+    memo         the extractor's bounded per-word caches
+    native       the extractor compiled with mypyc, or its sources (`choose`)
 """
+
+from searchkit.ingest import native
+
+# Before any extractor module is imported: the compiled copies, or the sources if
+# they are missing, out of date or SEARCHKIT_PURE_PYTHON is set.
+native.choose()
