@@ -11,14 +11,15 @@ Yushchenko, has said``).
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from searchkit.ingest.names import _valid_name, _word
 from searchkit.ingest.words import _ROLES, _TITLES
 
-_NAME = r"((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)"
+_NAME: Final = r"((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)"
 # The role may end in a title ("The new President, Viktor Yushchenko, said"), not in any capitalised word.
-_TITLE_TAIL = rf"(?:\s+(?:{'|'.join(sorted(_TITLES | _ROLES))})){{0,2}}"
-_APPOS_BEFORE_RE = re.compile(
+_TITLE_TAIL: Final = rf"(?:\s+(?:{'|'.join(sorted(_TITLES | _ROLES))})){{0,2}}"
+_APPOS_BEFORE_RE: Final = re.compile(
     r"\b(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)\s+[a-z][a-z\s-]{0,60}"
     + _TITLE_TAIL
     + r",\s*"
@@ -26,8 +27,8 @@ _APPOS_BEFORE_RE = re.compile(
     + r",\s*$"
 )
 # Words between the apposition's closing comma and its verb: "…, Viktor Yushchenko, has said".
-_APPOS_AUX = frozenset("has have had also later earlier then now previously reportedly recently".split())
-_APPOS_AFTER_RE = re.compile(r"\s*(?:the|a|an|its|their|his|her)\s+[a-z][a-z\s-]{0,60},\s*" + _NAME)
+_APPOS_AUX: Final = frozenset("has have had also later earlier then now previously reportedly recently".split())
+_APPOS_AFTER_RE: Final = re.compile(r"\s*(?:the|a|an|its|their|his|her)\s+[a-z][a-z\s-]{0,60},\s*" + _NAME)
 
 
 def apposition(p: str, vs: int, ve: int, subject_only: bool) -> tuple[int, int, str] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from searchkit.ingest.apposition import apposition
 from searchkit.ingest.cues import _CUE_RE as _CUE_RE  # re-exported: the speaker rules ask for it here
@@ -35,7 +36,7 @@ from searchkit.ingest.words import _AUX, _DETERMINERS, _ROLES
 
 # ---------------------------------------------------------------- attributions
 
-_VERB_WORDS = (
+_VERB_WORDS: Final = (
     "say says said tell tells told add adds added tweets tweeted write writes wrote "
     "posts posted explain explains explained warn warns warned argue argues argued claims "
     "claimed insist insists insisted notes noted states stated ask asks asked reply replies "
@@ -50,10 +51,10 @@ _VERB_WORDS = (
 # lets it skip ahead to the next one (no group: a capture costs at every attempt).
 # In ASCII text that character is one of a small set, which re tests much faster than
 # the Unicode class \W. A verb at the very start is matched on its own.
-_VERB = rf"(?:{by_initial([re.escape(w) for w in _VERB_WORDS])})\b"
-_VERB_RE = re.compile(rf"\W{_VERB}")
-_VERB_ASCII_RE = re.compile(rf"[\x00-/:-@\[-^`{{-\x7f]{_VERB}")  # ASCII but letters, digits, _
-_VERB_AT_START_RE = re.compile(_VERB)
+_VERB: Final = rf"(?:{by_initial([re.escape(w) for w in _VERB_WORDS])})\b"
+_VERB_RE: Final = re.compile(rf"\W{_VERB}")
+_VERB_ASCII_RE: Final = re.compile(rf"[\x00-/:-@\[-^`{{-\x7f]{_VERB}")  # ASCII but letters, digits, _
+_VERB_AT_START_RE: Final = re.compile(_VERB)
 
 
 def _verbs(p: str, spans: list[_Span]) -> list[tuple[int, int, str]]:
@@ -72,13 +73,13 @@ def _verbs(p: str, spans: list[_Span]) -> list[tuple[int, int, str]]:
     return out
 
 
-_SUBJECT_ONLY = frozenset({"tell", "tells", "told"})  # "told X": X is the listener
+_SUBJECT_ONLY: Final = frozenset({"tell", "tells", "told"})  # "told X": X is the listener
 # Verbs that are as often plural nouns: "claims of a clash between Muslims and …" names no speaker after it.
-_NOUN_LIKE = frozenset({"claims", "notes", "states", "posts"})
+_NOUN_LIKE: Final = frozenset({"claims", "notes", "states", "posts"})
 # Only unambiguous verbs may stand unnamed ("…," the company said) and block a
 # farther, wrong name; "posts"/"notes" are too often nouns.
-_ANON_OK = frozenset({"say", "says", "said", "told", "added", "according to"})
-_ROLE_RE = re.compile(r",\s*([a-z0-9][^,\"“”«»]{0,120}),\s*$")  # X, chief officer of Y, said
+_ANON_OK: Final = frozenset({"say", "says", "said", "told", "added", "according to"})
+_ROLE_RE: Final = re.compile(r",\s*([a-z0-9][^,\"“”«»]{0,120}),\s*$")  # X, chief officer of Y, said
 
 
 @dataclass(slots=True)  # made for every verb and read in every quote's search: slots are quicker
@@ -93,16 +94,16 @@ class _Event:
     speaker: str | None = None  # resolved later
 
 
-_ENDS = frozenset(".!?…")
-_COLON_RE = re.compile(r"\s*:")  # "But the FA confirmed:": a verb that introduces a quote
-_ROLE_LEAD_RE = re.compile(r",\s*(?:(?:[a-z][\w-]*\s+){1,6}(?:at|of|for|with)|from)\s+(?:[a-z][\w-]*\s+){0,3}$")
-_ABBR_BEFORE_RE = re.compile(r"\s*\([A-Z][A-Za-z&.]{1,9}\)\s*$")
-_SPOKES = frozenset(
+_ENDS: Final = frozenset(".!?…")
+_COLON_RE: Final = re.compile(r"\s*:")  # "But the FA confirmed:": a verb that introduces a quote
+_ROLE_LEAD_RE: Final = re.compile(r",\s*(?:(?:[a-z][\w-]*\s+){1,6}(?:at|of|for|with)|from)\s+(?:[a-z][\w-]*\s+){0,3}$")
+_ABBR_BEFORE_RE: Final = re.compile(r"\s*\([A-Z][A-Za-z&.]{1,9}\)\s*$")
+_SPOKES: Final = frozenset(
     "spokesman spokeswoman spokesperson spokesmen statement source sources official officials "
     "representative insider lawyers lawyer".split()
 )
 # Person nouns a description ends with: "the 22-year-old", "the European cross-country champion".
-_PERSON_NOUNS = frozenset(
+_PERSON_NOUNS: Final = frozenset(
     {r.lower() for r in _ROLES}
     | set(
         "champion player star singer actor actress witness minister chancellor secretary president chairman "
@@ -114,15 +115,15 @@ _PERSON_NOUNS = frozenset(
         "premier".split()
     )
 )
-_AGE_RE = re.compile(r"\d+-year-old$")
-_WHEN = frozenset(  # a time between a subject and its verb; not May (a name, a verb)
+_AGE_RE: Final = re.compile(r"\d+-year-old$")
+_WHEN: Final = frozenset(  # a time between a subject and its verb; not May (a name, a verb)
     "January February March April June July August September October November December Monday Tuesday "
     "Wednesday Thursday Friday Saturday Sunday".split()
 )
 
 
 # Words that make a clause, not a description, between a verb and a name.
-_CLAUSE = frozenset(
+_CLAUSE: Final = frozenset(
     "that was is were are be been has had have will would could should can may might it he she they we i "
     "you by to in on at after before when while if and but or not no there this these those with for as "
     "than about over into from".split()
@@ -297,14 +298,14 @@ def _events(p: str, spans: list[_Span]) -> list[_Event]:
 
 # ---------------------------------------------------------------- speech test
 
-_PUNCT_RE = re.compile(r"[,.?!…]")
-_SMALL = frozenset("a an and as at but by for from in is of on or the to with".split())
+_PUNCT_RE: Final = re.compile(r"[,.?!…]")
+_SMALL: Final = frozenset("a an and as at but by for from in is of on or the to with".split())
 # Matched in place (pos, endpos): the gaps are often long, and copying them cost more than the match.
-_ADJ_AFTER_RE = re.compile(r"[\s,.;:!?—–-]*")
-_ADJ_BEFORE_RE = re.compile(r"[\s,;:—–-]*")
+_ADJ_AFTER_RE: Final = re.compile(r"[\s,.;:!?—–-]*")
+_ADJ_BEFORE_RE: Final = re.compile(r"[\s,;:—–-]*")
 
 
-_TAG_END_RE = re.compile(r"\s*(?:[.,;:!?—–(]|$)")
+_TAG_END_RE: Final = re.compile(r"\s*(?:[.,;:!?—–(]|$)")
 
 
 def _adjacent(
@@ -336,17 +337,17 @@ def _adjacent(
 
 # Words that name what follows rather than quote anyone: "the song "Angels"",
 # "Marca's headline says it all: "…"", "a dictionary naming "blog" word of the year".
-_NAMING_NOUNS = frozenset(
+_NAMING_NOUNS: Final = frozenset(
     "headline headlines title titles song songs single singles album film movie book novel play show "
     "programme series slogan motto banner word term phrase expression category nickname label brand "
     "catchphrase hashtag username handle alias pseudonym codename name".split()
 )
-_NAMING_VERBS = frozenset("called named naming titled entitled nicknamed dubbed so-called".split())
-_NAMING_PAIRS = frozenset(
+_NAMING_VERBS: Final = frozenset("called named naming titled entitled nicknamed dubbed so-called".split())
+_NAMING_PAIRS: Final = frozenset(
     {("known", "as"), ("billed", "as"), ("user", "name"), ("code", "name")}
     | {(w, "for") for w in "latin greek french german spanish italian arabic slang short shorthand jargon word".split()}
 )  # "Latin for "truth"": a gloss, words quoted as words
-_READS = frozenset("says said reads read ran proclaims proclaimed".split())
+_READS: Final = frozenset("says said reads read ran proclaims proclaimed".split())
 
 
 def _names_what_follows(before: str) -> bool:
@@ -364,7 +365,7 @@ def _names_what_follows(before: str) -> bool:
 
 
 _FULL, _PARTIAL, _OTHER = 1, 2, 0
-_POSSESSIVE_BEFORE_RE = re.compile(r"[A-Z][\w-]*(?:'s?|’s?)\s+$")  # Blair's "unremittingly New Labour"
+_POSSESSIVE_BEFORE_RE: Final = re.compile(r"[A-Z][\w-]*(?:'s?|’s?)\s+$")  # Blair's "unremittingly New Labour"
 
 
 def _sentence_start(p: str, pos: int) -> int:
@@ -404,7 +405,7 @@ def _possessive_before(lead: str) -> bool:
 
 # Words that are someone's speech when owned, with the fragment as their content: Blair's
 # "promise to produce an "…"", "Smith's claim that "…"" (not "Smith's claims were "…"").
-_SPEECH_NOUNS = (
+_SPEECH_NOUNS: Final = (
     "promise|promises|pledge|pledges|claim|claims|words|comment|comments|remark|remarks|description|warning|"
     "vow|call|calls|criticism|accusation|accusations|allegation|allegations|attack|insistence|assertion|"
     "admission|statement|suggestion|verdict|argument|prediction|boast|threat|demand|plea|appeal|message"
@@ -412,7 +413,7 @@ _SPEECH_NOUNS = (
 # The owner: up to four capitalised words, the last without a dot. Written with the first
 # capital outside the repeat ([A-Z](?:[\w.-]*\s+[A-Z]){0,3}: the same words), so that re
 # looks for a match only at capitals; behind a repeat it would try every offset.
-_OWNER_BEFORE_RE = re.compile(
+_OWNER_BEFORE_RE: Final = re.compile(
     r"([A-Z](?:[\w.-]*\s+[A-Z]){0,3}[\w-]*)['’]s\s+(?:[a-z][\w-]*\s+)?(?:" + _SPEECH_NOUNS + r")\b"
     r"(?:\s+(?:that|of|to|as|for|about|on)"  # the fragment is the word's content: "promise to produce an"
     r"(?:\s+(?!(?:was|were|is|are|be|been|had|has|have|and|but|or)\b)[a-z][\w-]*){0,4})?\s*$"

@@ -11,8 +11,9 @@ that question.
 from __future__ import annotations
 
 import re
+from typing import Final
 
-_CUE_WORDS = (
+_CUE_WORDS: Final = (
     r"s(?:ay|ays|aid|aying)|t(?:ell|ells|old|elling)|add(?:s|ed|ing)|accord(?:ing)|"
     r"claim|insist|warn|argu|call(?:s|ed|ing)\b|describ|brand(?:s|ed|ing)\b|dub(?:s|bed|bing)\b|label|term(?:s|ed)\b|"
     r"critici|condemn|attack|accus|alleg|complain|admit|admission|den(?:y|ied|ies|ial)|prais|laud|hail|thank|"
@@ -23,7 +24,7 @@ _CUE_WORDS = (
     r"cautio|assert|maintain|declar|recall|agree|hail|tout|decr[iy]|mock|"
     r"ridicul|scorn|brand|insult|labell?|lament|regret|apologi|defend|demand|call for"
 )
-_CUE_RE = re.compile(rf"\b(?:{_CUE_WORDS})\w*", re.I)
+_CUE_RE: Final = re.compile(rf"\b(?:{_CUE_WORDS})\w*", re.I)
 
 
 def _alternatives(alternation: str) -> list[str]:
@@ -52,12 +53,12 @@ def by_initial(alternatives: list[str]) -> str:
 # grouped by first letter, and with the non-word character in front matched instead of
 # \b, so that re skips to the next such character (see attribution's `_VERB_RE`) and tries few words.
 # A cue at the very start of the text is matched on its own.
-_CUE_GROUPED = by_initial(_alternatives(_CUE_WORDS))
-_CUE_AFTER_RE = re.compile(rf"\W(?:{_CUE_GROUPED})", re.I)
-_CUE_AT_START_RE = re.compile(_CUE_GROUPED, re.I)
+_CUE_GROUPED: Final = by_initial(_alternatives(_CUE_WORDS))
+_CUE_AFTER_RE: Final = re.compile(rf"\W(?:{_CUE_GROUPED})", re.I)
+_CUE_AT_START_RE: Final = re.compile(_CUE_GROUPED, re.I)
 # The same for text already in lower case (ASCII: its non-word characters are a small set).
-_CUE_LOWER_AFTER_RE = re.compile(rf"[\x00-/:-@\[-^`{{-\x7f](?:{_CUE_GROUPED})")
-_CUE_LOWER_AT_START_RE = re.compile(_CUE_GROUPED)
+_CUE_LOWER_AFTER_RE: Final = re.compile(rf"[\x00-/:-@\[-^`{{-\x7f](?:{_CUE_GROUPED})")
+_CUE_LOWER_AT_START_RE: Final = re.compile(_CUE_GROUPED)
 
 
 def _cued(lead: str) -> bool:

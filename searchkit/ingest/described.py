@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import Final
 
 from searchkit.ingest.quotemarks import _outside, _Span
 from searchkit.ingest.words import _ROLES, _TITLES
@@ -27,32 +28,32 @@ from searchkit.ingest.words import _ROLES, _TITLES
 # ("the mayor", "the chief executive", "the striker"); not age, nationality or
 # praise ("the 22-year-old", "the Dutchman", "the champion"), which mean whom the
 # article is talking about.
-OFFICES = frozenset(
+OFFICES: Final = frozenset(
     "minister secretary president chancellor mayor chairman chairwoman executive director manager coach captain "
     "striker leader governor senator ambassador commissioner premier treasurer prosecutor editor boss skipper "
     "goalkeeper midfielder defender winger keeper".split()
 )
 # Words that make a role another office than the bare one: "the chancellor" is not the shadow chancellor.
-_QUALIFIERS = frozenset(
+_QUALIFIERS: Final = frozenset(
     "shadow former deputy vice acting ex assistant interim junior caretaker outgoing incoming then opposition "
     "late".split()
 )
-_AGE_RE = re.compile(r"\d+-year-old")
+_AGE_RE: Final = re.compile(r"\d+-year-old")
 # Up to four role words right before a name: "London mayor |Ken", "Shadow Home Secretary |David".
-_BEFORE_RE = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,4})$")
+_BEFORE_RE: Final = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,4})$")
 # After a name: ", the mayor of London", ", chief executive of Acme", ", Acme's chief executive".
-_APPOS_AFTER_RE = re.compile(
+_APPOS_AFTER_RE: Final = re.compile(
     r",\s+(?:the\s+|(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*['’]s\s+)?((?:[A-Za-z][\w-]*\s+){0,3}[a-z][\w-]*)"
     r"(?=\s*[,.;]|\s+(?:of|for|at|in)\b)"
 )
 # Before a name in commas: "The new chairman, |Arthur Pell,", "Their lawyer, |Jo Bell,".
-_APPOS_BEFORE_RE = re.compile(
+_APPOS_BEFORE_RE: Final = re.compile(
     r"\b(?:[Tt]he|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*),\s*$"
 )
 # Offices "the minister" may mean: any member of the government.
-_MINISTERS = frozenset({"minister", "secretary", "chancellor"})
+_MINISTERS: Final = frozenset({"minister", "secretary", "chancellor"})
 # Words that end a role before a name: it is a clause ("said", "and"), not a title.
-_NOT_ROLE = frozenset(
+_NOT_ROLE: Final = frozenset(
     "the a an and or but of for at in on to by with from as said says told that this his her its their".split()
 )
 

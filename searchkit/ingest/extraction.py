@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from searchkit.ingest.attribution import (
     _FULL,
@@ -34,8 +35,8 @@ __all__ = ["spans"]
 
 _Found = tuple[int, int, str | None, bool]  # start, end, speaker, partial
 _Part = tuple[int, int]  # (paragraph, quote part)
-_COLON_BEFORE_RE = re.compile(r":\s*$")  # a quote introduced by the clause before it
-_SAYING_RE = re.compile(r",\s+(?:saying|adding|insisting|arguing|warning|declaring|telling [\w ]{1,30}):\s*$")
+_COLON_BEFORE_RE: Final = re.compile(r":\s*$")  # a quote introduced by the clause before it
+_SAYING_RE: Final = re.compile(r",\s+(?:saying|adding|insisting|arguing|warning|declaring|telling [\w ]{1,30}):\s*$")
 
 
 def _kinds(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from searchkit.ingest.memo import memo as _memo
 from searchkit.ingest.quotemarks import _outside, _Span
@@ -24,14 +24,14 @@ from searchkit.ingest.words import (
     _TITLES,
 )
 
-_TOKCH = r"[^\s,;:!?()\[\]{}\"“”«»—–]"  # a token character: anything but white space and these marks
-_TOK_RE = re.compile(rf"{_TOKCH}+")
-_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
+_TOKCH: Final = r"[^\s,;:!?()\[\]{}\"“”«»—–]"  # a token character: anything but white space and these marks
+_TOK_RE: Final = re.compile(rf"{_TOKCH}+")
+_SUFFIXES: Final = frozenset({"Jr", "Sr", "II", "III", "IV"})
 # Roles written as initials in front of a name ("MP Owen Rudd"): never part of it.
-_ROLE_INITIALS = frozenset("MP MEP MSP AM TD QC CEO CFO GP".split())
+_ROLE_INITIALS: Final = frozenset("MP MEP MSP AM TD QC CEO CFO GP".split())
 # Descriptors made with a hyphen in front of a name ("Cork-born", "Oslo-based").
-_DESCRIPTOR_ENDS = ("-born", "-based", "-bred", "-raised")
-_PARTICLES = frozenset(
+_DESCRIPTOR_ENDS: Final = ("-born", "-based", "-bred", "-raised")
+_PARTICLES: Final = frozenset(
     {
         "al",
         "el",
@@ -155,8 +155,8 @@ def _join(toks: list[str]) -> str:
 
 # A walk over up to 10 whole tokens, each after white space. One match finds how far
 # the walk goes; matched on the reversed text, it walks backwards from a position.
-_WALK_RE = re.compile(rf"(?:\s+{_TOKCH}+){{1,10}}")
-_TOUCH_WALK_RE = re.compile(rf"\s*{_TOKCH}+(?:\s+{_TOKCH}+){{0,9}}")  # may start right at the token
+_WALK_RE: Final = re.compile(rf"(?:\s+{_TOKCH}+){{1,10}}")
+_TOUCH_WALK_RE: Final = re.compile(rf"\s*{_TOKCH}+(?:\s+{_TOKCH}+){{0,9}}")  # may start right at the token
 
 
 class _Toks(NamedTuple):
@@ -260,8 +260,8 @@ def _last_key(full: str) -> str | None:
 # An organisation written as its initials ("the FA said", "said an FA statement"): names
 # need a word with lower case, so initials are taken only in a spokesman's or the
 # subject's place. Initials of roles and places are no organisation that speaks.
-_INITIALS_RE = re.compile(r"[A-Z][A-Z&]{1,5}")
-_NOT_ORG_INITIALS = frozenset("MP MPs MEP MSP AM TD CEO CFO PM QC GP DJ MC PR UK US USA EU UAE".split())
+_INITIALS_RE: Final = re.compile(r"[A-Z][A-Z&]{1,5}")
+_NOT_ORG_INITIALS: Final = frozenset("MP MPs MEP MSP AM TD CEO CFO PM QC GP DJ MC PR UK US USA EU UAE".split())
 
 
 def _initials(tok: str) -> bool:
@@ -284,12 +284,12 @@ def _ends_with(full: str, surname: str) -> bool:
     return last == surname or last.endswith("-" + surname)  # al-Walid ends with Walid
 
 
-_NOT_TOKCH = r"\s,;:!?()\[\]{}\"“”«»—–"  # inside a class: what _TOKCH is not
-_UPPERISH = r"A-Z\u0080-\U0010FFFF"  # ASCII capitals or any non-ASCII: a cheap superset of str.isupper
-_PARTICLE_RE = rf"(?:{'|'.join(sorted(_PARTICLES))})(?!{_TOKCH})"
+_NOT_TOKCH: Final = r"\s,;:!?()\[\]{}\"“”«»—–"  # inside a class: what _TOKCH is not
+_UPPERISH: Final = r"A-Z\u0080-\U0010FFFF"  # ASCII capitals or any non-ASCII: a cheap superset of str.isupper
+_PARTICLE_RE: Final = rf"(?:{'|'.join(sorted(_PARTICLES))})(?!{_TOKCH})"
 # A token that may be part of a name: one that starts upper-case-ish, holds a hyphen
 # (al-Walid), or is a particle (von der). Every name word passes; the exact test follows.
-_NAMEISH = rf"(?=[{_UPPERISH}]|[^-{_NOT_TOKCH}]*-|{_PARTICLE_RE}){_TOKCH}+"
+_NAMEISH: Final = rf"(?=[{_UPPERISH}]|[^-{_NOT_TOKCH}]*-|{_PARTICLE_RE}){_TOKCH}+"
 # A chain: two or more such tokens apart by white space only, starting at a token that
 # could open a name (not a particle). Names are only ever found inside chains, and a
 # scan that starts at a chain's first token is in the same state as one that went word
@@ -300,10 +300,10 @@ _NAMEISH = rf"(?=[{_UPPERISH}]|[^-{_NOT_TOKCH}]*-|{_PARTICLE_RE}){_TOKCH}+"
 # (it is a token character, the one before it is not). That misses only chains that
 # open with a hyphenated word such as "al-Walid", which need "-" before a capital:
 # a paragraph with one uses the slower _CHAIN_ANY_RE, which starts at any token.
-_CHAIN_RE = re.compile(rf"[{_UPPERISH}](?<={_TOKCH})(?<!{_TOKCH}.){_TOKCH}*(?:\s+{_NAMEISH})+")
-_CHAIN_ASCII_RE = re.compile(rf"[A-Z](?<!{_TOKCH}.){_TOKCH}*(?:\s+{_NAMEISH})+")  # the same for ASCII text
-_CHAIN_ANY_RE = re.compile(rf"(?<!{_TOKCH})(?=[{_UPPERISH}]|[^-{_NOT_TOKCH}]*-){_TOKCH}+(?:\s+{_NAMEISH})+")
-_HYPHEN_CAP_RE = re.compile(rf"-[{_UPPERISH}]")
+_CHAIN_RE: Final = re.compile(rf"[{_UPPERISH}](?<={_TOKCH})(?<!{_TOKCH}.){_TOKCH}*(?:\s+{_NAMEISH})+")
+_CHAIN_ASCII_RE: Final = re.compile(rf"[A-Z](?<!{_TOKCH}.){_TOKCH}*(?:\s+{_NAMEISH})+")  # the same for ASCII text
+_CHAIN_ANY_RE: Final = re.compile(rf"(?<!{_TOKCH})(?=[{_UPPERISH}]|[^-{_NOT_TOKCH}]*-){_TOKCH}+(?:\s+{_NAMEISH})+")
+_HYPHEN_CAP_RE: Final = re.compile(rf"-[{_UPPERISH}]")
 
 
 def _mentions(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
@@ -358,7 +358,9 @@ def _chain_names(chain: str) -> tuple[tuple[int, str, bool], ...]:
 # The check of the character before a name's first capital comes after it, so that re can
 # skip ahead to the next capital; the first word is written out of the repeat for that.
 # "Bayern Munich's", and "Ricky Gervais'" (a name ending in s takes the mark alone)
-_OWNER_RE = re.compile(r"([A-Z](?<![\w'’-].)[\w.-]*\s+(?:[A-Z][\w.-]*\s+)*[A-Z][\w-]*)(?:['’]s|(?<=s)['’])(?!\w)")
+_OWNER_RE: Final = re.compile(
+    r"([A-Z](?<![\w'’-].)[\w.-]*\s+(?:[A-Z][\w.-]*\s+)*[A-Z][\w-]*)(?:['’]s|(?<=s)['’])(?!\w)"
+)
 
 
 def _owners(p: str, spans: list[_Span]) -> list[tuple[int, str, bool]]:
@@ -392,8 +394,8 @@ def _quoted_name(text: str) -> str | None:
 # A sentence end: one or more marks, closing quotes or brackets, then a space or the end. The first
 # mark is written out of the repeat: re skips ahead to a character that can start a match only when
 # the pattern opens with a plain set of characters (behind a repeat it tries every offset).
-_SENT_END_RE = re.compile(r"[.!?…][.!?…]*[\"”’')\]]*(?=\s|$)")
-_WORD_CHAR_RE = re.compile(r"\w")
+_SENT_END_RE: Final = re.compile(r"[.!?…][.!?…]*[\"”’')\]]*(?=\s|$)")
+_WORD_CHAR_RE: Final = re.compile(r"\w")
 
 
 def _sentence_end(p: str, pos: int) -> int:

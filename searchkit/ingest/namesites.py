@@ -12,11 +12,13 @@ whose names would not answer.
 
 from __future__ import annotations
 
+from typing import Final
+
 from searchkit.ingest.names import _PARTICLES, _bare
 from searchkit.ingest.words import _ORG_WORDS, _PEERAGE, _TITLES
 
-_MARKS = frozenset(',;:!?()[]{}"“”«»—–')  # what ends a token besides white space (see _TOKCH)
-_PLAIN_TITLES = _TITLES - _PEERAGE  # "Mr Smith" is a title and a surname; "Lord Smith" is a name
+_MARKS: Final = frozenset(',;:!?()[]{}"“”«»—–')  # what ends a token besides white space (see _TOKCH)
+_PLAIN_TITLES: Final = _TITLES - _PEERAGE  # "Mr Smith" is a title and a surname; "Lord Smith" is a name
 
 
 def _token_before(p: str, at: int) -> str:

@@ -15,27 +15,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import Final
 
 from searchkit.ingest.names import _bare, _initials
 from searchkit.ingest.quotemarks import _Key, _outside, _Span
 from searchkit.ingest.words import _ORG_WORDS
 
 # Subject words that mean an outlet: "the paper says", "said the newspaper".
-OUTLET_NOUNS = frozenset("paper newspaper daily tabloid magazine weekly broadsheet website".split())
+OUTLET_NOUNS: Final = frozenset("paper newspaper daily tabloid magazine weekly broadsheet website".split())
 # Subject words that mean an organisation of that kind: "the company said", "the band thanked".
-ORG_NOUNS = frozenset(
+ORG_NOUNS: Final = frozenset(
     "company firm group band club bank airline carrier retailer operator broadcaster charity "
     "agency organisation organization association union".split()
 )
-_KIND_RES = {n: re.compile(rf"\b{n}s?\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,3}})") for n in ORG_NOUNS}
+_KIND_RES: Final = {n: re.compile(rf"\b{n}s?\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,3}})") for n in ORG_NOUNS}
 
-_NAME = r"[A-Z][\w&.-]*"
+_NAME: Final = r"[A-Z][\w&.-]*"
 # "daily ABC", "the tabloid Bild", "newspaper El Mundo": the kind names the outlet after it.
-_KIND_BEFORE_RE = re.compile(
+_KIND_BEFORE_RE: Final = re.compile(
     r"\b(?:daily|newspaper|paper|tabloid|magazine|weekly|broadsheet|website)\s+" + rf"({_NAME}(?:\s+{_NAME}){{0,3}})"
 )
 # A name opening a sentence or clause, then a verb: "Marca refers", ", AS offers", "Arab News reported".
-_SUBJECT_RE = re.compile(
+_SUBJECT_RE: Final = re.compile(
     rf"(?:^|(?<=[.!?:;,\"”])\s+|\b(?:And|But|and|but)\s+)(?:The\s+)?({_NAME}(?:\s+{_NAME}){{0,2}})\s+[a-z]+(?:s|ed)\b"
 )
 

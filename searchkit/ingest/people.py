@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from searchkit.ingest.cues import by_initial
 from searchkit.ingest.names import _bare, _key_tokens
@@ -28,8 +28,8 @@ from searchkit.ingest.words import _ROLES, _STOP
 # lookbehind then rejects the "he" of "the" inside re (a Python test of each of the many
 # such matches cost more than the scan). `(?<![^\W_].)`: the character before the first
 # letter is not alphanumeric (str.isalnum), which is \w without the underscore.
-_PRONOUN_RE = re.compile(r"[HhSs](?<![^\W_].)(?:(?<=[Ss])h|(?<=[Hh]))e(?!\w)")
-_PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
+_PRONOUN_RE: Final = re.compile(r"[HhSs](?<![^\W_].)(?:(?<=[Ss])h|(?<=[Hh]))e(?!\w)")
+_PERSON_WORDS: Final = frozenset(r.lower() for r in _ROLES) | frozenset(
     "minister secretary president chancellor champion player star singer actor actress boss striker coach "
     "manager captain frontman veteran teenager youngster winner leader chairman".split()
 )
@@ -39,14 +39,14 @@ _PERSON_WORDS = frozenset(r.lower() for r in _ROLES) | frozenset(
 # The person words are grouped by their first letter (longest first within a group): at any
 # place only one group can match, so re tries one group instead of every word, and the
 # matches are those of the plain longest-first alternation.
-_PERSON_ALTERNATION = by_initial([re.escape(w) for w in sorted(_PERSON_WORDS, key=len, reverse=True)])
-_DESCRIPTION_RE = re.compile(
+_PERSON_ALTERNATION: Final = by_initial([re.escape(w) for w in sorted(_PERSON_WORDS, key=len, reverse=True)])
+_DESCRIPTION_RE: Final = re.compile(
     rf"[Tt]he (?:[a-z][\w-]* ){{0,3}}?({_PERSON_ALTERNATION})"
     r"(?=[^\w\s-]|$| [a-z]+(?:ed|s)\b)(?!,? [A-Z]| (?:of|for|at|from|in|with)\b)"
 )
 # One capitalised word, without a possessive ending: "Blair's" gives Blair, "O'Neill" stays whole.
 # The check of the character before comes after the capital, so that re can skip to the next one.
-_CAP_RE = re.compile(r"([A-Z](?<![\w'’-].)(?:[\w-]|['’][A-Z])*[a-z][\w-]*)")
+_CAP_RE: Final = re.compile(r"([A-Z](?<![\w'’-].)(?:[\w-]|['’][A-Z])*[a-z][\w-]*)")
 
 _Mention = tuple[int, str, bool]  # (offset, name, person-like), as `names._mentions` gives them
 

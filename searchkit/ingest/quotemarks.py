@@ -13,16 +13,16 @@ block whose successor reopens with a mark. `chains` links those parts.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 _Key = tuple[int, int]  # (paragraph, offset or part): article order
 
-_MARK_RE = re.compile(r'["“”«»]')
-_STRAIGHT_MARK_RE = re.compile(r'"')  # all an ASCII paragraph can hold, and re finds a literal fastest
+_MARK_RE: Final = re.compile(r'["“”«»]')
+_STRAIGHT_MARK_RE: Final = re.compile(r'"')  # all an ASCII paragraph can hold, and re finds a literal fastest
 _OPEN, _CLOSE, _EITHER = 0, 1, 2
-_FAMILY = {'"': '"', "“": "“", "”": "“", "«": "«", "»": "«"}
-_OPEN_PREV = set("([{:/—–-")  # a glued mark after these opens: read:"We …
-_CLOSE_NEXT = set(".,;:!?)]}…")  # a glued mark before these closes: "word",
+_FAMILY: Final = {'"': '"', "“": "“", "”": "“", "«": "«", "»": "«"}
+_OPEN_PREV: Final = set("([{:/—–-")  # a glued mark after these opens: read:"We …
+_CLOSE_NEXT: Final = set(".,;:!?)]}…")  # a glued mark before these closes: "word",
 
 
 def _classify(p: str, i: int) -> int:
@@ -75,7 +75,7 @@ def _span(p: str, o: int, c: int, closed: bool, linked: bool = False) -> _Span |
     return _Span(o, c, closed, s, e, linked) if s < e else None
 
 
-_REOPENS_AFTER = set(".!?…,;:'’)]")  # a quote left open here and reopened goes on (news style)
+_REOPENS_AFTER: Final = set(".!?…,;:'’)]")  # a quote left open here and reopened goes on (news style)
 
 
 def _pair(p: str) -> list[_Span]:

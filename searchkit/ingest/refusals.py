@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from searchkit.ingest.memo import memo as _memo
 from searchkit.ingest.names import _bare, _core, _key_tokens, _role_after
 from searchkit.ingest.words import _DEMONYMS, _ORG_WORDS, _PEERAGE, _PLACES, _ROLES, _STOP, _TITLES
 
 # Nouns of nationality for a person ("the Dutchman said"): a description, never a name.
-_NATIONALITY_NOUNS = frozenset(
+_NATIONALITY_NOUNS: Final = frozenset(
     "Scot Scotsman Scotswoman Briton Brit Kiwi Aussie Spaniard Swede Dane Finn Pole Turk Frenchman Frenchwoman "
     "Englishman Englishwoman Irishman Irishwoman Welshman Welshwoman Dutchman Dutchwoman Yorkshireman "
     "Ulsterman Cornishman Manxman Lancastrian Geordie Scouser Cockney".split()
@@ -73,8 +74,8 @@ def opens_only(text: str, word: str) -> bool:
 
 # Endings of plural nouns and -ing forms ("Critics", "Voters", "Appearing"), rare in names: such a
 # word capitalised only where a sentence opens is a common word. ("Williams" is left alone.)
-_COMMON_ENDS = ("ists", "ysts", "ics", "ians", "ers", "ors", "ants", "ents", "ions", "ges", "ves", "ing")
-_COURTESY = frozenset("Mr Mrs Ms Miss Mx Dr".split())
+_COMMON_ENDS: Final = ("ists", "ysts", "ics", "ians", "ers", "ors", "ants", "ents", "ions", "ges", "ves", "ing")
+_COURTESY: Final = frozenset("Mr Mrs Ms Miss Mx Dr".split())
 
 
 NAMED, NO_ONE, ROLE_AFTER = 0, 1, 2  # what `refusal` says of a candidate

@@ -12,21 +12,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from searchkit.ingest.names import _collect, _join, _key_tokens, _person_like, _toks_after, _word
 
 # Small words that join the capitalised words of one organisation's name.
-_CONNECTORS = frozenset({"of", "for", "and", "the", "&", "on"})
+_CONNECTORS: Final = frozenset({"of", "for", "and", "the", "&", "on"})
 # Lower-case role words after an organisation, then a comma or not, then a capital.
-_ROLE_WORDS_RE = re.compile(r"((?:\s+[a-z][\w-]*){0,4})(,?)\s+(?=[A-Z])")
+_ROLE_WORDS_RE: Final = re.compile(r"((?:\s+[a-z][\w-]*){0,4})(,?)\s+(?=[A-Z])")
 # The role word that says a person follows: their job for the organisation.
-_SPEAKS_FOR = frozenset(
+_SPEAKS_FOR: Final = frozenset(
     "spokesman spokeswoman spokesperson representative analyst economist director chairman chief executive "
     "editor manager boss president founder head secretary officer lawyer agent singer guitarist drummer "
     "star player coach captain producer partner researcher engineer scientist minister leader adviser official "
     "chancellor".split()
 )
-_POSSESSIVE = ("'s", "’s")
+_POSSESSIVE: Final = ("'s", "’s")
 
 
 def person_after(p: str, pos: int) -> tuple[int, str] | None:
@@ -70,7 +71,7 @@ def org_run(words: Sequence[str], end: int) -> list[int]:
     return run
 
 
-_POSSESSIVE_RE = re.compile(r"\s+[A-Z][\w.&-]*['’]s(?!\w)")
+_POSSESSIVE_RE: Final = re.compile(r"\s+[A-Z][\w.&-]*['’]s(?!\w)")
 
 
 def _possessive_end(p: str, pos: int) -> int:

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from typing import Final
 
 from searchkit.ingest.names import _SENT_END_RE, _is_abbrev
 
 # With no "!", "?" or "…" in a paragraph every sentence end starts with a full stop: the
 # same pattern opening with that literal, which re finds fastest of all.
-_DOT_END_RE = re.compile(r"\.[.!?…]*[\"”’')\]]*(?=\s|$)")
-_END_MARK_RE = re.compile(r"[.!?…]")  # the first character of every _SENT_END_RE match
-_MAX_CACHED = 4096  # paragraphs remembered; a full cache starts over (an article has far fewer)
+_DOT_END_RE: Final = re.compile(r"\.[.!?…]*[\"”’')\]]*(?=\s|$)")
+_END_MARK_RE: Final = re.compile(r"[.!?…]")  # the first character of every _SENT_END_RE match
+_MAX_CACHED: Final = 4096  # paragraphs remembered; a full cache starts over (an article has far fewer)
 _cache: dict[str, list[int]] = {}
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from searchkit.ingest.attribution import _CUE_RE
 from searchkit.ingest.described import another_office, fits, introduced, role_words
@@ -56,15 +57,15 @@ from searchkit.ingest.tags import clause_subject
 from searchkit.ingest.words import _PEERAGE, _ROLES, _ROLES_AFTER, _STOP, _TITLES
 
 # A sentence about "the company" or "the band": the noun, then its verb or an aside ("The band - whose …").
-_KIND_SUBJECT_RE = re.compile(r"\s*[Tt]he ([a-z]+)(?=\s+(?:[a-z]+ly\s+)?[a-z]+(?:s|ed)\b|\s*[,—–-]\s)")
-_PLURAL_INITIALS_RE = re.compile(r"[A-Z]{2,}s")  # "PVRs record …": things, not a speaker
+_KIND_SUBJECT_RE: Final = re.compile(r"\s*[Tt]he ([a-z]+)(?=\s+(?:[a-z]+ly\s+)?[a-z]+(?:s|ed)\b|\s*[,—–-]\s)")
+_PLURAL_INITIALS_RE: Final = re.compile(r"[A-Z]{2,}s")  # "PVRs record …": things, not a speaker
 # A sentence opening with a description and its verb: "The mayor accused", "The judges called".
-_DESCRIBED_SUBJECT_RE = re.compile(r"[Tt]he ([a-z]+)\s+(?:[a-z]+ly\s+)?([a-z]+)\b")
-_BACK = 3  # how many paragraphs before a pronoun's may name whom it means
+_DESCRIBED_SUBJECT_RE: Final = re.compile(r"[Tt]he ([a-z]+)\s+(?:[a-z]+ly\s+)?([a-z]+)\b")
+_BACK: Final = 3  # how many paragraphs before a pronoun's may name whom it means
 
 # A role right after a sentence's first name ("Kelvin MP", "Acme spokeswoman, Jo Bell"): that
 # name only describes the subject.
-_ROLE_NEXT_RE = re.compile(
+_ROLE_NEXT_RE: Final = re.compile(
     rf"\s+({'|'.join(sorted(_ROLES_AFTER))}|{'|'.join(sorted(r.lower() for r in _ROLES))})\b,?\s*"
 )
 

@@ -23,6 +23,7 @@ target of the words, not their speaker.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from searchkit.ingest.attribution import _described, _Event
 from searchkit.ingest.cues import _CUE_RE
@@ -30,11 +31,11 @@ from searchkit.ingest.names import _collect, _join, _toks_before, _valid_name, _
 from searchkit.ingest.outlets import OUTLET_NOUNS
 from searchkit.ingest.quotemarks import _outside, _Span
 
-_TAG_RE = re.compile(
+_TAG_RE: Final = re.compile(
     r"\s*(?P<subject>[Hh]e|[Ss]he|the (?:[a-z][\w-]* ){0,2}[a-z][\w-]*|(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]*)"
     r"\s+(?P<verb>[a-z]+(?:s|ed))(?=\s*[.,;:!?]|\s*$)"
 )
-_GOES_ON = frozenset(",?!")  # the quote's last character when the writer's sentence goes on after it
+_GOES_ON: Final = frozenset(",?!")  # the quote's last character when the writer's sentence goes on after it
 
 
 def _subject_kind(subject: str) -> tuple[str, str] | None:
@@ -69,9 +70,9 @@ def loose_tags(p: str, spans: list[_Span], events: list[_Event]) -> list[_Event]
 
 
 # Where a clause may start inside a sentence: after a comma, semicolon or colon, or "And"/"But".
-_CLAUSE_START_RE = re.compile(r"[,;:]\s+|\b(?:And|But|and|but)\s+")
+_CLAUSE_START_RE: Final = re.compile(r"[,;:]\s+|\b(?:And|But|and|but)\s+")
 # A name then its verb: "Marca criticises", "Vargas does not", "AS offers" (not "Marca's headline").
-_NAME_VERB_RE = re.compile(
+_NAME_VERB_RE: Final = re.compile(
     r"((?:[A-Z](?:[\w.&-]|['’](?!s\b))*\s+){0,3}[A-Z](?:[\w.&-]|['’](?!s\b))*)\s+(?:[a-z]+ly\s+)?([a-z]+(?:s|ed)|did)\b"
 )
 
@@ -101,7 +102,7 @@ def clause_subject(p: str, spans: list[_Span], lo: int, hi: int, cue: bool = Fal
 
 # `NAME, who [has] [also] VERB`: the verb a reporting or attitude one. Only these verb forms:
 # a relative clause with any other verb ("who founded", "who posted") says nothing about words.
-_RELATIVE_VERBS = (
+_RELATIVE_VERBS: Final = (
     "say|says|said|tell|tells|told|add|adds|added|describe|describes|described|call|calls|called|"
     "brand|brands|branded|dub|dubs|dubbed|label|labels|labelled|labeled|term|termed|accuse|accuses|accused|"
     "criticise|criticises|criticised|criticize|criticizes|criticized|condemn|condemns|condemned|"
@@ -111,7 +112,7 @@ _RELATIVE_VERBS = (
     "reject|rejects|rejected|praise|praises|praised|hail|hails|hailed|slam|slams|slammed|"
     "blame|blames|blamed|predict|predicts|predicted|write|writes|wrote|written|declare|declares|declared"
 )
-_RELATIVE_RE = re.compile(
+_RELATIVE_RE: Final = re.compile(
     r",\s+who\s+(?:(?:has|have|had|is|was|also|once|then|later|earlier|already|previously|recently|"
     r"repeatedly|publicly|famously|last\s+week|last\s+year)\s+){0,3}(?:" + _RELATIVE_VERBS + r")\b"
 )
@@ -145,16 +146,16 @@ def relative_tags(p: str, spans: list[_Span], events: list[_Event]) -> list[_Eve
 
 # An attitude verb in the passive before a fragment: the sentence's subject is its target, not
 # its speaker ("The album was described as "a triumph"", unless "by" names the speaker).
-_PASSIVE = (
+_PASSIVE: Final = (
     r"(?:was|were|is|are|been|being|be)\s+(?:[a-z]+ly\s+)?(?:described|called|branded|labell?ed|dubbed|"
     r"termed|hailed|praised|criticised|criticized|condemned|attacked|accused|slammed|dismissed|derided)\b"
     r"(?![^\"“”]*\bby\b)[^\"“”]*$"
 )
-_PASSIVE_RE = re.compile(rf"\b{_PASSIVE}")
+_PASSIVE_RE: Final = re.compile(rf"\b{_PASSIVE}")
 # `passive_target` asks only whether there is one: the non-word character before the
 # auxiliary is matched instead of \b, so that re skips ahead to such characters instead
 # of trying every offset (a match right at the start is tried on its own, with \b).
-_PASSIVE_AFTER_RE = re.compile(rf"\W{_PASSIVE}")
+_PASSIVE_AFTER_RE: Final = re.compile(rf"\W{_PASSIVE}")
 
 
 def passive_target(p: str, lo: int, hi: int) -> bool:

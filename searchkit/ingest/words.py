@@ -7,7 +7,9 @@ speaker (`refusals`), or marks an attribution's subject (`attribution`).
 
 from __future__ import annotations
 
-_STOP = frozenset(
+from typing import Final
+
+_STOP: Final = frozenset(
     "A An And As At After Although Because Before But By During Each Even For From "
     "He Her Here His How However I If In Instead It Its Last Later Meanwhile My Next "
     "No Not Now Of On Once One Or Our She So Some Since Still That The Their Then "
@@ -15,7 +17,7 @@ _STOP = frozenset(
     "When Where While Who Why With Yesterday Yet You Monday Tuesday Wednesday "
     "Thursday Friday Saturday Sunday".split()
 )
-_TITLES = frozenset(
+_TITLES: Final = frozenset(
     "Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady President Vice Prime "
     "Minister Senator Sen Rep Gov Governor Gen General Col Colonel Capt Captain Lt "
     "Sgt Chancellor Secretary Judge Justice Rev Reverend Father King Queen Prince "
@@ -23,10 +25,10 @@ _TITLES = frozenset(
     "Foreign Home Defence Defense Health Chairman Chairwoman Director Sheikh".split()
 )
 # Peerage and knighthood: part of the name the article uses (Lord Falconer, Sir Alan Budd).
-_PEERAGE = frozenset("Sir Dame Lord Lady Baroness Baron Earl Viscount".split())
+_PEERAGE: Final = frozenset("Sir Dame Lord Lady Baroness Baron Earl Viscount".split())
 # Capitalised role and job words written in front of a name ("Treasurer Peter Costello",
 # "Shadow Health Secretary Jane Hollis"): the name starts after the last of them.
-_ROLES = frozenset(
+_ROLES: Final = frozenset(
     "Acting Adviser Advisor Analyst Assistant Associate Attorney Author Boss Broadcaster Cardinal Captain "
     "Chair Chairperson Chief Coach Commander Commentator Composer Correspondent Critic Culture Dean Defender "
     "Designer Economist Editor Education Energy Envoy Executive Environment Finance Founder Former Forward "
@@ -41,12 +43,12 @@ _ROLES = frozenset(
     "Actress Wing Prop Flanker Hooker Lock Fullback Full-back Fly-half Scrum-half".split()
 )
 # Roles written after a name ("Rita Vale MP") or alone with a place ("the Salford MP"): not the name.
-_ROLES_AFTER = frozenset(
+_ROLES_AFTER: Final = frozenset(
     "MP MEP MSP AM QC Minister Secretary Chairman Chairwoman Co-Chairman President Governor Mayor Senator "
     "Ambassador Commissioner Spokesman Spokeswoman".split()
 )
 # Places a lone word may name: never a speaker on their own ("said Britain").
-_PLACES = frozenset(
+_PLACES: Final = frozenset(
     "Britain England Scotland Wales Ireland Europe America Africa Asia Australia Canada France Germany Spain "
     "Italy Portugal Greece Turkey Russia China Japan India Pakistan Iran Iraq Israel Egypt Brazil Argentina "
     "Mexico Nigeria Kenya Korea Ukraine Poland Sweden Norway Denmark Finland Netherlands Belgium "
@@ -55,7 +57,7 @@ _PLACES = frozenset(
     "Westminster Whitehall Hollywood UK US USA EU UN".split()
 )
 # Nationality and party words: a descriptor before a name, never a name alone.
-_DEMONYMS = frozenset(
+_DEMONYMS: Final = frozenset(
     "African American Arab Argentine Argentinian Asian Australian Austrian Belgian Brazilian British Briton "
     "Canadian Chinese Colombian Croatian Czech Danish Dutch Egyptian English European French German Greek "
     "Indian Iranian Iraqi Irish Israeli Italian Jamaican Japanese Kenyan Korean Mexican Nigerian Norwegian "
@@ -63,7 +65,7 @@ _DEMONYMS = frozenset(
     "Turkish Ukrainian Welsh Western Eastern Northern Southern International National Olympic Conservative "
     "Tory Democrat Democratic Republican Liberal Lib Dem Socialist Communist Double Triple".split()
 )
-_ORG_WORDS = frozenset(
+_ORG_WORDS: Final = frozenset(
     "Journal Times Post News Street State States University Company Inc Ltd Party "
     "Council Ministry Department Agency Group Bank Court Union Association "
     "Committee Police Office Institute Foundation Advisory Corp Reuters Press "
@@ -77,10 +79,10 @@ _ORG_WORDS = frozenset(
     "Movement Front Coalition Campaign Network Project Programme Program Microsoft Apple Google "
     "Street Road Square House Hall Palace Park Stadium Arena Island Islands Kingdom Republic".split()
 )
-_DETERMINERS = frozenset(
+_DETERMINERS: Final = frozenset(
     {"the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "my", "your", "these", "those"}
 )
-_AUX = frozenset(
+_AUX: Final = frozenset(
     "also later then earlier once has have had was is reportedly recently previously "
     "further again would will separately subsequently".split()
 )
