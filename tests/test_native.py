@@ -41,6 +41,12 @@ def test_a_module_edited_after_compiling_is_named(tmp_path: Path) -> None:
     assert native.stale(folder, ("a", "b")) == "b.py changed since it was compiled: pip install -e . compiles it again"
 
 
+def test_an_install_without_sources_uses_the_compiled(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, ("a", "b"))
+    (folder / "b.py").unlink()
+    assert native.stale(folder, ("a", "b")) is None
+
+
 def test_missing_compiled_module_or_manifest(tmp_path: Path) -> None:
     folder = _folder(tmp_path, ("a", "b"))
     (folder / native.MANIFEST).write_text("{not json")

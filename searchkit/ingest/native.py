@@ -79,7 +79,8 @@ def stale(folder: Path, modules: Sequence[str] = COMPILED) -> str | None:
         recorded = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["sources"]
     except (OSError, ValueError, KeyError, TypeError):
         return f"no readable {MANIFEST}"
-    changed = [m for m in modules if recorded.get(m) != digest(folder / f"{m}.py")]
+    # A source that cannot be read (an install without .py files) cannot have changed.
+    changed = [m for m in modules if (folder / f"{m}.py").exists() and recorded.get(m) != digest(folder / f"{m}.py")]
     if changed:
         return f"{changed[0]}.py changed since it was compiled: pip install -e . compiles it again"
     return None
