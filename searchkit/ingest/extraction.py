@@ -11,7 +11,6 @@ be compiled (`native`) while the public types stay ordinary Python.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Final
 
 from searchkit.ingest.attribution import (
@@ -170,9 +169,8 @@ def _part_speakers(
     return found
 
 
-def spans(paragraphs: Sequence[str]) -> list[list[_Found]]:
+def spans(paras: list[str]) -> list[list[_Found]]:
     """Each paragraph's quotations as (start, end, speaker, partial), in text order."""
-    paras = [p if isinstance(p, str) else "" for p in paragraphs]
     spans = [_pair(p) for p in paras]
     # Paragraphs after the last one with a quote cannot change any attribution, so
     # attributions are gathered up to that paragraph only.

@@ -74,11 +74,11 @@ class QuoteWarning(UserWarning):
     """Quote extraction failed on one article, which is indexed without quotes."""
 
 
-def _extract(paragraphs: Sequence[str]) -> list[tuple[Quote, ...]]:
-    paras = [p if isinstance(p, str) else "" for p in paragraphs]
+def _extract(paragraphs: list[str]) -> list[tuple[Quote, ...]]:
+    # `extract_quotes` has made every paragraph a string (a non-string is "").
     return [
         tuple(Quote(p[start:end], start, end, speaker, partial) for start, end, speaker, partial in found)
-        for p, found in zip(paras, spans(paras))
+        for p, found in zip(paragraphs, spans(paragraphs))
     ]
 
 
