@@ -141,6 +141,8 @@ def render_hit(hit: Hit, colour: bool, marks: tuple[str, str] | None = None) -> 
             lines.append(f"   {'other':>12} {ex.other:6.2f} (coordination bonus or how a compound query scores)")
         if abs(ex.context) > 0.005:
             lines.append(f"   {'context':>12} {ex.context:6.2f} (article context: its best paragraph scores higher)")
+        if ex.first:
+            lines.append(f"   {'first':>12} {ex.first:6.2f} (it quotes the person the question names, on its topic)")
     if hit.also_in:
         lines.append("   also in: " + ", ".join(hit.also_in[:5]) + (" …" if len(hit.also_in) > 5 else ""))
     return "\n".join(lines) + "\n"

@@ -158,6 +158,7 @@ class Explanation(_Result):
     words: tuple[WordScore, ...]
     other: float  # score not explained word by word (coordination bonus, other query syntax)
     context: float = 0.0  # what article context (Ranking.context) added to the paragraph's own score
+    first: float = 0.0  # what ranking it first added: it quotes the person a quote-seeking query names, on its topic
 
 
 @dataclass(frozen=True)

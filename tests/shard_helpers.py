@@ -90,7 +90,12 @@ def queries(n: int = 200, seed: int = 3) -> list[str]:
             out.append(f"path:section{rng.randrange(6)} {' '.join(words)}")
         else:
             out.append(" ".join(words))
-    return out + ["harbour bridge repairs", "gazette newsroom stories"]
+    return out + ["harbour bridge repairs", "gazette newsroom stories", *quote_questions()]
+
+
+def quote_questions() -> list[str]:
+    """Quote-seeking questions, one per speaker: their paragraphs on the topic are lifted first."""
+    return [f"what {name.split()[1]} said about {VOCAB[5 * i]} {VOCAB[5 * i + 3]}" for i, name in enumerate(SPEAKERS)]
 
 
 def key(results: Any) -> tuple[Any, ...]:

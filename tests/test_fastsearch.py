@@ -546,25 +546,51 @@ def test_article_context_moves_each_score_toward_its_articles_best(index: Index,
         assert _rows(with_context) == _rows(run(s, req, Ranking()))
 
 
-# The quote-seeking rewrite, "what X said about Y" = Or([free text, Require(topic, speakers:X)])
-# (`search.quoteseek`), took Whoosh's matchers at about ten times a free-text query's cost; the
-# bulk scorer evaluates it now (`algebra`: FreeText parts, Require's filter asked only about the
-# topic's matches).
+# A quote-seeking question, "what X said about Y" (`search.quoteseek`), scores its words as free
+# text (the bulk scorer) and lifts the paragraphs quoting X about Y above every other match.
+
+QUOTE_RANKINGS = [Ranking(), Ranking().with_options(coordination=0.3), Ranking().with_options(model="fieldsum")]
 
 
-@pytest.mark.parametrize("coordination", [0.0, 0.3], ids=["or", "coordinated"])
+@pytest.mark.parametrize("ranking", QUOTE_RANKINGS, ids=["default", "coordinated", "fieldsum"])
 @pytest.mark.parametrize("flt", FILTERS, ids=["no-filter", "dates", "source"])
-def test_quote_seeking_questions_score_the_same(index: Any, flt: dict[str, Any], coordination: float) -> None:
-    # With coordination the free-text parts are bm25f's FreeText, scored by `freetext` inside the algebra.
-    s, ranking, rng = index.searcher(), Ranking().with_options(coordination=coordination), random.Random(7)
-    matched = 0
+def test_quote_seeking_questions_lift_the_speakers_paragraphs(
+    index: Any, flt: dict[str, Any], ranking: Ranking
+) -> None:
+    s, rng = index.searcher(), random.Random(7)
+    lifted_somewhere = False
     for _ in range(20):
         who = rng.choice(SPEAKERS).split()[-1]
         text = f"what {who} said about {' '.join(rng.sample(WORDS, rng.randint(1, 3)))}"
-        q = quoteseek.rewrite(s, text, ranking)
-        assert q is not None, text
-        matched += _same_scores_as_whoosh(s, q, _filter(SearchRequest(text=text, **flt)))
-    assert matched
+        seeking = quoteseek.rewrite(s, text, ranking)
+        assert seeking is not None, text
+        if ranking.model == "bm25f":
+            _same_scores_as_whoosh(s, seeking.q, _filter(SearchRequest(text=text, **flt)))
+        req = SearchRequest(text=text, limit=10_000, per_article=False, snippets=False, fuzzy=False, **flt)
+        fast, slow = _both(s, req, ranking)
+        assert _rows(fast) == _rows(slow), text
+        assert [h.score for h in fast] == pytest.approx([h.score for h in slow], rel=1e-6, abs=1e-6)
+        first = set(s.docs_for_query(seeking.first))
+        docnums = [searcher_mod.paragraph_docnum(s, h.article_id, h.paragraph) for h in fast]
+        lifted = [d in first for d in docnums]
+        assert lifted == sorted(lifted, reverse=True), text  # every lifted paragraph before every other
+        assert all((h.score > seeking.lift) == up for h, up in zip(fast, lifted)), text
+        lifted_somewhere |= any(lifted) and not all(lifted)
+    assert lifted_somewhere
+
+
+@pytest.mark.parametrize("ranking", QUOTE_RANKINGS, ids=["default", "coordinated", "fieldsum"])
+@pytest.mark.parametrize("context", [0.0, 0.5, 1.0])
+def test_the_lift_is_at_least_any_score(index: Any, ranking: Ranking, context: float) -> None:
+    # The lift is the words' score ceiling (`quoteseek._ceiling`): no match may score above it.
+    s, rng = index.searcher(), random.Random(11)
+    ranking = ranking.with_options(context=context)
+    for _ in range(30):
+        text = f"what {rng.choice(SPEAKERS).split()[-1]} said about {' '.join(rng.sample(WORDS, rng.randint(1, 4)))}"
+        seeking = quoteseek.rewrite(s, text, ranking)
+        assert seeking is not None
+        fast = searcher_mod.scored(s, seeking.q, None, context)
+        assert len(fast.scores) and float(fast.scores.max()) <= seeking.lift, text
 
 
 def test_quote_seeking_pages_and_totals_are_the_same(index: Any) -> None:

@@ -19,7 +19,7 @@ from searchkit.shard import ShardedIndex, is_sharded
 from searchkit.shard import manifest as manifest_mod
 from searchkit.shard.assign import shard_of, shards_of_file
 from searchkit.shard.runner import connect
-from tests.shard_helpers import assert_same, generated_corpus, queries
+from tests.shard_helpers import assert_same, generated_corpus, queries, quote_questions
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +91,17 @@ def test_the_comparison_sees_every_feature(built: tuple[Path, Index, Index]) -> 
             seen |= {"respelled"} if a.fuzzy and not query.replace(" ", "").isalpha() else set()
             seen |= {"path"} if query.startswith("path:") and a.hits else set()
     assert seen == {"headline_only", "headline_highlights", "more", "respelled", "path"}
+
+
+def test_quote_seeking_questions_as_one_index(built: tuple[Path, Index, Index]) -> None:
+    _, single, sharded = built
+    lifted = 0
+    for query in quote_questions():
+        for options in ({"per_article": False, "limit": 50}, {"limit": 20}, {"sort": "date", "per_article": False}):
+            assert_same(single, sharded, query, **options)  # type: ignore[arg-type]
+            res = sharded.search(query, explain=True, **options)  # type: ignore[arg-type]
+            lifted += sum(1 for h in res if h.explanation is not None and h.explanation.first > 0)
+    assert lifted  # the comparison saw paragraphs ranked first
 
 
 def test_respelled_phrase_and_field_clause(built: tuple[Path, Index, Index]) -> None:

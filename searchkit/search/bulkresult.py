@@ -77,6 +77,8 @@ class FastResult:
         # Which matches hold a query word in their own text (`marks.own_query`), when the
         # scorer learnt it from the postings it read (`bulk`); None: `ownmatch` reads them.
         self.own_text: NDArray[np.bool_] | None = None
+        # Which matches `lift` raised (a quote-seeking question's speaker quoted on its topic), if any.
+        self.lifted: NDArray[np.bool_] | None = None
         article = view.article[docs]
         self.scores = interpolate(article, scores, context)
         counts = np.bincount(article, minlength=len(view.names))
@@ -85,6 +87,15 @@ class FastResult:
 
     def __len__(self) -> int:
         return len(self.docs)
+
+    def lift(self, mask: NDArray[np.bool_], by: float) -> None:
+        """Add `by` to the score of each match `mask` holds (a mask over every docnum).
+
+        With `by` at least any match's score, those matches rank above all the others
+        and keep their order among themselves (a quote-seeking question's, `quoteseek`).
+        """
+        self.lifted = mask[self.docs]
+        self.scores = self.scores + by * self.lifted
 
     def order(self, k: int) -> list[int]:
         """Indexes (into docs/scores) of the first k matches in ranking order."""

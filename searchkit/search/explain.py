@@ -13,8 +13,9 @@ that clause scored in each field, under the clause as typed (`"video game"`,
 required field clause beside other words (`speaker:smith` in `speaker:smith tax`)
 filters without scoring; it is listed with 0.00. What is left (a coordination
 bonus, a scoring rule of a compound) is `other`; what article context
-(`Ranking.context`) added is reported apart, so the lines, the rest and the
-context add up to the score shown.
+(`Ranking.context`) added and what a quote-seeking question added to rank a
+paragraph first (`quoteseek`) are reported apart, so the lines, the rest, the
+context and the lift add up to the score shown.
 """
 
 from __future__ import annotations
@@ -58,10 +59,13 @@ def _word(term: CombinedTerm, sub: Searcher, local: int) -> WordScore | None:
     return WordScore(term.text, score, fields)
 
 
-def explain(searcher: Searcher, q: Query, docnum: int, score: float, context: float = 0.0) -> Explanation:
+def explain(
+    searcher: Searcher, q: Query, docnum: int, score: float, context: float = 0.0, first: float = 0.0
+) -> Explanation:
     """Break `score` (the paragraph `docnum`'s score for `q`) down by word (or clause) and field.
 
-    `context`: the part of `score` that article context added (`search.context`).
+    `context`: the part of `score` that article context added (`search.context`); `first`:
+    what a quote-seeking question added to rank the paragraph first (`quoteseek`).
     """
     sub, local = _segment(searcher, docnum)
     words: list[WordScore] = []
@@ -82,7 +86,8 @@ def explain(searcher: Searcher, q: Query, docnum: int, score: float, context: fl
         shown = label if len(asked[label]) > 1 else _fielded(label, shares[0].field)
         words.append(WordScore(shown, sum(f.share for f in shares), tuple(shares)))
     explained = sum(w.score for w in words)
-    return Explanation(score=score, words=tuple(words), other=score - explained - context, context=context)
+    other = score - explained - context - first
+    return Explanation(score=score, words=tuple(words), other=other, context=context, first=first)
 
 
 def _clauses(q: Query, scored: bool = True) -> Iterator[tuple[Query, bool]]:

@@ -110,9 +110,17 @@ def shown_counts(
 def _own_of(searcher: Searcher, own_q: Query, fast: FastResult, rows: np.ndarray) -> np.ndarray:
     """Which of the matches `rows` (indexes into `fast.docs`) the own-text query matches.
 
-    The bulk scorer's own-text matches when it knew them (it read those postings to
-    score), else the own-text query's postings read in bulk (cheaper than matchers skipping).
+    A match lifted by a quote-seeking question is its paragraph's own: it quotes the
+    person asked about (`FastResult.lift`).
     """
+    own = _own_text_of(searcher, own_q, fast, rows)
+    return own if fast.lifted is None else own | fast.lifted[rows]
+
+
+def _own_text_of(searcher: Searcher, own_q: Query, fast: FastResult, rows: np.ndarray) -> np.ndarray:
+    """Which of the matches `rows` the own-text query matches: the bulk scorer's own-text matches when
+    it knew them (it read those postings to score), else the own-text query's postings read in bulk
+    (cheaper than matchers skipping)."""
     if own_q is NullQuery or not len(rows):
         return np.zeros(len(rows), dtype=bool)
     if fast.own_text is not None:

@@ -4,20 +4,33 @@ A free-text query that opens with a name (after an optional question word) and
 has a quoting cue after it ("said", "says", "on", "about", "remarks",
 "speech", "warning", …) asks for that person's quotes on the rest. When the
 name (its last one to three words before the cue, longest first) is an indexed
-speaker, the query becomes
+speaker, the search becomes a `Seeking`:
 
-    Or([all the words as free text, Require(the other words, speaker:name)])
+- every word is scored as free text, as any query is (article context included);
+- the paragraphs where that person is a speaker *and* the rest is the subject
+  (`about`) rank before all the others, in the same order among themselves:
+  their scores are lifted by the most any paragraph can score for the words
+  (`lift`, the matchers' upper bound), so a score shown still orders the
+  results. The lift comes after article context, so the other paragraphs of
+  such an article do not inherit it.
 
-so paragraphs where that person is the speaker of a quote about the rest score
-their topic words twice, above the other paragraphs about it. A query with no
-cue, or whose name is no indexed speaker (or ends in a stop word: the speakers
-field indexes "the" too), stays plain free text. The check costs
-one speakers-field lookup per candidate name (at most three).
+"About" the subject means holding words that carry at least half of the
+subject's weight (each word's idf): "climate" makes a paragraph about
+"climate change", "change" alone does not, and with two words of equal weight
+either one does. The cue words ("speech", "warning") say what kind of
+statement is wanted, not what it is about, so they are scored but are not
+part of the subject. A query with no cue, or whose name is no indexed speaker
+(or ends in a stop word: the speakers field indexes "the" too), stays plain
+free text. The check costs one speakers-field lookup per candidate name (at
+most three) and one document-frequency lookup per subject word.
 """
 
 from __future__ import annotations
 
-from whoosh.query.compound import Or, Require
+import itertools
+from dataclasses import dataclass
+
+from whoosh.query.compound import And, Or
 from whoosh.query.positional import Phrase
 from whoosh.query.qcore import NullQuery, Query
 from whoosh.query.terms import Term
@@ -25,7 +38,9 @@ from whoosh.searching import Searcher
 
 from searchkit import analysis
 from searchkit.analysis import TOKEN_PATTERN
+from searchkit.indexing.schema import DEFAULT_FIELDS
 from searchkit.search import query as query_mod
+from searchkit.search.bm25f import FreeText, idf
 from searchkit.search.ranking import Ranking
 
 #: Words that open a question before the name ("what Blair said about Iraq").
@@ -37,10 +52,21 @@ CUES = frozenset(
 )
 FUNCTION_CUES = frozenset("said says say saying told tells on about".split())
 MAX_NAME_WORDS = 3
+#: Subject words weighed to decide what a paragraph is about (the heaviest kept): bounds the subsets tried.
+MAX_SUBJECT_WORDS = 8
 
 
-def rewrite(searcher: Searcher, text: str, ranking: Ranking) -> Query | None:
-    """The quote-seeking query for free text `text`, or None when it names no indexed speaker with a cue."""
+@dataclass(frozen=True)
+class Seeking:
+    """A quote-seeking search: how its paragraphs score, and which of them rank before the rest."""
+
+    q: Query  # every word of the question as free text
+    first: Query  # paragraphs quoting the person named and about the subject
+    lift: float  # added to their scores: the most any paragraph can score for `q`
+
+
+def rewrite(searcher: Searcher, text: str, ranking: Ranking) -> Seeking | None:
+    """The quote-seeking search for free text `text`, or None when it names no indexed speaker with a cue."""
     words = TOKEN_PATTERN.findall(text)
     start = 0
     while start < len(words) and words[start].lower() in QUESTION_WORDS:
@@ -56,12 +82,58 @@ def rewrite(searcher: Searcher, text: str, ranking: Ranking) -> Query | None:
         if clause is None:
             continue
         rest = [w for w in words[start + size :] if w.lower() not in FUNCTION_CUES]
-        topic = query_mod.free_text(analysis.terms(" ".join(rest)), ranking)
         everything = query_mod.free_text(analysis.terms(" ".join(words[start:])), ranking)
-        if topic is NullQuery or everything is NullQuery:
-            return None
-        return Or([everything, Require(topic, clause)])
+        if not analysis.terms(" ".join(rest)) or everything is NullQuery:
+            return None  # "what did Blair say": no topic, a plain search for the name
+        subject = analysis.terms(" ".join(w for w in rest if w.lower() not in CUES))
+        about = _about(searcher, subject, ranking)
+        return Seeking(everything, clause if about is None else And([about, clause]), _ceiling(searcher, everything))
     return None
+
+
+def _ceiling(searcher: Searcher, q: Query) -> float:
+    """The most any paragraph can score for the free text `q`, article context included (it averages scores).
+
+    Each word's matcher knows an upper bound of its scores (`max_quality`: BM25 saturates
+    below `weight * (k1 + 1)`); a paragraph scores at most the words' bounds summed, times
+    the coordination bonus for matching them all.
+    """
+    subs = [sub for sub, _ in searcher.leaf_searchers()]
+    bound = sum(max(w.matcher(sub).max_quality() for sub in subs) for w in q.leaves())
+    if isinstance(q, FreeText):
+        bound *= 1 + q.coordination * (len(q.subqueries) - 1)
+    return float(bound)
+
+
+def _about(searcher: Searcher, stems: list[str], ranking: Ranking) -> Query | None:
+    """Paragraphs holding words with at least half the subject's weight (None: no indexed subject word).
+
+    The query is an OR of the smallest sets of words that reach half the weight, so it
+    is decided once, on the whole index's figures, and any scorer or shard can run it.
+    """
+    reader = searcher.reader()
+    n = reader.doc_count_all()
+    weight = {}
+    for stem in dict.fromkeys(stems):
+        df = max(reader.doc_frequency(f, stem) for f in DEFAULT_FIELDS)
+        if df:  # a word no paragraph holds cannot tell what one is about
+            weight[stem] = idf(n, df)
+    kept = sorted(weight, key=lambda s: (-weight[s], s))[:MAX_SUBJECT_WORDS]
+    if not kept:
+        return None
+    half = sum(weight[s] for s in kept) / 2
+    sets: list[tuple[str, ...]] = []
+    for size in range(1, len(kept) + 1):
+        for words in itertools.combinations(kept, size):
+            if sum(weight[w] for w in words) >= half and not any(set(s) <= set(words) for s in sets):
+                sets.append(words)
+    parts = [
+        And([query_mod.combined(w, ranking) for w in words])
+        if len(words) > 1
+        else query_mod.combined(words[0], ranking)
+        for words in sets
+    ]
+    return parts[0] if len(parts) == 1 else Or(parts)
 
 
 def _speaker(searcher: Searcher, name: list[str]) -> Query | None:

@@ -114,6 +114,7 @@ class Plan:
     retried: Retried  # free-text words retried as indexed words near them (`typos`), or respelled (`respell`)
     flt: Query | None
     parsed: bool  # the query was given ready-made (no typo retry, no suggestion)
+    seeking: quoteseek.Seeking | None = None  # a quote-seeking question: its paragraphs to rank first
 
 
 @dataclass(frozen=True)
@@ -153,16 +154,18 @@ def plan(searcher: Searcher, req: SearchRequest, ranking: Ranking, parsed: Query
             q, retried = _fuzzy_query(searcher, req.text, ranking)
     if parsed is None and req.fuzzy and not query_mod.is_free_text(req.text):
         q, retried = respell.respell(searcher, q)  # a typo inside a phrase or a field clause
+    seeking = None
     if parsed is None and not retried and query_mod.is_free_text(req.text):
-        q = quoteseek.rewrite(searcher, req.text, ranking) or q
-    return Plan(req, asked, q, retried, _filter(req, searcher), parsed is not None)
+        seeking = quoteseek.rewrite(searcher, req.text, ranking)
+    q = seeking.q if seeking is not None else q
+    return Plan(req, asked, q, retried, _filter(req, searcher), parsed is not None, seeking)
 
 
 def rank(searcher: Searcher, planned: Plan, ranking: Ranking) -> Ranked:
     """The first `page * limit` results of the plan on this searcher, with their counts (`_ranked`)."""
     req = planned.req
     need = req.page * req.limit
-    rows, per_article_counts, headline_only = _ranked(searcher, planned.q, planned.flt, req, need, ranking.context)
+    rows, per_article_counts, headline_only = _ranked(searcher, planned, need, ranking.context)
     total = len(per_article_counts) if req.per_article else per_article_counts.total()
     return Ranked(rows, per_article_counts, headline_only, total, per_article_counts.total())
 
@@ -176,7 +179,9 @@ def present(
     need = req.page * req.limit
     page = ranked.rows[(req.page - 1) * req.limit : need]
     marked = marks.marks(q, reader) if req.snippets else marks.Marks()
-    said = quotations.speaker_clauses(q, reader) if req.snippets else ()
+    # A quote-seeking question names its speaker in `seeking.first`; other queries in their own clauses.
+    asks = q if planned.seeking is None else planned.seeking.first
+    said = quotations.speaker_clauses(asks, reader) if req.snippets else ()
     hits = tuple(
         _hit((req.page - 1) * req.limit + i + 1, score, fields_, also, ranked.counts, (marked, said), req)
         for i, (score, fields_, also) in enumerate(page)
@@ -187,7 +192,9 @@ def present(
         # Only worth the extra lookups when the results don't fill a page.
         suggestion = typos.suggest(searcher, req.text, ranking, ranked.paragraphs)
     if req.explain:
-        hits = tuple(replace(h, explanation=explain_hit(searcher, q, h, ranking.context)) for h in hits)
+        hits = tuple(
+            replace(h, explanation=explain_hit(searcher, q, h, ranking.context, planned.seeking)) for h in hits
+        )
     return SearchResults(
         hits=hits,
         query=planned.asked,
@@ -222,12 +229,15 @@ def paragraph_docnum(searcher: Searcher, article_id: str, n: int) -> int | None:
     return None
 
 
-def explain_hit(searcher: Searcher, q: Query, hit: Hit, context: float) -> Explanation | None:
+def explain_hit(
+    searcher: Searcher, q: Query, hit: Hit, context: float, seeking: quoteseek.Seeking | None = None
+) -> Explanation | None:
     docnum = paragraph_docnum(searcher, hit.article_id, hit.paragraph)
     if docnum is None:
         return None
     added = _context_added(searcher, q, hit.article_id, docnum, context) if context else 0.0
-    return explain(searcher, q, docnum, hit.score, added)
+    lifted = seeking is not None and bool(segments.view(searcher).filter_mask(searcher, seeking.first)[docnum])
+    return explain(searcher, q, docnum, hit.score, added, seeking.lift if seeking and lifted else 0.0)
 
 
 def _context_added(searcher: Searcher, q: Query, article_id: str, docnum: int, context: float) -> float:
@@ -248,21 +258,19 @@ def _reaches_other_docs(q: Query) -> bool:
 
 
 def _ranked(
-    searcher: Searcher, q: Query, flt: Query | None, req: SearchRequest, need: int, context: float = 0.0
+    searcher: Searcher, planned: Plan, need: int, context: float = 0.0
 ) -> tuple[list[Collapsed], ArticleCounts | Counter[str] | ownmatch.ShownCounts, Callable[[str], bool]]:
     """The first `need` results in order (paragraphs, or best paragraph per article), the matches per
     article (own-text matches: `ownmatch`), and which articles matched only by their headline.
 
     `context` is `Ranking.context` (`search.context`), applied by both paths alike.
     """
+    q, flt, req = planned.q, planned.flt, planned.req
     if q is NullQuery:
         return [], Counter(), _no_article
     if _reaches_other_docs(q):  # NOT-only queries would match the index's file records too
         flt = Term("kind", PARAGRAPH) if flt is None else And([flt, Term("kind", PARAGRAPH)])
-    fast = fastsearch.execute(searcher, q, flt, context)
-    if fast is None:
-        # Every match scored by Whoosh, then ranked as the bulk path ranks its own.
-        fast = _scored_by_whoosh(searcher, q, flt, context)
+    fast = scored(searcher, q, flt, context, planned.seeking)
     view = segments.view(searcher)
     if req.per_article:  # an article's best paragraph is an own match if it has one: only the page's counts change
         fast = fast.by_date() if req.sort == "date" else fast
@@ -279,6 +287,20 @@ def _no_article(article_id: str) -> bool:
     return False
 
 
+def scored(
+    searcher: Searcher, q: Query, flt: Query | None, context: float, seeking: quoteseek.Seeking | None = None
+) -> FastResult:
+    """Every match of `q` scored, by the bulk scorer or else Whoosh's matchers (article context applied);
+    a quote-seeking question's paragraphs lifted above the rest (`quoteseek`)."""
+    fast = fastsearch.execute(searcher, q, flt, context)
+    if fast is None:
+        # Every match scored by Whoosh, then ranked as the bulk path ranks its own.
+        fast = _scored_by_whoosh(searcher, q, flt, context)
+    if seeking is not None:
+        fast.lift(segments.view(searcher).filter_mask(searcher, seeking.first), seeking.lift)
+    return fast
+
+
 def _scored_by_whoosh(searcher: Searcher, q: Query, flt: Query | None, context: float) -> FastResult:
     """Whoosh's scored matches as a bulk result (article context applied), to be ranked as the bulk path ranks."""
     top = searcher.search(patches.exact_exclusions(q), limit=None, filter=flt).top_n
@@ -288,9 +310,8 @@ def _scored_by_whoosh(searcher: Searcher, q: Query, flt: Query | None, context: 
     return FastResult(searcher, view, docs, scores, context)
 
 
-#: Public names for the sharded search, whose shards rank their matches as `_ranked` does on one index.
+#: Public name for the sharded search, whose shards rank their matches as `_ranked` does on one index.
 reaches_other_docs = _reaches_other_docs
-scored_by_whoosh = _scored_by_whoosh
 
 
 def _hit(

@@ -196,7 +196,7 @@ class ShardedIndex(Index):
         req, r = planned.req, self.ranking
         q = pin(planned.q, state.searcher.reader())  # the words of wildcards as the whole collection has them
         stats = state.stats.for_query(q)
-        sq = ShardQuery(q, planned.flt, req.sort, req.per_article, 0, r.context, r.b, r.k1, stats)
+        sq = ShardQuery(q, planned.flt, req.sort, req.per_article, 0, r.context, r.b, r.k1, stats, planned.seeking)
         merged = Merged(state.manifest.shards, lambda shards, fetch: state.fanout(shards, sq, fetch))
         rows = collapse(merged, req.page * req.limit, req.per_article)
         articles, paragraphs = merged.totals()

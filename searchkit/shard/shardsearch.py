@@ -29,9 +29,9 @@ from searchkit.errors import ShardError
 from searchkit.indexing import store
 from searchkit.indexing.schema import PARAGRAPH
 from searchkit.search import bm25f, damage, ownmatch, segments
-from searchkit.search import bulk as fastsearch
 from searchkit.search import searcher as searcher_mod
 from searchkit.search.bulkresult import FastResult
+from searchkit.search.quoteseek import Seeking
 from searchkit.shard.stats import GlobalBM25F, GlobalStatistics
 
 #: Shards (folder, generation) a process keeps open.
@@ -53,6 +53,7 @@ class ShardQuery:
     b: float
     k1: float
     stats: GlobalStatistics
+    seeking: Seeking | None = None  # a quote-seeking question's paragraphs to rank first (`searcher.Plan`)
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,7 @@ def _window(shard: int, searcher: Searcher, sq: ShardQuery) -> Window:
         return Window(shard, [], True, 0, 0)
     if searcher_mod.reaches_other_docs(q):
         flt = Term("kind", PARAGRAPH) if flt is None else And([flt, Term("kind", PARAGRAPH)])
-    fast = fastsearch.execute(searcher, q, flt, sq.context)
-    if fast is None:
-        fast = searcher_mod.scored_by_whoosh(searcher, q, flt, sq.context)
+    fast = searcher_mod.scored(searcher, q, flt, sq.context, sq.seeking)
     view = segments.view(searcher)
     if not sq.per_article:  # a paragraph list: narrowed to own-text matches (an article lives in one shard)
         fast, headline_only = ownmatch.narrow(searcher, view, q, fast)
