@@ -54,6 +54,8 @@ FUNCTION_CUES = frozenset("said says say saying told tells on about".split())
 MAX_NAME_WORDS = 3
 #: Subject words weighed to decide what a paragraph is about (the heaviest kept): bounds the subsets tried.
 MAX_SUBJECT_WORDS = 8
+#: The share of the subject's weight a paragraph's words must carry for it to be about the subject.
+SUBJECT_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def _ceiling(searcher: Searcher, q: Query) -> float:
 
 
 def _about(searcher: Searcher, stems: list[str], ranking: Ranking) -> Query | None:
-    """Paragraphs holding words with at least half the subject's weight (None: no indexed subject word).
+    """Paragraphs holding words with `SUBJECT_SHARE` of the subject's weight (None: no indexed subject word).
 
     The query is an OR of the smallest sets of words that reach half the weight, so it
     is decided once, on the whole index's figures, and any scorer or shard can run it.
@@ -121,11 +123,11 @@ def _about(searcher: Searcher, stems: list[str], ranking: Ranking) -> Query | No
     kept = sorted(weight, key=lambda s: (-weight[s], s))[:MAX_SUBJECT_WORDS]
     if not kept:
         return None
-    half = sum(weight[s] for s in kept) / 2
+    need = SUBJECT_SHARE * sum(weight[s] for s in kept) - 1e-9  # (1.0: all of them, whatever the rounding)
     sets: list[tuple[str, ...]] = []
     for size in range(1, len(kept) + 1):
         for words in itertools.combinations(kept, size):
-            if sum(weight[w] for w in words) >= half and not any(set(s) <= set(words) for s in sets):
+            if sum(weight[w] for w in words) >= need and not any(set(s) <= set(words) for s in sets):
                 sets.append(words)
     parts = [
         And([query_mod.combined(w, ranking) for w in words])
