@@ -30,7 +30,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from whoosh.query.compound import And, Or
+import numpy as np
+from numpy.typing import NDArray
+from whoosh.query.compound import And, Or, Require
 from whoosh.query.positional import Phrase
 from whoosh.query.qcore import NullQuery, Query
 from whoosh.query.terms import Term
@@ -39,9 +41,11 @@ from whoosh.searching import Searcher
 from searchkit import analysis
 from searchkit.analysis import TOKEN_PATTERN
 from searchkit.indexing.schema import DEFAULT_FIELDS
+from searchkit.search import algebra, segments
 from searchkit.search import query as query_mod
 from searchkit.search.bm25f import FreeText, idf
 from searchkit.search.ranking import Ranking
+from searchkit.search.wordscores import Unsupported
 
 #: Words that open a question before the name ("what Blair said about Iraq").
 QUESTION_WORDS = frozenset("what how why when did does do has have had is was".split())
@@ -89,8 +93,27 @@ def rewrite(searcher: Searcher, text: str, ranking: Ranking) -> Seeking | None:
             return None  # "what did Blair say": no topic, a plain search for the name
         subject = analysis.terms(" ".join(w for w in rest if w.lower() not in CUES))
         about = _about(searcher, subject, ranking)
-        return Seeking(everything, clause if about is None else And([about, clause]), _ceiling(searcher, everything))
+        first = clause if about is None else Require(about, clause)
+        return Seeking(everything, first, _ceiling(searcher, everything))
     return None
+
+
+def first_mask(searcher: Searcher, seeking: Seeking) -> NDArray[np.bool_]:
+    """A boolean per docnum: does the question put this paragraph first (`Seeking.first`)?
+
+    By the bulk algebra, segment by segment (the subject's words read in bulk, the
+    speaker's postings as a filter); Whoosh's matchers only for a shape it lacks.
+    """
+    view = segments.view(searcher)
+    if not algebra.is_boolean(seeking.first):
+        return view.filter_mask(searcher, seeking.first)
+    mask = np.zeros(view.size, dtype=bool)
+    try:
+        for leaf in view.leaves:
+            mask[algebra.match(seeking.first, leaf.sub, leaf.segment)[0] + leaf.offset] = True
+    except Unsupported:
+        return view.filter_mask(searcher, seeking.first)
+    return mask
 
 
 def _ceiling(searcher: Searcher, q: Query) -> float:

@@ -236,7 +236,7 @@ def explain_hit(
     if docnum is None:
         return None
     added = _context_added(searcher, q, hit.article_id, docnum, context) if context else 0.0
-    lifted = seeking is not None and bool(segments.view(searcher).filter_mask(searcher, seeking.first)[docnum])
+    lifted = seeking is not None and bool(quoteseek.first_mask(searcher, seeking)[docnum])
     return explain(searcher, q, docnum, hit.score, added, seeking.lift if seeking and lifted else 0.0)
 
 
@@ -297,7 +297,7 @@ def scored(
         # Every match scored by Whoosh, then ranked as the bulk path ranks its own.
         fast = _scored_by_whoosh(searcher, q, flt, context)
     if seeking is not None:
-        fast.lift(segments.view(searcher).filter_mask(searcher, seeking.first), seeking.lift)
+        fast.lift(quoteseek.first_mask(searcher, seeking), seeking.lift)
     return fast
 
 
