@@ -133,8 +133,8 @@ def _ceiling(searcher: Searcher, q: Query) -> float:
 def _about(searcher: Searcher, stems: list[str], ranking: Ranking) -> Query | None:
     """Paragraphs holding words with `SUBJECT_SHARE` of the subject's weight (None: no indexed subject word).
 
-    The query is an OR of the smallest sets of words that reach half the weight, so it
-    is decided once, on the whole index's figures, and any scorer or shard can run it.
+    The query is an OR of the smallest sets of words that reach that share, so it is
+    decided once, on the whole index's figures, and any scorer or shard can run it.
     """
     reader = searcher.reader()
     n = reader.doc_count_all()
