@@ -37,6 +37,15 @@ def test_the_speakers_quote_on_the_topic_comes_first(ix: Index, text: str) -> No
     assert ix.search(text, fuzzy=False)[0].article_id == "blair-iraq"
 
 
+def test_the_question_matches_what_its_name_and_subject_match(tmp_path: Path) -> None:
+    # "said" and "about" are the question's grammar: a paragraph holding only "said" is no match.
+    weather = Article(id="weather", headline="Rain", paragraphs=("It will rain, said the forecaster.",))
+    ix = Index.from_articles([*ARTICLES, weather], tmp_path / "ix")
+    asked = ix.search("what Blair said about Iraq", fuzzy=False)
+    assert asked.total == ix.search("Blair Iraq", fuzzy=False).total == 4
+    assert "weather" not in {h.article_id for h in asked}
+
+
 def test_plain_words_and_unknown_speakers_stay_free_text(ix: Index) -> None:
     s = ix.searcher()
     assert quoteseek.rewrite(s, "Blair Iraq", ix.ranking) is None  # no cue

@@ -6,7 +6,10 @@ has a quoting cue after it ("said", "says", "on", "about", "remarks",
 name (its last one to three words before the cue, longest first) is an indexed
 speaker, the search becomes a `Seeking`:
 
-- every word is scored as free text, as any query is (article context included);
+- the name and the rest are scored as free text, as any query is (article
+  context included); the grammar of the question ("said", "says", "on",
+  "about": `FUNCTION_CUES`) is not searched, so `what Blair said about Iraq`
+  matches what `Blair Iraq` matches, not every paragraph with "said";
 - the paragraphs where that person is a speaker *and* the rest is the subject
   (`about`) rank before all the others, in the same order among themselves:
   their scores are lifted by the most any paragraph can score for the words
@@ -66,7 +69,7 @@ SUBJECT_SHARE = 0.5
 class Seeking:
     """A quote-seeking search: how its paragraphs score, and which of them rank before the rest."""
 
-    q: Query  # every word of the question as free text
+    q: Query  # the name and the subject (cue words that carry none dropped) as free text
     first: Query  # paragraphs quoting the person named and about the subject
     lift: float  # added to their scores: the most any paragraph can score for `q`
 
@@ -88,7 +91,7 @@ def rewrite(searcher: Searcher, text: str, ranking: Ranking) -> Seeking | None:
         if clause is None:
             continue
         rest = [w for w in words[start + size :] if w.lower() not in FUNCTION_CUES]
-        everything = query_mod.free_text(analysis.terms(" ".join(words[start:])), ranking)
+        everything = query_mod.free_text(analysis.terms(" ".join(words[start : start + size] + rest)), ranking)
         if not analysis.terms(" ".join(rest)) or everything is NullQuery:
             return None  # "what did Blair say": no topic, a plain search for the name
         subject = analysis.terms(" ".join(w for w in rest if w.lower() not in CUES))
