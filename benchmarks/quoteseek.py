@@ -10,6 +10,7 @@ evaluate.py) on each of the ten quote-seeking queries, their mean and the mean
 over all 30 queries, for:
 
 - searchkit as shipped;
+- searchkit searching the question's grammar too ("said", "on", "about"), as it did before;
 - searchkit with the rewrite off: the question as plain free text;
 - searchkit with other shares: any subject word (0+), 0.25, 0.4, 0.6, 0.75, every word (1.0);
 - SQLite FTS5 and bm25s, as `relevance.py` runs them, in the same run.
@@ -56,6 +57,19 @@ def share(value: float) -> Iterator[None]:
         yield
     finally:
         quoteseek.SUBJECT_SHARE = old
+
+
+@contextmanager
+def grammar_searched() -> Iterator[None]:
+    """searchkit searching the question's grammar words too ("said", "about": `FUNCTION_CUES`)."""
+    from searchkit.search import quoteseek
+
+    old = quoteseek.FUNCTION_CUES
+    quoteseek.FUNCTION_CUES = frozenset()
+    try:
+        yield
+    finally:
+        quoteseek.FUNCTION_CUES = old
 
 
 @contextmanager
@@ -120,6 +134,8 @@ def main(argv: list[str] | None = None) -> None:
             figures = searchkit_run(target)
         by_share[value] = figures[0]
         rows[f"searchkit, share {share_name(value)}" + (" (shipped)" if value == SHIPPED else "")] = figures
+    with grammar_searched():
+        rows["searchkit, share 0.5, searching 'said', 'about' … too"] = searchkit_run(target)
     with no_rewrite():
         rows["searchkit, plain free text"] = searchkit_run(target)
     runners: dict[str, Callable[[], tuple[PerQuery, float]]] = {
