@@ -47,42 +47,20 @@ PerQuery = dict[str, float]
 
 
 @contextmanager
-def share(value: float) -> Iterator[None]:
-    """searchkit with `quoteseek.SUBJECT_SHARE` set to `value` for the block."""
+def patched(name: str, value: object) -> Iterator[None]:
+    """searchkit with `quoteseek.<name>` set to `value` for the block (the share, the cue words, the rewrite)."""
     from searchkit.search import quoteseek
 
-    old = quoteseek.SUBJECT_SHARE
-    quoteseek.SUBJECT_SHARE = value
+    old = getattr(quoteseek, name)
+    setattr(quoteseek, name, value)
     try:
         yield
     finally:
-        quoteseek.SUBJECT_SHARE = old
+        setattr(quoteseek, name, old)
 
 
-@contextmanager
-def grammar_searched() -> Iterator[None]:
-    """searchkit searching the question's grammar words too ("said", "about": `FUNCTION_CUES`)."""
-    from searchkit.search import quoteseek
-
-    old = quoteseek.FUNCTION_CUES
-    quoteseek.FUNCTION_CUES = frozenset()
-    try:
-        yield
-    finally:
-        quoteseek.FUNCTION_CUES = old
-
-
-@contextmanager
-def no_rewrite() -> Iterator[None]:
-    """searchkit with the quote-seeking rewrite off: every question as plain free text."""
-    from searchkit.search import quoteseek
-
-    old = quoteseek.rewrite
-    quoteseek.rewrite = lambda *args, **kwargs: None  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        quoteseek.rewrite = old
+def _never(*args: object, **kwargs: object) -> None:
+    """A rewrite that never applies: every question as plain free text."""
 
 
 def per_query(target: Any, run: dict[str, list[tuple[str, float]]]) -> tuple[PerQuery, float]:
@@ -130,13 +108,13 @@ def main(argv: list[str] | None = None) -> None:
     rows: dict[str, tuple[PerQuery, float]] = {}
     by_share: dict[float, PerQuery] = {}
     for value in SHARES:
-        with share(value):
+        with patched("SUBJECT_SHARE", value):
             figures = searchkit_run(target)
         by_share[value] = figures[0]
         rows[f"searchkit, share {share_name(value)}" + (" (shipped)" if value == SHIPPED else "")] = figures
-    with grammar_searched():
+    with patched("FUNCTION_CUES", frozenset()):  # the question's grammar searched too
         rows["searchkit, share 0.5, searching 'said', 'about' … too"] = searchkit_run(target)
-    with no_rewrite():
+    with patched("rewrite", _never):
         rows["searchkit, plain free text"] = searchkit_run(target)
     runners: dict[str, Callable[[], tuple[PerQuery, float]]] = {
         s: (lambda s=s: baseline_run(target, collection, s))
