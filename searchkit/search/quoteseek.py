@@ -91,13 +91,13 @@ def rewrite(searcher: Searcher, text: str, ranking: Ranking) -> Seeking | None:
         if clause is None:
             continue
         rest = [w for w in words[start + size :] if w.lower() not in FUNCTION_CUES]
-        everything = query_mod.free_text(analysis.terms(" ".join(words[start : start + size] + rest)), ranking)
-        if not analysis.terms(" ".join(rest)) or everything is NullQuery:
+        searched = query_mod.free_text(analysis.terms(" ".join(words[start : start + size] + rest)), ranking)
+        if not analysis.terms(" ".join(rest)) or searched is NullQuery:
             return None  # "what did Blair say": no topic, a plain search for the name
         subject = analysis.terms(" ".join(w for w in rest if w.lower() not in CUES))
         about = _about(searcher, subject, ranking)
         first = clause if about is None else Require(about, clause)
-        return Seeking(everything, first, _ceiling(searcher, everything))
+        return Seeking(searched, first, _ceiling(searcher, searched))
     return None
 
 
