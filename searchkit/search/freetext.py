@@ -4,8 +4,8 @@ Free text is a `CombinedTerm` (one word across headline, body and quotes), a pla
 `Or` of them, or bm25f's `FreeText` (an `Or` whose score is multiplied by
 `1 + coordination * (matched words - 1)`). `terms_of` recognises the shape and
 `free_text` scores it, word by word (`wordscores`), summed by paragraph. The bulk
-scorer uses it for a whole query and `algebra` for a part of one (the quote-seeking
-rewrite is an OR of two free texts, `search.quoteseek`).
+scorer uses it for a whole query and `algebra` for a part of one (a free-text part
+of an AND / OR / NOT combination).
 """
 
 from __future__ import annotations
