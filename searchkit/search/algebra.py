@@ -62,7 +62,7 @@ def match(q: Query, sub: Searcher, seg: Segment) -> Scored:
         return ids, scores
     if type(q) is Require:
         ids, scores = match(q.a, sub, seg)
-        keep = np.isin(ids, _filter_ids(q.b, sub, seg))
+        keep = np.isin(ids, filter_ids(q.b, sub, seg))
         return ids[keep], scores[keep]
     if type(q) is Not:
         child, _ = match(q.query, sub, seg)
@@ -80,7 +80,7 @@ def match(q: Query, sub: Searcher, seg: Segment) -> Scored:
     return ids, scores
 
 
-def _filter_ids(q: Query, sub: Searcher, seg: Segment) -> NDArray[np.int64]:
+def filter_ids(q: Query, sub: Searcher, seg: Segment) -> NDArray[np.int64]:
     """Every local id `q` matches in one segment: by the algebra when it can, else by Whoosh's own matcher."""
     if is_boolean(q):
         return match(q, sub, seg)[0]

@@ -104,16 +104,15 @@ def rewrite(searcher: Searcher, text: str, ranking: Ranking) -> Seeking | None:
 def first_mask(searcher: Searcher, seeking: Seeking) -> NDArray[np.bool_]:
     """A boolean per docnum: does the question put this paragraph first (`Seeking.first`)?
 
-    By the bulk algebra, segment by segment (the subject's words read in bulk, the
-    speaker's postings as a filter); Whoosh's matchers only for a shape it lacks.
+    Segment by segment as the algebra filters (`algebra.filter_ids`: the subject's words
+    read in bulk, the speaker's postings as the filter); Whoosh's matchers over the whole
+    index only when a segment's postings cannot be read in bulk.
     """
     view = segments.view(searcher)
-    if not algebra.is_boolean(seeking.first):
-        return view.filter_mask(searcher, seeking.first)
     mask = np.zeros(view.size, dtype=bool)
     try:
         for leaf in view.leaves:
-            mask[algebra.match(seeking.first, leaf.sub, leaf.segment)[0] + leaf.offset] = True
+            mask[algebra.filter_ids(seeking.first, leaf.sub, leaf.segment) + leaf.offset] = True
     except Unsupported:
         return view.filter_mask(searcher, seeking.first)
     return mask

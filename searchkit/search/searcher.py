@@ -192,9 +192,8 @@ def present(
         # Only worth the extra lookups when the results don't fill a page.
         suggestion = typos.suggest(searcher, req.text, ranking, ranked.paragraphs)
     if req.explain:
-        hits = tuple(
-            replace(h, explanation=explain_hit(searcher, q, h, ranking.context, planned.seeking)) for h in hits
-        )
+        lift_of = _lifts(searcher, planned.seeking)  # the question's first paragraphs found once for the page
+        hits = tuple(replace(h, explanation=explain_hit(searcher, q, h, ranking.context, lift_of)) for h in hits)
     return SearchResults(
         hits=hits,
         query=planned.asked,
@@ -230,14 +229,22 @@ def paragraph_docnum(searcher: Searcher, article_id: str, n: int) -> int | None:
 
 
 def explain_hit(
-    searcher: Searcher, q: Query, hit: Hit, context: float, seeking: quoteseek.Seeking | None = None
+    searcher: Searcher, q: Query, hit: Hit, context: float, lift_of: Callable[[int], float] | None = None
 ) -> Explanation | None:
+    """The hit's score explained; `lift_of(docnum)`: what a quote-seeking question added to it (`_lifts`)."""
     docnum = paragraph_docnum(searcher, hit.article_id, hit.paragraph)
     if docnum is None:
         return None
     added = _context_added(searcher, q, hit.article_id, docnum, context) if context else 0.0
-    lifted = seeking is not None and bool(quoteseek.first_mask(searcher, seeking)[docnum])
-    return explain(searcher, q, docnum, hit.score, added, seeking.lift if seeking and lifted else 0.0)
+    return explain(searcher, q, docnum, hit.score, added, lift_of(docnum) if lift_of else 0.0)
+
+
+def _lifts(searcher: Searcher, seeking: quoteseek.Seeking | None) -> Callable[[int], float] | None:
+    """What a quote-seeking question added to a paragraph by docnum: its lift when put first, else 0."""
+    if seeking is None:
+        return None
+    first = quoteseek.first_mask(searcher, seeking)
+    return lambda docnum: seeking.lift if first[docnum] else 0.0
 
 
 def _context_added(searcher: Searcher, q: Query, article_id: str, docnum: int, context: float) -> float:
